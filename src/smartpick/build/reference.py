@@ -1,0 +1,187 @@
+"""Reference figures (../shared/data/reference): specialties, seasons and specialty-level facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smartpick.build.catalogue import CuratedSpecialty
+from smartpick.build.sources import read_csv, require_columns
+from smartpick.errors import DataError
+
+APPLICANT_TYPES = ("md", "do", "us-img", "non-us-img")
+
+
+def _keys(raw_key: str, known: set[str]) -> list[str]:
+    """Our specialty keys for a reference `specialty_key` (combined groups use '+')."""
+    if not raw_key:
+        return []
+    parts = raw_key.split("+")
+    out = []
+    for part in parts:
+        if part in known:
+            out.append(part)
+        elif part == "interventional_radiology" and "interventional_radiology_integrated" in known:
+            out.append("interventional_radiology_integrated")
+        elif part == "diagnostic_radiology" and part in known:
+            out.append(part)
+    return out
+
+
+def read_reference(ref: Path, name: str, columns: set[str]) -> list[dict[str, str]]:
+    path = ref / name
+    rows = read_csv(path)
+    require_columns(rows, columns | {"source", "confidence"}, path)
+    for line, row in enumerate(rows, start=2):
+        if row["confidence"] not in ("primary", "secondary", "unverified"):
+            raise DataError(f"{path}:{line}: confidence '{row['confidence']}' is not recognized")
+    return rows
+
+
+def signals(ref: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str, object]]:
+    known = {s.key for s in catalogue}
+    out: list[dict[str, object]] = []
+    for row in read_reference(ref, "signals.csv", {"season", "specialty_key"}):
+        keys = _keys(row["specialty_key"], known)
+        if not row["specialty_key"]:
+            keys = ["*"]  # "all other specialties" rows
+        for key in keys:
+            out.append(
+                {
+                    "season": int(row["season"]),
+                    "specialty_key": key,
+                    "service": row["application_service"],
+                    "gold": row["gold"],
+                    "silver": row["silver"],
+                    "single_tier": row["single_tier_count"],
+                    "signal_statement": row["signal_statement"],
+                    "source_specialty": row["specialty"],
+                    "notes": row["notes"],
+                    "source": row["source"],
+                    "confidence": row["confidence"],
+                }
+            )
+    return out
+
+
+def copy_rows(ref: Path, name: str, columns: list[str], order: list[str]) -> list[dict[str, object]]:
+    """Rows of a reference file with the named columns and their source and confidence,
+    sorted by the `order` columns so that lookups and diffs are stable."""
+    columns = [c for c in columns if c not in DERIVED]
+    rows = read_reference(ref, name, set(columns))
+    out: list[dict[str, object]] = []
+    for row in rows:
+        item: dict[str, object] = {c: row[c] for c in [*columns, "source", "confidence"]}
+        if "event" in row:
+            item["event_key"] = event_key(row["event"])
+        out.append(item)
+    out.sort(key=lambda item: tuple(str(item.get(c, "")) for c in order))
+    return out
+
+
+DERIVED = {"event_key"}
+
+# Calendar events that SmartPick looks up, by words their description contains.
+_EVENTS = [
+    ("programs may begin reviewing", "review_opens"),
+    ("programs may view applications", "review_opens"),
+    ("may begin submitting", "submission_opens"),
+    ("season begins", "service_opens"),
+    ("residencycas opens", "service_opens"),
+    ("season ends", "service_closes"),
+    ("application deadline", "application_deadline"),
+    ("score requests open", "score_requests_open"),
+    ("mspe release", "mspe_release"),
+    ("applicant registration opens", "registration_opens"),
+    ("applicant and medical-school registration opens", "registration_opens"),
+    ("standard registration deadline", "registration_deadline"),
+    ("ranking opens", "ranking_opens"),
+    ("rank order list certification deadline", "rol_deadline"),
+    ("match week and soap begin", "match_week"),
+    ("match day results released", "match_day_release"),
+    ("match day", "match_day"),
+]
+
+
+def event_key(event: str) -> str:
+    """A stable key for a calendar event, or '' for events SmartPick does not look up."""
+    text = event.lower()
+    return next((k for words, k in _EVENTS if words in text), "")
+
+
+def specialty_figures(ref: Path) -> list[dict[str, object]]:
+    """Specialty-level NRMP figures in long form: one cited fact per row."""
+    out: list[dict[str, object]] = []
+
+    def add(
+        row: dict[str, str], year: str, key: str, atype: str, metric: str, value: str, report: str
+    ) -> None:
+        if value.strip() == "":
+            return
+        out.append(
+            {
+                "year": int(year) if year.strip() else None,
+                "specialty_key": key,
+                "applicant_type": atype or "unstated",
+                "metric": metric,
+                "value": float(value),
+                "report": report,
+                "source": row["source"],
+                "confidence": row["confidence"],
+            }
+        )
+
+    md = read_reference(ref, "charting_outcomes_2026_us_md_step2.csv", {"specialty_key"})
+    for row in md:
+        for col in ("matched_n", "q1", "median", "q3", "not_matched_n", "not_matched_median"):
+            metric = {
+                "matched_n": "matched_n",
+                "not_matched_n": "not_matched_n",
+                "q1": "step2_matched_q1",
+                "median": "step2_matched_median",
+                "q3": "step2_matched_q3",
+                "not_matched_median": "step2_not_matched_median",
+            }[col]
+            add(row, row["year"], row["specialty_key"], "md", metric, row[col], row["report"])
+    img = read_reference(ref, "charting_outcomes_2026_non_us_img_step2.csv", {"specialty_key"})
+    img_metrics = {
+        "ranked_first_n": "ranked_first_n",
+        "matched_n": "matched_n",
+        "match_rate": "preferred_specialty_match_rate",
+        "median": "step2_matched_median",
+        "mean": "step2_matched_mean",
+        "q1": "step2_matched_q1",
+        "q3": "step2_matched_q3",
+        "step2_matched_n": "step2_matched_consented_n",
+        "step2_not_matched_n": "step2_not_matched_consented_n",
+        "not_matched_median": "step2_not_matched_median",
+        "not_matched_mean": "step2_not_matched_mean",
+        "unweighted_mean_match_rate": "unweighted_mean_match_rate",
+    }
+    for row in img:
+        for col, metric in img_metrics.items():
+            add(row, row["year"], row["specialty_key"], "non-us-img", metric, row[col], row["report"])
+    means = read_reference(ref, "charting_outcomes_2024_means.csv", {"specialty_key"})
+    for row in means:
+        for col, metric in {
+            "n_matched": "matched_n",
+            "n_unmatched": "not_matched_n",
+            "match_rate": "preferred_specialty_match_rate",
+            "step2_mean_matched": "step2_matched_mean",
+            "step2_mean_unmatched": "step2_not_matched_mean",
+            "pubs_mean_matched": "publications_matched_mean",
+        }.items():
+            add(row, row["year"], row["specialty_key"], row["applicant_type"], metric, row[col],
+                "NRMP Charting Outcomes 2024 (as cited per row)")  # fmt: skip
+    fill = read_reference(ref, "fill_by_specialty_2025.csv", {"specialty_key"})
+    for row in fill:
+        for col in ("programs", "positions_offered", "positions_filled", "fill_rate",
+                    "us_md_senior_share", "us_do_senior_share", "us_img_share",
+                    "non_us_img_share", "unfilled_after_match"):  # fmt: skip
+            add(row, row["year"], row["specialty_key"], "all", col, row[col],
+                "NRMP Results and Data 2025 (as cited per row)")  # fmt: skip
+    totals = read_reference(ref, "match_totals.csv", {"metric"})
+    for row in totals:
+        atype = row["applicant_type"] or "all"
+        add(row, row["year"], "all", atype, f"{row['match']}:{row['metric']}", row["value"],
+            "NRMP Match totals (as cited per row)")  # fmt: skip
+    return out

@@ -1,0 +1,255 @@
+"""The `smartpick` command line: parse, call a service, print. Errors are translated here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from smartpick.errors import SmartPickError
+from smartpick.services import Services
+from smartpick.settings import load_config
+
+PROGRAM_COLUMNS = [
+    ("acgme_id", "ACGME id"),
+    ("name", "Program"),
+    ("city", "City"),
+    ("state", "State"),
+    ("entry_level", "Entry"),
+    ("visa_j1", "J-1"),
+    ("visa_h1b", "H-1B"),
+]
+
+
+def _services(ctx: click.Context) -> Services:
+    services = ctx.find_object(Services)
+    if services is None:  # pragma: no cover - the group always sets it
+        raise click.UsageError("internal: no session")
+    return services
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", "db_path", metavar="PATH", help="SQLite file to use (env SMARTPICK_DB_PATH).")
+@click.option(
+    "--database-url", metavar="URL", help="Database URL, e.g. PostgreSQL (env SMARTPICK_DATABASE_URL)."
+)
+@click.option("--season", metavar="YEAR", help="Match season to plan for (env SMARTPICK_SEASON).")
+@click.version_option(package_name="smartpick")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None, database_url: str | None, season: str | None) -> None:
+    """SmartPick plans residency applications: which programs, how many, and why.
+
+    Every number comes from a public source, named with its year.
+    """
+    config = load_config({"db_path": db_path, "database_url": database_url, "season": season})
+    ctx.obj = Services(config)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@cli.group()
+def data() -> None:
+    """Inspect or rebuild SmartPick's dataset."""
+
+
+@data.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@click.pass_context
+def data_info(ctx: click.Context, as_json: bool) -> None:
+    """Counts, coverage of each field, sources, years and the season."""
+    info = _services(ctx).data_info()
+    if as_json:
+        click.echo(json.dumps(info, indent=1))
+        return
+    sample = info["join_sample"]
+    click.echo(f"SmartPick dataset {info['dataset_version']} - planning season {info['season']}")
+    click.echo(f"  programs:                       {info['programs']}")
+    click.echo(f"  specialties:                    {info['specialties']}")
+    click.echo(f"  programs with interview rates:  {info['programs_with_interview_rates']}")
+    click.echo(f"  programs with a location:       {info['programs_with_location']}")
+    if sample:
+        click.echo(
+            f"  interview-rate join precision:  {sample['precision']:.1%} "
+            f"({sample['correct']} of {sample['joined']} hand-labelled joins correct)"
+        )
+    for name, table in info["tables"].items():
+        click.echo(f"\n{name} ({table['rows']} rows)")
+        for field, f in table["fields"].items():
+            click.echo(
+                f"  {field:<24} {f['coverage']:>6.1%}  {f['use']:<6}  {f['confidence']:<10} "
+                f"{f['year']:<9} {_short(f['source'])}"
+            )
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@data.command("build")
+@click.option(
+    "--raw",
+    "shared",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The shared data folder holding raw/ and reference/ (e.g. ../shared/data).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("src/smartpick/data"),
+    show_default=True,
+    help="Where to write the dataset.",
+)
+@click.option(
+    "--labels",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("labels/interview_rates_join_sample.csv"),
+    show_default=True,
+    help="Hand-labelled join sample to measure precision against.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("reports/data-build.md"),
+    show_default=True,
+    help="Where to write the build report.",
+)
+@click.pass_context
+def data_build(ctx: click.Context, shared: Path, out: Path, labels: Path, report: Path) -> None:
+    """Build the dataset from the shared raw sources and reference figures."""
+    result = _services(ctx).build_data(shared, out, labels, report)
+    for key, value in result["counts"].items():
+        click.echo(f"{key}: {value}")
+    if result["join_sample"]:
+        click.echo(f"join sample: {result['join_sample']}")
+    click.echo(f"wrote {result['out']} and {report}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def specialties(ctx: click.Context, as_json: bool) -> None:
+    """List the specialties SmartPick knows, with their codes and match."""
+    items = _services(ctx).specialties()
+    if as_json:
+        click.echo(json.dumps([s.__dict__ for s in items], indent=1))
+        return
+    for s in items:
+        match = s.match or "no Main Match"
+        click.echo(f"{s.name:<46} {s.key:<38} ACGME {s.acgme_code}  {match}")
+
+
+@cli.command()
+@click.option("--specialty", "-s", help="Specialty name, key or alias (e.g. 'ob-gyn').")
+@click.option("--state", "states", multiple=True, help="State code or name; repeat for several.")
+@click.option("--division", "divisions", multiple=True, help="Census division 1-9 or its name.")
+@click.option("--visa", help="Only programs known to sponsor this visa: j1 or h1b.")
+@click.option("--entry-level", help="categorical, advanced or independent.")
+@click.option("--name", help="Words the program name contains.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many rows.")
+@click.pass_context
+def programs(
+    ctx: click.Context,
+    specialty: str | None,
+    states: tuple[str, ...],
+    divisions: tuple[str, ...],
+    visa: str | None,
+    entry_level: str | None,
+    name: str | None,
+    as_json: bool,
+    as_csv: bool,
+    limit: int | None,
+) -> None:
+    """List programs, filtered by specialty, state, division, visa, entry level and name."""
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    services = _services(ctx)
+    split_states = [s for value in states for s in value.split(",") if s.strip()]
+    criteria = services.program_filter(
+        specialty=specialty,
+        states=split_states,
+        divisions=divisions,
+        visa=visa,
+        entry_level=entry_level,
+        name=name,
+    )
+    result = services.list_programs(criteria)
+    rows = result.programs[:limit] if limit else result.programs
+    if as_json:
+        payload = {"season": result.season, "dataset_version": result.dataset_version}
+        click.echo(json.dumps({**payload, "count": len(rows), "programs": rows}, indent=1))
+        return
+    if as_csv:
+        click.echo(_csv(rows), nl=False)
+        return
+    if not rows:
+        click.echo("No program matches these filters.", err=True)
+        ctx.exit(1)
+    click.echo(_table(rows))
+    more = f" (showing {len(rows)})" if len(rows) < len(result.programs) else ""
+    click.echo(
+        f"\n{len(result.programs)} programs{more}. Season {result.season}; "
+        f"sources: `smartpick data info`."
+    )
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    cells = [[str(r[k]) for k, _ in PROGRAM_COLUMNS] for r in rows]
+    heads = [h for _, h in PROGRAM_COLUMNS]
+    widths = [min(60, max(len(h), *(len(c[i]) for c in cells))) for i, h in enumerate(heads)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(_short(v, w).ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    return "\n".join([line(heads), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; no traceback ever reaches the user."""
+    sys.exit(run(cli, argv))
+
+
+def run(command: Callable[..., Any], argv: list[str] | None) -> int:
+    try:
+        command.main(args=argv, prog_name="smartpick", standalone_mode=False)  # type: ignore[attr-defined]
+    except SmartPickError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(exc.hint, err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except Exception:
+        if os.environ.get("SMARTPICK_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            "Error: SmartPick hit an internal problem. Nothing you saved was changed.\n"
+            "Run again with SMARTPICK_DEBUG=1 to see details, and please report it.",
+            err=True,
+        )
+        return 1
+    return 0

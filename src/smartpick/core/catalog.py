@@ -1,0 +1,83 @@
+"""Programs and specialties as the core reads them, and the pure operations on them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from smartpick.errors import InputError
+
+ENTRY_LEVELS = ("categorical", "advanced", "independent")
+VISAS = ("j1", "h1b")
+
+
+@dataclass(frozen=True)
+class Specialty:
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    acgme_code: str
+    nrmp_code: str
+    match: str
+    entry_level: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class Program:
+    """One ACGME program with the fields SmartPick may show."""
+
+    acgme_id: str
+    name: str
+    specialty_key: str
+    city: str
+    state: str
+    latitude: float | None
+    longitude: float | None
+    census_division: int | None
+    entry_level: str
+    entry_level_basis: str
+    visa_j1: str  # yes / no / unknown
+    visa_h1b: str
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9&/+]+", text.lower().replace("-", " ")))
+
+
+def resolve_specialty(specialties: Sequence[Specialty], text: str) -> Specialty:
+    """The specialty a user means by `text` (a key, a name or an alias), or an InputError
+    that names the closest known ones."""
+    wanted = _fold(text)
+    if not wanted:
+        raise InputError("the specialty is empty", field="specialty")
+    names: dict[str, Specialty] = {}
+    for s in specialties:
+        for label in (s.key.replace("_", " "), s.name, *s.aliases):
+            names.setdefault(_fold(label), s)
+    if wanted in names:
+        return names[wanted]
+    if wanted.replace(" ", "_") in {s.key for s in specialties}:
+        return next(s for s in specialties if s.key == wanted.replace(" ", "_"))
+    close = difflib.get_close_matches(wanted, list(names), n=6, cutoff=0.5)
+    suggestions = list(dict.fromkeys(names[c].name for c in close))[:3]
+    hint = (
+        "Did you mean: " + ", ".join(suggestions) + "?"
+        if suggestions
+        else "Run `smartpick specialties` to list them."
+    )
+    raise InputError(f"unknown specialty '{text}'", field="specialty", hint=hint)
+
+
+@dataclass(frozen=True)
+class ProgramFilter:
+    """What a user asks of the program list; every field is optional."""
+
+    specialty_key: str | None = None
+    states: tuple[str, ...] = ()
+    divisions: tuple[int, ...] = ()
+    visa: str | None = None  # "j1" or "h1b": programs known to sponsor it
+    entry_level: str | None = None
+    name: str | None = None

@@ -1,0 +1,185 @@
+"""Use cases shared by the CLI and (later) the web app: each opens what it needs and calls
+the core, the dataset and the store."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from smartpick.core.catalog import ENTRY_LEVELS, VISAS, Program, ProgramFilter, Specialty
+from smartpick.core.catalog import resolve_specialty as _resolve
+from smartpick.core.geography import STATES, TERRITORIES, normalize_state
+from smartpick.core.seasons import check_season, default_season
+from smartpick.data import Dataset, load_dataset, shipped
+from smartpick.errors import InputError
+from smartpick.settings import Config
+from smartpick.store import Store, open_store
+
+DIVISION_TABLE = "census_divisions"
+
+
+@dataclass(frozen=True)
+class ProgramList:
+    season: int
+    dataset_version: str
+    programs: list[dict[str, Any]]
+
+
+class Services:
+    """One session of SmartPick: its settings, dataset and store, opened on first use."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    @functools.cached_property
+    def dataset(self) -> Dataset:
+        if self.config.dataset_dir is not None:
+            return load_dataset(self.config.dataset_dir)
+        return shipped()
+
+    @functools.cached_property
+    def store(self) -> Store:
+        store = open_store(self.config.database_url)
+        if store.dataset_version() != self.dataset.version:
+            store.load_dataset(
+                self.dataset.version, self.dataset.specialties(), self.dataset.programs()
+            )
+        return store
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+    # -- seasons -------------------------------------------------------------------------
+
+    @property
+    def season(self) -> int:
+        if self.config.season is not None:
+            return check_season(self.config.season)
+        return default_season(self.dataset.rows("calendar"), self.config.today)
+
+    # -- specialties and programs ----------------------------------------------------------
+
+    def specialties(self) -> list[Specialty]:
+        return self.dataset.specialties()
+
+    def resolve_specialty(self, text: str) -> Specialty:
+        return _resolve(self.dataset.specialties(), text)
+
+    def program_filter(
+        self,
+        *,
+        specialty: str | None = None,
+        states: Iterable[str] = (),
+        divisions: Iterable[str] = (),
+        visa: str | None = None,
+        entry_level: str | None = None,
+        name: str | None = None,
+    ) -> ProgramFilter:
+        """Validate what a user typed into a ProgramFilter; InputError names the bad value."""
+        return ProgramFilter(
+            specialty_key=self.resolve_specialty(specialty).key if specialty else None,
+            states=tuple(_state(s) for s in states),
+            divisions=tuple(self._division(d) for d in divisions),
+            visa=_choice(visa, VISAS, "visa") if visa else None,
+            entry_level=_choice(entry_level, ENTRY_LEVELS, "entry level") if entry_level else None,
+            name=name.strip() or None if name else None,
+        )
+
+    def list_programs(self, criteria: ProgramFilter) -> ProgramList:
+        programs = self.store.programs(criteria)
+        return ProgramList(
+            self.season, self.dataset.version, [self.public_program(p) for p in programs]
+        )
+
+    def public_program(self, program: Program) -> dict[str, Any]:
+        """A program as SmartPick may show or export it: only fields whose use class is show."""
+        allowed = set(self.dataset.fields("programs", "show")) | set(
+            self.dataset.fields("freida_im", "show")
+        )
+        return {k: v for k, v in asdict(program).items() if k in allowed}
+
+    def _division(self, text: str) -> int:
+        rows = self.dataset.rows(DIVISION_TABLE)
+        names = {r["division"].lower(): int(r["division_number"]) for r in rows}
+        value = text.strip().lower()
+        if value.isdigit() and int(value) in names.values():
+            return int(value)
+        if value in names:
+            return names[value]
+        choices = ", ".join(f"{n} {d.title()}" for d, n in sorted(names.items(), key=lambda x: x[1]))
+        raise InputError(f"'{text}' is not a census division", field="division",
+                         hint=f"Use a number or a name: {choices}.")  # fmt: skip
+
+    # -- the dataset ---------------------------------------------------------------------
+
+    def data_info(self) -> dict[str, Any]:
+        ds = self.dataset
+        rates = ds.rows("interview_rates")
+        rate_fields = [f for f in ds.fields("interview_rates") if f not in NON_RATE_FIELDS]
+        with_rates = {r["acgme_id"] for r in rates if any(r[f] for f in rate_fields)}
+        tables: dict[str, Any] = {}
+        for name in ds.table_names:
+            rows = ds.rows(name)
+            fields = {}
+            for f in ds.fields(name):
+                prov = ds.field_provenance(name, f)
+                filled = sum(1 for r in rows if r[f] != "")
+                fields[f] = {
+                    "coverage": round(filled / len(rows), 4) if rows else 0.0,
+                    "use": prov["use"],
+                    "source": prov["source"],
+                    "year": prov["year"],
+                    "confidence": prov["confidence"],
+                }
+            tables[name] = {"rows": len(rows), "fields": fields}
+        programs = ds.rows("programs")
+        return {
+            "dataset_version": ds.version,
+            "season": self.season,
+            "programs": len(programs),
+            "specialties": len({p["specialty_key"] for p in programs}),
+            "programs_with_interview_rates": len(with_rates),
+            "programs_with_location": sum(1 for p in programs if p["latitude"]),
+            "join_sample": ds.provenance.get("join_sample", {}),
+            "tables": tables,
+        }
+
+    def build_data(
+        self, shared: Path, out: Path, labels: Path | None, report: Path | None
+    ) -> dict[str, Any]:
+        from smartpick.build import build_dataset, write_report
+
+        result = build_dataset(shared, out, labels)
+        if report is not None:
+            write_report(result, report)
+        return {"counts": result.counts, "join_sample": result.precision, "out": str(out)}
+
+
+NON_RATE_FIELDS = ("acgme_id", "specialty_key", "join_score", "join_doubtful")
+
+
+def _state(text: str) -> str:
+    code = normalize_state(text)
+    if code is None:
+        raise InputError(
+            f"'{text}' is not a US state or territory",
+            field="state",
+            hint="Use a two-letter code such as NY, or a name such as 'New York'.",
+        )
+    return code
+
+
+def _choice(value: str, allowed: Sequence[str], what: str) -> str:
+    folded = value.strip().lower().replace("-", "")
+    for option in allowed:
+        if folded == option.replace("-", ""):
+            return option
+    raise InputError(f"'{value}' is not a {what}", field=what,
+                     hint=f"Use one of: {', '.join(allowed)}.")  # fmt: skip
+
+
+__all__ = ["STATES", "TERRITORIES", "ProgramList", "Services"]

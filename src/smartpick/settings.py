@@ -1,0 +1,84 @@
+"""Settings, declared once as data. Each can come from a flag or an environment variable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from smartpick.errors import InputError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    help: str
+
+
+SETTINGS = {
+    s.name: s
+    for s in [
+        Setting("database_url", "SMARTPICK_DATABASE_URL",
+                "a PostgreSQL (or SQLite) URL; overrides the SQLite file"),
+        Setting("db_path", "SMARTPICK_DB_PATH", "where the SQLite file lives"),
+        Setting("season", "SMARTPICK_SEASON", "the Match season to plan for, e.g. 2028"),
+        Setting("dataset_dir", "SMARTPICK_DATASET_DIR",
+                "a dataset folder to use instead of the shipped one (for development)"),
+        Setting("today", "SMARTPICK_TODAY", "the date SmartPick takes as today (YYYY-MM-DD)"),
+    ]
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    season: int | None
+    dataset_dir: Path | None
+    today: dt.date
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir("smartpick")) / "smartpick.db"
+
+
+def load_config(
+    overrides: Mapping[str, str | None] | None = None, env: Mapping[str, str] | None = None
+) -> Config:
+    """Settings from flags (`overrides`), then the environment, then defaults."""
+    env = os.environ if env is None else env
+    given = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+    unknown = set(given) - set(SETTINGS)
+    if unknown:
+        raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+
+    def get(name: str) -> str | None:
+        return given.get(name) or env.get(SETTINGS[name].env) or None
+
+    url = get("database_url")
+    if url is None:
+        path = Path(get("db_path") or default_db_path()).expanduser()
+        url = f"sqlite:///{path}"
+    season_text = get("season")
+    season = None
+    if season_text is not None:
+        if not season_text.strip().isdigit():
+            raise InputError(
+                f"season '{season_text}' is not a year",
+                field="season",
+                hint="Give the Match year, e.g. 2028.",
+            )
+        season = int(season_text)
+    today_text = get("today")
+    try:
+        today = dt.date.fromisoformat(today_text) if today_text else dt.date.today()
+    except ValueError:
+        raise InputError(
+            f"SMARTPICK_TODAY '{today_text}' is not a date", hint="Use YYYY-MM-DD."
+        ) from None
+    dataset = get("dataset_dir")
+    return Config(url, season, Path(dataset) if dataset else None, today)

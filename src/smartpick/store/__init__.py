@@ -1,0 +1,156 @@
+"""All SQL of SmartPick: SQLite by default, PostgreSQL by URL, one schema through migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from smartpick.core.catalog import Program, ProgramFilter, Specialty
+from smartpick.errors import StoreError
+from smartpick.store import schema
+from smartpick.store.migrations import MIGRATIONS, migrate
+
+__all__ = ["MIGRATIONS", "Store", "open_store"]
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<unparseable URL>"
+
+
+class Store:
+    """A database holding the dataset's programs (and, later, saved plans)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise StoreError(
+                f"cannot use the database at {_redact(str(self.engine.url))}",
+                hint="Check that it is running and that SMARTPICK_DATABASE_URL is right.",
+            ) from exc
+
+    def migrate(self) -> list[str]:
+        try:
+            return migrate(self.engine)
+        except sa.exc.OperationalError as exc:
+            raise StoreError(
+                f"cannot prepare the database at {_redact(str(self.engine.url))}",
+                hint="Check that it is running and that SMARTPICK_DATABASE_URL is right.",
+            ) from exc
+
+    def dataset_version(self) -> str | None:
+        with self._connect() as conn:
+            row = conn.execute(sa.select(schema.dataset_info.c.version)).first()
+        return None if row is None else str(row[0])
+
+    def load_dataset(
+        self, version: str, specialties: Sequence[Specialty], programs: Sequence[Program]
+    ) -> None:
+        """Replace the dataset tables with this version's rows, in one transaction."""
+        with self._connect() as conn:
+            conn.execute(schema.programs.delete())
+            conn.execute(schema.specialties.delete())
+            conn.execute(schema.dataset_info.delete())
+            conn.execute(schema.specialties.insert(), [_specialty_row(s) for s in specialties])
+            conn.execute(schema.programs.insert(), [_program_row(p) for p in programs])
+            conn.execute(
+                schema.dataset_info.insert().values(
+                    id=1, version=version, loaded_at=dt.datetime.now(dt.UTC)
+                )
+            )
+
+    def count_programs(self) -> int:
+        with self._connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(schema.programs)).scalar_one())
+
+    def programs(self, criteria: ProgramFilter) -> list[Program]:
+        p = schema.programs.c
+        query = sa.select(schema.programs)
+        if criteria.specialty_key:
+            query = query.where(p.specialty_key == criteria.specialty_key)
+        if criteria.states:
+            query = query.where(p.state.in_(criteria.states))
+        if criteria.divisions:
+            query = query.where(p.census_division.in_(criteria.divisions))
+        if criteria.visa == "j1":
+            query = query.where(p.visa_j1 == "yes")
+        elif criteria.visa == "h1b":
+            query = query.where(p.visa_h1b == "yes")
+        if criteria.entry_level:
+            query = query.where(p.entry_level == criteria.entry_level)
+        if criteria.name:
+            words = criteria.name.lower().split()
+            query = query.where(*[sa.func.lower(p.name).contains(w, autoescape=True) for w in words])
+        query = query.order_by(p.specialty_key, p.state, p.name, p.acgme_id)
+        with self._connect() as conn:
+            return [Program(**row._asdict()) for row in conn.execute(query)]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _specialty_row(s: Specialty) -> dict[str, object]:
+    return {
+        "key": s.key,
+        "name": s.name,
+        "aliases": ";".join(s.aliases),
+        "acgme_code": s.acgme_code,
+        "nrmp_code": s.nrmp_code,
+        "match": s.match,
+        "entry_level": s.entry_level,
+        "notes": s.notes,
+    }
+
+
+def _program_row(p: Program) -> dict[str, object]:
+    return {f: getattr(p, f) for f in Program.__dataclass_fields__}
+
+
+def open_store(url: str) -> Store:
+    """Open (and migrate) the store at `url`: sqlite:///path or postgresql+psycopg://..."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(
+            f"'{url}' is not a database URL",
+            hint="Use sqlite:///path/to/file.db or postgresql+psycopg://user@host/db",
+        ) from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    elif parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(f"SmartPick stores data in SQLite or PostgreSQL, not '{parsed.drivername}'")
+    try:
+        engine = sa.create_engine(parsed, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot open the database at {_redact(url)}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    store = Store(engine)
+    store.migrate()
+    return store
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
