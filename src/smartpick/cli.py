@@ -39,12 +39,16 @@ def _services(ctx: click.Context) -> Services:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", "db_path", metavar="PATH", help="SQLite file to use (env SMARTPICK_DB_PATH).")
 @click.option(
-    "--database-url", metavar="URL", help="Database URL, e.g. PostgreSQL (env SMARTPICK_DATABASE_URL)."
+    "--database-url",
+    metavar="URL",
+    help="Database URL, e.g. PostgreSQL (env SMARTPICK_DATABASE_URL).",
 )
 @click.option("--season", metavar="YEAR", help="Match season to plan for (env SMARTPICK_SEASON).")
 @click.version_option(package_name="smartpick")
 @click.pass_context
-def cli(ctx: click.Context, db_path: str | None, database_url: str | None, season: str | None) -> None:
+def cli(
+    ctx: click.Context, db_path: str | None, database_url: str | None, season: str | None
+) -> None:
     """SmartPick plans residency applications: which programs, how many, and why.
 
     Every number comes from a public source, named with its year.
@@ -217,7 +221,9 @@ def _table(rows: list[dict[str, Any]]) -> str:
     widths = [min(60, max(len(h), *(len(c[i]) for c in cells))) for i, h in enumerate(heads)]
 
     def line(values: list[str]) -> str:
-        return "  ".join(_short(v, w).ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(
+            _short(v, w).ljust(w) for v, w in zip(values, widths, strict=True)
+        ).rstrip()
 
     return "\n".join([line(heads), line(["-" * w for w in widths]), *map(line, cells)])
 

@@ -110,9 +110,14 @@ class Services:
             return int(value)
         if value in names:
             return names[value]
-        choices = ", ".join(f"{n} {d.title()}" for d, n in sorted(names.items(), key=lambda x: x[1]))
-        raise InputError(f"'{text}' is not a census division", field="division",
-                         hint=f"Use a number or a name: {choices}.")  # fmt: skip
+        choices = ", ".join(
+            f"{n} {d.title()}" for d, n in sorted(names.items(), key=lambda x: x[1])
+        )
+        raise InputError(
+            f"'{text}' is not a census division",
+            field="division",
+            hint=f"Use a number or a name: {choices}.",
+        )
 
     # -- the dataset ---------------------------------------------------------------------
 
@@ -178,8 +183,9 @@ def _choice(value: str, allowed: Sequence[str], what: str) -> str:
     for option in allowed:
         if folded == option.replace("-", ""):
             return option
-    raise InputError(f"'{value}' is not a {what}", field=what,
-                     hint=f"Use one of: {', '.join(allowed)}.")  # fmt: skip
+    raise InputError(
+        f"'{value}' is not a {what}", field=what, hint=f"Use one of: {', '.join(allowed)}."
+    )
 
 
 __all__ = ["STATES", "TERRITORIES", "ProgramList", "Services"]

@@ -23,15 +23,21 @@ class Setting:
 SETTINGS = {
     s.name: s
     for s in [
-        Setting("database_url", "SMARTPICK_DATABASE_URL",
-                "a PostgreSQL (or SQLite) URL; overrides the SQLite file"),
+        Setting(
+            "database_url",
+            "SMARTPICK_DATABASE_URL",
+            "a PostgreSQL (or SQLite) URL; overrides the SQLite file",
+        ),
         Setting("db_path", "SMARTPICK_DB_PATH", "where the SQLite file lives"),
         Setting("season", "SMARTPICK_SEASON", "the Match season to plan for, e.g. 2028"),
-        Setting("dataset_dir", "SMARTPICK_DATASET_DIR",
-                "a dataset folder to use instead of the shipped one (for development)"),
+        Setting(
+            "dataset_dir",
+            "SMARTPICK_DATASET_DIR",
+            "a dataset folder to use instead of the shipped one (for development)",
+        ),
         Setting("today", "SMARTPICK_TODAY", "the date SmartPick takes as today (YYYY-MM-DD)"),
     ]
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ import csv
 from dataclasses import dataclass
 from importlib import resources
 
-CURATION = "SmartPick curation (src/smartpick/build/specialties.csv), from the sources named in its notes"
+CURATION = (
+    "SmartPick curation (src/smartpick/build/specialties.csv), from the sources named in its notes"
+)
 
 
 @dataclass(frozen=True)

@@ -47,10 +47,12 @@ def _score(a: Entry, b: Entry) -> float | None:
     return score
 
 
-_GENERIC = set(
-    "university medical center hospital health healthcare system college school medicine "
-    "saint regional community memorial general network consortium education program campus "
-    "clinic foundation services group".split()
+_GENERIC = frozenset(
+    (
+        "university medical center hospital health healthcare system college school medicine "
+        "saint regional community memorial general network consortium education program "
+        "campus clinic foundation services group"
+    ).split()
 )
 
 
@@ -117,11 +119,7 @@ def link(
     best_alt: dict[str, tuple[float, str]] = {}
     for i, a in enumerate(lefts):
         options = sorted(
-            (
-                (s, r)
-                for r in _candidates(a, rights, by_state)
-                if (s := _score(a, r)) is not None
-            ),
+            ((s, r) for r in _candidates(a, rights, by_state) if (s := _score(a, r)) is not None),
             key=lambda pair: -pair[0],
         )
         if options:

@@ -123,7 +123,7 @@ def join_tracks(
         for miss in misses:
             for t in insts[miss.left]:
                 t["join_note"] = miss.reason
-        for inst, ts in insts.items():
+        for ts in insts.values():
             if not (ts[0]["institution"] and ts[0]["state"]):
                 for t in ts:
                     t["join_note"] = "institution code not in the 2024 code list, or no state"

@@ -89,15 +89,20 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
         if not r.reported:
             continue
         rate_rows.append(
-            {"acgme_id": lk.right, "specialty_key": r.specialty_key, **r.rates,
-             "join_score": round(lk.score, 1), "join_doubtful": lk.doubtful}  # fmt: skip
+            {
+                "acgme_id": lk.right,
+                "specialty_key": r.specialty_key,
+                **r.rates,
+                "join_score": round(lk.score, 1),
+                "join_doubtful": lk.doubtful,
+            }
         )
     rate_rows.sort(key=lambda row: str(row["acgme_id"]))
 
     program_ids = {str(p["acgme_id"]) for p in programs}
     freida, freida_report = read_freida(raw, program_ids)
     history = read_florida_history(raw, {str(t["program_code"]) for t in tracks})
-    used_codes = sorted({t["specialty_code"] for t in tracks})
+    used_codes = {str(t["specialty_code"]) for t in tracks}
     specialties = [
         {
             "key": s.key,
@@ -122,17 +127,50 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
             Table("nrmp_fill_history", "Florida NRMP tracks by year", F.HISTORY, history),
             Table("specialties", "Specialty catalogue", F.SPECIALTIES, specialties),
             Table("signals", "Program signals by season", F.SIGNALS, signals(ref, catalogue)),
-            Table("fees", "Application and Match fees", F.FEES,
-                  copy_rows(ref, "fees.csv", F.names(F.FEES), ["service", "season", "item", "from_count"])),  # fmt: skip
-            Table("calendar", "Season calendars", F.CALENDAR,
-                  copy_rows(ref, "calendar.csv", F.names(F.CALENDAR), ["match_year", "service", "date"])),  # fmt: skip
-            Table("exams", "Exam facts", F.EXAMS, copy_rows(ref, "exams.csv", F.names(F.EXAMS), ["exam", "fact_key", "effective_date"])),
-            Table("census_divisions", "Census divisions", F.DIVISIONS,
-                  copy_rows(ref, "census_divisions.csv", F.names(F.DIVISIONS), ["state_code"])),  # fmt: skip
-            Table("evidence", "Published effect sizes", F.EVIDENCE,
-                  copy_rows(ref, "evidence.csv", F.names(F.EVIDENCE), ["quantity", "specialty", "year"])),  # fmt: skip
-            Table("specialty_figures", "Specialty-level NRMP figures", F.FIGURES,
-                  specialty_figures(ref)),  # fmt: skip
+            Table(
+                "fees",
+                "Application and Match fees",
+                F.FEES,
+                copy_rows(
+                    ref, "fees.csv", F.names(F.FEES), ["service", "season", "item", "from_count"]
+                ),
+            ),
+            Table(
+                "calendar",
+                "Season calendars",
+                F.CALENDAR,
+                copy_rows(
+                    ref, "calendar.csv", F.names(F.CALENDAR), ["match_year", "service", "date"]
+                ),
+            ),
+            Table(
+                "exams",
+                "Exam facts",
+                F.EXAMS,
+                copy_rows(
+                    ref, "exams.csv", F.names(F.EXAMS), ["exam", "fact_key", "effective_date"]
+                ),
+            ),
+            Table(
+                "census_divisions",
+                "Census divisions",
+                F.DIVISIONS,
+                copy_rows(ref, "census_divisions.csv", F.names(F.DIVISIONS), ["state_code"]),
+            ),
+            Table(
+                "evidence",
+                "Published effect sizes",
+                F.EVIDENCE,
+                copy_rows(
+                    ref, "evidence.csv", F.names(F.EVIDENCE), ["quantity", "specialty", "year"]
+                ),
+            ),
+            Table(
+                "specialty_figures",
+                "Specialty-level NRMP figures",
+                F.FIGURES,
+                specialty_figures(ref),
+            ),
         ]
     }
     result = BuildResult(tables)
@@ -214,9 +252,7 @@ def write(result: BuildResult, out: Path) -> None:
     provenance["dataset_version"] = digest.hexdigest()[:12]
     provenance["counts"] = result.counts
     provenance["join_sample"] = result.precision
-    (out / "provenance.json").write_text(
-        json.dumps(provenance, indent=1) + "\n", encoding="utf-8"
-    )
+    (out / "provenance.json").write_text(json.dumps(provenance, indent=1) + "\n", encoding="utf-8")
 
 
 def write_report(result: BuildResult, path: Path) -> None:

@@ -153,7 +153,9 @@ def fill_locations(
     own: dict[tuple[str, str], tuple[float, float]] = {}
     for p in programs:
         if isinstance(p["latitude"], float) and isinstance(p["longitude"], float):
-            own.setdefault((normalize(str(p["city"])), str(p["state"])), (p["latitude"], p["longitude"]))
+            own.setdefault(
+                (normalize(str(p["city"])), str(p["state"])), (p["latitude"], p["longitude"])
+            )
     centroids = {**centroids, **own}
     by_program = {lk.right: rates[lk.left] for lk in links}
     unresolved: list[str] = []
@@ -166,7 +168,9 @@ def fill_locations(
         p["city"], p["state"] = row.city, row.state
         point = centroids.get((normalize(row.city), row.state))
         if point is None:
-            unresolved.append(f"{p['acgme_id']} {p['name']}: no centroid for {row.city}, {row.state}")
+            unresolved.append(
+                f"{p['acgme_id']} {p['name']}: no centroid for {row.city}, {row.state}"
+            )
             p["location_source"] = "rates"
             continue
         p["latitude"], p["longitude"] = point

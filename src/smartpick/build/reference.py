@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from smartpick.build.catalogue import CuratedSpecialty
@@ -60,10 +61,13 @@ def signals(ref: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str, obje
                     "confidence": row["confidence"],
                 }
             )
+            out[-1]["fact_id"] = fact_id(out[-1])
     return out
 
 
-def copy_rows(ref: Path, name: str, columns: list[str], order: list[str]) -> list[dict[str, object]]:
+def copy_rows(
+    ref: Path, name: str, columns: list[str], order: list[str]
+) -> list[dict[str, object]]:
     """Rows of a reference file with the named columns and their source and confidence,
     sorted by the `order` columns so that lookups and diffs are stable."""
     columns = [c for c in columns if c not in DERIVED]
@@ -71,6 +75,7 @@ def copy_rows(ref: Path, name: str, columns: list[str], order: list[str]) -> lis
     out: list[dict[str, object]] = []
     for row in rows:
         item: dict[str, object] = {c: row[c] for c in [*columns, "source", "confidence"]}
+        item["fact_id"] = fact_id(item)
         if "event" in row:
             item["event_key"] = event_key(row["event"])
         out.append(item)
@@ -78,7 +83,14 @@ def copy_rows(ref: Path, name: str, columns: list[str], order: list[str]) -> lis
     return out
 
 
-DERIVED = {"event_key"}
+DERIVED = {"event_key", "fact_id"}
+
+
+def fact_id(row: dict[str, object]) -> str:
+    """A stable id for a cited fact, from its content, so outputs can point at it."""
+    text = "\x1f".join(str(v) for v in row.values())
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
 
 # Calendar events that SmartPick looks up, by words their description contains.
 _EVENTS = [
@@ -159,7 +171,15 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
     }
     for row in img:
         for col, metric in img_metrics.items():
-            add(row, row["year"], row["specialty_key"], "non-us-img", metric, row[col], row["report"])
+            add(
+                row,
+                row["year"],
+                row["specialty_key"],
+                "non-us-img",
+                metric,
+                row[col],
+                row["report"],
+            )
     means = read_reference(ref, "charting_outcomes_2024_means.csv", {"specialty_key"})
     for row in means:
         for col, metric in {
@@ -170,18 +190,47 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
             "step2_mean_unmatched": "step2_not_matched_mean",
             "pubs_mean_matched": "publications_matched_mean",
         }.items():
-            add(row, row["year"], row["specialty_key"], row["applicant_type"], metric, row[col],
-                "NRMP Charting Outcomes 2024 (as cited per row)")  # fmt: skip
+            add(
+                row,
+                row["year"],
+                row["specialty_key"],
+                row["applicant_type"],
+                metric,
+                row[col],
+                "NRMP Charting Outcomes 2024 (as cited per row)",
+            )
     fill = read_reference(ref, "fill_by_specialty_2025.csv", {"specialty_key"})
     for row in fill:
-        for col in ("programs", "positions_offered", "positions_filled", "fill_rate",
-                    "us_md_senior_share", "us_do_senior_share", "us_img_share",
-                    "non_us_img_share", "unfilled_after_match"):  # fmt: skip
-            add(row, row["year"], row["specialty_key"], "all", col, row[col],
-                "NRMP Results and Data 2025 (as cited per row)")  # fmt: skip
+        for col in (
+            "programs",
+            "positions_offered",
+            "positions_filled",
+            "fill_rate",
+            "us_md_senior_share",
+            "us_do_senior_share",
+            "us_img_share",
+            "non_us_img_share",
+            "unfilled_after_match",
+        ):
+            add(
+                row,
+                row["year"],
+                row["specialty_key"],
+                "all",
+                col,
+                row[col],
+                "NRMP Results and Data 2025 (as cited per row)",
+            )
     totals = read_reference(ref, "match_totals.csv", {"metric"})
     for row in totals:
         atype = row["applicant_type"] or "all"
-        add(row, row["year"], "all", atype, f"{row['match']}:{row['metric']}", row["value"],
-            "NRMP Match totals (as cited per row)")  # fmt: skip
+        add(
+            row,
+            row["year"],
+            "all",
+            atype,
+            f"{row['match']}:{row['metric']}",
+            row["value"],
+            "NRMP Match totals (as cited per row)",
+        )
     return out

@@ -130,7 +130,9 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     try:
         text = (where / "provenance.json").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError) as exc:
-        raise DataError(f"no dataset in {where} (provenance.json is missing)", hint=REBUILD) from exc
+        raise DataError(
+            f"no dataset in {where} (provenance.json is missing)", hint=REBUILD
+        ) from exc
     try:
         provenance = json.loads(text)
         if not isinstance(provenance.get("tables"), dict) or "dataset_version" not in provenance:

@@ -78,7 +78,9 @@ class Store:
 
     def count_programs(self) -> int:
         with self._connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(schema.programs)).scalar_one())
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(schema.programs)).scalar_one()
+            )
 
     def programs(self, criteria: ProgramFilter) -> list[Program]:
         p = schema.programs.c
@@ -97,7 +99,9 @@ class Store:
             query = query.where(p.entry_level == criteria.entry_level)
         if criteria.name:
             words = criteria.name.lower().split()
-            query = query.where(*[sa.func.lower(p.name).contains(w, autoescape=True) for w in words])
+            query = query.where(
+                *[sa.func.lower(p.name).contains(w, autoescape=True) for w in words]
+            )
         query = query.order_by(p.specialty_key, p.state, p.name, p.acgme_id)
         with self._connect() as conn:
             return [Program(**row._asdict()) for row in conn.execute(query)]
@@ -137,7 +141,9 @@ def open_store(url: str) -> Store:
     elif parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     elif parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise StoreError(f"SmartPick stores data in SQLite or PostgreSQL, not '{parsed.drivername}'")
+        raise StoreError(
+            f"SmartPick stores data in SQLite or PostgreSQL, not '{parsed.drivername}'"
+        )
     try:
         engine = sa.create_engine(parsed, pool_pre_ping=True)
     except (sa.exc.ArgumentError, ImportError) as exc:

@@ -41,7 +41,9 @@ def migrate(engine: sa.Engine) -> list[str]:
                 continue
             run(conn)
             conn.execute(
-                schema.migrations_table.insert().values(name=name, applied_at=dt.datetime.now(dt.UTC))
+                schema.migrations_table.insert().values(
+                    name=name, applied_at=dt.datetime.now(dt.UTC)
+                )
             )
             applied.append(name)
     return applied
