@@ -85,11 +85,16 @@ def data_info(ctx: click.Context, as_json: bool) -> None:
         )
     for name, table in info["tables"].items():
         click.echo(f"\n{name} ({table['rows']} rows)")
+        sources: dict[str, None] = {}
         for field, f in table["fields"].items():
             click.echo(
                 f"  {field:<24} {f['coverage']:>6.1%}  {f['use']:<6}  {f['confidence']:<10} "
-                f"{f['year']:<9} {_short(f['source'])}"
+                f"{f['year']}"
             )
+            sources.setdefault(f["source"])
+        click.echo("  sources:")
+        for source in sources:
+            click.echo(f"    - {source}")
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -197,7 +202,7 @@ def programs(
         return
     if not rows:
         click.echo("No program matches these filters.", err=True)
-        ctx.exit(1)
+        raise click.exceptions.Exit(1)
     click.echo(_table(rows))
     more = f" (showing {len(rows)})" if len(rows) < len(result.programs) else ""
     click.echo(
@@ -235,7 +240,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def run(command: Callable[..., Any], argv: list[str] | None) -> int:
     try:
-        command.main(args=argv, prog_name="smartpick", standalone_mode=False)  # type: ignore[attr-defined]
+        # Without standalone mode click returns the code of an Exit instead of raising it.
+        code = command.main(args=argv, prog_name="smartpick", standalone_mode=False)  # type: ignore[attr-defined]
     except SmartPickError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         if exc.hint:
@@ -258,4 +264,4 @@ def run(command: Callable[..., Any], argv: list[str] | None) -> int:
             err=True,
         )
         return 1
-    return 0
+    return code if isinstance(code, int) else 0

@@ -162,7 +162,7 @@ def test_the_build_is_deterministic(fixture_shared: Path, tmp_path: Path) -> Non
 def test_a_missing_raw_file_is_a_clear_error(tmp_path: Path) -> None:
     shared = make_shared(tmp_path / "shared")
     shutil.rmtree(shared / "raw" / "freida_im_2025")
-    with pytest.raises(DataError, match="freida_im_programs_2025.csv"):
+    with pytest.raises(DataError, match=r"freida_im_programs_2025\.csv"):
         build_dataset(shared, tmp_path / "out")
 
 

@@ -1,0 +1,175 @@
+"""The command line: real answers, and clear messages (never a traceback) for bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from smartpick.cli import cli
+from smartpick.data import shipped
+from tests.e2e.conftest import Invoke
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def all_commands() -> list[tuple[str, click.Command]]:
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(prefix: str, command: click.Command) -> None:
+        found.append((prefix, command))
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(f"{prefix} {name}".strip(), sub)
+
+    walk("", cli)
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), all_commands()[1:])
+def test_every_command_has_help_and_is_documented(name: str, command: click.Command) -> None:
+    assert command.help and command.help.strip(), name
+    docs = (ROOT / "docs" / "cli.md").read_text() + (ROOT / "README.md").read_text()
+    assert f"smartpick {name}" in docs, f"`smartpick {name}` is missing from docs/cli.md"
+
+
+def test_help_lists_the_commands(invoke: Invoke) -> None:
+    result = invoke("--help")
+    assert result.code == 0
+    assert "programs" in result.out and "data" in result.out
+
+
+def test_programs_lists_a_specialty_in_a_state(invoke: Invoke) -> None:
+    result = invoke("programs", "--specialty", "ob-gyn", "--state", "new york")
+    assert result.code == 0
+    assert "programs." in result.out and "Season 2028" in result.out
+    expected = [
+        p for p in shipped().programs()
+        if p.specialty_key == "obstetrics_gynecology" and p.state == "NY"
+    ]  # fmt: skip
+    assert f"{len(expected)} programs" in result.out
+
+
+def test_programs_as_json_names_the_season_and_every_row(invoke: Invoke) -> None:
+    result = invoke("programs", "-s", "dermatology", "--state", "CA,NY", "--json")
+    payload = json.loads(result.out)
+    assert payload["season"] == 2028
+    assert payload["count"] == len(payload["programs"]) > 0
+    assert {p["state"] for p in payload["programs"]} <= {"CA", "NY"}
+
+
+def test_programs_as_csv_has_a_header_and_rows(invoke: Invoke) -> None:
+    result = invoke("programs", "-s", "im", "--visa", "h1b", "--csv")
+    table = list(csv.DictReader(io.StringIO(result.out)))
+    assert table and all(r["visa_h1b"] == "yes" for r in table)
+
+
+def test_the_season_flag_is_used_and_checked(invoke: Invoke) -> None:
+    assert (
+        json.loads(invoke("--season", "2027", "programs", "-s", "derm", "--json").out)["season"]
+        == 2027
+    )
+    result = invoke("--season", "1990", "programs", "-s", "derm")
+    assert result.code == 2 and "outside" in result.err
+
+
+def test_an_unknown_specialty_names_the_closest(invoke: Invoke) -> None:
+    result = invoke("programs", "--specialty", "orthopedics surgery")
+    assert result.code == 2
+    assert "unknown specialty" in result.err and "Orthopaedic Surgery" in result.err
+    assert "Traceback" not in result.err + result.out
+
+
+def test_a_bad_state_says_so(invoke: Invoke) -> None:
+    result = invoke("programs", "--state", "ZZ")
+    assert result.code == 2 and "'ZZ' is not a US state" in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["programs", "--visa", "f1"], "'f1' is not a visa"),
+        (["programs", "--entry-level", "pgy3"], "is not a entry level"),
+        (["programs", "--division", "12"], "not a census division"),
+        (["programs", "--json", "--csv"], "choose one of --json and --csv"),
+        (["programs", "--limit", "0"], "Invalid value"),
+        (["programs", "--nope"], "No such option"),
+        (["no-such-command"], "No such command"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(invoke: Invoke, args: list[str], message: str) -> None:
+    result = invoke(*args)
+    assert result.code == 2
+    assert message in result.err
+    assert "Traceback" not in result.err
+
+
+def test_an_empty_result_says_so(invoke: Invoke) -> None:
+    result = invoke("programs", "-s", "dermatology", "--state", "WY")
+    assert result.code == 1
+    assert "No program matches" in result.err
+
+
+def test_a_division_can_be_named(invoke: Invoke) -> None:
+    result = invoke("programs", "-s", "psych", "--division", "new england", "--json")
+    states = {p["state"] for p in json.loads(result.out)["programs"]}
+    assert states and states <= {"CT", "ME", "MA", "NH", "RI", "VT"}
+
+
+def test_data_info_json_reports_the_foundation_counts(invoke: Invoke) -> None:
+    info = json.loads(invoke("data", "info", "--json").out)
+    assert info["programs"] >= 5600
+    assert info["specialties"] >= 30
+    assert info["programs_with_interview_rates"] >= 3769
+    assert info["join_sample"]["precision"] >= 0.98
+    assert info["season"] == 2028
+    field = info["tables"]["programs"]["fields"]["latitude"]
+    assert 0.99 < field["coverage"] <= 1 and field["use"] == "show" and field["source"]
+
+
+def test_data_info_text_names_the_season_and_sources(invoke: Invoke) -> None:
+    result = invoke("data", "info")
+    assert result.code == 0
+    assert "planning season 2028" in result.out and "couples-match-builder" in result.out
+
+
+def test_data_build_refuses_a_folder_without_raw_data(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("data", "build", "--raw", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert result.code == 1
+    assert "raw/ and reference/" in result.err
+
+
+def test_a_broken_dataset_gives_a_rebuild_hint(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMARTPICK_DATASET_DIR", str(tmp_path))
+    result = invoke("programs")
+    assert result.code == 1
+    assert "no dataset" in result.err and "smartpick data build" in result.err
+
+
+def test_an_unreachable_database_is_a_clear_error(invoke: Invoke) -> None:
+    result = invoke(
+        "--database-url", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2", "programs"
+    )
+    assert result.code == 1
+    assert "cannot prepare the database" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_the_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "SMARTPICK_DB_PATH": str(tmp_path / "db.sqlite")}
+    exe = Path(sys.executable).with_name("smartpick")
+    done = subprocess.run(
+        [str(exe), "programs", "--specialty", "nonsense"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "unknown specialty" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,77 @@
+"""No `derive` or `build` value reaches an output: the CLI's tables, JSON and CSV exports.
+
+The test plants a sentinel in every derive field of a copy of the dataset and looks for it
+in everything the CLI prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from smartpick.data import load_dataset
+from tests.e2e.conftest import Invoke
+
+SENTINEL = "0.918273"
+SHIPPED = Path(str(resources.files("smartpick.data")))
+
+
+@pytest.fixture
+def planted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Invoke) -> Path:
+    """A copy of the dataset with a sentinel in every derive field (set after `invoke`)."""
+    target = tmp_path / "dataset"
+    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    # Pretend a shown field of programs became derive-only: the exports must drop it too.
+    provenance = json.loads((target / "provenance.json").read_text())
+    provenance["tables"]["programs"]["fields"]["latitude"]["use"] = "derive"
+    provenance["dataset_version"] = "planted"
+    (target / "provenance.json").write_text(json.dumps(provenance))
+    ds = load_dataset(target)
+    for table in ds.table_names:
+        derive = set(ds.fields(table, "derive")) | set(ds.fields(table, "build"))
+        if not derive:
+            continue
+        rows = ds.rows(table)
+        keep = {"acgme_id", "specialty_key"} & derive  # join keys must still join
+        for row in rows:
+            for field in derive - keep:
+                row[field] = SENTINEL
+        out = io.StringIO()
+        writer = csv.DictWriter(out, ds.fields(table), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        (target / f"{table}.csv").write_text(out.getvalue(), encoding="utf-8")
+    monkeypatch.setenv("SMARTPICK_DATASET_DIR", str(target))
+    return target
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["programs", "-s", "internal medicine", "--state", "NY"],
+        ["programs", "-s", "internal medicine", "--json"],
+        ["programs", "-s", "dermatology", "--csv"],
+        ["programs", "--json"],
+        ["specialties", "--json"],
+        ["data", "info", "--json"],
+        ["data", "info"],
+    ],
+)
+def test_no_derive_value_reaches_the_output(planted: Path, invoke: Invoke, args: list[str]) -> None:
+    result = invoke(*args)
+    assert result.code == 0, result.err
+    assert SENTINEL not in result.out
+
+
+def test_exported_programs_carry_only_show_fields(planted: Path, invoke: Invoke) -> None:
+    ds = load_dataset(planted)
+    allowed = set(ds.fields("programs", "show")) | set(ds.fields("freida_im", "show"))
+    rows = json.loads(invoke("programs", "--json").out)["programs"]
+    assert rows
+    assert {k for r in rows for k in r} - allowed == set()

@@ -1,0 +1,107 @@
+"""The store on SQLite and on PostgreSQL: migrations, loading the dataset, queries."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from smartpick.core.catalog import ProgramFilter
+from smartpick.data import shipped
+from smartpick.errors import StoreError
+from smartpick.store import MIGRATIONS, Store, open_store
+from smartpick.store.schema import metadata
+
+PG_URL = os.environ.get("SMARTPICK_TEST_POSTGRES_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'nested' / 'smartpick.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server: SMARTPICK_TEST_POSTGRES_URL is not set")
+    _reset_postgres(PG_URL)
+    yield PG_URL
+    _reset_postgres(PG_URL)
+
+
+@pytest.fixture
+def loaded(store_url: str) -> Iterator[Store]:
+    store = open_store(store_url)
+    ds = shipped()
+    store.load_dataset(ds.version, ds.specialties(), ds.programs())
+    yield store
+    store.close()
+
+
+def test_migrations_run_once_and_are_recorded(store_url: str) -> None:
+    store = open_store(store_url)
+    assert store.migrate() == []  # open_store already applied them
+    with store.engine.connect() as conn:
+        names = [r[0] for r in conn.execute(sa.text("select name from smartpick_migrations"))]
+    assert names == [name for name, _ in MIGRATIONS]
+    store.close()
+
+
+def test_the_dataset_loads_whole(loaded: Store) -> None:
+    assert loaded.count_programs() == len(shipped().programs())
+    assert loaded.dataset_version() == shipped().version
+
+
+def test_loading_again_replaces_rather_than_duplicates(loaded: Store) -> None:
+    ds = shipped()
+    loaded.load_dataset("next-version", ds.specialties(), ds.programs())
+    assert loaded.count_programs() == len(ds.programs())
+    assert loaded.dataset_version() == "next-version"
+
+
+def test_programs_filter_by_specialty_and_state(loaded: Store) -> None:
+    found = loaded.programs(ProgramFilter(specialty_key="dermatology", states=("NY",)))
+    assert found and all(p.specialty_key == "dermatology" and p.state == "NY" for p in found)
+    expected = [
+        p for p in shipped().programs() if p.specialty_key == "dermatology" and p.state == "NY"
+    ]
+    assert sorted(p.acgme_id for p in found) == sorted(p.acgme_id for p in expected)
+
+
+def test_programs_filter_by_visa_division_entry_and_name(loaded: Store) -> None:
+    j1 = loaded.programs(ProgramFilter(specialty_key="internal_medicine", visa="j1"))
+    assert j1 and all(p.visa_j1 == "yes" for p in j1)
+    pacific = loaded.programs(ProgramFilter(divisions=(9,), entry_level="advanced"))
+    assert pacific and all(p.census_division == 9 and p.entry_level == "advanced" for p in pacific)
+    named = loaded.programs(ProgramFilter(name="mayo clinic"))
+    assert named and all("mayo clinic" in p.name.lower() for p in named)
+
+
+def test_a_name_search_treats_percent_signs_literally(loaded: Store) -> None:
+    assert loaded.programs(ProgramFilter(name="%")) == []
+
+
+def test_programs_round_trip_with_their_fields(loaded: Store) -> None:
+    by_id = {p.acgme_id: p for p in shipped().programs()}
+    for p in loaded.programs(ProgramFilter(specialty_key="physical_medicine_rehabilitation")):
+        assert p == by_id[p.acgme_id]
+
+
+def test_an_unreachable_postgres_is_a_store_error() -> None:
+    with pytest.raises(StoreError, match="cannot"):
+        open_store("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_a_non_database_url_is_refused() -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        open_store("hello")
+    with pytest.raises(StoreError, match="SQLite or PostgreSQL"):
+        open_store("mysql://x@y/z")
