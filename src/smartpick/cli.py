@@ -195,7 +195,10 @@ def programs(
     rows = result.programs[:limit] if limit else result.programs
     if as_json:
         payload = {"season": result.season, "dataset_version": result.dataset_version}
-        click.echo(json.dumps({**payload, "count": len(rows), "programs": rows}, indent=1))
+        total = len(result.programs)
+        click.echo(
+            json.dumps({**payload, "total": total, "count": len(rows), "programs": rows}, indent=1)
+        )
         return
     if as_csv:
         click.echo(_csv(rows), nl=False)
