@@ -56,11 +56,13 @@ def main() -> None:
             "read the dataset files": timed(read, args.repeat),
             "first use: migrate + load into a new store": timed(first_use, args.repeat),
         }
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} "
-          f"{platform.python_version()}, store: {'PostgreSQL' if args.database_url else 'SQLite'}")  # fmt: skip
+    store = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, store: {store}")
     for name, times in results.items():
-        print(f"{name:<46} median {statistics.median(times) * 1000:7.1f} ms   "
-              f"min {min(times) * 1000:7.1f}   max {max(times) * 1000:7.1f}   (n={len(times)})")  # fmt: skip
+        median, low, high = (1000 * x for x in (statistics.median(times), min(times), max(times)))
+        print(
+            f"{name:<46} median {median:7.1f} ms  min {low:7.1f}  max {high:7.1f}  n={len(times)}"
+        )
 
 
 if __name__ == "__main__":
