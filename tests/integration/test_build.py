@@ -180,3 +180,23 @@ def test_a_rate_outside_zero_to_one_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_folder_without_raw_and_reference_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="raw/ and reference/"):
         build_dataset(tmp_path, tmp_path / "out")
+
+
+def test_positions_are_sourced_or_labelled_estimates(
+    fixture_build: tuple[BuildResult, Path],
+) -> None:
+    _, out = fixture_build
+    positions = by_id(out, "program_positions")
+    assert (positions["0803521001"]["positions"], positions["0803521001"]["basis"]) == (
+        "4",
+        "sourced",
+    )
+    assert positions["1403521004"]["positions"] == "20"  # the preliminary track is not counted
+    assert positions["1404231005"]["method"].startswith("FREIDA")
+    beta = positions["0803521002"]
+    assert (beta["positions"], beta["basis"]) == ("3", "estimate")  # median of 4 and 2
+    assert "median" in beta["method"]
+    assert (positions["3400521006"]["positions"], positions["3400521006"]["basis"]) == (
+        "",
+        "missing",
+    )

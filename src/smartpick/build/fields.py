@@ -390,6 +390,22 @@ TRACKS = [
     ),
 ]
 
+POSITIONS = [
+    _f("acgme_id", "ACGME program id", BUILD, "2026", "primary", "one row per program", "derive"),
+    _f(
+        "positions",
+        "positions the program offers entering applicants",
+        f"{_N.citation}; {_FR.citation}",
+        "2026",
+        "secondary",
+        "NRMP quota of the joined C/A/M tracks, else FREIDA first-year positions, else the "
+        "specialty's median (an estimate); empty when no source covers the specialty",
+        "derive",
+    ),
+    _f("basis", "sourced, estimate or missing", BUILD, "2026", "primary", "recorded", "derive"),
+    _f("method", "how the number was made", BUILD, "2026", "primary", "recorded", "derive"),
+]
+
 HISTORY = [
     _f(
         "program_code",

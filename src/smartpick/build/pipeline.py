@@ -13,6 +13,7 @@ from smartpick.build import fields as F
 from smartpick.build.catalogue import load_catalogue
 from smartpick.build.freida import read_freida
 from smartpick.build.nrmp import join_tracks, read_florida_history, read_institutions, read_tracks
+from smartpick.build.positions import program_positions
 from smartpick.build.programs import (
     fill_locations,
     join_rates,
@@ -25,7 +26,7 @@ from smartpick.build.tables import Table
 from smartpick.core.geography import is_territory
 from smartpick.errors import DataError
 
-LABELS = Path("labels") / "interview_rates_join_sample.csv"
+DOUBTFUL_LABELS = "interview_rates_doubtful_sample.csv"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     report: dict[str, list[str]] = field(default_factory=dict)
     precision: dict[str, float | int] = field(default_factory=dict)
+    doubtful_precision: dict[str, float | int] = field(default_factory=dict)
 
 
 def _check_layout(shared: Path) -> tuple[Path, Path]:
@@ -124,6 +126,12 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
             Table("interview_rates", "Interview-offer rates by program", F.RATES, rate_rows),
             Table("freida_im", "FREIDA fields of Internal Medicine programs", F.FREIDA, freida),
             Table("nrmp_tracks", "NRMP 2026 Main Match tracks", F.TRACKS, tracks),
+            Table(
+                "program_positions",
+                "Positions per program, sourced or estimated",
+                F.POSITIONS,
+                program_positions(programs, tracks, freida),
+            ),
             Table("nrmp_fill_history", "Florida NRMP tracks by year", F.HISTORY, history),
             Table("specialties", "Specialty catalogue", F.SPECIALTIES, specialties),
             Table("signals", "Program signals by season", F.SIGNALS, signals(ref, catalogue)),
@@ -206,12 +214,19 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
     }
     if labels is not None and labels.exists():
         result.precision = label_precision(labels, rates, links)
+        doubtful = labels.with_name(DOUBTFUL_LABELS)
+        if doubtful.exists():
+            result.doubtful_precision = label_precision(doubtful, rates, links)
     write(result, out)
     return result
 
 
 def label_precision(labels: Path, rates: list[Any], links: list[Any]) -> dict[str, float | int]:
-    """Compare the joins with the hand-labelled sample."""
+    """Compare the joins with a hand-labelled sample.
+
+    Two shapes are read: a truth column `acgme_id` (the program each row is, or NONE), or a
+    proposal `proposed_acgme_id` with a `verdict` (CORRECT, WRONG or UNSURE) on it.
+    """
     by_row = {(r.specialty_key, r.program, r.city, r.state): r.id for r in rates}
     catalogue = {s.rates_name: s.key for s in load_catalogue() if s.rates_name}
     joined = {lk.left: lk.right for lk in links}
@@ -222,10 +237,20 @@ def label_precision(labels: Path, rates: list[Any], links: list[Any]) -> dict[st
             rid = by_row.get((spec, row["rate_program"], row["rate_city"], row["rate_state"]))
             if rid is None:
                 raise DataError(f"{labels}: labelled row not in the rates files: {row}")
-            got, truth = joined.get(rid), row["acgme_id"]
+            got = joined.get(rid)
+            if "verdict" in row:
+                if row["verdict"] == "UNSURE":
+                    continue
+                right = got == row["proposed_acgme_id"]
+                if row["verdict"] == "WRONG":
+                    right = got is not None and not right
+            else:
+                right = got == row["acgme_id"]
+                if got is None and row["acgme_id"] in ("NONE", "AMBIGUOUS"):
+                    continue
             if got is None:
-                missed += truth not in ("NONE", "AMBIGUOUS")
-            elif got == truth:
+                missed += 1
+            elif right:
                 correct += 1
             else:
                 wrong += 1
@@ -252,6 +277,7 @@ def write(result: BuildResult, out: Path) -> None:
     provenance["dataset_version"] = digest.hexdigest()[:12]
     provenance["counts"] = result.counts
     provenance["join_sample"] = result.precision
+    provenance["join_sample_doubtful"] = result.doubtful_precision
     (out / "provenance.json").write_text(json.dumps(provenance, indent=1) + "\n", encoding="utf-8")
 
 
@@ -263,6 +289,9 @@ def write_report(result: BuildResult, path: Path) -> None:
     if result.precision:
         lines += ["", "## Interview-rate join against the hand-labelled sample", ""]
         lines += [f"- {k}: {v}" for k, v in result.precision.items()]
+    if result.doubtful_precision:
+        lines += ["", "## Doubtful joins against their hand-labelled sample", ""]
+        lines += [f"- {k}: {v}" for k, v in result.doubtful_precision.items()]
     titles = {
         "interview_rates_unjoined": "Interview-rate rows (with a reported rate) not joined",
         "interview_rates_doubtful": "Interview-rate rows joined with doubt",
