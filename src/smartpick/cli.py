@@ -97,6 +97,10 @@ def data_info(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"    - {source}")
 
 
+def _flag(confidence: str) -> str:
+    return " [unverified]" if confidence == "unverified" else ""
+
+
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -146,13 +150,60 @@ def data_build(ctx: click.Context, shared: Path, out: Path, labels: Path, report
 @click.pass_context
 def specialties(ctx: click.Context, as_json: bool) -> None:
     """List the specialties SmartPick knows, with their codes and match."""
-    items = _services(ctx).specialties()
+    services = _services(ctx)
+    items = services.specialties()
+    rules = services.signal_rules()
     if as_json:
-        click.echo(json.dumps([s.__dict__ for s in items], indent=1))
+        payload = []
+        for s in items:
+            rule = rules[s.key]
+            signals = None
+            if rule is not None:
+                signals = {
+                    "service": rule.service, "gold": rule.gold, "silver": rule.silver,
+                    "single_tier": rule.single_tier, "status": rule.dated.status,
+                    "source": rule.source, "confidence": rule.confidence,
+                }  # fmt: skip
+            payload.append({**s.__dict__, "signals": signals})
+        click.echo(json.dumps({"season": services.season, "specialties": payload}, indent=1))
         return
+    click.echo(f"Season {services.season}: specialty, key, ACGME code, match, service and signals")
     for s in items:
+        rule = rules[s.key]
         match = s.match or "no Main Match"
-        click.echo(f"{s.name:<46} {s.key:<38} ACGME {s.acgme_code}  {match}")
+        text = "no season lists it"
+        if rule is not None:
+            status = "" if rule.dated.published else f" ({rule.dated.status})"
+            text = f"{rule.service}: {rule.summary}{status}{_flag(rule.confidence)}"
+        click.echo(f"{s.name:<40} {s.key:<37} {s.acgme_code}  {match:<9} {text}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def season(ctx: click.Context, as_json: bool) -> None:
+    """The Match season SmartPick plans for: its dates and fees, each with its status."""
+    info = _services(ctx).season_overview()
+    if as_json:
+        click.echo(json.dumps(info, indent=1))
+        return
+    how = "set by you" if info["chosen_by"] == "setting" else "the next Match not yet open"
+    click.echo(f"Season {info['season']} ({how})")
+    click.echo("\nDates")
+    if not info["calendar"]:
+        click.echo("  none published for this season yet")
+    for row in info["calendar"]:
+        flag = " (projected)" if row["projected"] == "true" else ""
+        click.echo(f"  {row['date']}  {row['service']:<12} {row['event']}{flag}")
+    click.echo("\nFees")
+    for fee in info["fees"]:
+        span = f"{fee['from'] or ''}-{fee['to'] or '...'}".strip("-")
+        status = "" if fee["status"] == "published" else f" ({fee['status']})"
+        click.echo(
+            f"  {fee['service']:<12} {fee['item']:<28} {span:>7}  "
+            f"${fee['amount_usd']} {fee['unit']}{status}{_flag(fee['confidence'])}"
+        )
+    click.echo("\nSources: `smartpick season --json` gives each row's source and confidence.")
 
 
 @cli.command()

@@ -12,7 +12,13 @@ from typing import Any
 from smartpick.core.catalog import ENTRY_LEVELS, VISAS, Program, ProgramFilter, Specialty
 from smartpick.core.catalog import resolve_specialty as _resolve
 from smartpick.core.geography import STATES, TERRITORIES, normalize_state
-from smartpick.core.seasons import check_season, default_season
+from smartpick.core.seasons import (
+    SignalRule,
+    check_season,
+    default_season,
+    fee_tiers,
+    signal_rule,
+)
 from smartpick.data import Dataset, load_dataset, shipped
 from smartpick.errors import InputError
 from smartpick.settings import Config
@@ -119,6 +125,59 @@ class Services:
             hint=f"Use a number or a name: {choices}.",
         )
 
+    def signal_rules(self) -> dict[str, SignalRule | None]:
+        """Each specialty's service and signals for the planned season."""
+        rows = self.dataset.rows("signals")
+        return {s.key: signal_rule(rows, s.key, self.season) for s in self.specialties()}
+
+    def season_overview(self) -> dict[str, Any]:
+        """The planned season: its dates, fees and exam facts, each cited and dated."""
+        season = self.season
+        calendar = [
+            {
+                k: r[k]
+                for k in (
+                    "service",
+                    "event",
+                    "date",
+                    "time_et",
+                    "projected",
+                    "source",
+                    "confidence",
+                )
+            }
+            for r in self.dataset.rows("calendar")
+            if r["match_year"] == str(season) and r["date"]
+        ]
+        calendar.sort(key=lambda r: (r["date"], r["service"]))
+        fees = []
+        for service, item in FEE_ITEMS:
+            rows = [
+                r
+                for r in self.dataset.rows("fees")
+                if r["service"] == service and r["item"] == item and r["season"].isdigit()
+            ]
+            for r, dated in fee_tiers(rows, season):
+                fees.append(
+                    {
+                        "service": service,
+                        "item": item,
+                        "from": r["from_count"],
+                        "to": r["to_count"],
+                        "amount_usd": r["amount_usd"],
+                        "unit": r["unit"],
+                        "status": dated.status,
+                        "source": r["source"],
+                        "confidence": r["confidence"],
+                    }
+                )
+        return {
+            "season": season,
+            "chosen_by": "setting" if self.config.season is not None else "default",
+            "calendar": calendar,
+            "fees": fees,
+        }
+
     # -- the dataset ---------------------------------------------------------------------
 
     def data_info(self) -> dict[str, Any]:
@@ -163,6 +222,12 @@ class Services:
             write_report(result, report)
         return {"counts": result.counts, "join_sample": result.precision, "out": str(out)}
 
+
+FEE_ITEMS = [
+    ("ERAS", "residency application fee"),
+    ("ResidencyCAS", "application fee"),
+    ("NRMP", "standard registration fee"),
+]
 
 NON_RATE_FIELDS = ("acgme_id", "specialty_key", "join_score", "join_doubtful")
 

@@ -173,3 +173,35 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "unknown specialty" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_season_lists_the_planned_seasons_dates_and_fees(invoke: Invoke) -> None:
+    result = invoke("season")
+    assert result.code == 0
+    assert "Season 2028 (the next Match not yet open)" in result.out
+    assert "2027-09-22" in result.out and "(projected)" in result.out
+    assert "carried over from 2027" in result.out and "[unverified]" in result.out
+
+
+def test_season_json_cites_every_row(invoke: Invoke) -> None:
+    info = json.loads(invoke("--season", "2026", "season", "--json").out)
+    assert info["season"] == 2026 and info["chosen_by"] == "setting"
+    assert info["calendar"] and info["fees"]
+    assert all(r["source"] and r["confidence"] for r in info["calendar"] + info["fees"])
+    eras = [f for f in info["fees"] if f["service"] == "ERAS"]
+    assert [(f["from"], f["amount_usd"], f["status"]) for f in eras] == [
+        ("1", "11", "published"),
+        ("31", "30", "published"),
+    ]
+
+
+def test_specialties_show_service_and_signals_for_the_season(invoke: Invoke) -> None:
+    result = invoke("--season", "2026", "specialties")
+    assert "Season 2026" in result.out
+    lines = {line.split()[0]: line for line in result.out.splitlines()[1:]}
+    assert "ResidencyCAS" in lines["Emergency"]
+    assert "3 gold + 25 silver" in lines["Dermatology"]
+    payload = json.loads(invoke("specialties", "--json").out)
+    assert payload["season"] == 2028 and len(payload["specialties"]) == 32
+    urology = next(s for s in payload["specialties"] if s["key"] == "urology")
+    assert urology["match"] == "AUA" and urology["signals"]["service"] == "ERAS"

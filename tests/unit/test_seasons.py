@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from smartpick.core.seasons import check_season, default_season, pick
+from smartpick.core.seasons import check_season, default_season, fee_tiers, pick, signal_rule
 from smartpick.errors import InputError
 
 CALENDAR = [
@@ -50,3 +50,56 @@ def test_a_published_value_is_marked_published() -> None:
 def test_no_value_before_the_season_is_not_published() -> None:
     chosen, dated = pick(["a"], 2024, {0: 2026})
     assert chosen == [] and dated.status == "not published"
+
+
+def fee(season: str, low: str, high: str, amount: str) -> dict[str, str]:
+    return {"season": season, "from_count": low, "to_count": high, "amount_usd": amount}
+
+
+def test_fee_tiers_take_the_latest_season_and_fill_missing_upper_tiers() -> None:
+    rows = [
+        fee("2026", "1", "30", "11"),
+        fee("2026", "31", "", "30"),
+        fee("2027", "1", "30", "11"),
+        fee("2024", "1", "10", "99"),
+    ]
+    tiers = [(r["season"], r["from_count"], d.status) for r, d in fee_tiers(rows, 2028)]
+    assert tiers == [
+        ("2027", "1", "carried over from 2027"),
+        ("2026", "31", "carried over from 2026"),
+    ]
+
+
+def test_fee_tiers_of_a_published_season_are_published() -> None:
+    rows = [fee("2026", "1", "30", "11"), fee("2026", "31", "", "30")]
+    assert [d.status for _, d in fee_tiers(rows, 2026)] == ["published", "published"]
+
+
+SIGNALS = [
+    {"season": "2025", "specialty_key": "urology", "service": "AUA/SAU", "gold": "",
+     "silver": "", "single_tier": "", "source": "s", "confidence": "primary"},
+    {"season": "2026", "specialty_key": "urology", "service": "ERAS", "gold": "",
+     "silver": "", "single_tier": "30", "source": "s", "confidence": "primary"},
+    {"season": "2026", "specialty_key": "dermatology", "service": "ERAS", "gold": "3",
+     "silver": "25", "single_tier": "", "source": "s", "confidence": "primary"},
+]  # fmt: skip
+
+
+def test_a_signal_rule_follows_the_season() -> None:
+    rule = signal_rule(SIGNALS, "urology", 2025)
+    assert (
+        rule is not None and rule.service == "AUA/SAU" and rule.summary == "signals not published"
+    )
+    rule = signal_rule(SIGNALS, "urology", 2026)
+    assert rule is not None and rule.service == "ERAS" and rule.summary == "30 signals"
+    assert rule.dated.published
+
+
+def test_a_later_season_carries_the_rule_over_and_says_so() -> None:
+    rule = signal_rule(SIGNALS, "dermatology", 2028)
+    assert rule is not None and rule.summary == "3 gold + 25 silver"
+    assert rule.dated.status == "carried over from 2026"
+
+
+def test_a_specialty_no_season_lists_has_no_rule() -> None:
+    assert signal_rule(SIGNALS, "pathology", 2026) is None

@@ -70,3 +70,76 @@ def pick(rows: Sequence[T], season: int, season_of: Mapping[int, int]) -> tuple[
     chosen = [rows[i] for i, s in season_of.items() if s == best]
     status = "published" if best == season else f"carried over from {best}"
     return chosen, Dated(season, best, status)
+
+
+@dataclass(frozen=True)
+class SignalRule:
+    """A specialty's application service and signals for a season, with how we know."""
+
+    specialty_key: str
+    service: str
+    gold: int | None
+    silver: int | None
+    single_tier: int | None
+    dated: Dated
+    source: str
+    confidence: str
+
+    @property
+    def summary(self) -> str:
+        if self.gold is not None or self.silver is not None:
+            return f"{self.gold or 0} gold + {self.silver or 0} silver"
+        if self.single_tier:
+            return f"{self.single_tier} signals"
+        if self.single_tier == 0:
+            return "no signals"
+        return "signals not published"
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.strip().isdigit() else None
+
+
+def signal_rule(
+    rows: Sequence[Mapping[str, str]], specialty_key: str, season: int
+) -> SignalRule | None:
+    """The latest published rule for the specialty at or before `season`, marked as carried
+    over when it is older than the season; None when no season lists the specialty."""
+    mine = [r for r in rows if r["specialty_key"] == specialty_key]
+    chosen, dated = pick(mine, season, {i: int(r["season"]) for i, r in enumerate(mine)})
+    if not chosen:
+        return None
+    row = chosen[0]
+    return SignalRule(
+        specialty_key=specialty_key,
+        service=row["service"] or "not stated",
+        gold=_int(row["gold"]),
+        silver=_int(row["silver"]),
+        single_tier=_int(row["single_tier"]),
+        dated=dated,
+        source=row["source"],
+        confidence=row["confidence"],
+    )
+
+
+def fee_tiers(
+    rows: Sequence[Mapping[str, str]], season: int
+) -> list[tuple[Mapping[str, str], Dated]]:
+    """The latest season's tiers; where it lacks the upper tiers, those of earlier seasons,
+    each with its own status (a fee page seen in part leaves a tier unpublished)."""
+    out: list[tuple[Mapping[str, str], Dated]] = []
+    covered = 0
+    remaining = list(rows)
+    while remaining:
+        chosen, dated = pick(
+            remaining, season, {i: int(r["season"]) for i, r in enumerate(remaining)}
+        )
+        if not chosen:
+            break
+        higher = [r for r in chosen if int(r["from_count"] or 1) > covered]
+        out += [(r, dated) for r in higher]
+        if not higher or any(r["to_count"] == "" for r in higher):
+            break
+        covered = max(int(r["to_count"]) for r in higher)
+        remaining = [r for r in remaining if int(r["season"]) < dated.value_season]
+    return out
