@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +49,20 @@ class Config:
     today: dt.date
 
 
+# Variables SmartPick reads that are not settings: a debug switch and the tests' database.
+OTHER_VARIABLES = {"SMARTPICK_DEBUG", "SMARTPICK_TEST_POSTGRES_URL"}
+
+
+def _check_environment(env: Mapping[str, str]) -> None:
+    """Refuse a mistyped SMARTPICK_ variable rather than silently ignore it."""
+    known = {s.env for s in SETTINGS.values()} | OTHER_VARIABLES
+    for name in sorted(env):
+        if name.startswith("SMARTPICK_") and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"Did you mean {close[0]}?" if close else "Known: " + ", ".join(sorted(known))
+            raise InputError(f"unknown environment variable {name}", hint=hint)
+
+
 def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("smartpick")) / "smartpick.db"
 
@@ -61,6 +76,7 @@ def load_config(
     unknown = set(given) - set(SETTINGS)
     if unknown:
         raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    _check_environment(env)
 
     def get(name: str) -> str | None:
         return given.get(name) or env.get(SETTINGS[name].env) or None

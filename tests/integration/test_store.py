@@ -105,3 +105,16 @@ def test_a_non_database_url_is_refused() -> None:
         open_store("hello")
     with pytest.raises(StoreError, match="SQLite or PostgreSQL"):
         open_store("mysql://x@y/z")
+
+
+def test_sessions_opening_a_new_store_at_once_all_succeed(store_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def opened(_: int) -> int:
+        store = open_store(store_url)
+        count = len(store.migrate())
+        store.close()
+        return count
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(opened, range(4))) == [0, 0, 0, 0]

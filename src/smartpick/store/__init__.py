@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -36,9 +39,11 @@ class Store:
         return self.engine.dialect.name
 
     @contextmanager
-    def _connect(self) -> Iterator[sa.Connection]:
+    def _connect(self, *, write: bool = False) -> Iterator[sa.Connection]:
+        """A transaction; `write` takes SQLite's write lock at the start (BEGIN IMMEDIATE)."""
+        options = {"sqlite_begin": "IMMEDIATE"} if write else {}
         try:
-            with self.engine.begin() as conn:
+            with self.engine.connect().execution_options(**options) as conn, conn.begin():
                 yield conn
         except sa.exc.OperationalError as exc:
             raise StoreError(
@@ -64,7 +69,7 @@ class Store:
         self, version: str, specialties: Sequence[Specialty], programs: Sequence[Program]
     ) -> None:
         """Replace the dataset tables with this version's rows, in one transaction."""
-        with self._connect() as conn:
+        with self._connect(write=True) as conn:
             conn.execute(schema.programs.delete())
             conn.execute(schema.specialties.delete())
             conn.execute(schema.dataset_info.delete())
@@ -149,14 +154,34 @@ def open_store(url: str) -> Store:
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot open the database at {_redact(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     store = Store(engine)
     store.migrate()
     return store
 
 
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
+def _sqlite_connect(dbapi_conn: Any, _record: object) -> None:
+    # SQLAlchemy's recipe: let SQLAlchemy, not the sqlite3 module, emit BEGIN, so that a
+    # transaction can ask for the write lock up front (BEGIN IMMEDIATE).
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL is a property of the file, set once. Switching needs a moment with no other
+    # connection in a transaction, and SQLite does not wait for it: retry briefly.
+    for attempt in range(50):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                break
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            if attempt == 49:
+                raise
+            time.sleep(0.02)
     cursor.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())

@@ -25,19 +25,24 @@ MIGRATIONS: list[tuple[str, Migration]] = [
 ]
 
 
+# Any constant: PostgreSQL sessions that migrate take this advisory lock, one at a time.
+_LOCK = 7_361_027
+
+
 def migrate(engine: sa.Engine) -> list[str]:
-    """Apply the migrations not yet applied; return their names."""
-    with engine.begin() as conn:
-        schema.migrations_table.create(conn, checkfirst=True)
+    """Apply the migrations not yet applied, all in one transaction; return their names.
+
+    Two processes never migrate at once: PostgreSQL takes an advisory lock, SQLite begins
+    the transaction IMMEDIATE (the write lock first, see store.open_store).
+    """
     applied: list[str] = []
-    for name, run in MIGRATIONS:
-        with engine.begin() as conn:
-            done = conn.execute(
-                sa.select(schema.migrations_table.c.name)
-                .where(schema.migrations_table.c.name == name)
-                .with_for_update()
-            ).first()
-            if done:
+    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK)))
+        schema.migrations_table.create(conn, checkfirst=True)
+        done = set(conn.execute(sa.select(schema.migrations_table.c.name)).scalars())
+        for name, run in MIGRATIONS:
+            if name in done:
                 continue
             run(conn)
             conn.execute(
