@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smartpick.core.catalog import ENTRY_LEVELS, VISAS, Program, ProgramFilter, Specialty
 from smartpick.core.catalog import resolve_specialty as _resolve
@@ -22,7 +22,9 @@ from smartpick.core.seasons import (
 from smartpick.data import Dataset, load_dataset, shipped
 from smartpick.errors import InputError
 from smartpick.settings import Config
-from smartpick.store import Store, open_store
+
+if TYPE_CHECKING:
+    from smartpick.store import Store
 
 DIVISION_TABLE = "census_divisions"
 
@@ -48,6 +50,10 @@ class Services:
 
     @functools.cached_property
     def store(self) -> Store:
+        # Imported here: SQLAlchemy takes half a second to import, and only commands that
+        # query the store need it.
+        from smartpick.store import open_store
+
         store = open_store(self.config.database_url)
         if store.dataset_version() != self.dataset.version:
             store.load_dataset(
