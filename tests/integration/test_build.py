@@ -27,7 +27,7 @@ def by_id(out: Path, table: str) -> dict[str, dict[str, str]]:
 def test_every_program_is_kept_with_its_id(fixture_build: tuple[BuildResult, Path]) -> None:
     result, out = fixture_build
     programs = by_id(out, "programs")
-    assert len(programs) == 7 == result.counts["programs"]
+    assert len(programs) == 9 == result.counts["programs"]
     assert programs["0803521001"]["specialty_key"] == "dermatology"
     assert programs["3403521007"]["specialty_key"] == "physical_medicine_rehabilitation"
 
@@ -56,7 +56,7 @@ def test_rows_with_no_reported_rate_are_not_shipped(
 ) -> None:
     result, out = fixture_build
     assert "0800521003" not in {r["acgme_id"] for r in rows(out, "interview_rates")}
-    assert result.counts["rate_rows_reported"] == 5
+    assert result.counts["rate_rows_reported"] == 7
 
 
 def test_not_reported_rates_stay_empty(fixture_build: tuple[BuildResult, Path]) -> None:
@@ -200,3 +200,18 @@ def test_positions_are_sourced_or_labelled_estimates(
         "",
         "missing",
     )
+
+
+def test_a_location_the_rate_file_contradicts_moves_only_with_evidence(
+    fixture_build: tuple[BuildResult, Path],
+) -> None:
+    result, out = fixture_build
+    programs = by_id(out, "programs")
+    omega = programs["0803521009"]  # listed in Fresno; rate file and 2019 geocodes: Buffalo
+    assert (omega["city"], omega["state"]) == ("Buffalo", "NY")
+    assert float(omega["latitude"]) == pytest.approx(42.88)  # Beta's Buffalo point
+    assert "Fresno, CA" in omega["location_note"] and "2019" in omega["location_note"]
+    assert "0803521009" in by_id(out, "interview_rates")
+    sigma = programs["0800521010"]  # the rate file says Albany, NY; nothing supports it
+    assert (sigma["city"], sigma["state"], sigma["location_note"]) == ("Fresno", "CA", "")
+    assert any("0800521010" in line for line in result.report["locations_reconciled"])

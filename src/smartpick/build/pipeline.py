@@ -18,8 +18,10 @@ from smartpick.build.programs import (
     fill_locations,
     join_rates,
     read_centroids,
+    read_geo_2019,
     read_programs,
     read_rates,
+    reconcile_locations,
 )
 from smartpick.build.reference import copy_rows, read_reference, signals, specialty_figures
 from smartpick.build.tables import Table
@@ -56,6 +58,7 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
     catalogue = load_catalogue()
     programs = read_programs(raw, catalogue)
     rates = read_rates(raw, catalogue)
+    relocated = reconcile_locations(programs, rates, read_geo_2019(raw))
     links, misses = join_rates(rates, programs)
     by_rate = {r.id: r for r in rates}
     unresolved = fill_locations(programs, by_rate, links, read_centroids(raw))
@@ -209,6 +212,7 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
             if lk.doubtful and by_rate[lk.left].reported
         ],
         "locations_unresolved": unresolved,
+        "locations_reconciled": relocated,
         "nrmp_doubtful": nrmp_report,
         "freida": freida_report,
     }
@@ -296,6 +300,7 @@ def write_report(result: BuildResult, path: Path) -> None:
         "interview_rates_unjoined": "Interview-rate rows (with a reported rate) not joined",
         "interview_rates_doubtful": "Interview-rate rows joined with doubt",
         "locations_unresolved": "Programs whose location could not be completed",
+        "locations_reconciled": "Program locations checked against the interview-rate file",
         "nrmp_doubtful": "NRMP institutions whose best join was doubtful (left unjoined)",
         "freida": "FREIDA rows not used",
     }

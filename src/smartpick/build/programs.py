@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from smartpick.build.catalogue import CuratedSpecialty
 from smartpick.build.joiner import Entry, Link, Miss, link
@@ -12,6 +15,8 @@ from smartpick.build.names import key, normalize
 from smartpick.build.sources import iter_rate_files, read_csv, require_columns
 from smartpick.core.geography import normalize_state
 from smartpick.errors import DataError
+
+T = TypeVar("T")
 
 RATE_COLUMNS = {
     "Signal": "signal",
@@ -70,6 +75,7 @@ def read_programs(raw: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str
                 "latitude": float(row["lat"]) if has_location else None,
                 "longitude": float(row["lon"]) if has_location else None,
                 "location_source": "couples_match_builder" if has_location else "",
+                "location_note": "",
             }
         )
     return programs
@@ -158,29 +164,26 @@ def fill_locations(
             )
     centroids = {**centroids, **own}
     by_program = {lk.right: rates[lk.left] for lk in links}
+    for p in programs:
+        row = by_program.get(str(p["acgme_id"]))
+        if not p["state"] and row is not None and row.state:
+            p["city"], p["state"], p["location_source"] = row.city, row.state, "rates"
+    _fill_from_namesakes(programs)
     unresolved: list[str] = []
     for p in programs:
-        if p["state"]:
-            continue
-        row = by_program.get(str(p["acgme_id"]))
-        if row is None or not row.state:
-            continue
-        p["city"], p["state"] = row.city, row.state
-        point = centroids.get((normalize(row.city), row.state))
-        if point is None:
+        if p["state"] and p["latitude"] is None:
+            point = centroids.get((normalize(str(p["city"])), str(p["state"])))
+            if point is not None:
+                p["latitude"], p["longitude"] = point
+                p["location_source"] = f"{p['location_source']}+centroid"
+            else:
+                unresolved.append(
+                    f"{p['acgme_id']} {p['name']}: no centroid for {p['city']}, {p['state']}"
+                )
+        elif not p["state"]:
             unresolved.append(
-                f"{p['acgme_id']} {p['name']}: no centroid for {row.city}, {row.state}"
+                f"{p['acgme_id']} {p['name']}: no joined rate row or namesake gives a location"
             )
-            p["location_source"] = "rates"
-            continue
-        p["latitude"], p["longitude"] = point
-        p["location_source"] = "rates+centroid"
-    _fill_from_namesakes(programs)
-    unresolved += [
-        f"{p['acgme_id']} {p['name']}: no joined rate row or namesake gives a location"
-        for p in programs
-        if not p["state"]
-    ]
     return unresolved
 
 
@@ -207,3 +210,137 @@ def _fill_from_namesakes(programs: list[dict[str, object]]) -> None:
         if votes * 2 > len(found):
             p["city"], p["state"], p["latitude"], p["longitude"] = place
             p["location_source"] = "namesake"
+
+
+def read_geo_2019(raw: Path) -> dict[str, tuple[str, str]]:
+    """ACGME id -> (city, state) from the 2019 program geocodes (maction_program_geo)."""
+    path = raw / "maction_program_geo" / "program_geo_2019.csv"
+    out: dict[str, tuple[str, str]] = {}
+    for row in read_csv(path):
+        state = normalize_state(row["state"])
+        if state and row["acgme_id"].strip().isdigit():
+            out[row["acgme_id"].strip().zfill(10)] = (row["city"].strip(), state)
+    return out
+
+
+def reconcile_locations(
+    programs: list[dict[str, object]],
+    rates: list[RateRow],
+    geo_2019: dict[str, tuple[str, str]],
+) -> list[str]:
+    """Check each program's location against the rate row that carries its exact name.
+
+    Where the two disagree, the rate row's place is used only when independent evidence
+    supports it: the program's own name names that city, a namesake program of another
+    specialty sits there, the 2019 geocodes put the program there, or the ACGME id's state
+    digits point to that state and not to the listed one. The other place is kept in
+    `location_note`. Disagreements without evidence keep the list's place and are reported.
+    """
+    code_votes: dict[str, Counter[str]] = {}
+    places: dict[str, set[tuple[str, str]]] = {}
+    for p in programs:
+        if p["state"]:
+            code_votes.setdefault(str(p["acgme_id"])[3:5], Counter())[str(p["state"])] += 1
+            places.setdefault(key(str(p["name"])), set()).add(
+                (normalize(str(p["city"])), str(p["state"]))
+            )
+    code_state = {code: votes.most_common(1)[0][0] for code, votes in code_votes.items()}
+    report: list[str] = []
+    for spec in sorted({str(p["specialty_key"]) for p in programs}):
+        mine = [p for p in programs if p["specialty_key"] == spec and p["state"]]
+        rows = [r for r in rates if r.specialty_key == spec and r.state]
+        by_name = _unique_by_key(mine, lambda p: str(p["name"]))
+        for name, row in _unique_by_key(rows, lambda r: r.program).items():
+            found = by_name.get(name)
+            if found is None:
+                continue
+            p = found
+            if (normalize(row.city), row.state) == (normalize(str(p["city"])), str(p["state"])):
+                continue
+            listed = f"{p['city']}, {p['state']}"
+            evidence = _evidence(p, row, places, geo_2019, code_state)
+            if not evidence:
+                if row.state != p["state"]:
+                    report.append(
+                        f"{p['acgme_id']} {p['name']}: listed in {listed}, the rate file says "
+                        f"{row.city}, {row.state}; no evidence either way, the list is kept"
+                    )
+                continue
+            p["city"], p["state"] = row.city, row.state
+            p["latitude"] = p["longitude"] = None
+            p["location_source"] = "rates"
+            p["location_note"] = (
+                f"couples_match_builder lists {listed}; the interview-rate file gives "
+                f"{row.city}, {row.state} ({evidence}), which is used"
+            )
+            report.append(f"{p['acgme_id']} {p['name']}: moved from {listed} ({evidence})")
+    report += _move_to_named_city(programs)
+    return report
+
+
+def _move_to_named_city(programs: list[dict[str, object]]) -> list[str]:
+    """A program whose name names a city in parentheses, listed alone in another place while
+    its namesakes of other specialties all sit in that city, is moved there."""
+    counts: dict[str, Counter[tuple[str, str]]] = {}
+    for q in programs:
+        if q["state"]:
+            place = (normalize(str(q["city"])), str(q["state"]))
+            counts.setdefault(key(str(q["name"])), Counter())[place] += 1
+    report = []
+    for p in programs:
+        named = re.findall(r"\(([^)]+)\)", str(p["name"]))
+        here = (normalize(str(p["city"])), str(p["state"]))
+        seen = counts.get(key(str(p["name"])), Counter())
+        there = set(seen) - {here}
+        if not p["state"] or not named or seen[here] != 1 or len(there) != 1:
+            continue
+        city, state = next(iter(there))
+        if city in {normalize(n) for n in named} and city != here[0]:
+            listed = f"{p['city']}, {p['state']}"
+            twins = [
+                q for q in programs
+                if key(str(q["name"])) == key(str(p["name"]))
+                and (normalize(str(q["city"])), q["state"]) == (city, state)
+            ]  # fmt: skip
+            if not twins:
+                continue
+            twin = twins[0]
+            p["city"], p["state"] = twin["city"], state
+            p["latitude"], p["longitude"] = twin["latitude"], twin["longitude"]
+            p["location_source"] = "namesake"
+            p["location_note"] = (
+                f"couples_match_builder lists {listed}; the program's name and its namesakes "
+                f"of other specialties give {twin['city']}, {state}, which is used"
+            )
+            report.append(f"{p['acgme_id']} {p['name']}: moved from {listed} (named city)")
+    return report
+
+
+def _unique_by_key(items: list[T], name: Callable[[T], str]) -> dict[str, T]:
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(name(item)), []).append(item)
+    return {k: v[0] for k, v in groups.items() if len(v) == 1}
+
+
+def _evidence(
+    p: dict[str, object],
+    row: RateRow,
+    places: dict[str, set[tuple[str, str]]],
+    geo_2019: dict[str, tuple[str, str]],
+    code_state: dict[str, str],
+) -> str:
+    city = normalize(row.city)
+    if city and f" {city} " in f" {normalize(str(p['name']))} ":
+        return "the program's name names the city"
+    if (city, row.state) in places.get(key(str(p["name"])), set()) - {
+        (normalize(str(p["city"])), str(p["state"]))
+    }:
+        return "a namesake program of another specialty is there"
+    old = geo_2019.get(str(p["acgme_id"]))
+    if old and (normalize(old[0]), old[1]) == (city, row.state):
+        return "the 2019 program geocodes agree"
+    code = code_state.get(str(p["acgme_id"])[3:5])
+    if code == row.state and code != p["state"]:
+        return "the ACGME id's state digits agree"
+    return ""
