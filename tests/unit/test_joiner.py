@@ -91,3 +91,32 @@ def test_visa_lists_read_as_yes_no_or_unknown() -> None:
     assert visa_policy("[]") == ("unknown", "unknown")
     assert visa_policy("") == ("unknown", "unknown")
     assert visa_policy("[{'value': 'H-1B', 'label': 'H-1B visa'}]") == ("no", "yes")
+
+
+def test_nested_names_pair_when_unique_in_a_city() -> None:
+    links, misses = link(
+        [
+            Entry("r1", "University of Alabama Medical Center Program", "Birmingham", "AL"),
+            Entry("r2", "Brookwood Baptist Health Program", "Birmingham", "AL"),
+        ],
+        [
+            Entry("p1", "University of Alabama Hospital (Birmingham) Program", "Birmingham", "AL"),
+            Entry("p2", "Baptist Health Program", "Birmingham", "AL"),
+        ],
+    )
+    assert {(lk.left, lk.right) for lk in links} == {("r1", "p1"), ("r2", "p2")}
+    assert all("nested" in lk.doubtful for lk in links) and misses == []
+
+
+def test_nested_names_with_two_partners_stay_apart() -> None:
+    links, _ = link(
+        [
+            Entry("r1", "University of Rochester Program", "Rochester", "NY"),
+            Entry("r2", "Rochester General Hospital Program", "Rochester", "NY"),
+        ],
+        [
+            Entry("p1", "University of Rochester Medical Center Program", "Rochester", "NY"),
+            Entry("p2", "Rochester Regional Health Program", "Rochester", "NY"),
+        ],
+    )
+    assert links == []

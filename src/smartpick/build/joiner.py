@@ -85,15 +85,29 @@ def _same_city_pass(lefts: Sequence[Entry], rights: Sequence[Entry]) -> list[Lin
             a, r = here[0], there[0]
             shared = _distinctive(a.name) & _distinctive(r.name)
             if shared:
-                links.append(
-                    Link(
-                        a.id,
-                        r.id,
-                        similarity(a.name, r.name),
-                        f"only unjoined pair in {a.city}, {a.state}; names share "
-                        + ", ".join(sorted(shared)),
-                    )
-                )
+                reason = f"only unjoined pair in {a.city}, {a.state}; names share "
+                links.append(Link(a.id, r.id, similarity(a.name, r.name),
+                                  reason + ", ".join(sorted(shared))))  # fmt: skip
+        elif here and there:
+            links += _nested_names(here, there)
+    return links
+
+
+def _nested_names(here: Sequence[Entry], there: Sequence[Entry]) -> list[Link]:
+    """In a city with several leftovers, pair a row and a program when the distinctive words
+    of one name are all in the other, and neither has another such partner."""
+
+    def nested(a: Entry, r: Entry) -> bool:
+        da, dr = _distinctive(a.name), _distinctive(r.name)
+        return bool(da and dr) and (da <= dr or dr <= da)
+
+    links = []
+    for a in here:
+        partners = [r for r in there if nested(a, r)]
+        if len(partners) == 1 and sum(nested(b, partners[0]) for b in here) == 1:
+            r = partners[0]
+            reason = f"the only nested names among unjoined rows in {a.city}, {a.state}"
+            links.append(Link(a.id, r.id, similarity(a.name, r.name), reason))
     return links
 
 
