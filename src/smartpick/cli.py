@@ -163,6 +163,7 @@ def specialties(ctx: click.Context, as_json: bool) -> None:
                     "service": rule.service, "gold": rule.gold, "silver": rule.silver,
                     "single_tier": rule.single_tier, "status": rule.dated.status,
                     "source": rule.source, "confidence": rule.confidence,
+                    "alternatives": list(rule.alternatives),
                 }  # fmt: skip
             payload.append({**s.__dict__, "signals": signals})
         click.echo(json.dumps({"season": services.season, "specialties": payload}, indent=1))
@@ -175,6 +176,8 @@ def specialties(ctx: click.Context, as_json: bool) -> None:
         if rule is not None:
             status = "" if rule.dated.published else f" ({rule.dated.status})"
             text = f"{rule.service}: {rule.summary}{status}{_flag(rule.confidence)}"
+            if rule.alternatives:
+                text += "; another source: " + "; ".join(rule.alternatives)
         click.echo(f"{s.name:<40} {s.key:<37} {s.acgme_code}  {match:<9} {text}")
 
 
@@ -191,7 +194,7 @@ def season(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"Season {info['season']} ({how})")
     click.echo("\nDates")
     if not info["calendar"]:
-        click.echo("  none published for this season yet")
+        click.echo("  SmartPick's calendar has no dates for this season")
     for row in info["calendar"]:
         flag = " (projected)" if row["projected"] == "true" else ""
         click.echo(f"  {row['date']}  {row['service']:<12} {row['event']}{flag}")
@@ -233,7 +236,7 @@ def programs(
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     services = _services(ctx)
-    split_states = [s for value in states for s in value.split(",") if s.strip()]
+    split_states = [s for value in states for s in value.split(",")]
     criteria = services.program_filter(
         specialty=specialty,
         states=split_states,
@@ -251,11 +254,13 @@ def programs(
             json.dumps({**payload, "total": total, "count": len(rows), "programs": rows}, indent=1)
         )
         return
-    if as_csv:
-        click.echo(_csv(rows), nl=False)
-        return
     if not rows:
         click.echo("No program matches these filters.", err=True)
+    if as_csv:
+        columns = ["season", *services.program_fields()]
+        click.echo(_csv(columns, [{"season": result.season, **r} for r in rows]), nl=False)
+        return
+    if not rows:
         raise click.exceptions.Exit(1)
     click.echo(_table(rows))
     more = f" (showing {len(rows)})" if len(rows) < len(result.programs) else ""
@@ -265,12 +270,11 @@ def programs(
     )
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
     return out.getvalue()
 
 

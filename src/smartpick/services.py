@@ -9,7 +9,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smartpick.core.catalog import ENTRY_LEVELS, VISAS, Program, ProgramFilter, Specialty
+from smartpick.core.catalog import (
+    ENTRY_LEVELS,
+    VISAS,
+    Program,
+    ProgramFilter,
+    Specialty,
+    search_key,
+)
 from smartpick.core.catalog import resolve_specialty as _resolve
 from smartpick.core.geography import STATES, TERRITORIES, normalize_state
 from smartpick.core.seasons import (
@@ -55,10 +62,8 @@ class Services:
         from smartpick.store import open_store
 
         store = open_store(self.config.database_url)
-        if store.dataset_version() != self.dataset.version:
-            store.load_dataset(
-                self.dataset.version, self.dataset.specialties(), self.dataset.programs()
-            )
+        ds = self.dataset
+        store.ensure_dataset(ds.version, lambda: (ds.specialties(), ds.programs()))
         return store
 
     def close(self) -> None:
@@ -91,14 +96,23 @@ class Services:
         entry_level: str | None = None,
         name: str | None = None,
     ) -> ProgramFilter:
-        """Validate what a user typed into a ProgramFilter; InputError names the bad value."""
+        """Validate what a user typed into a ProgramFilter; InputError names the bad value.
+        None means "not given"; an empty value is an error, never a silent "any"."""
+        if name is not None and not search_key(name):
+            raise InputError(
+                f"the name to search for ('{name}') has no letters or digits", field="name"
+            )
         return ProgramFilter(
-            specialty_key=self.resolve_specialty(specialty).key if specialty else None,
+            specialty_key=self.resolve_specialty(specialty).key if specialty is not None else None,
             states=tuple(_state(s) for s in states),
             divisions=tuple(self._division(d) for d in divisions),
-            visa=_choice(visa, VISAS, "visa") if visa else None,
-            entry_level=_choice(entry_level, ENTRY_LEVELS, "entry level") if entry_level else None,
-            name=name.strip() or None if name else None,
+            visa=_choice(visa, VISAS, "visa") if visa is not None else None,
+            entry_level=(
+                _choice(entry_level, ENTRY_LEVELS, "entry level")
+                if entry_level is not None
+                else None
+            ),
+            name=name.strip() if name is not None else None,
         )
 
     def list_programs(self, criteria: ProgramFilter) -> ProgramList:
@@ -107,12 +121,17 @@ class Services:
             self.season, self.dataset.version, [self.public_program(p) for p in programs]
         )
 
-    def public_program(self, program: Program) -> dict[str, Any]:
-        """A program as SmartPick may show or export it: only fields whose use class is show."""
+    def program_fields(self) -> list[str]:
+        """The fields of a program SmartPick may show or export: those whose use is show."""
         allowed = set(self.dataset.fields("programs", "show")) | set(
             self.dataset.fields("freida_im", "show")
         )
-        return {k: v for k, v in asdict(program).items() if k in allowed}
+        return [f for f in Program.__dataclass_fields__ if f in allowed]
+
+    def public_program(self, program: Program) -> dict[str, Any]:
+        """A program as SmartPick may show or export it: only fields whose use class is show."""
+        record = asdict(program)
+        return {f: record[f] for f in self.program_fields()}
 
     def _division(self, text: str) -> int:
         rows = self.dataset.rows(DIVISION_TABLE)
@@ -239,6 +258,8 @@ NON_RATE_FIELDS = ("acgme_id", "specialty_key", "join_score", "join_doubtful")
 
 
 def _state(text: str) -> str:
+    if not text.strip():
+        raise InputError("a state is empty", field="state", hint="Use a code such as NY.")
     code = normalize_state(text)
     if code is None:
         raise InputError(
@@ -250,12 +271,17 @@ def _state(text: str) -> str:
 
 
 def _choice(value: str, allowed: Sequence[str], what: str) -> str:
+    if not value.strip():
+        raise InputError(
+            f"the {what} is empty", field=what, hint=f"Use one of: {', '.join(allowed)}."
+        )
     folded = value.strip().lower().replace("-", "")
     for option in allowed:
         if folded == option.replace("-", ""):
             return option
+    article = "an" if what[0] in "aeiou" else "a"
     raise InputError(
-        f"'{value}' is not a {what}", field=what, hint=f"Use one of: {', '.join(allowed)}."
+        f"'{value}' is not {article} {what}", field=what, hint=f"Use one of: {', '.join(allowed)}."
     )
 
 

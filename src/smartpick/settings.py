@@ -72,16 +72,22 @@ def load_config(
 ) -> Config:
     """Settings from flags (`overrides`), then the environment, then defaults."""
     env = os.environ if env is None else env
-    given = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
     unknown = set(given) - set(SETTINGS)
     if unknown:
         raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    for name, value in given.items():
+        if not value.strip():
+            raise InputError(f"the {name.replace('_', ' ')} is empty", field=name)
     _check_environment(env)
 
     def get(name: str) -> str | None:
         return given.get(name) or env.get(SETTINGS[name].env) or None
 
-    url = get("database_url")
+    # A flag beats the environment: --db wins over SMARTPICK_DATABASE_URL.
+    url = given.get("database_url")
+    if url is None and "db_path" not in given:
+        url = env.get(SETTINGS["database_url"].env) or None
     if url is None:
         path = Path(get("db_path") or default_db_path()).expanduser()
         url = f"sqlite:///{path}"

@@ -33,6 +33,8 @@ def invoke(
         capsys.readouterr()
         code = run(cli, list(args))
         captured = capsys.readouterr()
+        # The catch-all answer means an error SmartPick did not anticipate: always a bug.
+        assert "internal problem" not in captured.err, captured.err
         return Result(code, captured.out, captured.err)
 
     return call

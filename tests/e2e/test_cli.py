@@ -96,7 +96,7 @@ def test_a_bad_state_says_so(invoke: Invoke) -> None:
     ("args", "message"),
     [
         (["programs", "--visa", "f1"], "'f1' is not a visa"),
-        (["programs", "--entry-level", "pgy3"], "is not a entry level"),
+        (["programs", "--entry-level", "pgy3"], "is not an entry level"),
         (["programs", "--division", "12"], "not a census division"),
         (["programs", "--json", "--csv"], "choose one of --json and --csv"),
         (["programs", "--limit", "0"], "Invalid value"),
@@ -160,7 +160,7 @@ def test_an_unreachable_database_is_a_clear_error(invoke: Invoke) -> None:
         "--database-url", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2", "programs"
     )
     assert result.code == 1
-    assert "cannot prepare the database" in result.err
+    assert "cannot use the database at postgresql" in result.err
     assert "Traceback" not in result.err
 
 
@@ -205,3 +205,76 @@ def test_specialties_show_service_and_signals_for_the_season(invoke: Invoke) -> 
     assert payload["season"] == 2028 and len(payload["specialties"]) == 32
     urology = next(s for s in payload["specialties"] if s["key"] == "urology")
     assert urology["match"] == "AUA" and urology["signals"]["service"] == "ERAS"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["programs", "--specialty", ""], "the specialty is empty"),
+        (["programs", "--specialty", "皮膚科"], "unknown specialty '皮膚科'"),
+        (["programs", "--state", ""], "a state is empty"),
+        (["programs", "--state", ","], "a state is empty"),
+        (["programs", "--name", ""], "has no letters or digits"),
+        (["programs", "--name", "%"], "has no letters or digits"),
+        (["programs", "--entry-level", ""], "the entry level is empty"),
+        (["programs", "--entry-level", "pgy3"], "'pgy3' is not an entry level"),
+        (["--db", "", "programs"], "the db path is empty"),
+    ],
+)
+def test_empty_or_foreign_input_is_never_read_as_any(
+    invoke: Invoke, args: list[str], message: str
+) -> None:
+    result = invoke(*args)
+    assert result.code == 2 and message in result.err
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(invoke: Invoke, tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database\n" * 100)
+    result = invoke("--db", str(text), "programs", "-s", "derm")
+    assert result.code == 1
+    assert f"cannot use the SQLite file {text}" in result.err and "--db PATH" in result.err
+
+
+def test_a_database_path_under_a_file_is_a_clear_error(invoke: Invoke, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = invoke("--db", str(blocker / "x.db"), "programs")
+    assert result.code == 1 and "cannot use the SQLite file" in result.err
+
+
+def test_an_unsupported_database_driver_is_a_clear_error(invoke: Invoke) -> None:
+    result = invoke("--database-url", "sqlite+pysqlcipher:///tmp/x.db", "programs")
+    assert result.code == 1 and "cannot open the database" in result.err
+
+
+def test_the_csv_names_the_season_on_every_row(invoke: Invoke) -> None:
+    table = list(csv.DictReader(io.StringIO(invoke("programs", "-s", "derm", "--csv").out)))
+    assert table and {r["season"] for r in table} == {"2028"}
+
+
+def test_an_empty_csv_still_has_its_header_and_says_so(invoke: Invoke) -> None:
+    result = invoke("programs", "--name", "zzzz", "--csv")
+    assert result.code == 0
+    assert result.out.startswith("season,acgme_id,name,")
+    assert "No program matches" in result.err
+
+
+def test_exports_carry_the_markers_of_estimates_and_missing_values(invoke: Invoke) -> None:
+    rows = json.loads(invoke("programs", "--state", "PR", "--json").out)["programs"]
+    assert rows and all(r["census_division"] is None and r["division_note"] for r in rows)
+    rows = json.loads(invoke("programs", "-s", "pm&r", "--json").out)["programs"]
+    assert {"location_source", "location_note", "entry_level_basis"} <= set(rows[0])
+    assert any(r["location_source"].startswith("rates") for r in rows)
+
+
+def test_data_build_into_an_unwritable_place_is_a_clear_error(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    shared = ROOT.parent / "shared" / "data"
+    if not shared.is_dir():
+        pytest.skip(f"the shared raw data is not at {shared}")
+    result = invoke("data", "build", "--raw", str(shared), "--out", str(blocker / "out"))
+    assert result.code == 1 and "cannot write the dataset" in result.err

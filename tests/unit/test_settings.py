@@ -19,9 +19,9 @@ def test_the_db_path_moves_the_sqlite_file(tmp_path: Path) -> None:
     assert config.database_url == f"sqlite:///{tmp_path / 'x.db'}"
 
 
-def test_a_database_url_overrides_the_file() -> None:
+def test_a_database_url_in_the_environment_overrides_the_file_there() -> None:
     config = load_config(
-        {"db_path": "/tmp/a.db"}, {"SMARTPICK_DATABASE_URL": "postgresql://u@h/db"}
+        None, {"SMARTPICK_DB_PATH": "/tmp/a.db", "SMARTPICK_DATABASE_URL": "postgresql://u@h/db"}
     )
     assert config.database_url == "postgresql://u@h/db"
 
@@ -52,3 +52,15 @@ def test_a_mistyped_variable_gets_a_suggestion() -> None:
     with pytest.raises(InputError) as caught:
         load_config(None, {"SMARTPICK_DB_PAHT": "/tmp/x"})
     assert caught.value.hint == "Did you mean SMARTPICK_DB_PATH?"
+
+
+def test_the_db_flag_beats_a_database_url_in_the_environment(tmp_path: Path) -> None:
+    config = load_config(
+        {"db_path": str(tmp_path / "b.db")}, {"SMARTPICK_DATABASE_URL": "sqlite:////tmp/a.db"}
+    )
+    assert config.database_url == f"sqlite:///{tmp_path / 'b.db'}"
+
+
+def test_an_empty_flag_is_refused() -> None:
+    with pytest.raises(InputError, match="db path is empty"):
+        load_config({"db_path": ""}, {})

@@ -131,10 +131,12 @@ RATES = _fields(_origin(_R), "derive", [
 FREIDA = [
     *_fields(_origin(_FR), "show", [
         ("acgme_id", "ACGME program id", "copied"),
-        ("first_year_positions", "first-year positions (all tracks)", "copied"),
+        ("first_year_positions", "first-year positions (all tracks)",
+         "copied; 0 read as not reported and left empty"),
     ]),
     *_fields(_origin(_FR), "derive", [
-        ("interviews_conducted", "interviews conducted last year", "copied"),
+        ("interviews_conducted", "interviews conducted last year",
+         "copied; 0 read as not reported and left empty"),
         ("pct_usmd", "% of current residents who are U.S. MD graduates", "copied"),
         ("pct_do", "% of current residents who are DO graduates", "copied"),
         ("pct_img", "% of current residents who are IMGs", "copied"),
@@ -224,6 +226,11 @@ SIGNALS = _reference(
         ("single_tier", "signals in a single-tier design"),
         ("signal_statement", "a signal statement is required"),
         ("source_specialty", "the source's specialty wording"),
+        (
+            "from_group",
+            "true when the row names a group of specialties (e.g. DR and IR)",
+            "set by the build from the combined key",
+        ),
         ("notes", "source notes"),
     ],
 )
@@ -284,21 +291,19 @@ DIVISIONS = _reference(
         ("state_code", "USPS state code"),
     ],
 )
-EVIDENCE = _reference(
-    "evidence.csv",
-    "show",
-    [
-        ("quantity", "what was measured"),
-        ("specialty", "specialty as the study names it"),
-        ("value_low", "value or low end"),
-        ("value_high", "high end"),
-        ("unit", "odds_ratio, rate, share, ..."),
-        ("population", "who was studied"),
-        ("year", "year"),
-        ("notes", "source notes"),
-        ("citation", "the publication"),
-    ],
-)
+_EVIDENCE_COLUMNS: list[tuple[str, ...]] = [
+    ("quantity", "what was measured"),
+    ("specialty", "specialty as the study names it"),
+    ("value_low", "value or low end"),
+    ("value_high", "high end"),
+    ("unit", "odds_ratio, rate, share, ..."),
+    ("population", "who was studied"),
+    ("year", "year"),
+    ("notes", "source notes"),
+    ("citation", "the publication"),
+]
+EVIDENCE = _reference("evidence.csv", "show", _EVIDENCE_COLUMNS)
+EVIDENCE_RESTRICTED = _reference("evidence.csv", "derive", _EVIDENCE_COLUMNS)
 
 _RESHAPED = "reshaped to one cited figure per row"
 FIGURES = _fields(

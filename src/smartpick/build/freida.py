@@ -63,8 +63,10 @@ def read_freida(raw: Path, program_ids: set[str]) -> tuple[list[dict[str, object
         out.append(
             {
                 "acgme_id": acgme_id,
-                "first_year_positions": int(positions) if positions is not None else None,
-                "interviews_conducted": int(interviews) if interviews is not None else None,
+                # A 0 is read as not reported: a program without first-year positions or
+                # interviews could not be applied to (17 and 35 such rows in the 2025 file).
+                "first_year_positions": int(positions) if positions else None,
+                "interviews_conducted": int(interviews) if interviews else None,
                 "pct_usmd": _number(row["pct_usmd"]),
                 "pct_do": _number(row["pct_do"]),
                 "pct_img": _number(row["pct_img"]),

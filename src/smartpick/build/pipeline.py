@@ -23,7 +23,13 @@ from smartpick.build.programs import (
     read_rates,
     reconcile_locations,
 )
-from smartpick.build.reference import copy_rows, read_reference, signals, specialty_figures
+from smartpick.build.reference import (
+    copy_rows,
+    read_reference,
+    signals,
+    specialty_figures,
+    split_evidence,
+)
 from smartpick.build.tables import Table
 from smartpick.core.geography import is_territory
 from smartpick.errors import DataError
@@ -122,6 +128,9 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
         for s in catalogue
     ]
 
+    citable, restricted = split_evidence(
+        copy_rows(ref, "evidence.csv", F.names(F.EVIDENCE), ["quantity", "specialty", "year"])
+    )
     tables = {
         t.name: t
         for t in [
@@ -168,13 +177,12 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
                 F.DIVISIONS,
                 copy_rows(ref, "census_divisions.csv", F.names(F.DIVISIONS), ["state_code"]),
             ),
+            Table("evidence", "Published effect sizes", F.EVIDENCE, citable),
             Table(
-                "evidence",
-                "Published effect sizes",
-                F.EVIDENCE,
-                copy_rows(
-                    ref, "evidence.csv", F.names(F.EVIDENCE), ["quantity", "specialty", "year"]
-                ),
+                "evidence_restricted",
+                "Effect sizes and rates from NRMP or AAMC data",
+                F.EVIDENCE_RESTRICTED,
+                restricted,
             ),
             Table(
                 "specialty_figures",
@@ -270,6 +278,13 @@ def label_precision(labels: Path, rates: list[Any], links: list[Any]) -> dict[st
 
 
 def write(result: BuildResult, out: Path) -> None:
+    try:
+        _write(result, out)
+    except OSError as exc:
+        raise DataError(f"cannot write the dataset to {out}: {exc.strerror or exc}") from exc
+
+
+def _write(result: BuildResult, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     provenance: dict[str, Any] = {"tables": {}, "build_inputs": F.BUILD_INPUTS}
     digest = hashlib.sha256()
@@ -307,5 +322,8 @@ def write_report(result: BuildResult, path: Path) -> None:
     for key, title in titles.items():
         items = result.report.get(key, [])
         lines += ["", f"## {title} ({len(items)})", ""] + [f"- {item}" for item in items]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"cannot write the build report to {path}: {exc.strerror or exc}") from exc

@@ -56,6 +56,7 @@ def signals(ref: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str, obje
                     "single_tier": row["single_tier_count"],
                     "signal_statement": row["signal_statement"],
                     "source_specialty": row["specialty"],
+                    "from_group": "+" in row["specialty_key"],
                     "notes": row["notes"],
                     "source": row["source"],
                     "confidence": row["confidence"],
@@ -234,3 +235,20 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
             "NRMP Match totals (as cited per row)",
         )
     return out
+
+
+# Evidence rows whose figures are NRMP or AAMC data (or the interview-rate file's means) are
+# derive-only like those reports; the rest are published studies that may be cited.
+_RESTRICTED = ("nrmp", "aamc", "eras averages", "datadoc1/signal-analysis")
+
+
+def split_evidence(
+    rows: list[dict[str, object]],
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """(citable, restricted) rows of evidence.csv, by who the figure belongs to."""
+    citable: list[dict[str, object]] = []
+    restricted: list[dict[str, object]] = []
+    for row in rows:
+        text = f"{row['citation']} {row['source']}".lower()
+        (restricted if any(word in text for word in _RESTRICTED) else citable).append(row)
+    return citable, restricted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,10 +42,24 @@ class Program:
     entry_level_basis: str
     visa_j1: str  # yes / no / unknown
     visa_h1b: str
+    location_source: str = ""
+    location_note: str = ""
+    division_note: str = ""
+    setting: str = ""
+    first_year_positions: int | None = None
+    participates_in_eras: str = "unknown"
 
 
 def _fold(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9&/+]+", text.lower().replace("-", " ")))
+    """Lower-case words (any script) and the symbols specialty names use: & / +."""
+    return " ".join(re.findall(r"[^\W_]+|[&/+]", text.lower()))
+
+
+def search_key(text: str) -> str:
+    """A program name as searched: lower-case words, apostrophes and periods dropped, so that
+    "St. John's" and "St Johns" are the same."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"['.’]", "", text.lower())))
 
 
 def resolve_specialty(specialties: Sequence[Specialty], text: str) -> Specialty:
@@ -59,8 +74,6 @@ def resolve_specialty(specialties: Sequence[Specialty], text: str) -> Specialty:
             names.setdefault(_fold(label), s)
     if wanted in names:
         return names[wanted]
-    if wanted.replace(" ", "_") in {s.key for s in specialties}:
-        return next(s for s in specialties if s.key == wanted.replace(" ", "_"))
     close = difflib.get_close_matches(wanted, list(names), n=6, cutoff=0.5)
     suggestions = list(dict.fromkeys(names[c].name for c in close))[:3]
     hint = (

@@ -84,20 +84,29 @@ class SignalRule:
     dated: Dated
     source: str
     confidence: str
+    # Other rows for the same season that disagree, as "<summary> (<source's wording>)".
+    alternatives: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
-        if self.gold is not None or self.silver is not None:
-            return f"{self.gold or 0} gold + {self.silver or 0} silver"
-        if self.single_tier:
-            return f"{self.single_tier} signals"
-        if self.single_tier == 0:
-            return "no signals"
-        return "signals not published"
+        return _summary(self.gold, self.silver, self.single_tier)
+
+
+def _summary(gold: int | None, silver: int | None, single: int | None) -> str:
+    if gold is not None or silver is not None:
+        return f"{gold or 0} gold + {silver or 0} silver"
+    if single:
+        return f"{single} signals"
+    if single == 0:
+        return "no signals"
+    return "signals not published"
 
 
 def _int(text: str) -> int | None:
     return int(text) if text.strip().isdigit() else None
+
+
+_CONFIDENCE = {"primary": 0, "secondary": 1, "unverified": 2}
 
 
 def signal_rule(
@@ -109,7 +118,17 @@ def signal_rule(
     chosen, dated = pick(mine, season, {i: int(r["season"]) for i, r in enumerate(mine)})
     if not chosen:
         return None
+    # Where a season has several rows, a row naming this specialty alone beats a row for a
+    # group of specialties, then the stronger confidence wins; the others are reported.
+    chosen.sort(key=lambda r: (r.get("from_group") == "true", _CONFIDENCE.get(r["confidence"], 3)))
     row = chosen[0]
+    summary = _summary(_int(row["gold"]), _int(row["silver"]), _int(row["single_tier"]))
+    others = [
+        f"{_summary(_int(r['gold']), _int(r['silver']), _int(r['single_tier']))} "
+        f"({r.get('source_specialty', '')})"
+        for r in chosen[1:]
+        if _summary(_int(r["gold"]), _int(r["silver"]), _int(r["single_tier"])) != summary
+    ]
     return SignalRule(
         specialty_key=specialty_key,
         service=row["service"] or "not stated",
@@ -119,6 +138,7 @@ def signal_rule(
         dated=dated,
         source=row["source"],
         confidence=row["confidence"],
+        alternatives=tuple(others),
     )
 
 

@@ -73,24 +73,35 @@ class Dataset:
         ]
 
     def programs(self) -> list[Program]:
-        visas = {r["acgme_id"]: (r["visa_j1"], r["visa_h1b"]) for r in self.rows("freida_im")}
-        return [
-            Program(
-                acgme_id=r["acgme_id"],
-                name=r["name"],
-                specialty_key=r["specialty_key"],
-                city=r["city"],
-                state=r["state"],
-                latitude=float(r["latitude"]) if r["latitude"] else None,
-                longitude=float(r["longitude"]) if r["longitude"] else None,
-                census_division=int(r["census_division"]) if r["census_division"] else None,
-                entry_level=r["entry_level"],
-                entry_level_basis=r["entry_level_basis"],
-                visa_j1=visas.get(r["acgme_id"], ("unknown", "unknown"))[0],
-                visa_h1b=visas.get(r["acgme_id"], ("unknown", "unknown"))[1],
+        """Programs with their shown fields, FREIDA's joined on where it covers them."""
+        freida = {r["acgme_id"]: r for r in self.rows("freida_im")}
+        out = []
+        for r in self.rows("programs"):
+            f = freida.get(r["acgme_id"], {})
+            positions = f.get("first_year_positions", "")
+            out.append(
+                Program(
+                    acgme_id=r["acgme_id"],
+                    name=r["name"],
+                    specialty_key=r["specialty_key"],
+                    city=r["city"],
+                    state=r["state"],
+                    latitude=float(r["latitude"]) if r["latitude"] else None,
+                    longitude=float(r["longitude"]) if r["longitude"] else None,
+                    census_division=int(r["census_division"]) if r["census_division"] else None,
+                    entry_level=r["entry_level"],
+                    entry_level_basis=r["entry_level_basis"],
+                    visa_j1=f.get("visa_j1", "unknown"),
+                    visa_h1b=f.get("visa_h1b", "unknown"),
+                    location_source=r["location_source"],
+                    location_note=r["location_note"],
+                    division_note=r["division_note"],
+                    setting=f.get("setting", ""),
+                    first_year_positions=int(positions) if positions else None,
+                    participates_in_eras=f.get("participates_in_eras", "unknown"),
+                )
             )
-            for r in self.rows("programs")
-        ]
+        return out
 
     def _table(self, table: str) -> Mapping[str, Any]:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,19 +13,38 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from smartpick.core.catalog import Program, ProgramFilter, Specialty
+from smartpick.core.catalog import Program, ProgramFilter, Specialty, search_key
 from smartpick.errors import StoreError
 from smartpick.store import schema
 from smartpick.store.migrations import MIGRATIONS, migrate
 
 __all__ = ["MIGRATIONS", "Store", "open_store"]
 
+# Any constant: PostgreSQL sessions loading the dataset take this advisory lock in turn.
+_LOAD_LOCK = 7_361_028
+_PROGRAM_FIELDS = list(Program.__dataclass_fields__)
 
-def _redact(url: str) -> str:
+
+def _redact(url: str | sa.URL) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
         return "<unparseable URL>"
+
+
+def _problem(url: sa.URL, exc: BaseException) -> StoreError:
+    """A StoreError that says what failed and what to check, for the kind of database."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if url.get_backend_name() == "sqlite":
+        return StoreError(
+            f"cannot use the SQLite file {url.database}: {reason}",
+            hint="Check that the file is a SmartPick database in a folder you can write to, "
+            "or choose another with --db PATH (or SMARTPICK_DB_PATH).",
+        )
+    return StoreError(
+        f"cannot use the database at {_redact(url)}: {reason}",
+        hint="Check that the server is running and that SMARTPICK_DATABASE_URL is right.",
+    )
 
 
 class Store:
@@ -45,51 +64,72 @@ class Store:
         try:
             with self.engine.connect().execution_options(**options) as conn, conn.begin():
                 yield conn
-        except sa.exc.OperationalError as exc:
-            raise StoreError(
-                f"cannot use the database at {_redact(str(self.engine.url))}",
-                hint="Check that it is running and that SMARTPICK_DATABASE_URL is right.",
-            ) from exc
+        except sa.exc.SQLAlchemyError as exc:
+            raise _problem(self.engine.url, exc) from exc
 
     def migrate(self) -> list[str]:
         try:
             return migrate(self.engine)
-        except sa.exc.OperationalError as exc:
-            raise StoreError(
-                f"cannot prepare the database at {_redact(str(self.engine.url))}",
-                hint="Check that it is running and that SMARTPICK_DATABASE_URL is right.",
-            ) from exc
+        except sa.exc.SQLAlchemyError as exc:
+            raise _problem(self.engine.url, exc) from exc
 
     def dataset_version(self) -> str | None:
         with self._connect() as conn:
             row = conn.execute(sa.select(schema.dataset_info.c.version)).first()
         return None if row is None else str(row[0])
 
+    def ensure_dataset(
+        self, version: str, rows: Callable[[], tuple[Sequence[Specialty], Sequence[Program]]]
+    ) -> bool:
+        """Load the dataset unless this version is already in; True when it loaded.
+
+        Several processes may start at once: the check and the load run under one lock.
+        """
+        if self.dataset_version() == version:
+            return False
+        with self._connect(write=True) as conn:
+            if self.dialect == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOAD_LOCK)))
+            current = conn.execute(sa.select(schema.dataset_info.c.version)).scalar()
+            if current == version:
+                return False
+            specialties, programs = rows()
+            self._replace(conn, version, specialties, programs)
+        return True
+
     def load_dataset(
         self, version: str, specialties: Sequence[Specialty], programs: Sequence[Program]
     ) -> None:
         """Replace the dataset tables with this version's rows, in one transaction."""
         with self._connect(write=True) as conn:
-            conn.execute(schema.programs.delete())
-            conn.execute(schema.specialties.delete())
-            conn.execute(schema.dataset_info.delete())
-            conn.execute(schema.specialties.insert(), [_specialty_row(s) for s in specialties])
-            conn.execute(schema.programs.insert(), [_program_row(p) for p in programs])
-            conn.execute(
-                schema.dataset_info.insert().values(
-                    id=1, version=version, loaded_at=dt.datetime.now(dt.UTC)
-                )
+            self._replace(conn, version, specialties, programs)
+
+    @staticmethod
+    def _replace(
+        conn: sa.Connection,
+        version: str,
+        specialties: Sequence[Specialty],
+        programs: Sequence[Program],
+    ) -> None:
+        conn.execute(schema.programs.delete())
+        conn.execute(schema.specialties.delete())
+        conn.execute(schema.dataset_info.delete())
+        conn.execute(schema.specialties.insert(), [_specialty_row(s) for s in specialties])
+        conn.execute(schema.programs.insert(), [_program_row(p) for p in programs])
+        conn.execute(
+            schema.dataset_info.insert().values(
+                id=1, version=version, loaded_at=dt.datetime.now(dt.UTC)
             )
+        )
 
     def count_programs(self) -> int:
         with self._connect() as conn:
-            return int(
-                conn.execute(sa.select(sa.func.count()).select_from(schema.programs)).scalar_one()
-            )
+            query = sa.select(sa.func.count()).select_from(schema.programs)
+            return int(conn.execute(query).scalar_one())
 
     def programs(self, criteria: ProgramFilter) -> list[Program]:
         p = schema.programs.c
-        query = sa.select(schema.programs)
+        query = sa.select(*[p[name] for name in _PROGRAM_FIELDS])
         if criteria.specialty_key:
             query = query.where(p.specialty_key == criteria.specialty_key)
         if criteria.states:
@@ -103,10 +143,8 @@ class Store:
         if criteria.entry_level:
             query = query.where(p.entry_level == criteria.entry_level)
         if criteria.name:
-            words = criteria.name.lower().split()
-            query = query.where(
-                *[sa.func.lower(p.name).contains(w, autoescape=True) for w in words]
-            )
+            words = search_key(criteria.name).split()
+            query = query.where(*[p.name_key.contains(w, autoescape=True) for w in words])
         query = query.order_by(p.specialty_key, p.state, p.name, p.acgme_id)
         with self._connect() as conn:
             return [Program(**row._asdict()) for row in conn.execute(query)]
@@ -129,7 +167,7 @@ def _specialty_row(s: Specialty) -> dict[str, object]:
 
 
 def _program_row(p: Program) -> dict[str, object]:
-    return {f: getattr(p, f) for f in Program.__dataclass_fields__}
+    return {**{f: getattr(p, f) for f in _PROGRAM_FIELDS}, "name_key": search_key(p.name)}
 
 
 def open_store(url: str) -> Store:
@@ -141,18 +179,25 @@ def open_store(url: str) -> Store:
             f"'{url}' is not a database URL",
             hint="Use sqlite:///path/to/file.db or postgresql+psycopg://user@host/db",
         ) from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    elif parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    elif parsed.get_backend_name() not in ("sqlite", "postgresql"):
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
         raise StoreError(
             f"SmartPick stores data in SQLite or PostgreSQL, not '{parsed.drivername}'"
         )
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and parsed.database:
+        try:
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _problem(parsed, exc) from exc
     try:
         engine = sa.create_engine(parsed, pool_pre_ping=True)
     except (sa.exc.ArgumentError, ImportError) as exc:
-        raise StoreError(f"cannot open the database at {_redact(url)}: {exc}") from exc
+        raise StoreError(
+            f"cannot open the database at {_redact(parsed)}: {exc}",
+            hint="SmartPick supports sqlite:///path and postgresql+psycopg://user@host/db",
+        ) from exc
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)

@@ -36,6 +36,11 @@ def migrate(engine: sa.Engine) -> list[str]:
     the transaction IMMEDIATE (the write lock first, see store.open_store).
     """
     applied: list[str] = []
+    with engine.connect() as conn:  # most opens find nothing to do: no write lock for them
+        if sa.inspect(conn).has_table(schema.migrations_table.name):
+            done = set(conn.execute(sa.select(schema.migrations_table.c.name)).scalars())
+            if done >= {name for name, _ in MIGRATIONS}:
+                return applied
     with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK)))

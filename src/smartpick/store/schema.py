@@ -49,5 +49,13 @@ programs = sa.Table(
     sa.Column("entry_level_basis", sa.String(60), nullable=False),
     sa.Column("visa_j1", sa.String(8), nullable=False),
     sa.Column("visa_h1b", sa.String(8), nullable=False),
+    sa.Column("location_source", sa.String(60), nullable=False),
+    sa.Column("location_note", sa.Text, nullable=False),
+    sa.Column("division_note", sa.String(80), nullable=False),
+    sa.Column("setting", sa.String(60), nullable=False),
+    sa.Column("first_year_positions", sa.Integer, nullable=True),
+    sa.Column("participates_in_eras", sa.String(8), nullable=False),
+    # The name as searched (core.catalog.search_key), so a search ignores punctuation.
+    sa.Column("name_key", sa.Text, nullable=False),
     sa.Index("ix_programs_specialty_state", "specialty_key", "state"),
 )
