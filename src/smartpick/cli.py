@@ -72,17 +72,18 @@ def data_info(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(info, indent=1))
         return
-    sample = info["join_sample"]
     click.echo(f"SmartPick dataset {info['dataset_version']} - planning season {info['season']}")
     click.echo(f"  programs:                       {info['programs']}")
     click.echo(f"  specialties:                    {info['specialties']}")
     click.echo(f"  programs with interview rates:  {info['programs_with_interview_rates']}")
     click.echo(f"  programs with a location:       {info['programs_with_location']}")
-    if sample:
-        click.echo(
-            f"  interview-rate join precision:  {sample['precision']:.1%} "
-            f"({sample['correct']} of {sample['joined']} hand-labelled joins correct)"
-        )
+    for name, key in (("sample", "join_sample"), ("doubtful joins", "join_sample_doubtful")):
+        sample = info.get(key) or {}
+        if sample:
+            click.echo(
+                f"  rate joins checked by hand ({name}): {sample['correct']} of "
+                f"{sample['joined']} correct ({sample['precision']:.1%})"
+            )
     for name, table in info["tables"].items():
         click.echo(f"\n{name} ({table['rows']} rows)")
         sources: dict[str, None] = {}

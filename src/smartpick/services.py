@@ -234,6 +234,7 @@ class Services:
             "programs_with_interview_rates": len(with_rates),
             "programs_with_location": sum(1 for p in programs if p["latitude"]),
             "join_sample": ds.provenance.get("join_sample", {}),
+            "join_sample_doubtful": ds.provenance.get("join_sample_doubtful", {}),
             "tables": tables,
         }
 
