@@ -29,6 +29,13 @@ PROGRAM_COLUMNS = [
 ]
 
 
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+
+
+def _echo_json(payload: object) -> None:
+    click.echo(json.dumps(payload, indent=1, ensure_ascii=False))
+
+
 def _services(ctx: click.Context) -> Services:
     services = ctx.find_object(Services)
     if services is None:  # pragma: no cover - the group always sets it
@@ -64,13 +71,13 @@ def data() -> None:
 
 
 @data.command("info")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@json_option
 @click.pass_context
 def data_info(ctx: click.Context, as_json: bool) -> None:
     """Counts, coverage of each field, sources, years and the season."""
     info = _services(ctx).data_info()
     if as_json:
-        click.echo(json.dumps(info, indent=1))
+        _echo_json(info)
         return
     click.echo(f"SmartPick dataset {info['dataset_version']} - planning season {info['season']}")
     click.echo(f"  programs:                       {info['programs']}")
@@ -147,7 +154,7 @@ def data_build(ctx: click.Context, shared: Path, out: Path, labels: Path, report
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 @click.pass_context
 def specialties(ctx: click.Context, as_json: bool) -> None:
     """List the specialties SmartPick knows, with their codes and match."""
@@ -167,7 +174,7 @@ def specialties(ctx: click.Context, as_json: bool) -> None:
                     "alternatives": list(rule.alternatives),
                 }  # fmt: skip
             payload.append({**s.__dict__, "signals": signals})
-        click.echo(json.dumps({"season": services.season, "specialties": payload}, indent=1))
+        _echo_json({"season": services.season, "specialties": payload})
         return
     click.echo(f"Season {services.season}: specialty, key, ACGME code, match, service and signals")
     for s in items:
@@ -183,13 +190,13 @@ def specialties(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 @click.pass_context
 def season(ctx: click.Context, as_json: bool) -> None:
     """The Match season SmartPick plans for: its dates and fees, each with its status."""
     info = _services(ctx).season_overview()
     if as_json:
-        click.echo(json.dumps(info, indent=1))
+        _echo_json(info)
         return
     how = "set by you" if info["chosen_by"] == "setting" else "the next Match not yet open"
     click.echo(f"Season {info['season']} ({how})")
@@ -217,7 +224,7 @@ def season(ctx: click.Context, as_json: bool) -> None:
 @click.option("--visa", help="Only programs known to sponsor this visa: j1 or h1b.")
 @click.option("--entry-level", help="categorical, advanced or independent.")
 @click.option("--name", help="Words the program name contains.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many rows.")
 @click.pass_context
@@ -251,9 +258,7 @@ def programs(
     if as_json:
         payload = {"season": result.season, "dataset_version": result.dataset_version}
         total = len(result.programs)
-        click.echo(
-            json.dumps({**payload, "total": total, "count": len(rows), "programs": rows}, indent=1)
-        )
+        _echo_json({**payload, "total": total, "count": len(rows), "programs": rows})
         return
     if not rows:
         click.echo("No program matches these filters.", err=True)

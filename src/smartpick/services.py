@@ -18,7 +18,7 @@ from smartpick.core.catalog import (
     search_key,
 )
 from smartpick.core.catalog import resolve_specialty as _resolve
-from smartpick.core.geography import STATES, TERRITORIES, normalize_state
+from smartpick.core.geography import normalize_state
 from smartpick.core.seasons import (
     SignalRule,
     check_season,
@@ -286,4 +286,4 @@ def _choice(value: str, allowed: Sequence[str], what: str) -> str:
     )
 
 
-__all__ = ["STATES", "TERRITORIES", "ProgramList", "Services"]
+__all__ = ["ProgramList", "Services"]
