@@ -14,8 +14,11 @@ from typing import Any
 
 import click
 
+from smartpick.core.profile import Profile, json_schema
 from smartpick.errors import SmartPickError
+from smartpick.profile_io import merge_profile
 from smartpick.services import Services
+from smartpick.services.standing import standing_report
 from smartpick.settings import load_config
 
 PROGRAM_COLUMNS = [
@@ -295,6 +298,113 @@ def _table(rows: list[dict[str, Any]]) -> str:
         ).rstrip()
 
     return "\n".join([line(heads), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+def profile_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The profile flags every command that takes a profile shares; flags override --profile."""
+    options = [
+        click.option("--profile", "profile_file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="A profile file (JSON; `smartpick profile schema`)."),
+        click.option("--specialty", "-s", help="Specialty name, key or alias."),
+        click.option("--type", "applicant_type", help="md, do, us-img or non-us-img."),
+        click.option("--step2", type=int, help="Step 2 CK score (1-300)."),
+        click.option("--step2-expected", type=int, help="An expected Step 2 CK score."),
+        click.option("--step2-date", help="Step 2 CK test date (YYYY-MM-DD)."),
+        click.option("--step1", help="pass, fail, or a numeric score from before pass/fail."),
+        click.option("--comlex2", type=int, help="COMLEX Level 2-CE score."),
+        click.option("--graduation-year", type=int, help="Year of medical school graduation."),
+        click.option("--failed-attempts", type=int, help="Failed USMLE/COMLEX attempts."),
+        click.option("--research", "research_items", type=int,
+                     help="Abstracts, presentations and publications."),
+        click.option("--us-clinical-months", type=float, help="Months of US clinical experience."),
+        click.option("--visa", "visa_need", help="Visa needed: none, j1, h1b or either."),
+        click.option("--home-state", help="State of legal residence."),
+        click.option("--school-state", help="State of the medical school."),
+        click.option("--home-program", help="ACGME id of your home program."),
+        click.option("--away", "away_rotations", multiple=True,
+                     help="ACGME id of an away rotation; repeat for several."),
+        click.option("--backup", "backup_specialty", help="A backup specialty."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _profile(flags: dict[str, Any]) -> Profile:
+    """Merge --profile and the flags into one validated Profile."""
+    path = flags.pop("profile_file", None)
+    actual, expected = flags.pop("step2", None), flags.pop("step2_expected", None)
+    if actual is not None and expected is not None:
+        raise click.UsageError("give --step2 or --step2-expected, not both")
+    if actual is not None:
+        flags.update(step2=actual, step2_kind="actual")
+    elif expected is not None:
+        flags.update(step2=expected, step2_kind="expected")
+    flags["visa"] = flags.pop("visa_need", None)
+    flags["away_rotations"] = list(flags["away_rotations"]) or None
+    return merge_profile(path, flags)
+
+
+@cli.command("standing")
+@profile_options
+@json_option
+@click.pass_context
+def standing_command(ctx: click.Context, /, as_json: bool, **flags: Any) -> None:
+    """How a Step 2 CK score stands in a specialty: the chance of matching, with its interval,
+    and the score's percentiles among matched and unmatched applicants."""
+    report = standing_report(_services(ctx), _profile(flags))
+    if as_json:
+        _echo_json(report)
+        return
+    click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
+    if report["p_match"] is not None:
+        low, high = report["p_match_interval"]
+        click.echo(
+            f"  Chance of matching in the specialty: {report['p_match']:.0%} "
+            f"(95% interval {low:.0%}-{high:.0%}), for {report['applies_as']}"
+        )
+    for key, label in (("score_percentile_matched", "matched"),
+                       ("score_percentile_unmatched", "unmatched")):  # fmt: skip
+        if report[key] is not None:
+            click.echo(f"  Step 2 CK {report['step2']} is above {report[key]:.0%} of {label} "
+                       "applicants")  # fmt: skip
+    for cited in report.get("cited", {}).values():
+        click.echo(f"  Published: {cited['what']}: {cited['value']:g} [{cited['source']}]")
+    for line in report["flags"]:
+        click.echo(f"  Note: {line}")
+    for line in report["reasons"]:
+        click.echo(f"  Why: {line}")
+    click.echo("  Not modelled yet: " + ", ".join(report["not_modelled"]))
+
+
+@cli.group()
+def profile() -> None:
+    """Check a profile, or print the JSON Schema of profile files."""
+
+
+@profile.command("check")
+@profile_options
+@json_option
+@click.pass_context
+def profile_check(ctx: click.Context, /, as_json: bool, **flags: Any) -> None:
+    """Validate a profile (a file and/or flags) and print it as SmartPick reads it."""
+    checked = _profile(flags)
+    services = _services(ctx)
+    services.resolve_specialty(checked.specialty)
+    if checked.backup_specialty is not None:
+        services.resolve_specialty(checked.backup_specialty)
+    data = checked.model_dump(mode="json")
+    if as_json:
+        _echo_json(data)
+        return
+    for key, value in data.items():
+        click.echo(f"{key:<20} {value}")
+
+
+@profile.command("schema")
+def profile_schema() -> None:
+    """Print the JSON Schema that profile files (and the API) follow."""
+    _echo_json(json_schema())
 
 
 def main(argv: list[str] | None = None) -> None:

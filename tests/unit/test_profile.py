@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from smartpick.core.profile import Profile, json_schema, parse_profile, profile_flags
+from smartpick.errors import InputError
+
+BASE = {"specialty": "dermatology", "applicant_type": "md"}
+PASSING = [(dt.date(2022, 7, 1), 214), (dt.date(2025, 7, 1), 218)]
+
+
+def test_a_minimal_profile_has_sensible_defaults() -> None:
+    p = parse_profile(BASE)
+    assert (p.step2, p.visa, p.failed_attempts, p.away_rotations) == (None, "none", 0, [])
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "words"),
+    [
+        ({"step2": 301}, "step2", "less than or equal to 300"),
+        ({"step2": 0}, "step2", "greater than or equal to 1"),
+        ({"applicant_type": "resident"}, "applicant_type", "'md', 'do', 'us-img' or 'non-us-img'"),
+        ({"step1": "passed"}, "step1", "pass, fail, or a 3-digit score"),
+        ({"home_state": "ZZ"}, "home_state", "US state"),
+        ({"visa": "f1"}, "visa", "'none', 'j1', 'h1b' or 'either'"),
+        ({"home_program": "12345"}, "home_program", "pattern"),
+        ({"favorite_color": "blue"}, "favorite_color", "Extra inputs"),
+    ],
+)
+def test_an_error_names_the_field_the_value_and_what_is_allowed(
+    extra: dict[str, object], field: str, words: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile({**BASE, **extra})
+    assert caught.value.field == field
+    assert words in caught.value.message
+    assert caught.value.hint
+
+
+def test_step1_reads_pass_fail_and_old_numeric_scores() -> None:
+    assert parse_profile({**BASE, "step1": "PASS"}).step1 == "pass"
+    assert parse_profile({**BASE, "step1": "231"}).step1 == 231
+    assert parse_profile({**BASE, "step1": 240}).step1 == 240
+
+
+def test_states_and_acgme_ids_are_normalized() -> None:
+    p = parse_profile({**BASE, "home_state": "new york", "home_program": "803521064",
+                       "away_rotations": ["0803500127"]})  # fmt: skip
+    assert (p.home_state, p.home_program, p.away_rotations) == ("NY", "0803521064", ["0803500127"])
+
+
+def test_a_score_under_the_passing_mark_of_its_date_is_accepted_and_flagged() -> None:
+    late = parse_profile({**BASE, "step2": 216, "step2_date": "2025-08-01"})
+    early = parse_profile({**BASE, "step2": 216, "step2_date": "2024-08-01"})
+    today = dt.date(2026, 11, 25)
+    assert any(
+        "under the passing mark of 218" in f for f in profile_flags(late, 2028, PASSING, today)
+    )
+    assert not any("passing" in f for f in profile_flags(early, 2028, PASSING, today))
+
+
+def test_graduates_who_are_not_seniors_are_flagged() -> None:
+    p = parse_profile({**BASE, "step2": 250, "graduation_year": 2024})
+    flags = profile_flags(p, 2028, PASSING, dt.date(2026, 11, 25))
+    assert any("calibrated on seniors" in f for f in flags)
+    senior = parse_profile({**BASE, "step2": 250, "graduation_year": 2028})
+    assert not profile_flags(senior, 2028, PASSING, dt.date(2026, 11, 25))
+
+
+def test_the_json_schema_declares_every_field_with_bounds_and_choices() -> None:
+    schema = json_schema()
+    assert set(schema["properties"]) == set(Profile.model_fields)
+    assert set(schema["required"]) == {"specialty", "applicant_type"}
+    step2 = next(o for o in schema["properties"]["step2"]["anyOf"] if o.get("type") == "integer")
+    assert (step2["minimum"], step2["maximum"]) == (1, 300)
+    assert schema["properties"]["applicant_type"]["enum"] == ["md", "do", "us-img", "non-us-img"]
+    assert schema["additionalProperties"] is False
