@@ -16,9 +16,15 @@ from pathlib import Path
 import pytest
 
 from smartpick.data import load_dataset
+from smartpick.services.standing import CITED_METRICS
 from tests.e2e.conftest import Invoke
 
 SENTINEL = "0.918273"
+# Fields that identify or cite a row rather than carry its figure: left as they are.
+STRUCTURAL = {
+    "acgme_id", "specialty_key", "program_code", "year", "metric", "applicant_type",
+    "report", "source", "confidence", "fact_id",
+}  # fmt: skip
 SHIPPED = Path(str(resources.files("smartpick.data")))
 
 
@@ -38,8 +44,10 @@ def planted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Invoke) -> 
         if not derive:
             continue
         rows = ds.rows(table)
-        keep = {"acgme_id", "specialty_key"} & derive  # join keys must still join
+        keep = STRUCTURAL & derive  # keys and citations must still work
         for row in rows:
+            if row.get("metric") in CITED_METRICS:
+                continue  # the explicit exception: one cited figure beside a standing
             for field in derive - keep:
                 row[field] = SENTINEL
         out = io.StringIO()
@@ -62,6 +70,8 @@ def planted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, invoke: Invoke) -> 
         ["specialties"],
         ["season", "--json"],
         ["season"],
+        ["standing", "-s", "im", "--type", "md", "--step2", "240", "--json"],
+        ["standing", "-s", "derm", "--type", "non-us-img", "--step2", "250"],
         ["data", "info", "--json"],
         ["data", "info"],
     ],

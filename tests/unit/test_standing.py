@@ -94,3 +94,10 @@ def test_a_small_group_falls_back_to_the_pooled_curve_and_says_so() -> None:
 def test_us_img_standing_is_unsupported_with_a_reason() -> None:
     f, reasons = figures_for(TABLE, YEARS, "dermatology", "us-img")
     assert f is None and "U.S.-citizen IMGs" in reasons[0]
+
+
+def test_inconsistent_figures_give_no_standing_and_say_why() -> None:
+    table = {("im", "md"): {"matched_n": 100, "not_matched_n": 10, "step2_matched_q1": 250,
+                            "step2_matched_median": 250, "step2_matched_q3": 250}}  # fmt: skip
+    f, reasons = figures_for(table, {("im", "md"): 2026}, "im", "md")
+    assert f is None and "inconsistent" in reasons[0]

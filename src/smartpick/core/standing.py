@@ -67,7 +67,24 @@ def figures_for(
             "(the 2013 means predate the current scale)"
         ]
     year = years.get((specialty, applicant_type), 0)
-    return pick(table, specialty, year)
+    figures, reasons = pick(table, specialty, year)
+    if figures is not None and not _consistent(figures):
+        return None, ["the published figures are inconsistent (no spread of scores, or a match "
+                      "share outside 0-1): no standing can be computed from them"]  # fmt: skip
+    return figures, reasons
+
+
+def _consistent(f: Figures) -> bool:
+    values = [f.matched_centre, f.matched_sd, f.match_share, f.matched_n, f.share_n]
+    spreads = [] if f.quartiles is None else [f.matched_centre - f.quartiles[0],
+                                             f.quartiles[1] - f.matched_centre]  # fmt: skip
+    return (
+        all(math.isfinite(v) for v in values)
+        and f.matched_sd > 0
+        and all(s > 0 for s in spreads)
+        and 0.0 <= f.match_share <= 1.0
+        and f.matched_n > 0
+    )
 
 
 def _md(table: Table, specialty: str, year: int) -> tuple[Figures | None, list[str]]:

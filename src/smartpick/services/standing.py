@@ -141,11 +141,11 @@ def _group(figures: Figures, specialty: str, applicant_type: str) -> tuple[str, 
 def _cited(figures: Figures, applicant_type: str, source: str, pooled: bool) -> dict[str, Any]:
     """The one published figure shown beside the standing: the centre of matched scores."""
     what = "median" if applicant_type != "do" else "mean"
-    where = "all specialties pooled" if pooled else "who preferred the specialty"
+    where = "(all specialties pooled)" if pooled else "who preferred the specialty"
     return {
         "matched_step2_centre": {
             "value": figures.matched_centre,
-            "what": f"{what} Step 2 CK of matched {APPLICANT_TYPES[applicant_type]}s, "
+            "what": f"{what} Step 2 CK of matched {APPLICANT_TYPES[applicant_type]}s "
             f"{where}, {figures.year}",
             "source": source,
         }
