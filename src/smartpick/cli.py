@@ -266,7 +266,7 @@ def programs(
     if not rows:
         click.echo("No program matches these filters.", err=True)
     if as_csv:
-        columns = ["season", *services.program_fields()]
+        columns = ["season", *services.program_fields]
         click.echo(_csv(columns, [{"season": result.season, **r} for r in rows]), nl=False)
         return
     if not rows:

@@ -121,6 +121,7 @@ class Services:
             self.season, self.dataset.version, [self.public_program(p) for p in programs]
         )
 
+    @functools.cached_property
     def program_fields(self) -> list[str]:
         """The fields of a program SmartPick may show or export: those whose use is show."""
         allowed = set(self.dataset.fields("programs", "show")) | set(
@@ -131,7 +132,7 @@ class Services:
     def public_program(self, program: Program) -> dict[str, Any]:
         """A program as SmartPick may show or export it: only fields whose use class is show."""
         record = asdict(program)
-        return {f: record[f] for f in self.program_fields()}
+        return {f: record[f] for f in self.program_fields}
 
     def _division(self, text: str) -> int:
         rows = self.dataset.rows(DIVISION_TABLE)

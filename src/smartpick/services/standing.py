@@ -68,8 +68,10 @@ def figures_table(
 
 def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
     spec = services.resolve_specialty(profile.specialty)
-    season = services.season if services.config.season is not None else profile.season
-    season = season or services.season
+    # A --season flag beats the profile's season, which beats the default.
+    season = (
+        profile.season if services.config.season is None and profile.season else services.season
+    )
     table, years, sources = figures_table(services.dataset.rows("specialty_figures"))
     figures, reasons = figures_for(table, years, spec.key, profile.applicant_type)
     passing = [
