@@ -439,3 +439,7 @@ def run(command: Callable[..., Any], argv: list[str] | None) -> int:
         )
         return 1
     return code if isinstance(code, int) else 0
+
+
+# The engine's commands live in their own module and register themselves on `cli`.
+import smartpick.cli_engine  # noqa: E402, F401

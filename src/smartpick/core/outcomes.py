@@ -17,6 +17,7 @@ and the number of interviews is Poisson-binomial at each node, mixed over the no
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,10 +26,15 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 
 
+@functools.cache
 def normal_nodes(count: int = 20) -> tuple[Array, Array]:
-    """Gauss-Hermite nodes z and weights w for E[g(Z)], Z standard normal (weights sum to 1)."""
+    """Gauss-Hermite nodes z and weights w for E[g(Z)], Z standard normal (weights sum to 1).
+    Computed once per count; the arrays are read-only."""
     z, w = np.polynomial.hermite_e.hermegauss(count)
-    return z.astype(np.float64), (w / w.sum()).astype(np.float64)
+    z, w = z.astype(np.float64), (w / w.sum()).astype(np.float64)
+    z.flags.writeable = False
+    w.flags.writeable = False
+    return z, w
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ from smartpick.errors import InputError
 from smartpick.settings import Config
 
 if TYPE_CHECKING:
+    from smartpick.core.calibration import Fit
+    from smartpick.services.chances import Priors
+    from smartpick.services.engine import EngineData
     from smartpick.store import Store
 
 DIVISION_TABLE = "census_divisions"
@@ -65,6 +68,36 @@ class Services:
         ds = self.dataset
         store.ensure_dataset(ds.version, lambda: (ds.specialties(), ds.programs()))
         return store
+
+    @functools.cached_property
+    def engine(self) -> EngineData:
+        # The engine modules are imported on first use: SciPy is slow to import.
+        from smartpick.services.engine import EngineData
+
+        return EngineData(self.dataset)
+
+    @functools.cached_property
+    def parameters(self) -> dict[str, Any]:
+        """The fitted parameters: beside a dataset given by --dataset-dir if it has its own,
+        else the shipped ones."""
+        from smartpick.services.engine import load_parameters, parameters_path
+
+        local = self.config.dataset_dir
+        if local is not None and parameters_path(local).exists():
+            return load_parameters(local)
+        return load_parameters()
+
+    @functools.cached_property
+    def fit(self) -> Fit:
+        from smartpick.services.engine import fit_from_record
+
+        return fit_from_record(self.parameters)
+
+    @functools.cached_property
+    def priors(self) -> Priors:
+        from smartpick.services.chances import priors
+
+        return priors(self.dataset.rows("evidence"))
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -1,0 +1,91 @@
+"""The engine's commands: chances, calibrate (registered on the `smartpick` group)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from smartpick.cli import _echo_json, _profile, _services, cli, json_option, profile_options
+from smartpick.services.chances import chances_report
+
+
+@cli.command("chances")
+@profile_options
+@click.option(
+    "--apply",
+    "apply_to",
+    multiple=True,
+    metavar="ID[:TIER]",
+    help="A program to apply to (ACGME id, ':gold', ':silver' or ':signal' to signal "
+    "it); repeat, most preferred first, for the list's chance of matching.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=25,
+    show_default=True,
+    help="Show at most this many programs (all with --json).",
+)
+@json_option
+@click.pass_context
+def chances_command(
+    ctx: click.Context, /, apply_to: tuple[str, ...], limit: int, as_json: bool, **flags: Any
+) -> None:
+    """Each program's chance of interviewing you and of matching you, with intervals; the
+    chance of matching for a typical list, and for your own with --apply."""
+    report = chances_report(_services(ctx), _profile(flags), apply_to, None if as_json else limit)
+    if as_json:
+        _echo_json(report)
+        return
+    click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
+    typical = report.get("typical")
+    if typical:
+        low, high = typical["p_match_interval"]
+        click.echo(
+            f"  Typical list: {typical['p_match']:.0%} chance of matching "
+            f"({low:.0%}-{high:.0%}); {typical['meaning']}"
+        )
+    own = report.get("list")
+    if own:
+        low, high = own["p_match_interval"]
+        click.echo(
+            f"  Your list of {len(own['programs'])}: {own['p_match']:.0%} "
+            f"({low:.0%}-{high:.0%}); {own['expected_interviews']:.1f} interviews "
+            "expected"
+        )
+    if report["programs"]:
+        click.echo("")
+        click.echo(f"  {'Interview':>17}  {'Match alone':>17}  Program")
+        for row in report["programs"]:
+            p, (pl, ph) = row["p_interview"], row["p_interview_interval"]
+            f, (fl, fh) = row["p_match_standalone"], row["p_match_standalone_interval"]
+            mark = " [excluded: visa]" if row.get("excluded") else ""
+            click.echo(
+                f"  {p:>5.0%} ({pl:.0%}-{ph:.0%})".ljust(19)
+                + f"  {f:>5.0%} ({fl:.0%}-{fh:.0%})".ljust(19)
+                + f"  {row['name']}, {row['state']} [{row['acgme_id']}]{mark}"
+            )
+    for note in report["notes"]:
+        click.echo(f"  Note: {note}")
+
+
+@cli.command("calibrate")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Dataset folder to write fitted/parameters.json into (default: the dataset's own).",
+)
+@click.pass_context
+def calibrate_command(ctx: click.Context, out: Path | None) -> None:
+    """Refit the model's parameters on the dataset's published targets (a few minutes)."""
+    from smartpick.services.engine import calibrate
+
+    services = _services(ctx)
+    folder = out or services.config.dataset_dir or Path(str(services.dataset.directory))
+    result = calibrate(services.dataset, folder, services.config.today.isoformat())
+    click.echo(
+        f"Fitted {result['parameter_count']} parameters on {result['targets']} targets "
+        f"(converged: {result['converged']}); wrote {result['path']}"
+    )

@@ -1,0 +1,481 @@
+"""The chances use case: every program's interview and match probability for one profile.
+
+It gathers the profile's cells (type, in-state or not, signals of the planned season), the
+fitted parameters and the program rates, evaluates the model (core.model, core.outcomes) and
+says, on the output, every assumption the numbers rest on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smartpick.core.calibration import typical_applicant
+from smartpick.core.catalog import Program
+from smartpick.core.interview import CellRates, ProgramRates, anchor, carry_over, cell_rates
+from smartpick.core.model import (
+    Params,
+    Pool,
+    conversion,
+    interview,
+    strength,
+    typical_p_match,
+    variance,
+)
+from smartpick.core.outcomes import normal_nodes, outcomes
+from smartpick.core.profile import APPLICANT_TYPES, Profile
+from smartpick.core.seasons import signal_rule
+from smartpick.core.standing import Figures
+from smartpick.errors import InputError
+from smartpick.services.engine import BORROWED, EngineData
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+Array = NDArray[np.float64]
+DRAWS = 64  # parameter and rounding draws behind each interval
+SEED = 20261126
+ROUND_HALF = 0.005  # a published two-decimal rate lies within this of its true value
+# Used where the program rates have no column for a signal tier of the planned season: the
+# lowest published odds ratio of a program signal (2023 supplemental ERAS data, 9 specialties),
+# because raw ratios overstate the causal effect (METHODS §3.3). Read from evidence.csv.
+SIGNAL_PRIOR = "interview invitation odds ratio: program signal sent"
+AWAY_PRIOR = "interview odds ratio: away rotation"
+
+
+@dataclass(frozen=True)
+class Priors:
+    signal_log_or: float
+    signal_source: str
+    away_log_or: float
+    away_source: str
+
+
+def priors(rows: Sequence[Mapping[str, str]]) -> Priors:
+    def find(quantity: str) -> Mapping[str, str]:
+        return next(r for r in rows if r["quantity"] == quantity)
+
+    sig, away = find(SIGNAL_PRIOR), find(AWAY_PRIOR)
+    return Priors(
+        math.log(float(sig["value_low"])),
+        f"odds ratio {sig['value_low']} ({sig['citation']}; the lowest of the published "
+        f"range {sig['value_low']}-{sig['value_high']})",
+        math.log(float(away["value_low"])),
+        f"odds ratio {away['value_low']} ({away['citation']}, {away['specialty']} only; "
+        "confounded: applicants rotate where they are already strong)",
+    )
+
+
+def tier_counts(gold: int | None, silver: int | None, single: int | None) -> dict[str, int]:
+    return {k: v for k, v in (("gold", gold), ("silver", silver), ("signal", single)) if v}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the model needs for one profile in one specialty."""
+
+    applicant_type: str
+    params: Params
+    pool: Pool
+    rates: ProgramRates
+    cells: CellRates
+    programs: list[Program]
+    in_state: Array
+    tiers: dict[str, float | None]  # planned tier -> prior log OR (None: the program's own)
+    counts: tuple[dict[str, int], dict[str, int]] | None  # (rates' season, planned) to carry
+    away: Array
+    allowed: Array
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class Draw:
+    """One draw of the fitted parameters and of the published rates within their rounding."""
+
+    params: Params
+    cells: CellRates
+
+
+def chances_report(
+    services: Services, profile: Profile, apply_to: Sequence[str] = (), limit: int | None = None
+) -> dict[str, Any]:
+    """Per-program probabilities for the profile; P(match) for the typical list and for the
+    programs in `apply_to` ("ACGME id" or "ACGME id:tier" for a signaled one) when given."""
+    spec = services.resolve_specialty(profile.specialty)
+    season = (
+        profile.season if services.config.season is None and profile.season else (services.season)
+    )
+    report: dict[str, Any] = {
+        "season": season,
+        "specialty": spec.key,
+        "specialty_name": spec.name,
+        "applicant_type": profile.applicant_type,
+        "step2": profile.step2,
+        "programs": [],
+        "notes": [],
+    }
+    ctx = _context(services, profile, spec.key, season, report["notes"])
+    if ctx is None:
+        return report
+    chosen = _parse_list(ctx, apply_to)
+    point = Draw(ctx.params, ctx.cells)
+    draws = _draws(services, ctx, spec.key)
+    score = profile.step2
+    p_none, p_tiers, f_none = _evaluate(ctx, point, score)
+    evaluated = [_evaluate(ctx, d, score) for d in draws]
+    p_low, p_high = np.quantile([e[0] for e in evaluated], [0.025, 0.975], axis=0)
+    f_low, f_high = np.quantile([e[2] for e in evaluated], [0.025, 0.975], axis=0)
+    report["model"] = {
+        "parameters": {
+            "score_weight": ctx.params.score_weight,
+            "spread": ctx.params.spread,
+            "conversion": ctx.params.conversion,
+        },
+        "fitted": services.parameters["fitted_on"],
+        "rates_season": ctx.rates.season,
+        "intervals": f"2.5th-97.5th percentile over {DRAWS} draws of the fitted parameters "
+        "(their Laplace covariance) and of each published rate within its rounding",
+    }
+    rows = []
+    for j, program in enumerate(ctx.programs):
+        row: dict[str, Any] = {
+            "acgme_id": program.acgme_id,
+            "name": program.name,
+            "city": program.city,
+            "state": program.state,
+            "in_state": bool(ctx.in_state[j]),
+            "p_interview": _r(p_none[j]),
+            "p_interview_interval": [_r(p_low[j]), _r(p_high[j])],
+            "p_interview_signal": {t: _r(p[j]) for t, p in p_tiers.items()},
+            "p_match_standalone": _r(f_none[j]),
+            "p_match_standalone_interval": [_r(f_low[j]), _r(f_high[j])],
+            "visa_fit": _visa_fit(program, profile.visa),
+        }
+        if not ctx.allowed[j]:
+            row["excluded"] = f"does not sponsor the {profile.visa.upper()} visa (FREIDA)"
+        rows.append(row)
+    rows.sort(key=lambda r: (r.get("excluded") is not None, -r["p_match_standalone"]))
+    report["programs"] = rows[:limit] if limit else rows
+    report["typical"] = _typical(services, ctx, point, draws, score)
+    if chosen:
+        report["list"] = _list(ctx, point, draws, chosen, score)
+    return report
+
+
+def _r(value: float) -> float:
+    return round(float(value), 4)
+
+
+def _interval(values: Sequence[float]) -> list[float]:
+    low, high = np.quantile(np.asarray(values), [0.025, 0.975])
+    return [_r(low), _r(high)]
+
+
+def _visa_fit(program: Program, visa: str) -> str:
+    if visa == "none":
+        return "not needed"
+    wanted = {
+        "j1": (program.visa_j1,),
+        "h1b": (program.visa_h1b,),
+        "either": (program.visa_j1, program.visa_h1b),
+    }[visa]
+    if "yes" in wanted:
+        return "sponsors"
+    return "does not sponsor" if all(v == "no" for v in wanted) else "unknown"
+
+
+def _pool(
+    engine: EngineData, specialty: str, applicant_type: str, notes: list[str]
+) -> Figures | None:
+    """The score figures of the applicant's pool, with the fallbacks said."""
+    figures, reasons = engine.figures_for(specialty, applicant_type)
+    if figures is not None:
+        notes.extend(figures.notes)
+        return figures
+    fallback = {"do": "md", "us-img": "non-us-img"}.get(applicant_type)
+    if fallback is not None:
+        figures, _ = engine.figures_for(specialty, fallback)
+        if figures is not None:
+            notes.append(
+                f"{'; '.join(reasons)}: the score scale of {APPLICANT_TYPES[fallback]}s in the "
+                "specialty is used instead"
+            )
+            return figures
+    notes.extend(reasons)
+    return None
+
+
+def _context(
+    services: Services, profile: Profile, specialty: str, season: int, notes: list[str]
+) -> Context | None:
+    engine = services.engine
+    inputs = engine.inputs(specialty)
+    if inputs is None:
+        notes.append(
+            "the dataset has no program interview rates for this specialty: no "
+            "program-level chances"
+        )
+        return None
+    g = profile.applicant_type
+    fitted = BORROWED.get(g, g)
+    if fitted != g:
+        notes.append(
+            f"no Step 2 CK figures for {APPLICANT_TYPES[g]}s: the parameters fitted for "
+            f"{APPLICANT_TYPES[fitted]}s are used, with the program rates of {g}"
+        )
+    fit = services.fit
+    params = fit.for_cell(specialty, fitted)
+    if specialty not in fit.offsets:
+        notes.append("the specialty had no calibration target: its conversion is the type's")
+    figures = _pool(engine, specialty, g, notes)
+    if figures is None:
+        return None
+    notes.extend(inputs.cells.notes)
+    by_id = {p.acgme_id: p for p in services.dataset.programs()}
+    programs = [by_id[i] for i in inputs.rates.ids]
+    if profile.school_state is None:
+        notes.append("no medical school state: every program is taken as out-of-state")
+    in_state = np.array([p.state == profile.school_state for p in programs], dtype=np.float64)
+    tiers, counts = _signals(services, engine, inputs.rates, specialty, season, notes)
+    cells = inputs.cells if counts is None else carry_over(inputs.rates, inputs.cells, *counts)
+    pri = services.priors
+    away_ids = set(profile.away_rotations)
+    away = np.array([pri.away_log_or if p.acgme_id in away_ids else 0.0 for p in programs])
+    if away_ids:
+        notes.append(
+            f"away rotations raise the odds of an interview by the prior {pri.away_source}"
+        )
+        unknown = away_ids - set(inputs.rates.ids)
+        if unknown:
+            notes.append(
+                "away rotations not among the specialty's programs are ignored: "
+                + ", ".join(sorted(unknown))
+            )
+    if profile.home_program is not None:
+        notes.append("home program: not modelled (no published effect size in the dataset)")
+    allowed = np.array([_visa_fit(p, profile.visa) != "does not sponsor" for p in programs])
+    if profile.visa != "none":
+        unknown_visa = sum(_visa_fit(p, profile.visa) == "unknown" for p in programs)
+        notes.append(
+            f"visa policy unknown for {unknown_visa} of {len(programs)} programs "
+            "(the dataset has it for Internal Medicine only): they are kept"
+        )
+    return Context(
+        g,
+        params,
+        Pool.from_figures(figures),
+        inputs.rates,
+        cells,
+        programs,
+        in_state,
+        tiers,
+        counts,
+        away,
+        allowed.astype(np.float64),
+        notes,
+    )
+
+
+def _signals(
+    services: Services,
+    engine: EngineData,
+    rates: ProgramRates,
+    specialty: str,
+    season: int,
+    notes: list[str],
+) -> tuple[dict[str, float | None], tuple[dict[str, int], dict[str, int]] | None]:
+    """The planned season's tiers: the program's own effect where the rates have the tier
+    (carried over to the season's counts), the evidence prior where they do not."""
+    rule = signal_rule(services.dataset.rows("signals"), specialty, season)
+    now = tier_counts(rule.gold, rule.silver, rule.single_tier) if rule else {}
+    then = engine.signals_then(specialty)
+    tiers: dict[str, float | None] = {
+        t: None if t in rates.tiers else services.priors.signal_log_or for t in now
+    }
+    prior_only = [t for t, v in tiers.items() if v is not None]
+    if prior_only:
+        notes.append(
+            f"signals: the {rates.season} program rates have no column for "
+            + ", ".join(prior_only)
+            + f"; the effect is a prior only, the {services.priors.signal_source}"
+        )
+    own = [t for t in now if t in rates.tiers]
+    if not own or all(now.get(t) == then.get(t) for t in own):
+        return tiers, None
+    notes.append(
+        f"signals: the program rates are from {rates.season} ("
+        + ", ".join(f"{then.get(t, '?')} {t}" for t in own)
+        + f"); {season} has "
+        + ", ".join(f"{now[t]} {t}" for t in own)
+        + ". Each program's signal odds ratio is kept and its interviews held fixed, so the "
+        "rate without a signal moves with the share who signal (METHODS §3.3, dilution)"
+    )
+    return tiers, (then, now)
+
+
+def _logits(ctx: Context, cells: CellRates, tier: str | None) -> Array:
+    """Population log-odds of the applicant's cell at every program, with a signal of `tier`."""
+    base = cells.level[ctx.applicant_type] + cells.location * ctx.in_state
+    if tier is None:
+        return base
+    prior = ctx.tiers[tier]
+    return base + (cells.signal[tier] if prior is None else prior)
+
+
+def _matrices(
+    ctx: Context, draw: Draw, score: int | None, tier: str | None
+) -> tuple[Array, Array, Array]:
+    """(weights, p (Q, m), q (Q,)) for one draw and one signal tier at every program."""
+    s, w = strength(draw.params, ctx.pool, score)
+    a = anchor(_logits(ctx, draw.cells, tier), variance(draw.params, ctx.pool)) + ctx.away
+    return w, interview(a, s) * ctx.allowed, conversion(draw.params, s)
+
+
+def _evaluate(ctx: Context, draw: Draw, score: int | None) -> tuple[Array, dict[str, Array], Array]:
+    """P(interview) without a signal and with each tier, and the stand-alone P(match)."""
+    w, p, q = _matrices(ctx, draw, score, None)
+    tiers = {t: w @ _matrices(ctx, draw, score, t)[1] for t in ctx.tiers}
+    return w @ p, tiers, w @ (p * q[:, None])
+
+
+def _draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
+    """Draws of the fitted parameters (their Laplace covariance) and of each published rate
+    within its rounding; seeded, so the same inputs give the same intervals."""
+    rng = np.random.default_rng(SEED)
+    fit = services.fit
+    g = BORROWED.get(ctx.applicant_type, ctx.applicant_type)
+    names = [f"{g}:log_b", f"{g}:log_sigma", f"{g}:c", f"offset:{specialty}"]
+    index = [fit.names.index(n) for n in names if n in fit.names]
+    cov = fit.covariance[np.ix_(index, index)]
+    centre = np.array(
+        [math.log(ctx.params.score_weight), math.log(ctx.params.spread), ctx.params.conversion]
+    )
+    engine = services.engine
+    shares, then = engine.type_shares(specialty), engine.signals_then(specialty)
+    out = []
+    for _ in range(DRAWS):
+        step = rng.multivariate_normal(np.zeros(len(index)), cov)
+        theta = centre + np.array([step[0], step[1], step[2:].sum()])
+        params = Params(math.exp(theta[0]), math.exp(theta[1]), float(theta[2]))
+        rates = _jitter(ctx.rates, rng)
+        cells = cell_rates(rates, shares, then)
+        if ctx.counts is not None:
+            cells = carry_over(rates, cells, *ctx.counts)
+        out.append(Draw(params, cells))
+    return out
+
+
+def _jitter(rates: ProgramRates, rng: np.random.Generator) -> ProgramRates:
+    def one(a: Array) -> Array:
+        noise = rng.uniform(-ROUND_HALF, ROUND_HALF, a.shape)
+        return np.where(np.isfinite(a), np.clip(a + noise, 0.0, 1.0), a)
+
+    return replace(
+        rates,
+        by_type={g: one(a) for g, a in rates.by_type.items()},
+        in_state=one(rates.in_state),
+        out_of_state=one(rates.out_of_state),
+        signal={t: one(a) for t, a in rates.signal.items()},
+    )
+
+
+def _typical_chance(ctx: Context, draw: Draw, applications: float, score: int | None) -> float:
+    typical = typical_applicant(draw.cells, ctx.applicant_type, applications)
+    if score is not None:
+        return float(typical_p_match(draw.params, ctx.pool, typical, np.array([score]))[0])
+    # Without a score: the pool's average, over its score distribution.
+    z, w = normal_nodes_for_pool(ctx.pool)
+    return float(w @ typical_p_match(draw.params, ctx.pool, typical, z))
+
+
+def normal_nodes_for_pool(pool: Pool) -> tuple[Array, Array]:
+    """Scores spread like the pool's (a normal with the pool's mean and variance)."""
+    z, w = normal_nodes(16)
+    return pool.centre + pool.sd * np.sqrt(pool.var_z) * z, w
+
+
+def _typical(
+    services: Services, ctx: Context, point: Draw, draws: Sequence[Draw], score: int | None
+) -> dict[str, Any]:
+    """The model's chance for a typical applicant of the type with this score: the number the
+    standing's published curve gives, now from the programs' rates."""
+    h = services.engine.applications_by_type[ctx.applicant_type]
+    return {
+        "p_match": _r(_typical_chance(ctx, point, h, score)),
+        "p_match_interval": _interval([_typical_chance(ctx, d, h, score) for d in draws]),
+        "applications": round(min(h, len(ctx.programs)), 1),
+        "meaning": f"applies to about {min(h, len(ctx.programs)):.0f} programs of the specialty "
+        "as applicants of the type do (where applicants like them are interviewed), signals "
+        "spread as the programs' applicants sent them",
+    }
+
+
+def _parse_list(ctx: Context, entries: Sequence[str]) -> list[tuple[int, str | None]]:
+    index = {p.acgme_id: j for j, p in enumerate(ctx.programs)}
+    out: list[tuple[int, str | None]] = []
+    for entry in entries:
+        pid, _, tier = entry.partition(":")
+        pid = pid.strip()
+        if pid not in index:
+            raise InputError(
+                f"program '{pid}' is not among the {len(index)} programs of the specialty with "
+                "interview rates",
+                field="apply",
+                hint="Use the ACGME ids that `smartpick chances` lists.",
+            )
+        if tier and tier not in ctx.tiers:
+            allowed = ", ".join(ctx.tiers) or "none this season"
+            raise InputError(
+                f"signal '{tier}' for {pid} is not a tier of the season",
+                field="apply",
+                hint=f"Tiers: {allowed}.",
+            )
+        out.append((index[pid], tier or None))
+    return out
+
+
+def _list_outcomes(
+    ctx: Context, draw: Draw, chosen: Sequence[tuple[int, str | None]], score: int | None
+) -> Any:
+    cols = {}
+    for tier in {t for _, t in chosen}:
+        w, p, q = _matrices(ctx, draw, score, tier)
+        cols[tier] = p
+    p_list = np.column_stack([cols[t][:, j] for j, t in chosen])
+    q_list = np.repeat(q[:, None], len(chosen), axis=1)
+    return outcomes(w, p_list, q_list)
+
+
+def _list(
+    ctx: Context,
+    point: Draw,
+    draws: Sequence[Draw],
+    chosen: Sequence[tuple[int, str | None]],
+    score: int | None,
+) -> dict[str, Any]:
+    """P(match) and the rest of METHODS §1.3 for the programs given, in the order given."""
+    result = _list_outcomes(ctx, point, chosen, score)
+    spread = [_list_outcomes(ctx, d, chosen, score).p_match for d in draws]
+    cdf = np.cumsum(result.interviews_pmf)
+    return {
+        "p_match": _r(result.p_match),
+        "p_match_interval": _interval(spread),
+        "expected_interviews": round(result.expected_interviews, 2),
+        "interviews_10_90": [int(np.searchsorted(cdf, 0.1)), int(np.searchsorted(cdf, 0.9))],
+        "programs": [
+            {
+                "acgme_id": ctx.programs[j].acgme_id,
+                "signal": t,
+                "p_interview": _r(result.p_interview[k]),
+                "p_end_up": _r(result.p_end_up[k]),
+                "leave_one_out": _r(result.leave_one_out[k]),
+            }
+            for k, (j, t) in enumerate(chosen)
+        ],
+        "order": "the order given is taken as the order of preference",
+    }

@@ -1,0 +1,166 @@
+"""The program interview model, the applicant model and the calibration, on small arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smartpick.core.calibration import Target, cap_inclusion, fit, predict, typical_applicant
+from smartpick.core.interview import TYPES, ProgramRates, anchor, cell_rates, clamp, expit
+from smartpick.core.model import Params, Pool, compress, typical_p_match
+from smartpick.core.outcomes import normal_nodes
+from smartpick.core.standing import Figures
+
+
+def rates(m: int = 6, seed: int = 1, tiers: tuple[str, ...] = ("gold", "silver")) -> ProgramRates:
+    rng = np.random.default_rng(seed)
+    none = rng.uniform(0.0, 0.1, m).round(2)
+    silver = (none + rng.uniform(0.05, 0.3, m)).round(2)
+    gold = (silver + rng.uniform(0.0, 0.3, m)).round(2)
+    signal = {"none": none, "gold": gold, "silver": silver, "signal": gold}
+    return ProgramRates(
+        ids=tuple(f"{i:010d}" for i in range(m)),
+        by_type={g: rng.uniform(0.0, 0.3, m).round(2) for g in TYPES},
+        in_state=rng.uniform(0.2, 0.6, m).round(2),
+        out_of_state=rng.uniform(0.02, 0.2, m).round(2),
+        tiers=tiers,
+        signal={t: signal[t] for t in (*tiers, "none")},
+        season=2024,
+    )
+
+
+SHARES = {"md": 600.0, "do": 200.0, "non-us-img": 100.0}
+
+
+def test_cells_reproduce_each_programs_type_rate() -> None:
+    r = rates()
+    cells = cell_rates(r, SHARES, {"gold": 3, "silver": 10})
+    mix = cells.mix
+    rest = 1 - sum(mix.tiers.values())
+    for g in TYPES:
+        total = np.zeros(r.size)
+        for loc_share, loc in ((mix.in_state, cells.location), (1 - mix.in_state, 0.0)):
+            total += loc_share * rest * expit(cells.level[g] + loc)
+            for t, share in mix.tiers.items():
+                total += loc_share * share * expit(cells.level[g] + loc + cells.signal[t])
+        np.testing.assert_allclose(total, clamp(r.by_type[g]), atol=1e-9)
+
+
+def test_a_signal_never_lowers_the_rate_and_gold_beats_silver() -> None:
+    r = rates(m=40, seed=3)
+    # Noisy data: make some programs report a lower rate with a signal than without.
+    noisy = dict(r.signal)
+    noisy["silver"] = np.where(np.arange(40) % 3 == 0, 0.0, r.signal["silver"])
+    cells = cell_rates(
+        ProgramRates(r.ids, r.by_type, r.in_state, r.out_of_state, r.tiers, noisy, 2024),
+        SHARES,
+        {"gold": 3, "silver": 10},
+    )
+    assert np.all(cells.signal["silver"] >= 0)
+    assert np.all(cells.signal["gold"] >= cells.signal["silver"])
+
+
+def test_missing_margins_borrow_the_specialty_median_and_say_so() -> None:
+    r = rates(m=8)
+    in_state = r.in_state.copy()
+    in_state[2] = np.nan
+    cells = cell_rates(
+        ProgramRates(r.ids, r.by_type, in_state, r.out_of_state, r.tiers, r.signal, 2024),
+        SHARES,
+        {},
+    )
+    assert np.isfinite(cells.location).all()
+    assert any("in-state" in n for n in cells.notes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rate=st.floats(0.001, 0.999),
+    variance=st.floats(0.0, 9.0),
+)
+def test_anchor_reproduces_the_population_rate(rate: float, variance: float) -> None:
+    a = anchor(np.array([np.log(rate / (1 - rate))]), variance)
+    z, w = normal_nodes(80)
+    # Exact on its own 40 nodes; checked here on 80, so the quadrature error shows (< 1e-5).
+    assert float(expit(a[0] + np.sqrt(variance) * z) @ w) == pytest.approx(rate, abs=1e-5)
+
+
+def test_inclusion_sums_to_the_applications_and_never_exceeds_one() -> None:
+    score = np.array([0.9, 0.8, 0.05, 0.01, 0.01, 0.001])
+    chance = cap_inclusion(score, 4.0)
+    assert chance.sum() == pytest.approx(4.0)
+    assert chance.max() <= 1.0 + 1e-12
+    assert np.all(np.diff(chance[np.argsort(-score)]) <= 1e-12)  # follows the score
+    assert cap_inclusion(score, 10.0).sum() == pytest.approx(6.0)  # never more than all
+
+
+def test_compress_keeps_the_weight_and_its_mean() -> None:
+    rng = np.random.default_rng(5)
+    logits, weights = rng.normal(size=300), rng.uniform(size=300)
+    mean, total = compress(logits, weights, groups=16)
+    assert total.sum() == pytest.approx(weights.sum())
+    assert mean @ total == pytest.approx(logits @ weights)
+    assert mean.size <= 16 and np.all(np.diff(mean) > 0)
+
+
+FIGURES = Figures(2026, 400.0, 100.0, 0.8, 250.0, 12.0, 240.0, 500.0)
+
+
+def target(specialty: str = "s", figures: Figures = FIGURES) -> Target:
+    r = rates(m=30, seed=7)
+    cells = cell_rates(r, SHARES, {"gold": 3, "silver": 10})
+    return Target(
+        specialty, "md", figures, Pool.from_figures(figures), typical_applicant(cells, "md", 12.0)
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    b=st.floats(0.05, 2.0),
+    sigma=st.floats(0.05, 2.0),
+    c=st.floats(-3.0, 3.0),
+    low=st.floats(180, 270),
+    step=st.floats(1, 30),
+)
+def test_the_chance_of_matching_rises_with_the_score(
+    b: float, sigma: float, c: float, low: float, step: float
+) -> None:
+    t = target()
+    p = typical_p_match(Params(b, sigma, c), t.pool, t.typical, np.array([low, low + step]))
+    assert np.all((p >= 0) & (p <= 1))
+    assert p[1] >= p[0]
+
+
+def test_more_applications_never_lower_the_chance() -> None:
+    r = rates(m=30, seed=7)
+    cells = cell_rates(r, SHARES, {"gold": 3, "silver": 10})
+    pool = Pool.from_figures(FIGURES)
+    params = Params(0.5, 0.8, 0.0)
+    chances = [
+        float(
+            typical_p_match(params, pool, typical_applicant(cells, "md", h), np.array([250.0]))[0]
+        )
+        for h in (2, 5, 10, 20, 30)
+    ]
+    assert chances == sorted(chances)
+
+
+def test_the_fit_reproduces_the_published_match_shares() -> None:
+    low = Figures(2026, 300.0, 200.0, 0.6, 250.0, 12.0, 244.0, 500.0)
+    targets = [target("a"), target("b", low)]
+    result = fit(targets)
+    assert result.converged
+    assert result.parameters == 3 + 2 and result.targets == 4
+    for t in targets:
+        z, w = normal_nodes(40)
+        pool_scores = np.concatenate(
+            [
+                t.figures.matched_centre + t.figures.matched_sd * z,
+                t.figures.unmatched_centre + t.figures.matched_sd * z,
+            ]
+        )  # type: ignore[operator]
+        weights = np.concatenate([t.counts[0] * w, t.counts[1] * w])
+        p = predict(result.for_cell(t.specialty, "md"), t, pool_scores)
+        assert float(weights @ p / weights.sum()) == pytest.approx(t.figures.match_share, abs=0.02)
