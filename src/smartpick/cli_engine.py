@@ -56,16 +56,20 @@ def chances_command(
             "expected"
         )
     if report["programs"]:
+        tiers = list(report["programs"][0]["p_interview_signal"])
+        top = tiers[0] if tiers else None
         click.echo("")
-        click.echo(f"  {'Interview':>17}  {'Match alone':>17}  Program")
+        signal_head = f"{'With ' + top:>11}" if top else ""
+        click.echo(f"  {'Interview':<16} {signal_head}  {'Match alone':<16}  Program")
         for row in report["programs"]:
             p, (pl, ph) = row["p_interview"], row["p_interview_interval"]
             f, (fl, fh) = row["p_match_standalone"], row["p_match_standalone_interval"]
             mark = " [excluded: visa]" if row.get("excluded") else ""
+            signal = f"{row['p_interview_signal'][top]:>11.0%}" if top else ""
             click.echo(
-                f"  {p:>5.0%} ({pl:.0%}-{ph:.0%})".ljust(19)
-                + f"  {f:>5.0%} ({fl:.0%}-{fh:.0%})".ljust(19)
-                + f"  {row['name']}, {row['state']} [{row['acgme_id']}]{mark}"
+                f"  {f'{p:.0%} ({pl:.0%}-{ph:.0%})':<16} {signal}"
+                f"  {f'{f:.0%} ({fl:.0%}-{fh:.0%})':<16}"
+                f"  {row['name']}, {row['state']} [{row['acgme_id']}]{mark}"
             )
     for note in report["notes"]:
         click.echo(f"  Note: {note}")
@@ -88,4 +92,33 @@ def calibrate_command(ctx: click.Context, out: Path | None) -> None:
     click.echo(
         f"Fitted {result['parameter_count']} parameters on {result['targets']} targets "
         f"(converged: {result['converged']}); wrote {result['path']}"
+    )
+
+
+@cli.command("validate")
+@click.option(
+    "--docs",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("docs"),
+    show_default=True,
+    help="Folder to write validation.md and its figures into.",
+)
+@click.pass_context
+def validate_command(ctx: click.Context, docs: Path) -> None:
+    """Score the fitted model against the published figures, in sample and leaving each
+    specialty out, against lookup-table baselines; write docs/validation.md (minutes)."""
+    from smartpick.services.validation import validate
+
+    services = _services(ctx)
+    result = validate(
+        services.dataset,
+        services.config.dataset_dir,
+        services.fit,
+        docs,
+        services.config.today.isoformat(),
+        progress=lambda line: click.echo(f"  {line}", err=True),
+    )
+    click.echo(
+        f"Wrote {result['path']} (stamp {result['stamp']}; {result['cells']} cells; held-out "
+        f"Brier {result['held_out_brier']})"
     )

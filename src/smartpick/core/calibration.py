@@ -134,8 +134,14 @@ def predict(params: Params, target: Target, scores: Array, nodes: int = FIT_NODE
     return typical_p_match(params, target.pool, target.typical, scores, nodes)
 
 
-def fit(targets: Sequence[Target], start: Fit | None = None, max_iter: int = 400) -> Fit:
-    """Maximum penalized likelihood over every target at once (L-BFGS-B)."""
+def fit(
+    targets: Sequence[Target],
+    start: Fit | None = None,
+    max_iter: int = 400,
+    covariance: bool = True,
+) -> Fit:
+    """Maximum penalized likelihood over every target at once (L-BFGS-B); with `covariance`,
+    the Laplace covariance of the parameters as well (a minute more)."""
     types = tuple(sorted({t.applicant_type for t in targets}))
     specialties = tuple(sorted({t.specialty for t in targets}))
     names = tuple(
@@ -200,12 +206,16 @@ def fit(targets: Sequence[Target], start: Fit | None = None, max_iter: int = 400
         objective, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter, "ftol": 1e-8}
     )
     params, offsets = unpack(result.x)
-    covariance = _covariance(lambda theta: objective(theta)[1], result.x)
+    cov = (
+        _covariance(lambda theta: objective(theta)[1], result.x)
+        if covariance
+        else np.full((len(names), len(names)), np.nan)
+    )
     return Fit(
         params,
         offsets,
         float(result.fun),
-        covariance,
+        cov,
         names,
         sum(t.targets for t in targets),
         bool(result.success),

@@ -77,6 +77,12 @@ class Services:
         return EngineData(self.dataset)
 
     @functools.cached_property
+    def anchors(self) -> dict[Any, Any]:
+        """Program intercepts solved for the point estimates (services.chances), by specialty,
+        type, signal tier and strength variance: solved once per session."""
+        return {}
+
+    @functools.cached_property
     def parameters(self) -> dict[str, Any]:
         """The fitted parameters: beside a dataset given by --dataset-dir if it has its own,
         else the shipped ones."""
@@ -114,10 +120,19 @@ class Services:
     # -- specialties and programs ----------------------------------------------------------
 
     def specialties(self) -> list[Specialty]:
-        return self.dataset.specialties()
+        return list(self._specialties)
+
+    @functools.cached_property
+    def _specialties(self) -> tuple[Specialty, ...]:
+        return tuple(self.dataset.specialties())
 
     def resolve_specialty(self, text: str) -> Specialty:
-        return _resolve(self.dataset.specialties(), text)
+        return _resolve(list(self._specialties), text)
+
+    @functools.cached_property
+    def programs_by_id(self) -> dict[str, Program]:
+        """Every program of the dataset by ACGME id, read once per session."""
+        return {p.acgme_id: p for p in self.dataset.programs()}
 
     def program_filter(
         self,

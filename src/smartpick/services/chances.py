@@ -79,6 +79,7 @@ def tier_counts(gold: int | None, silver: int | None, single: int | None) -> dic
 class Context:
     """What the model needs for one profile in one specialty."""
 
+    specialty: str
     applicant_type: str
     params: Params
     pool: Pool
@@ -126,7 +127,7 @@ def chances_report(
     point = Draw(ctx.params, ctx.cells)
     draws = _draws(services, ctx, spec.key)
     score = profile.step2
-    p_none, p_tiers, f_none = _evaluate(ctx, point, score)
+    p_none, p_tiers, f_none = _evaluate(ctx, point, score, services.anchors)
     evaluated = [_evaluate(ctx, d, score) for d in draws]
     p_low, p_high = np.quantile([e[0] for e in evaluated], [0.025, 0.975], axis=0)
     f_low, f_high = np.quantile([e[2] for e in evaluated], [0.025, 0.975], axis=0)
@@ -165,6 +166,32 @@ def chances_report(
     if chosen:
         report["list"] = _list(ctx, point, draws, chosen, score)
     return report
+
+
+@dataclass(frozen=True)
+class ProgramChances:
+    """Point estimates for every program of a specialty, in the dataset's order."""
+
+    ids: tuple[str, ...]
+    p_interview: Array
+    p_interview_signal: dict[str, Array]
+    p_match_standalone: Array
+    notes: list[str]
+
+
+def program_chances(services: Services, profile: Profile) -> ProgramChances | None:
+    """Every program's P(interview) and stand-alone P(match) for the profile, without
+    intervals: the fast path the optimizer and the benchmarks use."""
+    spec = services.resolve_specialty(profile.specialty)
+    season = (
+        profile.season if services.config.season is None and profile.season else (services.season)
+    )
+    notes: list[str] = []
+    ctx = _context(services, profile, spec.key, season, notes)
+    if ctx is None:
+        return None
+    p, tiers, f = _evaluate(ctx, Draw(ctx.params, ctx.cells), profile.step2, services.anchors)
+    return ProgramChances(ctx.rates.ids, p, tiers, f, notes)
 
 
 def _r(value: float) -> float:
@@ -236,8 +263,7 @@ def _context(
     if figures is None:
         return None
     notes.extend(inputs.cells.notes)
-    by_id = {p.acgme_id: p for p in services.dataset.programs()}
-    programs = [by_id[i] for i in inputs.rates.ids]
+    programs = [services.programs_by_id[i] for i in inputs.rates.ids]
     if profile.school_state is None:
         notes.append("no medical school state: every program is taken as out-of-state")
     in_state = np.array([p.state == profile.school_state for p in programs], dtype=np.float64)
@@ -266,6 +292,7 @@ def _context(
             "(the dataset has it for Internal Medicine only): they are kept"
         )
     return Context(
+        specialty,
         g,
         params,
         Pool.from_figures(figures),
@@ -318,28 +345,46 @@ def _signals(
     return tiers, (then, now)
 
 
+def _signal(ctx: Context, cells: CellRates, tier: str | None) -> Array | float:
+    if tier is None:
+        return 0.0
+    prior = ctx.tiers[tier]
+    return cells.signal[tier] if prior is None else prior
+
+
 def _logits(ctx: Context, cells: CellRates, tier: str | None) -> Array:
     """Population log-odds of the applicant's cell at every program, with a signal of `tier`."""
     base = cells.level[ctx.applicant_type] + cells.location * ctx.in_state
-    if tier is None:
-        return base
-    prior = ctx.tiers[tier]
-    return base + (cells.signal[tier] if prior is None else prior)
+    return np.asarray(base + _signal(ctx, cells, tier), dtype=np.float64)
 
 
 def _matrices(
-    ctx: Context, draw: Draw, score: int | None, tier: str | None
+    ctx: Context, draw: Draw, score: int | None, tier: str | None, cache: dict[Any, Array] | None
 ) -> tuple[Array, Array, Array]:
-    """(weights, p (Q, m), q (Q,)) for one draw and one signal tier at every program."""
+    """(weights, p (Q, m), q (Q,)) for one draw and one signal tier at every program. With a
+    cache (the point estimate), each program's intercepts for in-state and out-of-state
+    applicants are solved once per session and reused for every profile."""
     s, w = strength(draw.params, ctx.pool, score)
-    a = anchor(_logits(ctx, draw.cells, tier), variance(draw.params, ctx.pool)) + ctx.away
+    v = variance(draw.params, ctx.pool)
+    if cache is None:
+        a = anchor(_logits(ctx, draw.cells, tier), v)
+    else:
+        key = (ctx.specialty, ctx.applicant_type, tier, round(v, 12), ctx.counts is not None)
+        if key not in cache:
+            base = draw.cells.level[ctx.applicant_type] + _signal(ctx, draw.cells, tier)
+            cache[key] = np.vstack([anchor(base, v), anchor(base + draw.cells.location, v)])
+        both = cache[key]
+        a = np.where(ctx.in_state > 0, both[1], both[0])
+    a = a + ctx.away
     return w, interview(a, s) * ctx.allowed, conversion(draw.params, s)
 
 
-def _evaluate(ctx: Context, draw: Draw, score: int | None) -> tuple[Array, dict[str, Array], Array]:
+def _evaluate(
+    ctx: Context, draw: Draw, score: int | None, cache: dict[Any, Array] | None = None
+) -> tuple[Array, dict[str, Array], Array]:
     """P(interview) without a signal and with each tier, and the stand-alone P(match)."""
-    w, p, q = _matrices(ctx, draw, score, None)
-    tiers = {t: w @ _matrices(ctx, draw, score, t)[1] for t in ctx.tiers}
+    w, p, q = _matrices(ctx, draw, score, None, cache)
+    tiers = {t: w @ _matrices(ctx, draw, score, t, cache)[1] for t in ctx.tiers}
     return w @ p, tiers, w @ (p * q[:, None])
 
 
@@ -444,7 +489,7 @@ def _list_outcomes(
 ) -> Any:
     cols = {}
     for tier in {t for _, t in chosen}:
-        w, p, q = _matrices(ctx, draw, score, tier)
+        w, p, q = _matrices(ctx, draw, score, tier, None)
         cols[tier] = p
     p_list = np.column_stack([cols[t][:, j] for j, t in chosen])
     q_list = np.repeat(q[:, None], len(chosen), axis=1)

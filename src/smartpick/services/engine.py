@@ -172,9 +172,6 @@ class EngineData:
                 out.append(Target(spec, g, f, Pool.from_figures(f), typical))
         return out
 
-    def fingerprint(self) -> str:
-        return self.dataset.version
-
 
 # -- fitted parameters ------------------------------------------------------------------------
 

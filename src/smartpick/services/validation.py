@@ -1,0 +1,371 @@
+"""`smartpick validate`: score the fitted model against the published cells, in sample and
+leaving each specialty out, against lookup-table baselines; write docs/validation.md.
+
+Published figures are NRMP data (`derive`): the report shows scores, errors and binned
+reliability, never a published value itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smartpick.core.calibration import Fit, Target, fit, individuals, predict
+from smartpick.core.standing import p_match as curve
+from smartpick.core.validation import (
+    Bin,
+    expected_calibration_error,
+    pooled_logistic,
+    recalibration,
+    reliability,
+    scores,
+)
+from smartpick.data import Dataset, load_dataset
+from smartpick.services.engine import EngineData, code_hash, parameters_path
+
+Array = NDArray[np.float64]
+METHODS = {
+    "model": "SmartPick (program rates + fitted parameters)",
+    "lookup": "lookup table: the cell's match share, whatever the score",
+    "curve": "lookup table with score: the cell's own published curve (core.standing)",
+    "pooled": "lookup table, specialty left out: the type's share over the other specialties",
+    "logistic": "logistic regression on the score, specialty left out (other specialties)",
+}
+
+
+def stamp(dataset: Dataset, parameters: Path) -> str:
+    """A hash of the dataset version, the fitted parameters and the model and validation
+    code: the report is stale when any of them changes."""
+    digest = hashlib.sha256()
+    digest.update(dataset.version.encode())
+    digest.update(parameters.read_bytes())
+    digest.update(code_hash().encode())
+    digest.update((resources.files("smartpick.core") / "validation.py").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class Cell:
+    target: Target
+    x: Array
+    y: Array
+    n: Array
+    predictions: dict[str, Array]
+
+
+def _holdout_fit(args: tuple[Path | None, str, Fit]) -> tuple[str, Fit]:
+    """Refit without one specialty (run in a worker process)."""
+    directory, specialty, start = args
+    engine = EngineData(load_dataset(directory))
+    return specialty, fit(engine.targets(exclude=specialty), start=start, covariance=False)
+
+
+def run(
+    dataset: Dataset,
+    directory: Path | None,
+    fitted: Fit,
+    workers: int = 2,
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[Cell]:
+    engine = EngineData(dataset)
+    targets = engine.targets()
+    cells = []
+    for t in targets:
+        x, y, n = individuals(t.figures, t.counts)
+        cells.append(
+            Cell(
+                t,
+                x,
+                y,
+                n,
+                {
+                    "model": predict(fitted.for_cell(t.specialty, t.applicant_type), t, x),
+                    "lookup": np.full(x.size, t.figures.match_share),
+                    "curve": curve(x, t.figures),
+                },
+            )
+        )
+    specialties = sorted({t.specialty for t in targets})
+    jobs = [(directory, s, fitted) for s in specialties]
+    holdout: dict[str, Fit] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for done, (s, result) in enumerate(pool.map(_holdout_fit, jobs), start=1):
+            holdout[s] = result
+            progress(f"left out {s} ({done}/{len(jobs)})")
+    for c in cells:
+        t = c.target
+        others = [
+            o
+            for o in cells
+            if o.target.applicant_type == t.applicant_type and o.target.specialty != t.specialty
+        ]
+        c.predictions["held_out"] = predict(
+            holdout[t.specialty].for_cell(t.specialty, t.applicant_type), t, c.x
+        )
+        if others:
+            x = np.concatenate([o.x for o in others])
+            y = np.concatenate([o.y for o in others])
+            n = np.concatenate([o.n for o in others])
+            c.predictions["pooled"] = np.full(c.x.size, float(n @ y / n.sum()))
+            a, b = pooled_logistic(x, y, n)
+            c.predictions["logistic"] = 1 / (1 + np.exp(-(a + b * c.x)))
+    return cells
+
+
+def _stack(cells: Sequence[Cell], method: str) -> tuple[Array, Array, Array]:
+    chosen = [c for c in cells if method in c.predictions]
+    return (
+        np.concatenate([c.predictions[method] for c in chosen]),
+        np.concatenate([c.y for c in chosen]),
+        np.concatenate([c.n for c in chosen]),
+    )
+
+
+def _share_error(c: Cell, method: str) -> float:
+    p = c.predictions[method]
+    return float(c.n @ p / c.n.sum() - c.n @ c.y / c.n.sum())
+
+
+def render(
+    cells: Sequence[Cell],
+    fitted: Fit,
+    stamp_value: str,
+    figures: Path,
+    when: str,
+    dataset_version: str,
+) -> str:
+    """The markdown report; the figures are written into `figures`."""
+    figures.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# Validation",
+        "",
+        f"<!-- stamp: {stamp_value} -->",
+        f"Stamp `{stamp_value}` (dataset {dataset_version}, fitted parameters, model code). "
+        "Made by `smartpick validate` on " + when + "; a test fails when the stamp is stale.",
+        "",
+        "## What is checked",
+        "",
+        "Each published cell (a specialty and an applicant type with Step 2 CK figures and "
+        "program interview rates) is expanded to individuals: its matched and unmatched "
+        "applicants at their score nodes (docs/model.md). Each method predicts every "
+        "individual's chance of matching; Brier score and log loss are count-weighted over "
+        "individuals. NRMP figures are `derive` data: the report shows scores, errors in "
+        "percentage points and binned reliability, never a published value.",
+        "",
+        f"The model has **{fitted.parameters} fitted parameters for {fitted.targets} targets** "
+        f"({len(cells)} cells; two targets per cell, the match share and how it moves with the "
+        "score, one where the unmatched scores are suppressed).",
+        "",
+        "- *In sample*: the shipped fit, scored on the cells it was fitted to, beside the "
+        "lookup tables that have a free value per cell.",
+        "- *Leave one specialty out*: for each specialty, the model is refitted without it and "
+        "predicts it with its conversion offset at the prior mean (0): the prediction rests on "
+        "the specialty's program interview rates and the other specialties' parameters. The "
+        "baselines see the same: the type's pooled share, or a logistic regression on the "
+        "score, fitted on the other specialties.",
+        "",
+        "## Scores",
+        "",
+        "| Check | Method | Brier | Log loss | Calibration slope | Intercept | ECE |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rows = [
+        ("in sample", "model"),
+        ("in sample", "lookup"),
+        ("in sample", "curve"),
+        ("held out", "held_out"),
+        ("held out", "pooled"),
+        ("held out", "logistic"),
+    ]
+    tables: dict[str, list[Bin]] = {}
+    for check, method in rows:
+        p, y, n = _stack(cells, method)
+        s = scores(p, y, n)
+        a, b = recalibration(p, y, n)
+        tables[method] = reliability(p, y, n)
+        label = (
+            METHODS["model"] + ", refitted without the specialty"
+            if method == "held_out"
+            else METHODS[method]
+        )
+        lines.append(
+            f"| {check} | {label} | {s.brier:.4f} | {s.log_loss:.4f} | {b:.2f} | {a:.2f} | "
+            f"{expected_calibration_error(tables[method]):.3f} |"
+        )
+    lines += [
+        "",
+        "By applicant type (Brier score; held out):",
+        "",
+        "| Type | Cells | Model | Pooled share | Logistic on score |",
+        "|---|---|---|---|---|",
+    ]
+    for g in sorted({c.target.applicant_type for c in cells}):
+        mine = [c for c in cells if c.target.applicant_type == g]
+        row = [g, str(len(mine))]
+        for method in ("held_out", "pooled", "logistic"):
+            p, y, n = _stack(mine, method)
+            row.append(f"{scores(p, y, n).brier:.4f}" if p.size else "n/a")
+        lines.append("| " + " | ".join(row) + " |")
+    errors_in = [abs(_share_error(c, "model")) for c in cells]
+    errors_out = [abs(_share_error(c, "held_out")) for c in cells]
+    lines += [
+        "",
+        "## Match shares by cell",
+        "",
+        "Predicted minus published match share, in percentage points (METHODS §5.2 asks for "
+        "1 pp on match rates by specialty and type).",
+        "",
+        f"- In sample: {sum(e <= 0.01 for e in errors_in)} of {len(cells)} cells within 1 pp, "
+        f"{sum(e <= 0.03 for e in errors_in)} within 3 pp; largest {max(errors_in) * 100:.1f} pp.",
+        f"- Held out: {sum(e <= 0.01 for e in errors_out)} within 1 pp, "
+        f"{sum(e <= 0.03 for e in errors_out)} within 3 pp; largest {max(errors_out) * 100:.1f} "
+        "pp.",
+        "",
+        "![Errors by cell](validation/errors.svg)",
+        "",
+        "| Specialty | Type | In sample (pp) | Held out (pp) |",
+        "|---|---|---|---|",
+    ]
+    for c in sorted(cells, key=lambda c: (c.target.specialty, c.target.applicant_type)):
+        lines.append(
+            f"| {c.target.specialty} | {c.target.applicant_type} | "
+            f"{_share_error(c, 'model') * 100:+.1f} | {_share_error(c, 'held_out') * 100:+.1f} |"
+        )
+    lines += [
+        "",
+        "## Reliability",
+        "",
+        "Predicted against observed chance of matching, individuals binned by prediction "
+        "(tenths); the diagonal is perfect calibration.",
+        "",
+        "![Reliability diagram](validation/reliability.svg)",
+        "",
+        "## What this does not show",
+        "",
+        "- No temporal holdout: the dataset has one year of each table (Charting Outcomes "
+        "2026, DO means 2024), so a later year cannot be predicted from an earlier one yet.",
+        "- No check by Step 2 CK band or by number of ranks: those curves are not in the "
+        "dataset; the score enters through the matched and unmatched distributions only.",
+        "- Individuals are reconstructed from published distributions, not observed; the "
+        "program-level probabilities are checked only through the specialty outcomes they add "
+        "up to. No individual applicant's interviews are in the dataset.",
+        "- U.S.-citizen IMGs have no current Step 2 CK figures: they are not validated.",
+        "",
+    ]
+    _plot_reliability(tables, figures / "reliability.svg")
+    _plot_errors(cells, figures / "errors.svg")
+    return "\n".join(lines)
+
+
+def _plot_reliability(tables: dict[str, list[Bin]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "smartpick"
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), sharey=True)
+    panels = (
+        ("In sample", ("model", "lookup", "curve")),
+        ("Leave one specialty out", ("held_out", "pooled", "logistic")),
+    )
+    styles = {
+        "model": "o-",
+        "held_out": "o-",
+        "lookup": "s--",
+        "pooled": "s--",
+        "curve": "^:",
+        "logistic": "^:",
+    }
+    names = {
+        "model": "SmartPick",
+        "held_out": "SmartPick",
+        "lookup": "cell share",
+        "curve": "cell curve",
+        "pooled": "pooled share",
+        "logistic": "logistic on score",
+    }
+    for ax, (title, methods) in zip(axes, panels, strict=True):
+        ax.plot([0, 1], [0, 1], color="0.7", lw=1)
+        for m in methods:
+            table = tables[m]
+            ax.plot(
+                [b.predicted for b in table],
+                [b.observed for b in table],
+                styles[m],
+                label=names[m],
+                ms=4,
+            )
+        ax.set_title(title)
+        ax.set_xlabel("predicted chance of matching")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.legend(loc="upper left", fontsize=8)
+    axes[0].set_ylabel("observed share matched")
+    fig.tight_layout()
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(fig)
+
+
+def _plot_errors(cells: Sequence[Cell], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "smartpick"
+    ordered = sorted(cells, key=lambda c: (c.target.specialty, c.target.applicant_type))
+    labels = [
+        f"{c.target.specialty.replace('_', ' ')[:24]} ({c.target.applicant_type})" for c in ordered
+    ]
+    fig, ax = plt.subplots(figsize=(7, 0.22 * len(ordered) + 1))
+    ys = np.arange(len(ordered))
+    ax.axvline(0, color="0.6", lw=1)
+    ax.plot([_share_error(c, "model") * 100 for c in ordered], ys, "o", ms=4, label="in sample")
+    ax.plot(
+        [_share_error(c, "held_out") * 100 for c in ordered],
+        ys,
+        "x",
+        ms=5,
+        label="specialty left out",
+    )
+    ax.set_yticks(ys, labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("predicted minus published match share (percentage points)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(fig)
+
+
+def validate(
+    dataset: Dataset,
+    directory: Path | None,
+    fitted: Fit,
+    docs: Path,
+    when: str,
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
+    value = stamp(dataset, parameters_path(directory))
+    cells = run(dataset, directory, fitted, progress=progress)
+    text = render(cells, fitted, value, docs / "validation", when, dataset.version)
+    report = docs / "validation.md"
+    report.write_text(text, encoding="utf-8")
+    p, y, n = _stack(cells, "held_out")
+    return {
+        "path": str(report),
+        "stamp": value,
+        "cells": len(cells),
+        "held_out_brier": round(scores(p, y, n).brier, 4),
+        "finite": all(math.isfinite(float(v)) for c in cells for v in c.predictions["model"]),
+    }
