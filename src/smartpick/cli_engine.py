@@ -71,8 +71,11 @@ def chances_command(
                 f"  {f'{f:.0%} ({fl:.0%}-{fh:.0%})':<16}"
                 f"  {row['name']}, {row['state']} [{row['acgme_id']}]{mark}"
             )
+    for line in report["flags"]:
+        click.echo(f"  Flag: {line}")
     for note in report["notes"]:
         click.echo(f"  Note: {note}")
+    click.echo("  Not modelled: " + ", ".join(report["not_modelled"]))
 
 
 @cli.command("calibrate")

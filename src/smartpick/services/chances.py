@@ -33,6 +33,7 @@ from smartpick.core.seasons import signal_rule
 from smartpick.core.standing import Figures
 from smartpick.errors import InputError
 from smartpick.services.engine import BORROWED, EngineData
+from smartpick.services.standing import flags_for
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -40,12 +41,24 @@ if TYPE_CHECKING:
 Array = NDArray[np.float64]
 DRAWS = 64  # parameter and rounding draws behind each interval
 SEED = 20261126
+GAP_NOTE = 0.05  # a model-to-published gap larger than this is said on the output
 ROUND_HALF = 0.005  # a published two-decimal rate lies within this of its true value
 # Used where the program rates have no column for a signal tier of the planned season: the
 # lowest published odds ratio of a program signal (2023 supplemental ERAS data, 9 specialties),
 # because raw ratios overstate the causal effect (METHODS §3.3). Read from evidence.csv.
 SIGNAL_PRIOR = "interview invitation odds ratio: program signal sent"
 AWAY_PRIOR = "interview odds ratio: away rotation"
+# Which profile fields the program-level model uses, and how; every other field is listed as
+# "not modelled" on the output (docs/model.md says why, field by field).
+USED = {
+    "specialty": "the programs and their published interview rates",
+    "applicant_type": "each program's rate for the type; the type's fitted parameters",
+    "step2": "the applicant's strength (without it, the pool's spread of strengths)",
+    "school_state": "in-state or out-of-state rates at each program",
+    "visa": "programs that do not sponsor the visa are excluded",
+    "away_rotations": "a prior odds ratio on the interview at those programs",
+    "season": "the signal tiers and counts of the season",
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,7 @@ class Context:
     in_state: Array
     tiers: dict[str, float | None]  # planned tier -> prior log OR (None: the program's own)
     counts: tuple[dict[str, int], dict[str, int]] | None  # (rates' season, planned) to carry
+    share: float  # the published match share of the pool's cell (derive: compared, not shown)
     away: Array
     allowed: Array
     notes: list[str]
@@ -118,8 +132,16 @@ def chances_report(
         "applicant_type": profile.applicant_type,
         "step2": profile.step2,
         "programs": [],
+        "flags": flags_for(services, profile, season),
+        "used": USED,
+        "not_modelled": [f for f in Profile.model_fields if f not in USED],
         "notes": [],
     }
+    if profile.step2 is not None and profile.step2_kind == "expected":
+        report["notes"].append(
+            "the Step 2 CK score is an expected one: it is used as if it "
+            "were the real score (its own uncertainty is not modelled)"
+        )
     ctx = _context(services, profile, spec.key, season, report["notes"])
     if ctx is None:
         return report
@@ -302,6 +324,7 @@ def _context(
         in_state,
         tiers,
         counts,
+        figures.match_share,
         away,
         allowed.astype(np.float64),
         notes,
@@ -333,6 +356,13 @@ def _signals(
         )
     own = [t for t in now if t in rates.tiers]
     if not own or all(now.get(t) == then.get(t) for t in own):
+        return tiers, None
+    if any(t not in then for t in own):
+        notes.append(
+            f"signals: the dataset has no signal count for {rates.season}, the season of the "
+            "program rates, so they cannot be carried over to this season's count; the "
+            f"{rates.season} effects are used as they are"
+        )
         return tiers, None
     notes.append(
         f"signals: the program rates are from {rates.season} ("
@@ -450,6 +480,15 @@ def _typical(
     """The model's chance for a typical applicant of the type with this score: the number the
     standing's published curve gives, now from the programs' rates."""
     h = services.engine.applications_by_type[ctx.applicant_type]
+    # How far the model's average over the pool is from the published match share: said when
+    # it is more than 5 points (docs/validation.md lists every cell).
+    gap = _typical_chance(ctx, point, h, None) - ctx.share
+    if abs(gap) > GAP_NOTE:
+        ctx.notes.append(
+            f"for {APPLICANT_TYPES[ctx.applicant_type]}s in this specialty the model's average "
+            f"chance of matching is {gap * 100:+.0f} points from the published share "
+            "(docs/validation.md): read these numbers with that in mind"
+        )
     return {
         "p_match": _r(_typical_chance(ctx, point, h, score)),
         "p_match_interval": _interval([_typical_chance(ctx, d, h, score) for d in draws]),

@@ -74,12 +74,6 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
     )
     table, years, sources = figures_table(services.dataset.rows("specialty_figures"))
     figures, reasons = figures_for(table, years, spec.key, profile.applicant_type)
-    passing = [
-        (dt.date.fromisoformat(r["effective_date"]), int(r["value"]))
-        for r in services.dataset.rows("exams")
-        if r["exam"] == "USMLE Step 2 CK" and r["fact_key"] == "min_passing_score"
-        and r["effective_date"]
-    ]  # fmt: skip
     report: dict[str, Any] = {
         "season": season,
         "specialty": spec.key,
@@ -91,7 +85,7 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
         "score_percentile_matched": None,
         "score_percentile_unmatched": None,
         "reasons": reasons,
-        "flags": profile_flags(profile, season, passing, services.config.today),
+        "flags": flags_for(services, profile, season),
         "used": USED,
         "not_modelled": [f for f in Profile.model_fields if f not in USED],
         "applies_as": (
@@ -132,6 +126,18 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
             "how far real scores fall from expected ones)"
         )
     return report
+
+
+def flags_for(services: Services, profile: Profile, season: int) -> list[str]:
+    """The warnings a profile carries (a score under the passing mark of its date, a
+    graduate outside the calibrated population, no score)."""
+    passing = [
+        (dt.date.fromisoformat(r["effective_date"]), int(r["value"]))
+        for r in services.dataset.rows("exams")
+        if r["exam"] == "USMLE Step 2 CK" and r["fact_key"] == "min_passing_score"
+        and r["effective_date"]
+    ]  # fmt: skip
+    return profile_flags(profile, season, passing, services.config.today)
 
 
 def _group(figures: Figures, specialty: str, applicant_type: str) -> tuple[str, str]:
