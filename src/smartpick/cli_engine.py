@@ -91,7 +91,12 @@ def calibrate_command(ctx: click.Context, out: Path | None) -> None:
 
     services = _services(ctx)
     folder = out or services.config.dataset_dir or Path(str(services.dataset.directory))
-    result = calibrate(services.dataset, folder, services.config.today.isoformat())
+    result = calibrate(
+        services.dataset,
+        folder,
+        services.config.today.isoformat(),
+        progress=lambda line: click.echo(f"  {line}", err=True),
+    )
     click.echo(
         f"Fitted {result['parameter_count']} parameters on {result['targets']} targets "
         f"(converged: {result['converged']}); wrote {result['path']}"
@@ -125,3 +130,94 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
         f"Wrote {result['path']} (stamp {result['stamp']}; {result['cells']} cells; held-out "
         f"Brier {result['held_out_brier']})"
     )
+
+
+@cli.command("plan")
+@profile_options
+@click.option("--applications", type=int, help="How many programs to apply to.")
+@click.option("--budget", type=float, help="Application fees you can spend, in US dollars.")
+@click.option(
+    "--signals",
+    type=click.Choice(["auto", "none"]),
+    default="auto",
+    show_default=True,
+    help="auto: choose where to signal with the list; none: plan without signals.",
+)
+@click.option(
+    "--target",
+    type=float,
+    default=0.9,
+    show_default=True,
+    help="The chance of matching to aim for (0-1): the fewest applications that reach it.",
+)
+@json_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
+@click.pass_context
+def plan_command(
+    ctx: click.Context,
+    /,
+    applications: int | None,
+    budget: float | None,
+    signals: str,
+    target: float,
+    as_json: bool,
+    as_csv: bool,
+    **flags: Any,
+) -> None:
+    """The best list of programs for your chance of matching: how many, which, and where to
+    signal, with the chance and cost for every number of applications."""
+    from smartpick.cli import _csv
+    from smartpick.services.plan import plan_report
+
+    report = plan_report(_services(ctx), _profile(flags), applications, budget, signals, target)
+    if as_json:
+        _echo_json(report)
+        return
+    if as_csv:
+        columns = [
+            "program_id",
+            "name",
+            "city",
+            "state",
+            "tier",
+            "signal",
+            "p_interview",
+            "p_match_alone",
+            "p_end_here",
+            "loo_delta",
+            "reason",
+        ]
+        click.echo(_csv(columns, report["programs"]), nl=False)
+        return
+    click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
+    if not report["programs"]:
+        for note in report["notes"]:
+            click.echo(f"  Note: {note}")
+        return
+    rec = report["recommended_applications"]
+    click.echo(
+        f"  Apply to {report['applications']} programs (${report['cost_usd']:g} in "
+        f"{report['service']} fees): {report['p_match']:.0%} chance of matching; "
+        f"{report['expected_interviews']:.1f} interviews expected "
+        f"({report['interviews_10_90'][0]}-{report['interviews_10_90'][1]})."
+    )
+    click.echo(f"  Why {rec['n']}: {rec['why']}.")
+    for tier, used in report["signals"].items():
+        click.echo(f"  Signals ({tier}): {used['used']} of {used['allowed']} placed.")
+    click.echo("")
+    click.echo(f"  {'Tier':<7} {'Signal':<7} {'Interview':>9} {'Alone':>6}  Program")
+    for row in report["programs"]:
+        click.echo(
+            f"  {row['tier']:<7} {row['signal'] or '':<7} {row['p_interview']:>9.0%} "
+            f"{row['p_match_alone']:>6.0%}  {row['name']}, {row['state']} [{row['program_id']}]"
+        )
+    click.echo("")
+    marks = [c for c in report["curve"] if c["n"] in (5, 10, 20, 30, 40, 60, 80, 100, 150)]
+    click.echo(
+        "  Applications -> chance (fees): "
+        + ", ".join(f"{c['n']} -> {c['p_match']:.0%} (${c['cost']:g})" for c in marks)
+    )
+    for line in report["flags"]:
+        click.echo(f"  Flag: {line}")
+    for note in report["notes"]:
+        click.echo(f"  Note: {note}")

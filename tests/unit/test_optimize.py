@@ -96,18 +96,20 @@ def test_the_signal_program_equals_brute_force(seed: int) -> None:
     caps = [2, 1][:tiers]
     h = 3 + seed % 2
     plan = signal_dp(t, options, h, caps)
-    assert plan.value == pytest.approx(brute_signals(t, options, h, caps), rel=1e-12)
-    f = np.array([options[j, plan.signals.get(j, 0)] for j in range(m)])
-    assert value(f, t, plan.chosen) == pytest.approx(plan.value, rel=1e-12)
-    assert len(plan.chosen) <= h
-    for o, cap in enumerate(caps, start=1):
-        assert sum(1 for v in plan.signals.values() if v == o) <= cap
+    for budget in range(1, h + 1):
+        chosen, signals, best = plan.at(budget)
+        assert best == pytest.approx(brute_signals(t, options, budget, caps), rel=1e-12)
+        f = np.array([options[j, signals.get(j, 0)] for j in range(m)])
+        assert value(f, t, chosen) == pytest.approx(best, rel=1e-12)
+        assert len(chosen) <= budget
+        for o, cap in enumerate(caps, start=1):
+            assert sum(1 for v in signals.values() if v == o) <= cap
 
 
 def test_without_signals_the_program_equals_greedy() -> None:
     f, t = instance(3, 30)
     plan = signal_dp(t, f[:, None], 10, [])
-    assert plan.value == pytest.approx(greedy(f, t, 10).values[9], rel=1e-12)
+    assert plan.at(10)[2] == pytest.approx(greedy(f, t, 10).values[9], rel=1e-12)
     assert np.all(np.diff(plan.surface[:, 0, 0]) >= -1e-12)
 
 

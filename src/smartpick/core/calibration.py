@@ -26,8 +26,16 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from smartpick.core.interview import CellRates, expit
-from smartpick.core.model import Params, Pool, Typical, compress, typical_p_match
+from smartpick.core.interview import CellRates, anchor, expit
+from smartpick.core.model import (
+    Params,
+    Pool,
+    Typical,
+    compress,
+    conversion,
+    typical_p_match,
+    variance,
+)
 from smartpick.core.outcomes import normal_nodes
 from smartpick.core.standing import Figures
 
@@ -119,6 +127,7 @@ class Fit:
     names: tuple[str, ...]
     targets: int
     converged: bool
+    application_scale: float = 1.0  # typical applications are scaled by this (calibrate)
 
     @property
     def parameters(self) -> int:
@@ -128,6 +137,24 @@ class Fit:
         """The type's parameters with the specialty's offset (0 for a specialty not fitted)."""
         base = self.params[applicant_type]
         return replace(base, conversion=base.conversion + self.offsets.get(specialty, 0.0))
+
+
+def interviews_when_matched(params: Params, target: Target, nodes: int = FIT_NODES) -> float:
+    """The typical applicant's expected number of interviews, among those who match: the
+    model's counterpart of programs' interviews per filled position."""
+    x, _, n = individuals(target.figures, target.counts)
+    e, w = normal_nodes(nodes)
+    v = variance(params, target.pool)
+    s = params.score_weight * target.pool.z(x)[:, None] + params.spread * e[None, :]
+    q = conversion(params, s)
+    count = np.zeros_like(s)
+    log_miss = np.zeros_like(s)
+    for share, pop_logit, weight in target.typical.cells:
+        p = expit(anchor(pop_logit, v)[:, None, None] + s[None, :, :])
+        count += share * np.tensordot(weight, p, axes=1)
+        log_miss += share * np.tensordot(weight, np.log1p(-np.minimum(p * q, 1 - 1e-15)), axes=1)
+    matched = (1 - np.exp(log_miss)) * n[:, None] * w[None, :]
+    return float((count * matched).sum() / matched.sum())
 
 
 def predict(params: Params, target: Target, scores: Array, nodes: int = FIT_NODES) -> Array:

@@ -75,10 +75,33 @@ def greedy(f: Array, t: Array, h: int, t0: float = 0.0) -> Greedy:
 
 @dataclass(frozen=True)
 class SignalPlan:
-    chosen: list[int]  # programs applied to, in order of decreasing utility
-    signals: dict[int, int]  # program -> tier index (1, 2, ...) for signaled programs
-    value: float
+    """The solved program: the best value for every budget, and the lists behind them."""
+
     surface: Array  # surface[h, s1, s2]: the best value with at most h applications, s signals
+    decisions: NDArray[np.int8]  # decisions[step, h, s1, s2]: 0 skip, 1 + option
+    order: NDArray[np.int64]  # programs in the order the program took them (increasing t)
+
+    def at(self, h: int, caps: Sequence[int] = ()) -> tuple[list[int], dict[int, int], float]:
+        """(programs applied to, their signal tiers, value) for at most h applications and
+        the given signals of each tier (default: all)."""
+        _, k1, k2 = (d - 1 for d in self.surface.shape)
+        s1 = caps[0] if len(caps) > 0 else k1
+        s2 = caps[1] if len(caps) > 1 else k2
+        best = float(self.surface[h, s1, s2])
+        chosen: list[int] = []
+        signals: dict[int, int] = {}
+        for step in range(self.order.size - 1, -1, -1):
+            d = int(self.decisions[step, h, s1, s2])
+            if d == 0:
+                continue
+            j, o = int(self.order[step]), d - 1
+            chosen.append(j)
+            if o > 0:
+                signals[j] = o
+            h -= 1
+            s1 -= 1 if o == 1 else 0
+            s2 -= 1 if o == 2 else 0
+        return chosen, signals, best
 
 
 def signal_dp(t: Array, options: Array, applications: int, caps: Sequence[int]) -> SignalPlan:
@@ -87,7 +110,7 @@ def signal_dp(t: Array, options: Array, applications: int, caps: Sequence[int]) 
     `options[j, o]` is f_j with option o: 0 no signal, 1.. a signal of tier o; `caps[o - 1]`
     is how many signals of tier o may be sent (at most two tiers). States (h, s1, s2) hold the
     best value of the programs seen so far; programs enter in increasing t, where
-    v(Y + j) = (1 - f_j) v(Y) + f_j t_j holds. O(m H K1 K2) time.
+    v(Y + j) = (1 - f_j) v(Y) + f_j t_j holds. O(m H K1 K2) time; one run gives every budget.
     """
     m, n_options = options.shape
     tiers = n_options - 1
@@ -98,10 +121,10 @@ def signal_dp(t: Array, options: Array, applications: int, caps: Sequence[int]) 
     big = applications
     order = np.argsort(t, kind="stable")
     table = np.zeros((big + 1, k1 + 1, k2 + 1))
-    decisions = np.zeros((m, big + 1, k1 + 1, k2 + 1), dtype=np.int8)  # 0 skip, 1 + option
+    decisions = np.zeros((m, big + 1, k1 + 1, k2 + 1), dtype=np.int8)
     for step, j in enumerate(order):
         best = table.copy()
-        choice = np.zeros_like(decisions[0])
+        choice = np.zeros(table.shape, dtype=np.int8)
         for o in range(n_options):
             f = options[j, o]
             cand = np.full_like(table, -np.inf)
@@ -112,23 +135,7 @@ def signal_dp(t: Array, options: Array, applications: int, caps: Sequence[int]) 
             choice = np.where(better, o + 1, choice).astype(np.int8)
         table = best
         decisions[step] = choice
-    # Trace back from the full budget.
-    h, s1, s2 = big, k1, k2
-    chosen: list[int] = []
-    signals: dict[int, int] = {}
-    for step in range(m - 1, -1, -1):
-        d = int(decisions[step, h, s1, s2])
-        if d == 0:
-            continue
-        j = int(order[step])
-        o = d - 1
-        chosen.append(j)
-        if o > 0:
-            signals[j] = o
-        h -= 1
-        s1 -= 1 if o == 1 else 0
-        s2 -= 1 if o == 2 else 0
-    return SignalPlan(chosen, signals, float(table[big, k1, k2]), table)
+    return SignalPlan(table, decisions, order.astype(np.int64))
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,8 @@ class Context:
     programs: list[Program]
     in_state: Array
     tiers: dict[str, float | None]  # planned tier -> prior log OR (None: the program's own)
+    signal_counts: dict[str, int]  # how many signals of each tier the season allows
+    service: str  # the application service of the season (ERAS, ResidencyCAS)
     counts: tuple[dict[str, int], dict[str, int]] | None  # (rates' season, planned) to carry
     share: float  # the published match share of the pool's cell (derive: compared, not shown)
     away: Array
@@ -142,12 +144,12 @@ def chances_report(
             "the Step 2 CK score is an expected one: it is used as if it "
             "were the real score (its own uncertainty is not modelled)"
         )
-    ctx = _context(services, profile, spec.key, season, report["notes"])
+    ctx = build_context(services, profile, spec.key, season, report["notes"])
     if ctx is None:
         return report
     chosen = _parse_list(ctx, apply_to)
     point = Draw(ctx.params, ctx.cells)
-    draws = _draws(services, ctx, spec.key)
+    draws = parameter_draws(services, ctx, spec.key)
     score = profile.step2
     p_none, p_tiers, f_none = _evaluate(ctx, point, score, services.anchors)
     evaluated = [_evaluate(ctx, d, score) for d in draws]
@@ -177,7 +179,7 @@ def chances_report(
             "p_interview_signal": {t: _r(p[j]) for t, p in p_tiers.items()},
             "p_match_standalone": _r(f_none[j]),
             "p_match_standalone_interval": [_r(f_low[j]), _r(f_high[j])],
-            "visa_fit": _visa_fit(program, profile.visa),
+            "visa_fit": visa_fit(program, profile.visa),
         }
         if not ctx.allowed[j]:
             row["excluded"] = f"does not sponsor the {profile.visa.upper()} visa (FREIDA)"
@@ -209,7 +211,7 @@ def program_chances(services: Services, profile: Profile) -> ProgramChances | No
         profile.season if services.config.season is None and profile.season else (services.season)
     )
     notes: list[str] = []
-    ctx = _context(services, profile, spec.key, season, notes)
+    ctx = build_context(services, profile, spec.key, season, notes)
     if ctx is None:
         return None
     p, tiers, f = _evaluate(ctx, Draw(ctx.params, ctx.cells), profile.step2, services.anchors)
@@ -225,7 +227,7 @@ def _interval(values: Sequence[float]) -> list[float]:
     return [_r(low), _r(high)]
 
 
-def _visa_fit(program: Program, visa: str) -> str:
+def visa_fit(program: Program, visa: str) -> str:
     if visa == "none":
         return "not needed"
     wanted = {
@@ -259,7 +261,7 @@ def _pool(
     return None
 
 
-def _context(
+def build_context(
     services: Services, profile: Profile, specialty: str, season: int, notes: list[str]
 ) -> Context | None:
     engine = services.engine
@@ -290,6 +292,14 @@ def _context(
         notes.append("no medical school state: every program is taken as out-of-state")
     in_state = np.array([p.state == profile.school_state for p in programs], dtype=np.float64)
     tiers, counts = _signals(services, engine, inputs.rates, specialty, season, notes)
+    rule = signal_rule(services.dataset.rows("signals"), specialty, season)
+    planned = tier_counts(rule.gold, rule.silver, rule.single_tier) if rule else {}
+    service = rule.service if rule else "ERAS"
+    if rule is None:
+        notes.append(
+            "the dataset lists no application service or signals for the specialty: "
+            "ERAS fees and no signals are assumed"
+        )
     cells = inputs.cells if counts is None else carry_over(inputs.rates, inputs.cells, *counts)
     pri = services.priors
     away_ids = set(profile.away_rotations)
@@ -306,9 +316,9 @@ def _context(
             )
     if profile.home_program is not None:
         notes.append("home program: not modelled (no published effect size in the dataset)")
-    allowed = np.array([_visa_fit(p, profile.visa) != "does not sponsor" for p in programs])
+    allowed = np.array([visa_fit(p, profile.visa) != "does not sponsor" for p in programs])
     if profile.visa != "none":
-        unknown_visa = sum(_visa_fit(p, profile.visa) == "unknown" for p in programs)
+        unknown_visa = sum(visa_fit(p, profile.visa) == "unknown" for p in programs)
         notes.append(
             f"visa policy unknown for {unknown_visa} of {len(programs)} programs "
             "(the dataset has it for Internal Medicine only): they are kept"
@@ -323,6 +333,8 @@ def _context(
         programs,
         in_state,
         tiers,
+        planned,
+        service,
         counts,
         figures.match_share,
         away,
@@ -388,7 +400,7 @@ def _logits(ctx: Context, cells: CellRates, tier: str | None) -> Array:
     return np.asarray(base + _signal(ctx, cells, tier), dtype=np.float64)
 
 
-def _matrices(
+def matrices(
     ctx: Context, draw: Draw, score: int | None, tier: str | None, cache: dict[Any, Array] | None
 ) -> tuple[Array, Array, Array]:
     """(weights, p (Q, m), q (Q,)) for one draw and one signal tier at every program. With a
@@ -413,14 +425,23 @@ def _evaluate(
     ctx: Context, draw: Draw, score: int | None, cache: dict[Any, Array] | None = None
 ) -> tuple[Array, dict[str, Array], Array]:
     """P(interview) without a signal and with each tier, and the stand-alone P(match)."""
-    w, p, q = _matrices(ctx, draw, score, None, cache)
-    tiers = {t: w @ _matrices(ctx, draw, score, t, cache)[1] for t in ctx.tiers}
+    w, p, q = matrices(ctx, draw, score, None, cache)
+    tiers = {t: w @ matrices(ctx, draw, score, t, cache)[1] for t in ctx.tiers}
     return w @ p, tiers, w @ (p * q[:, None])
 
 
-def _draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
+def parameter_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
     """Draws of the fitted parameters (their Laplace covariance) and of each published rate
-    within its rounding; seeded, so the same inputs give the same intervals."""
+    within its rounding; seeded, so the same inputs give the same intervals. They depend on
+    the specialty, the type and the season's signals only: made once per session."""
+    key = ("draws", specialty, ctx.applicant_type, str(ctx.counts))
+    if key not in services.anchors:
+        services.anchors[key] = _make_draws(services, ctx, specialty)
+    cached: list[Draw] = services.anchors[key]
+    return cached
+
+
+def _make_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
     rng = np.random.default_rng(SEED)
     fit = services.fit
     g = BORROWED.get(ctx.applicant_type, ctx.applicant_type)
@@ -479,7 +500,7 @@ def _typical(
 ) -> dict[str, Any]:
     """The model's chance for a typical applicant of the type with this score: the number the
     standing's published curve gives, now from the programs' rates."""
-    h = services.engine.applications_by_type[ctx.applicant_type]
+    h = services.engine.applications_by_type[ctx.applicant_type] * services.fit.application_scale
     # How far the model's average over the pool is from the published match share: said when
     # it is more than 5 points (docs/validation.md lists every cell).
     gap = _typical_chance(ctx, point, h, None) - ctx.share
@@ -528,7 +549,7 @@ def _list_outcomes(
 ) -> Any:
     cols = {}
     for tier in {t for _, t in chosen}:
-        w, p, q = _matrices(ctx, draw, score, tier, None)
+        w, p, q = matrices(ctx, draw, score, tier, None)
         cols[tier] = p
     p_list = np.column_stack([cols[t][:, j] for j, t in chosen])
     q_list = np.repeat(q[:, None], len(chosen), axis=1)

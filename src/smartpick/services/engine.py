@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -157,8 +157,9 @@ class EngineData:
             by_type[g] = per_specialty * value / overall
         return by_type
 
-    def targets(self, exclude: str | None = None) -> list[Target]:
-        """Every published cell with program rates behind it."""
+    def targets(self, exclude: str | None = None, scale: float = 1.0) -> list[Target]:
+        """Every published cell with program rates behind it; typical applications scaled
+        by `scale` (the fitted application scale)."""
         out = []
         for spec in self.specialties:
             inputs = self.inputs(spec)
@@ -168,12 +169,45 @@ class EngineData:
                 f, _ = self.figures_for(spec, g)
                 if f is None:
                     continue
-                typical = typical_applicant(inputs.cells, g, self.applications_by_type[g])
+                typical = typical_applicant(inputs.cells, g, scale * self.applications_by_type[g])
                 out.append(Target(spec, g, f, Pool.from_figures(f), typical))
         return out
 
 
 # -- fitted parameters ------------------------------------------------------------------------
+
+
+INTERVIEW_SPECIALTY = "internal_medicine"
+
+
+@functools.cache
+def _interviews_per_match(
+    dataset_version: str, rows: tuple[tuple[str, str], ...], fill: float
+) -> float:
+    interviews = sum(float(i) for i, _ in rows)
+    positions = sum(float(p) for _, p in rows)
+    return interviews / (positions * fill)
+
+
+def interviews_per_match(dataset: Dataset) -> tuple[float, str]:
+    """Internal Medicine programs' interviews per filled first-year position (FREIDA 2025
+    interview counts and positions, NRMP 2025 fill rate): how many interviews a matched
+    applicant had, on average, in the one specialty where the dataset has interview counts."""
+    rows = tuple(
+        (r["interviews_conducted"], r["first_year_positions"])
+        for r in dataset.rows("freida_im")
+        if r["interviews_conducted"] and r["first_year_positions"]
+    )
+    fill = next(
+        float(r["value"])
+        for r in dataset.rows("specialty_figures")
+        if r["specialty_key"] == INTERVIEW_SPECIALTY and r["metric"] == "fill_rate"
+    )
+    value = _interviews_per_match(dataset.version, rows, fill)
+    return value, (
+        f"FREIDA 2025 Internal Medicine: interviews conducted over first-year positions "
+        f"({len(rows)} programs), over the NRMP 2025 fill rate {fill:g}"
+    )
 
 
 def code_hash() -> str:
@@ -186,6 +220,20 @@ def code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+MAX_ROUNDS = 8
+
+
+def _modelled_interviews(
+    engine: EngineData, result: Fit, scale: float, per_cell: Callable[[Params, Target], float]
+) -> float:
+    """Interviews per matched applicant in Internal Medicine, pooled over the types by
+    their matched counts."""
+    cells = [t for t in engine.targets(scale=scale) if t.specialty == INTERVIEW_SPECIALTY]
+    weights = [t.counts[0] for t in cells]
+    values = [per_cell(result.for_cell(t.specialty, t.applicant_type), t) for t in cells]
+    return sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
+
+
 def fit_record(fit: Fit, dataset_version: str, when: str) -> dict[str, Any]:
     return {
         "description": "SmartPick's fitted model parameters (smartpick calibrate)",
@@ -194,8 +242,12 @@ def fit_record(fit: Fit, dataset_version: str, when: str) -> dict[str, Any]:
         "dataset_version": dataset_version,
         "code_hash": code_hash(),
         "fitted_on": when,
-        "targets": fit.targets,
-        "parameter_count": fit.parameters,
+        # The likelihood's targets and parameters, plus one of each for the application scale
+        # (Internal Medicine's interviews per filled position).
+        "targets": fit.targets + 1,
+        "parameter_count": fit.parameters + 1,
+        "likelihood_targets": fit.targets,
+        "application_scale": fit.application_scale,
         "neg_log_likelihood": round(fit.neg_log_likelihood, 4),
         "converged": fit.converged,
         "types": {
@@ -210,7 +262,11 @@ def fit_record(fit: Fit, dataset_version: str, when: str) -> dict[str, Any]:
             "non-U.S. IMGs, 2024 means for U.S. DO seniors)",
             "program rates": "interview_rates (datadoc1/signal-analysis, ERAS 2024 season)",
             "applications": "specialty_figures eras:applications_per_applicant(_per_specialty) "
-            "2026 and evidence_restricted 'mean applications per applicant' 2022",
+            "2026 and evidence_restricted 'mean applications per applicant' 2022, scaled by "
+            "application_scale",
+            "application_scale": "fitted so that Internal Medicine's matched applicants have "
+            "as many interviews as its programs report per filled position (freida_im "
+            "interviews_conducted and first_year_positions, specialty_figures fill_rate 2025)",
         },
     }
 
@@ -226,8 +282,9 @@ def fit_from_record(record: Mapping[str, Any]) -> Fit:
         float(record["neg_log_likelihood"]),
         np.array(record["covariance"], dtype=np.float64),
         tuple(record["names"]),
-        int(record["targets"]),
+        int(record["likelihood_targets"]),
         bool(record["converged"]),
+        float(record["application_scale"]),
     )
 
 
@@ -249,12 +306,33 @@ def load_parameters(directory: Path | None = None) -> dict[str, Any]:
     return record
 
 
-def calibrate(dataset: Dataset, out: Path, when: str) -> dict[str, Any]:
-    """Refit the parameters on the dataset's targets and write them to `out`."""
-    from smartpick.core.calibration import fit
+def calibrate(
+    dataset: Dataset, out: Path, when: str, progress: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """Refit the parameters on the dataset's targets and write them to `out`.
+
+    The typical number of applications is scaled so that Internal Medicine's matched
+    applicants have as many interviews as its programs report per filled position: fit the
+    parameters, rescale the applications by the ratio of reported to modelled interviews,
+    refit, until the two agree within 1%.
+    """
+    from smartpick.core.calibration import fit, interviews_when_matched
 
     engine = EngineData(dataset)
-    result = fit(engine.targets())
+    wanted, _ = interviews_per_match(dataset)
+    scale, result = 1.0, None
+    for _ in range(MAX_ROUNDS):
+        result = fit(engine.targets(scale=scale), start=result, covariance=False)
+        modelled = _modelled_interviews(engine, result, scale, interviews_when_matched)
+        progress(
+            f"applications x {scale:.3f}: {modelled:.2f} interviews per matched "
+            f"applicant in Internal Medicine (reported {wanted:.2f})"
+        )
+        if abs(modelled / wanted - 1) < 0.01:
+            break
+        scale *= wanted / modelled
+    result = fit(engine.targets(scale=scale), start=result)
+    result = replace(result, application_scale=scale)
     record = fit_record(result, dataset.version, when)
     path = parameters_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

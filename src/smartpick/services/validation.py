@@ -67,7 +67,8 @@ def _holdout_fit(args: tuple[Path | None, str, Fit]) -> tuple[str, Fit]:
     """Refit without one specialty (run in a worker process)."""
     directory, specialty, start = args
     engine = EngineData(load_dataset(directory))
-    return specialty, fit(engine.targets(exclude=specialty), start=start, covariance=False)
+    targets = engine.targets(exclude=specialty, scale=start.application_scale)
+    return specialty, fit(targets, start=start, covariance=False)
 
 
 def run(
@@ -78,7 +79,8 @@ def run(
     progress: Callable[[str], None] = lambda _: None,
 ) -> list[Cell]:
     engine = EngineData(dataset)
-    targets = engine.targets()
+    # The application scale stays as fitted on every specialty (docs/validation.md says so).
+    targets = engine.targets(scale=fitted.application_scale)
     cells = []
     for t in targets:
         x, y, n = individuals(t.figures, t.counts)
@@ -162,9 +164,12 @@ def render(
         "individuals. NRMP figures are `derive` data: the report shows scores, errors in "
         "percentage points and binned reliability, never a published value.",
         "",
-        f"The model has **{fitted.parameters} fitted parameters for {fitted.targets} targets** "
-        f"({len(cells)} cells; two targets per cell, the match share and how it moves with the "
-        "score, one where the unmatched scores are suppressed).",
+        f"The model has **{fitted.parameters + 1} fitted parameters for {fitted.targets + 1} "
+        f"targets**: {fitted.parameters} in the likelihood of {len(cells)} cells (two targets "
+        "per cell, the match share and how it moves with the score, one where the unmatched "
+        "scores are suppressed), and the application scale "
+        f"(x{fitted.application_scale:.2f}) for Internal Medicine's interviews per filled "
+        "position.",
         "",
         "- *In sample*: the shipped fit, scored on the cells it was fitted to, beside the "
         "lookup tables that have a free value per cell.",
@@ -172,7 +177,8 @@ def render(
         "predicts it with its conversion offset at the prior mean (0): the prediction rests on "
         "the specialty's program interview rates and the other specialties' parameters. The "
         "baselines see the same: the type's pooled share, or a logistic regression on the "
-        "score, fitted on the other specialties.",
+        "score, fitted on the other specialties. The application scale (fitted on Internal "
+        "Medicine's interviews per position) is kept as fitted on all specialties.",
         "",
         "## Scores",
         "",

@@ -1,0 +1,358 @@
+"""The plan use case: the best list of programs for the money, with signals (METHODS §2).
+
+The goal is the chance of matching (every program worth the same). The exact joint program
+of applications and signals (core.optimize.signal_dp) runs on each program's chance averaged
+over the applicant's strength; every list it gives is then scored under correlated strength
+(the chance of matching integrates over the strength nodes), which is the number shown.
+Without signals, greedy under correlation (core.optimize.mixture_greedy) gives the list with
+a certified gap to the best possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smartpick.core.fees import Tier, cost, most_programs
+from smartpick.core.interview import anchor
+from smartpick.core.model import Params, Pool, conversion, interview, strength, variance
+from smartpick.core.optimize import mixture_greedy, signal_dp
+from smartpick.core.outcomes import outcomes
+from smartpick.core.profile import APPLICANT_TYPES, Profile
+from smartpick.core.seasons import fee_tiers
+from smartpick.errors import InputError
+from smartpick.services.chances import (
+    USED,
+    Context,
+    Draw,
+    build_context,
+    matrices,
+    parameter_draws,
+    visa_fit,
+)
+from smartpick.services.standing import flags_for
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+Array = NDArray[np.float64]
+# Tiers by the stand-alone chance of matching at the program (interviewed and ranked high
+# enough), the probability that the program alone would give the applicant a match.
+LIKELY, TARGET = 0.30, 0.10
+KNEE_STEP, KNEE_RUN = 0.0025, 3  # the knee: gains under 0.25 points for 3 programs running
+MAX_CURVE = 150  # the curve goes to this many applications at most
+FEE_ITEM = {"ERAS": "residency application fee", "ResidencyCAS": "application fee"}
+
+
+def fee_schedule(services: Services, service: str, season: int) -> tuple[list[Tier], list[str]]:
+    """The season's application fee tiers for the service, with how each is known."""
+    item = FEE_ITEM.get(service, FEE_ITEM["ERAS"])
+    rows = [
+        r
+        for r in services.dataset.rows("fees")
+        if r["service"] == service and r["item"] == item and r["season"].isdigit()
+    ]
+    tiers, notes = [], []
+    for r, dated in fee_tiers(rows, season):
+        tiers.append(
+            Tier(
+                int(r["from_count"] or 1),
+                int(r["to_count"]) if r["to_count"] else None,
+                float(r["amount_usd"]),
+                r["unit"],
+            )
+        )
+        if not dated.published:
+            notes.append(f"{service} fee from {r['from_count'] or 1} programs: {dated.status}")
+    if not tiers:
+        raise InputError(f"the dataset has no {service} fees for the {season} season")
+    return tiers, notes
+
+
+def plan_report(
+    services: Services,
+    profile: Profile,
+    applications: int | None = None,
+    budget: float | None = None,
+    signals: str = "auto",
+    target: float = 0.9,
+) -> dict[str, Any]:
+    if applications is not None and budget is not None:
+        raise InputError("give a number of applications or a budget, not both")
+    if not 0 < target < 1:
+        raise InputError(f"target {target}: a chance between 0 and 1 (0.9 is 90%)", field="target")
+    spec = services.resolve_specialty(profile.specialty)
+    season = (
+        profile.season if services.config.season is None and profile.season else (services.season)
+    )
+    report: dict[str, Any] = {
+        "season": season,
+        "specialty": spec.key,
+        "specialty_name": spec.name,
+        "applicant_type": profile.applicant_type,
+        "step2": profile.step2,
+        "flags": flags_for(services, profile, season),
+        "not_modelled": [f for f in Profile.model_fields if f not in USED],
+        "notes": [],
+        "programs": [],
+    }
+    ctx = build_context(services, profile, spec.key, season, report["notes"])
+    if ctx is None:
+        return report
+    schedule, fee_notes = fee_schedule(services, ctx.service, season)
+    report["notes"] += fee_notes
+    allowed = np.flatnonzero(ctx.allowed > 0)
+    limit = min(len(allowed), MAX_CURVE)
+    if applications is not None:
+        if applications < 1:
+            raise InputError("applications: at least 1", field="applications")
+        limit = min(applications, len(allowed))
+    elif budget is not None:
+        limit = most_programs(schedule, budget, min(len(allowed), MAX_CURVE))
+        if limit == 0:
+            raise InputError(
+                f"a budget of ${budget:g} pays for no application "
+                f"(the first costs ${cost(schedule, 1):g})",
+                field="budget",
+            )
+    # Each program's chances at every strength node, without a signal and with each tier.
+    point = Draw(ctx.params, ctx.cells)
+    w, p0, q = matrices(ctx, point, profile.step2, None, services.anchors)
+    tiers = list(ctx.signal_counts) if signals == "auto" else []
+    caps = [ctx.signal_counts[t] for t in tiers]
+    p_tier = [matrices(ctx, point, profile.step2, t, services.anchors)[1] for t in tiers]
+    sub = allowed
+    f_nodes = [p[:, sub] * q[:, None] for p in (p0, *p_tier)]
+    options = np.column_stack([w @ f for f in f_nodes])
+    solved = signal_dp(np.ones(sub.size), options, limit, caps)
+    curve = []
+    lists = {}
+    for h in range(1, limit + 1):
+        chosen, sig, _ = solved.at(h)
+        lists[h] = (chosen, sig)
+        f = np.column_stack([f_nodes[sig.get(j, 0)][:, j] for j in chosen])
+        p_match = float(w @ (1 - np.prod(1 - f, axis=1)))
+        curve.append({"n": h, "cost": cost(schedule, h), "p_match": round(p_match, 4)})
+    chances = np.array([c["p_match"] for c in curve])
+    recommended = _recommend(chances, target, applications, budget)
+    report["curve"] = curve
+    report["recommended_applications"] = recommended
+    usual = (
+        services.engine.applications_by_type[ctx.applicant_type] * services.fit.application_scale
+    )
+    if recommended["n"] < usual:
+        report["notes"].append(
+            f"{recommended['n']} applications is fewer than the about {usual:.0f} that "
+            f"{APPLICANT_TYPES[ctx.applicant_type]}s usually send in a specialty: the chance "
+            "for a short list rests on how interviews turn into a match, which the published "
+            "figures SmartPick has do not pin down (docs/model.md, known limits); treat it as "
+            "optimistic"
+        )
+    chosen, sig = lists[recommended["n"]]
+    report |= _list_report(ctx, profile, w, p0, p_tier, q, sub, chosen, sig, tiers, schedule)
+    report["p_match_interval"] = _interval(services, ctx, profile, sub, chosen, sig, tiers)
+    if not tiers:
+        report["certificate"] = _certificate(w, f_nodes[0], recommended["n"])
+    report["signals"] = {
+        t: {"allowed": ctx.signal_counts[t], "used": sum(1 for v in sig.values() if v == i + 1)}
+        for i, t in enumerate(tiers)
+    }
+    report["service"] = ctx.service
+    report["fees"] = [
+        {"from": t.first, "to": t.last, "amount_usd": t.amount, "unit": t.unit} for t in schedule
+    ]
+    report["method"] = (
+        "exact joint program of applications and signals on each program's chance averaged "
+        "over your strength; every list scored under correlated strength"
+    )
+    return report
+
+
+def _recommend(
+    chances: Array, target: float, applications: int | None, budget: float | None
+) -> dict[str, Any]:
+    """The smallest count reaching the target, the knee, and the count to show."""
+    reach = next((i + 1 for i, p in enumerate(chances) if p >= target), None)
+    gains = np.diff(np.concatenate([[0.0], chances]))
+    knee = next(
+        (
+            i + 1
+            for i in range(len(gains))
+            if np.all(gains[i + 1 : i + 1 + KNEE_RUN] < KNEE_STEP)
+            and len(gains[i + 1 : i + 1 + KNEE_RUN]) == KNEE_RUN
+        ),
+        len(chances),
+    )
+    if applications is not None or budget is not None:
+        n, why = len(chances), "the most your number of applications or budget allows"
+    elif reach is not None:
+        n, why = reach, f"the fewest applications that reach your target of {target:.0%}"
+    else:
+        n, why = (
+            knee,
+            (
+                f"your target of {target:.0%} is out of reach; past this count each "
+                f"program adds less than {KNEE_STEP:.2%} to your chance"
+            ),
+        )
+    return {"n": n, "why": why, "reaches_target": reach, "knee": knee, "target": target}
+
+
+def _interval(
+    services: Services,
+    ctx: Context,
+    profile: Profile,
+    sub: NDArray[np.int64],
+    chosen: list[int],
+    sig: dict[int, int],
+    tiers: list[str],
+) -> list[float]:
+    """The list's chance of matching under the draws of the parameters and the rates that give
+    every interval of `chances` (2.5th and 97.5th percentiles); only the listed programs'
+    intercepts are solved for each draw."""
+    idx = np.array([sub[j] for j in chosen])
+    signal = [tiers[sig[j] - 1] if j in sig else None for j in chosen]
+    values = []
+    for draw in parameter_draws(services, ctx, ctx.specialty):
+        s, w = strength(draw.params, ctx.pool, profile.step2)
+        logits = np.array(
+            [
+                draw.cells.level[ctx.applicant_type][i]
+                + draw.cells.location[i] * ctx.in_state[i]
+                + _tier_effect(ctx, draw, t, i)
+                for i, t in zip(idx, signal, strict=True)
+            ]
+        )
+        a = anchor(logits, variance(draw.params, ctx.pool)) + ctx.away[idx]
+        f = interview(a, s) * conversion(draw.params, s)[:, None]
+        values.append(float(w @ (1 - np.prod(1 - f, axis=1))))
+    low, high = np.quantile(values, [0.025, 0.975])
+    return [round(float(low), 4), round(float(high), 4)]
+
+
+def _tier_effect(ctx: Context, draw: Draw, tier: str | None, i: int) -> float:
+    if tier is None:
+        return 0.0
+    prior = ctx.tiers[tier]
+    return float(draw.cells.signal[tier][i]) if prior is None else prior
+
+
+def _certificate(w: Array, f: Array, h: int) -> dict[str, Any]:
+    """Greedy under correlation with the certificate bound, at the recommended size."""
+    result = mixture_greedy(w, f, np.ones(f.shape[1]), h)
+    return {
+        "p_match_greedy": round(float(result.values[-1]), 4),
+        "upper_bound": round(float(result.bounds[-1]), 4),
+        "certified_gap": round(float(result.gaps[-1]), 4),
+    }
+
+
+def _tier(f: float) -> str:
+    return "likely" if f >= LIKELY else "target" if f >= TARGET else "reach"
+
+
+def _list_report(
+    ctx: Context,
+    profile: Profile,
+    w: Array,
+    p0: Array,
+    p_tier: Sequence[Array],
+    q: Array,
+    sub: NDArray[np.int64],
+    chosen: list[int],
+    sig: dict[int, int],
+    tiers: list[str],
+    schedule: list[Tier],
+) -> dict[str, Any]:
+    """The recommended list, programs in order of stand-alone chance (best first)."""
+    cols = [(p0, *p_tier)[sig.get(j, 0)][:, sub[j]] for j in chosen]
+    p = np.column_stack(cols)
+    f_alone = w @ (p * q[:, None])
+    order = np.argsort(-f_alone, kind="stable")
+    p = p[:, order]
+    picks = [chosen[k] for k in order]
+    result = outcomes(w, p, np.repeat(q[:, None], len(picks), axis=1))
+    cdf = np.cumsum(result.interviews_pmf)
+    rows = []
+    for k, j in enumerate(picks):
+        program = ctx.programs[sub[j]]
+        tier = sig.get(j, 0)
+        rows.append(
+            {
+                "program_id": program.acgme_id,
+                "name": program.name,
+                "city": program.city,
+                "state": program.state,
+                "p_interview": round(float(result.p_interview[k]), 4),
+                "p_match_alone": round(float(result.p_standalone[k]), 4),
+                "p_end_here": round(float(result.p_end_up[k]), 4),
+                "loo_delta": round(float(result.leave_one_out[k]), 4),
+                "tier": _tier(float(result.p_standalone[k])),
+                "signal": tiers[tier - 1] if tier else None,
+                "reason": _reason(
+                    ctx, profile, sub[j], tier, tiers, w, p0, float(result.p_interview[k])
+                ),
+            }
+        )
+    n = len(picks)
+    return {
+        "p_match": round(result.p_match, 4),
+        "expected_interviews": round(result.expected_interviews, 2),
+        "interviews_10_90": [int(np.searchsorted(cdf, 0.1)), int(np.searchsorted(cdf, 0.9))],
+        "applications": n,
+        "cost_usd": cost(schedule, n),
+        "programs": rows,
+    }
+
+
+def _reason(
+    ctx: Context,
+    profile: Profile,
+    j: int,
+    tier: int,
+    tiers: list[str],
+    w: Array,
+    p0: Array,
+    p_interview: float,
+) -> str:
+    """One line, one number, its origin."""
+    if tier:
+        before = float(w @ p0[:, j])
+        return (
+            f"{tiers[tier - 1]} signal: raises your interview chance from {before:.0%} to "
+            f"{p_interview:.0%} (SmartPick's estimate from the program's own signal rates)"
+        )
+    if ctx.in_state[j] > 0:
+        return (
+            f"in-state school: your interview chance here is {p_interview:.0%} "
+            "(SmartPick's estimate from the program's in-state rates)"
+        )
+    if visa_fit(ctx.programs[j], profile.visa) == "sponsors":
+        return (
+            f"sponsors the visa you need (FREIDA); your interview chance here is "
+            f"{p_interview:.0%} (SmartPick's estimate)"
+        )
+    x50 = _half_score(ctx, j)
+    kind = APPLICANT_TYPES[ctx.applicant_type]
+    if x50 is None:
+        return f"interview chance {p_interview:.0%} (SmartPick's estimate)"
+    return (
+        f"SmartPick's estimate: a {kind} with Step 2 CK about {x50:.0f} has an even chance "
+        "of an interview here"
+    )
+
+
+def _half_score(ctx: Context, j: int) -> float | None:
+    """The Step 2 CK at which the program interviews half of applicants like this one
+    (strength beyond the score at its average): the program's place on the score scale."""
+    params: Params = ctx.params
+    pool: Pool = ctx.pool
+    base = ctx.cells.level[ctx.applicant_type] + ctx.cells.location * ctx.in_state
+    a = float(anchor(np.array([base[j]]), variance(params, pool))[0] + ctx.away[j])
+    z = -a / params.score_weight
+    if abs(z) > 4:
+        return None
+    return pool.centre + pool.sd * z

@@ -1,0 +1,129 @@
+"""`smartpick plan`: the optimized list, its curve, signals and limits."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Invoke
+
+
+def plan(invoke: Invoke, *args: str) -> dict[str, Any]:
+    result = invoke("plan", *args, "--json")
+    assert result.code == 0, result.err
+    payload: dict[str, Any] = json.loads(result.out)
+    return payload
+
+
+def test_the_plan_has_the_promised_keys_and_consistent_numbers(invoke: Invoke) -> None:
+    report = plan(invoke, "-s", "ob-gyn", "--type", "md", "--step2", "245", "--school-state", "OH")
+    assert report["season"] == 2028
+    low, high = report["p_match_interval"]
+    assert 0 <= low <= report["p_match"] <= high <= 1
+    n = report["recommended_applications"]["n"]
+    assert report["applications"] == n == len(report["programs"])
+    assert report["curve"][n - 1]["p_match"] == pytest.approx(report["p_match"], abs=2e-4)
+    assert sum(p["p_end_here"] for p in report["programs"]) == pytest.approx(
+        report["p_match"], abs=1e-3
+    )
+    for p in report["programs"]:
+        assert p["tier"] in ("reach", "target", "likely")
+        assert 0 <= p["loo_delta"] <= report["p_match"]
+        assert p["p_match_alone"] <= p["p_interview"]
+        # One number and where it came from.
+        assert any(ch.isdigit() for ch in p["reason"])
+        assert "SmartPick" in p["reason"] or "FREIDA" in p["reason"]
+        assert set(p) >= {
+            "program_id",
+            "name",
+            "city",
+            "state",
+            "p_interview",
+            "p_match_alone",
+            "p_end_here",
+            "loo_delta",
+            "tier",
+            "signal",
+            "reason",
+        }
+
+
+def test_more_applications_never_lower_the_chance_and_cost_follows_the_fees(
+    invoke: Invoke,
+) -> None:
+    curve = plan(invoke, "-s", "general surgery", "--type", "do", "--step2", "240")["curve"]
+    chances = [c["p_match"] for c in curve]
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(chances))
+    costs = {c["n"]: c["cost"] for c in curve}
+    assert costs[30] == 330 and costs[31] == 360  # ERAS: $11 to 30 programs, then $30 each
+
+
+def test_signals_never_exceed_what_the_season_allows(invoke: Invoke) -> None:
+    report = plan(invoke, "-s", "dermatology", "--type", "md", "--step2", "255")
+    for tier, used in report["signals"].items():
+        assert used["used"] <= used["allowed"], tier
+        assert sum(p["signal"] == tier for p in report["programs"]) == used["used"]
+    none = plan(invoke, "-s", "dermatology", "--type", "md", "--step2", "255", "--signals", "none")
+    assert all(p["signal"] is None for p in none["programs"])
+    assert none["curve"][9]["p_match"] <= report["curve"][9]["p_match"]
+    assert "certificate" in none
+    assert none["certificate"]["certified_gap"] >= 0
+
+
+def test_a_budget_or_a_count_bounds_the_list(invoke: Invoke) -> None:
+    by_count = plan(
+        invoke, "-s", "psychiatry", "--type", "non-us-img", "--step2", "235", "--applications", "40"
+    )
+    assert by_count["applications"] == 40
+    by_budget = plan(
+        invoke, "-s", "psychiatry", "--type", "non-us-img", "--step2", "235", "--budget", "500"
+    )
+    assert by_budget["cost_usd"] <= 500 < by_budget["cost_usd"] + 30
+
+
+def test_programs_that_cannot_take_the_applicant_never_appear(invoke: Invoke) -> None:
+    report = plan(
+        invoke,
+        "-s",
+        "im",
+        "--type",
+        "non-us-img",
+        "--step2",
+        "240",
+        "--visa",
+        "h1b",
+        "--applications",
+        "60",
+    )
+    chances = invoke(
+        "chances", "-s", "im", "--type", "non-us-img", "--step2", "240", "--visa", "h1b", "--json"
+    )
+    excluded = {r["acgme_id"] for r in json.loads(chances.out)["programs"] if r.get("excluded")}
+    assert excluded and not excluded & {p["program_id"] for p in report["programs"]}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--applications", "10", "--budget", "300"), "not both"),
+        (("--budget", "5"), "pays for no application"),
+        (("--target", "1.5"), "between 0 and 1"),
+    ],
+)
+def test_bad_plan_requests_get_a_clear_message(
+    invoke: Invoke, args: tuple[str, ...], message: str
+) -> None:
+    result = invoke("plan", "-s", "psychiatry", "--type", "md", "--step2", "240", *args)
+    assert result.code == 2 and message in result.err
+
+
+def test_the_table_and_the_csv(invoke: Invoke) -> None:
+    table = invoke("plan", "-s", "neurology", "--type", "md", "--step2", "245")
+    assert table.code == 0 and "chance of matching" in table.out and "Tier" in table.out
+    csv_out = invoke("plan", "-s", "neurology", "--type", "md", "--step2", "245", "--csv")
+    lines = csv_out.out.strip().splitlines()
+    assert lines[0].startswith("program_id,name,city,state,tier,signal")
+    assert len(lines) > 1
