@@ -51,26 +51,34 @@ def greedy(f: Array, t: Array, h: int, t0: float = 0.0) -> Greedy:
     """Kapur-Hong Algorithm 1: O(h m). Exact and nested for equal costs. Utilities are taken
     relative to `t0` (going unmatched), so adding a constant to every utility and to t0
     changes no choice."""
-    m = f.size
+    order, values = _greedy_nodes(np.ones(1), f[None, :], t - t0, h)
+    return Greedy(order, values + t0)
+
+
+def _greedy_nodes(w: Array, f: Array, t: Array, h: int) -> tuple[list[int], Array]:
+    """Greedy on exact marginal gains over strength nodes (one node: Kapur-Hong).
+
+    At each node the elimination transform is kept: after picking k, programs worth less than
+    k keep (1 - f_k) of their value and programs worth more lose f_k t_k (the order of the
+    utilities is preserved), so gain_j = sum_q w_q f_qj tbar_qj is exact. O(h m Q)."""
+    q_nodes, m = f.shape
     h = min(h, m)
-    t = t - t0
-    tbar = t.astype(np.float64).copy()
+    tbar = np.tile(t.astype(np.float64), (q_nodes, 1))
     free = np.ones(m, dtype=bool)
     order: list[int] = []
     values = np.zeros(h)
-    total = t0
+    total = 0.0
     for step in range(h):
-        gain = np.where(free, f * tbar, -np.inf)
+        gain = np.where(free, w @ (f * tbar), -np.inf)
         k = int(np.argmax(gain))
         total += float(gain[k])
         order.append(k)
         values[step] = total
         free[k] = False
-        # Elimination: programs worth less than k keep (1 - f_k) of their value; programs
-        # worth more lose f_k t_k (the order of the utilities is preserved).
         below = t <= t[k]
-        tbar = np.where(below, (1.0 - f[k]) * tbar, tbar - f[k] * tbar[k])
-    return Greedy(order, values)
+        fk = f[:, k : k + 1]
+        tbar = np.where(below[None, :], (1.0 - fk) * tbar, tbar - fk * tbar[:, k : k + 1])
+    return order, values
 
 
 @dataclass(frozen=True)
@@ -153,26 +161,10 @@ class MixtureGreedy:
 
 
 def mixture_greedy(w: Array, f: Array, t: Array, h: int) -> MixtureGreedy:
-    """Greedy on exact marginal gains under correlation: at each node the elimination
-    transform is kept separately, so gain_j = sum_q w_q f_qj tbar_qj. O(h m Q)."""
-    q_nodes, m = f.shape
-    h = min(h, m)
-    tbar = np.tile(t.astype(np.float64), (q_nodes, 1))
-    free = np.ones(m, dtype=bool)
-    order: list[int] = []
-    values = np.zeros(h)
-    total = 0.0
-    for step in range(h):
-        gain = np.where(free, w @ (f * tbar), -np.inf)
-        k = int(np.argmax(gain))
-        total += float(gain[k])
-        order.append(k)
-        values[step] = total
-        free[k] = False
-        below = t <= t[k]
-        fk = f[:, k : k + 1]
-        tbar = np.where(below[None, :], (1.0 - fk) * tbar, tbar - fk * tbar[:, k : k + 1])
-    bounds = np.zeros(h)
+    """Greedy on exact marginal gains under correlation (f is (Q, m)), with the certificate:
+    the optimum of each size is at most sum_q w_q OPT_q, each node's own exact optimum."""
+    order, values = _greedy_nodes(w, f, t, h)
+    bounds = np.zeros(len(order))
     for wq, fq in zip(w, f, strict=True):
-        bounds += wq * greedy(fq, t, h).values
+        bounds += wq * greedy(fq, t, len(order)).values
     return MixtureGreedy(order, values, bounds)

@@ -33,7 +33,7 @@ from smartpick.core.seasons import signal_rule
 from smartpick.core.standing import Figures
 from smartpick.errors import InputError
 from smartpick.services.engine import BORROWED, EngineData
-from smartpick.services.standing import flags_for
+from smartpick.services.standing import report_header
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -123,18 +123,10 @@ def chances_report(
 ) -> dict[str, Any]:
     """Per-program probabilities for the profile; P(match) for the typical list and for the
     programs in `apply_to` ("ACGME id" or "ACGME id:tier" for a signaled one) when given."""
-    spec = services.resolve_specialty(profile.specialty)
-    season = (
-        profile.season if services.config.season is None and profile.season else (services.season)
-    )
+    spec, season, header = report_header(services, profile)
     report: dict[str, Any] = {
-        "season": season,
-        "specialty": spec.key,
-        "specialty_name": spec.name,
-        "applicant_type": profile.applicant_type,
-        "step2": profile.step2,
+        **header,
         "programs": [],
-        "flags": flags_for(services, profile, season),
         "used": USED,
         "not_modelled": [f for f in Profile.model_fields if f not in USED],
         "notes": [],

@@ -33,7 +33,7 @@ from smartpick.services.chances import (
     parameter_draws,
     visa_fit,
 )
-from smartpick.services.standing import flags_for
+from smartpick.services.standing import report_header
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -84,17 +84,9 @@ def plan_report(
         raise InputError("give a number of applications or a budget, not both")
     if not 0 < target < 1:
         raise InputError(f"target {target}: a chance between 0 and 1 (0.9 is 90%)", field="target")
-    spec = services.resolve_specialty(profile.specialty)
-    season = (
-        profile.season if services.config.season is None and profile.season else (services.season)
-    )
+    spec, season, header = report_header(services, profile)
     report: dict[str, Any] = {
-        "season": season,
-        "specialty": spec.key,
-        "specialty_name": spec.name,
-        "applicant_type": profile.applicant_type,
-        "step2": profile.step2,
-        "flags": flags_for(services, profile, season),
+        **header,
         "not_modelled": [f for f in Profile.model_fields if f not in USED],
         "notes": [],
         "programs": [],

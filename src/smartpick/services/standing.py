@@ -13,6 +13,7 @@ from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile, prof
 from smartpick.core.standing import Figures, figures_for, standing
 
 if TYPE_CHECKING:
+    from smartpick.core.catalog import Specialty
     from smartpick.services import Services
 
 # Which profile fields the standing uses, and how; every other field is "not modelled" here.
@@ -67,25 +68,16 @@ def figures_table(
 
 
 def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
-    spec = services.resolve_specialty(profile.specialty)
-    # A --season flag beats the profile's season, which beats the default.
-    season = (
-        profile.season if services.config.season is None and profile.season else services.season
-    )
+    spec, _, header = report_header(services, profile)
     table, years, sources = figures_table(services.dataset.rows("specialty_figures"))
     figures, reasons = figures_for(table, years, spec.key, profile.applicant_type)
     report: dict[str, Any] = {
-        "season": season,
-        "specialty": spec.key,
-        "specialty_name": spec.name,
-        "applicant_type": profile.applicant_type,
-        "step2": profile.step2,
+        **header,
         "p_match": None,
         "p_match_interval": None,
         "score_percentile_matched": None,
         "score_percentile_unmatched": None,
         "reasons": reasons,
-        "flags": flags_for(services, profile, season),
         "used": USED,
         "not_modelled": [f for f in Profile.model_fields if f not in USED],
         "applies_as": (
@@ -126,6 +118,24 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
             "how far real scores fall from expected ones)"
         )
     return report
+
+
+def report_header(services: Services, profile: Profile) -> tuple[Specialty, int, dict[str, Any]]:
+    """The specialty, the season (a --season flag beats the profile's, which beats the
+    default) and the fields every profile report opens with."""
+    spec = services.resolve_specialty(profile.specialty)
+    season = (
+        profile.season if services.config.season is None and profile.season else services.season
+    )
+    header = {
+        "season": season,
+        "specialty": spec.key,
+        "specialty_name": spec.name,
+        "applicant_type": profile.applicant_type,
+        "step2": profile.step2,
+        "flags": flags_for(services, profile, season),
+    }
+    return spec, season, header
 
 
 def flags_for(services: Services, profile: Profile, season: int) -> list[str]:
