@@ -106,6 +106,18 @@ def test_the_signal_program_equals_brute_force(seed: int) -> None:
             assert sum(1 for v in signals.values() if v == o) <= cap
 
 
+def test_every_budget_is_traced_back_at_once_as_one_at_a_time() -> None:
+    rng = np.random.default_rng(11)
+    base = rng.uniform(0.01, 0.4, 25)
+    options = np.column_stack([base, np.minimum(base + 0.3, 0.99), np.minimum(base + 0.5, 0.99)])
+    plan = signal_dp(np.ones(25), options, 12, [2, 3])
+    every = plan.choices()
+    for h in range(13):
+        chosen, signals, _ = plan.at(h)
+        assert set(np.flatnonzero(every[h])) == set(chosen)
+        assert {j: int(every[h, j]) - 1 for j in chosen if every[h, j] > 1} == signals
+
+
 def test_without_signals_the_program_equals_greedy() -> None:
     f, t = instance(3, 30)
     plan = signal_dp(t, f[:, None], 10, [])

@@ -111,6 +111,25 @@ class SignalPlan:
             s2 -= 1 if o == 2 else 0
         return chosen, signals, best
 
+    def choices(self) -> NDArray[np.int8]:
+        """For every budget h = 0..H (all signals available), each program's choice in the
+        best list: 0 not applied to, 1 no signal, 1 + o a signal of tier o. Traced back for
+        every budget at once: shape (H + 1, programs)."""
+        big, k1, k2 = (d - 1 for d in self.surface.shape)
+        budgets = np.arange(big + 1)
+        h = budgets.copy()
+        s1 = np.full(big + 1, k1)
+        s2 = np.full(big + 1, k2)
+        out = np.zeros((big + 1, self.order.size), dtype=np.int8)
+        for step in range(self.order.size - 1, -1, -1):
+            d = self.decisions[step, h, s1, s2]
+            out[budgets, self.order[step]] = d
+            taken = d > 0
+            h = h - taken
+            s1 = s1 - (d == 2)
+            s2 = s2 - (d == 3)
+        return out
+
 
 def signal_dp(t: Array, options: Array, applications: int, caps: Sequence[int]) -> SignalPlan:
     """Exact joint choice of applications and signals for independent programs.

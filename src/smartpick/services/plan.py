@@ -120,14 +120,22 @@ def plan_report(
     f_nodes = [p[:, sub] * q[:, None] for p in (p0, *p_tier)]
     options = np.column_stack([w @ f for f in f_nodes])
     solved = signal_dp(np.ones(sub.size), options, limit, caps)
-    curve = []
-    lists = {}
-    for h in range(1, limit + 1):
-        chosen, sig, _ = solved.at(h)
-        lists[h] = (chosen, sig)
-        f = np.column_stack([f_nodes[sig.get(j, 0)][:, j] for j in chosen])
-        p_match = float(w @ (1 - np.prod(1 - f, axis=1)))
-        curve.append({"n": h, "cost": cost(schedule, h), "p_match": round(p_match, 4)})
+    # The chance of every best list under correlated strength: log P(none won) at each node
+    # is the sum over the list of log(1 - f) of each program's chosen option.
+    every = solved.choices()[1:]  # (limit, programs): 0 out, 1 + option
+    log_miss = np.stack(
+        [np.zeros_like(f_nodes[0]), *[np.log1p(-np.minimum(f, 1 - 1e-15)) for f in f_nodes]]
+    )  # (1 + O, Q, m)
+    nodes, m = f_nodes[0].shape
+    gathered = log_miss[
+        every[:, None, :], np.arange(nodes)[None, :, None], np.arange(m)[None, None, :]
+    ]  # (limit, Q, programs)
+    p_curve = 1 - np.exp(gathered.sum(axis=2)) @ w
+    curve = [
+        {"n": h, "cost": cost(schedule, h), "p_match": round(float(p_curve[h - 1]), 4)}
+        for h in range(1, limit + 1)
+    ]
+    lists = {h: _decode(every[h - 1]) for h in range(1, limit + 1)}
     chances = np.array([c["p_match"] for c in curve])
     recommended = _recommend(chances, target, applications, budget)
     report["curve"] = curve
@@ -161,6 +169,12 @@ def plan_report(
         "over your strength; every list scored under correlated strength"
     )
     return report
+
+
+def _decode(row: NDArray[np.int8]) -> tuple[list[int], dict[int, int]]:
+    """(programs applied to, their signal tiers) from one row of choices."""
+    chosen = [int(j) for j in np.flatnonzero(row)]
+    return chosen, {j: int(row[j]) - 1 for j in chosen if row[j] > 1}
 
 
 def _recommend(
