@@ -78,6 +78,21 @@ def chances_command(
     click.echo("  Not modelled: " + ", ".join(report["not_modelled"]))
 
 
+def _echo_parallel(parallel: dict[str, Any]) -> None:
+    if not parallel["needed"] or not parallel.get("available"):
+        click.echo(f"  Parallel plan: {parallel.get('why', 'not available')}.")
+        for note in parallel.get("notes", []):
+            click.echo(f"  Note (backup): {note}")
+        return
+    split = parallel["split"]
+    click.echo(
+        f"  Parallel plan with {parallel['backup']}: {split['preferred']} preferred + "
+        f"{split['backup']} backup programs (${split['cost_usd']:g}): "
+        f"{parallel['p_preferred']:.0%} in the preferred specialty, "
+        f"{parallel['p_any']:.0%} of matching at all."
+    )
+
+
 @cli.command("calibrate")
 @click.option(
     "--out",
@@ -150,6 +165,20 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
     show_default=True,
     help="The chance of matching to aim for (0-1): the fewest applications that reach it.",
 )
+@click.option(
+    "--parallel-below",
+    type=float,
+    default=0.8,
+    show_default=True,
+    help="Make a parallel plan with --backup when the preferred chance is under this.",
+)
+@click.option(
+    "--backup-value",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="What matching in the backup is worth (preferred 1, unmatched 0).",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 @click.pass_context
@@ -160,6 +189,8 @@ def plan_command(
     budget: float | None,
     signals: str,
     target: float,
+    parallel_below: float,
+    backup_value: float,
     as_json: bool,
     as_csv: bool,
     **flags: Any,
@@ -169,7 +200,16 @@ def plan_command(
     from smartpick.cli import _csv
     from smartpick.services.plan import plan_report
 
-    report = plan_report(_services(ctx), _profile(flags), applications, budget, signals, target)
+    report = plan_report(
+        _services(ctx),
+        _profile(flags),
+        applications,
+        budget,
+        signals,
+        target,
+        parallel_below,
+        backup_value,
+    )
     if as_json:
         _echo_json(report)
         return
@@ -217,6 +257,7 @@ def plan_command(
         "  Applications -> chance (fees): "
         + ", ".join(f"{c['n']} -> {c['p_match']:.0%} (${c['cost']:g})" for c in marks)
     )
+    _echo_parallel(report["parallel"])
     for line in report["flags"]:
         click.echo(f"  Flag: {line}")
     for note in report["notes"]:

@@ -127,3 +127,43 @@ def test_the_table_and_the_csv(invoke: Invoke) -> None:
     lines = csv_out.out.strip().splitlines()
     assert lines[0].startswith("program_id,name,city,state,tier,signal")
     assert len(lines) > 1
+
+
+def test_a_parallel_plan_splits_the_budget_when_the_preferred_chance_is_low(
+    invoke: Invoke,
+) -> None:
+    report = plan(invoke, "-s", "ortho", "--type", "do", "--step2", "238", "--backup", "pm&r")
+    assert report["p_match"] < 0.8
+    parallel = report["parallel"]
+    assert parallel["needed"] and parallel["available"]
+    split = parallel["split"]
+    assert split["cost_usd"] <= report["cost_usd"]
+    assert parallel["p_any"] >= parallel["p_preferred"]
+    # The chosen split is worth at least putting everything into the preferred specialty.
+    value = parallel["p_preferred"] + 0.5 * parallel["p_backup_only"]
+    assert value >= report["p_match"] - 1e-3
+    assert len(parallel["backup_programs"]) == split["backup"]
+    counted = plan(
+        invoke,
+        "-s",
+        "ortho",
+        "--type",
+        "do",
+        "--step2",
+        "238",
+        "--backup",
+        "pm&r",
+        "--applications",
+        "40",
+    )
+    assert sum(counted["parallel"]["split"][k] for k in ("preferred", "backup")) == 40
+
+
+def test_no_parallel_plan_when_the_chance_is_high_or_no_backup_is_named(invoke: Invoke) -> None:
+    high = plan(
+        invoke, "-s", "family medicine", "--type", "md", "--step2", "240", "--backup", "psychiatry"
+    )
+    assert high["parallel"]["needed"] is False
+    low = plan(invoke, "-s", "dermatology", "--type", "do", "--step2", "235")
+    assert low["parallel"]["needed"] and not low["parallel"]["available"]
+    assert "--backup" in low["parallel"]["why"]

@@ -17,7 +17,14 @@ from numpy.typing import NDArray
 
 from smartpick.core.calibration import typical_applicant
 from smartpick.core.catalog import Program
-from smartpick.core.interview import CellRates, ProgramRates, anchor, carry_over, cell_rates
+from smartpick.core.interview import (
+    TYPES,
+    CellRates,
+    ProgramRates,
+    anchor,
+    carry_over,
+    cell_rates,
+)
 from smartpick.core.model import (
     Params,
     Pool,
@@ -278,7 +285,9 @@ def build_context(
     figures = _pool(engine, specialty, g, notes)
     if figures is None:
         return None
-    notes.extend(inputs.cells.notes)
+    # The cells' notes name every type's missing rates: keep the applicant's own.
+    others = [f"no {t} rate" for t in TYPES if t != g]
+    notes.extend(n for n in inputs.cells.notes if not any(o in n for o in others))
     programs = [services.programs_by_id[i] for i in inputs.rates.ids]
     if profile.school_state is None:
         notes.append("no medical school state: every program is taken as out-of-state")

@@ -11,6 +11,7 @@ a certified gap to the best possible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -44,6 +45,8 @@ Array = NDArray[np.float64]
 LIKELY, TARGET = 0.30, 0.10
 KNEE_STEP, KNEE_RUN = 0.0025, 3  # the knee: gains under 0.25 points for 3 programs running
 MAX_CURVE = 150  # the curve goes to this many applications at most
+PARALLEL_BELOW = 0.80  # a parallel plan is made when the preferred chance is under this
+BACKUP_VALUE = 0.5  # matching in the backup, against 1 for the preferred and 0 for none
 FEE_ITEM = {"ERAS": "residency application fee", "ResidencyCAS": "application fee"}
 
 
@@ -79,7 +82,15 @@ def plan_report(
     budget: float | None = None,
     signals: str = "auto",
     target: float = 0.9,
+    parallel_below: float = PARALLEL_BELOW,
+    backup_value: float = BACKUP_VALUE,
 ) -> dict[str, Any]:
+    if not 0 < backup_value < 1:
+        raise InputError(
+            f"backup value {backup_value}: between 0 and 1 (matching in the "
+            "preferred specialty is worth 1, not matching 0)",
+            field="backup_value",
+        )
     if applications is not None and budget is not None:
         raise InputError("give a number of applications or a budget, not both")
     if not 0 < target < 1:
@@ -94,48 +105,18 @@ def plan_report(
     ctx = build_context(services, profile, spec.key, season, report["notes"])
     if ctx is None:
         return report
-    schedule, fee_notes = fee_schedule(services, ctx.service, season)
-    report["notes"] += fee_notes
-    allowed = np.flatnonzero(ctx.allowed > 0)
-    limit = min(len(allowed), MAX_CURVE)
-    if applications is not None:
-        if applications < 1:
-            raise InputError("applications: at least 1", field="applications")
-        limit = min(applications, len(allowed))
-    elif budget is not None:
-        limit = most_programs(schedule, budget, min(len(allowed), MAX_CURVE))
-        if limit == 0:
-            raise InputError(
-                f"a budget of ${budget:g} pays for no application "
-                f"(the first costs ${cost(schedule, 1):g})",
-                field="budget",
-            )
-    # Each program's chances at every strength node, without a signal and with each tier.
-    point = Draw(ctx.params, ctx.cells)
-    w, p0, q = matrices(ctx, point, profile.step2, None, services.anchors)
-    tiers = list(ctx.signal_counts) if signals == "auto" else []
-    caps = [ctx.signal_counts[t] for t in tiers]
-    p_tier = [matrices(ctx, point, profile.step2, t, services.anchors)[1] for t in tiers]
-    sub = allowed
-    f_nodes = [p[:, sub] * q[:, None] for p in (p0, *p_tier)]
-    options = np.column_stack([w @ f for f in f_nodes])
-    solved = signal_dp(np.ones(sub.size), options, limit, caps)
-    # The chance of every best list under correlated strength: log P(none won) at each node
-    # is the sum over the list of log(1 - f) of each program's chosen option.
-    every = solved.choices()[1:]  # (limit, programs): 0 out, 1 + option
-    log_miss = np.stack(
-        [np.zeros_like(f_nodes[0]), *[np.log1p(-np.minimum(f, 1 - 1e-15)) for f in f_nodes]]
-    )  # (1 + O, Q, m)
-    nodes, m = f_nodes[0].shape
-    gathered = log_miss[
-        every[:, None, :], np.arange(nodes)[None, :, None], np.arange(m)[None, None, :]
-    ]  # (limit, Q, programs)
-    p_curve = 1 - np.exp(gathered.sum(axis=2)) @ w
+    limit = _limit(services, ctx, season, applications, budget)
+    sol = _solve(services, ctx, profile, season, limit, signals)
+    report["notes"] += sol.fee_notes
+    schedule = sol.schedule
+    p_curve = 1 - sol.miss[1:] @ sol.w
     curve = [
         {"n": h, "cost": cost(schedule, h), "p_match": round(float(p_curve[h - 1]), 4)}
         for h in range(1, limit + 1)
     ]
-    lists = {h: _decode(every[h - 1]) for h in range(1, limit + 1)}
+    lists = {h: _decode(sol.every[h - 1]) for h in range(1, limit + 1)}
+    w, p0, p_tier, q, sub, tiers = sol.w, sol.p0, sol.p_tier, sol.q, sol.sub, sol.tiers
+    f_nodes = sol.f_nodes
     chances = np.array([c["p_match"] for c in curve])
     recommended = _recommend(chances, target, applications, budget)
     report["curve"] = curve
@@ -168,7 +149,200 @@ def plan_report(
         "exact joint program of applications and signals on each program's chance averaged "
         "over your strength; every list scored under correlated strength"
     )
+    report["parallel"] = _parallel(
+        services,
+        profile,
+        season,
+        sol,
+        report,
+        applications,
+        budget,
+        signals,
+        parallel_below,
+        backup_value,
+    )
     return report
+
+
+def _parallel(
+    services: Services,
+    profile: Profile,
+    season: int,
+    sol: Solution,
+    report: dict[str, Any],
+    applications: int | None,
+    budget: float | None,
+    signals: str,
+    threshold: float,
+    backup_value: float,
+) -> dict[str, Any]:
+    """A split of the applications between the preferred and the backup specialty, when the
+    preferred chance is under the threshold.
+
+    Method: every split of the budget (or of the count) is tried; each side is that
+    specialty's best list of its size (the exact program), the backup ranked below every
+    preferred program, and the pair is scored under the strength shared by both (the same
+    nodes). The value is P(preferred) + backup_value x P(backup only). Exact over splits
+    given each side's best lists; not a joint optimum over both lists at once.
+    """
+    p = report["p_match"]
+    if p >= threshold:
+        return {
+            "needed": False,
+            "why": f"the chance in the preferred specialty, {p:.0%}, is "
+            f"at or above {threshold:.0%}",
+        }
+    if profile.backup_specialty is None:
+        return {
+            "needed": True,
+            "available": False,
+            "why": f"the chance in the preferred specialty, {p:.0%}, is under "
+            f"{threshold:.0%}: name a backup specialty (--backup) for a parallel plan",
+        }
+    spec_b = services.resolve_specialty(profile.backup_specialty)
+    notes: list[str] = []
+    profile_b = profile.model_copy(update={"specialty": spec_b.key, "away_rotations": []})
+    ctx_b = build_context(services, profile_b, spec_b.key, season, notes)
+    if ctx_b is None:
+        return {"needed": True, "available": False, "backup": spec_b.name, "notes": notes}
+    limit_b = min(int((ctx_b.allowed > 0).sum()), MAX_CURVE)
+    sol_b = _solve(services, ctx_b, profile_b, season, limit_b, signals)
+    w = sol.w
+    cost_a = np.array([cost(sol.schedule, h) for h in range(sol.miss.shape[0])])
+    cost_b = np.array([cost(sol_b.schedule, h) for h in range(sol_b.miss.shape[0])])
+    if applications is not None:
+        total_n: int | None = applications
+        total_cost = float("inf")
+    else:
+        total_n = None
+        total_cost = budget if budget is not None else float(report["cost_usd"])
+    best: tuple[float, int, int] | None = None
+    frontier = []
+    for h1 in range(sol.miss.shape[0]):
+        if total_n is not None:
+            h2 = total_n - h1
+            if not 0 <= h2 < sol_b.miss.shape[0]:
+                continue
+        else:
+            fits = np.flatnonzero(cost_a[h1] + cost_b <= total_cost + 1e-9)
+            if fits.size == 0:
+                continue
+            h2 = int(fits.max())
+        pref = 1 - float(w @ sol.miss[h1])
+        anywhere = 1 - float(w @ (sol.miss[h1] * sol_b.miss[h2]))
+        value = pref + backup_value * (anywhere - pref)
+        frontier.append(
+            {
+                "preferred": h1,
+                "backup": h2,
+                "p_preferred": round(pref, 4),
+                "p_any": round(anywhere, 4),
+            }
+        )
+        if best is None or value > best[0] + 1e-12:
+            best = (value, h1, h2)
+    if best is None:
+        return {
+            "needed": True,
+            "available": False,
+            "backup": spec_b.name,
+            "why": "no split fits the budget",
+        }
+    _, h1, h2 = best
+    pref = 1 - float(w @ sol.miss[h1])
+    anywhere = 1 - float(w @ (sol.miss[h1] * sol_b.miss[h2]))
+    chosen_b, sig_b = _decode(sol_b.every[h2 - 1]) if h2 else ([], {})
+    return {
+        "needed": True,
+        "available": True,
+        "backup": spec_b.name,
+        "split": {"preferred": h1, "backup": h2, "cost_usd": float(cost_a[h1] + cost_b[h2])},
+        "p_preferred": round(pref, 4),
+        "p_backup_only": round(anywhere - pref, 4),
+        "p_any": round(anywhere, 4),
+        "backup_value": backup_value,
+        "backup_programs": [
+            {
+                "program_id": ctx_b.programs[sol_b.sub[j]].acgme_id,
+                "name": ctx_b.programs[sol_b.sub[j]].name,
+                "state": ctx_b.programs[sol_b.sub[j]].state,
+                "signal": sol_b.tiers[sig_b[j] - 1] if j in sig_b else None,
+            }
+            for j in chosen_b
+        ],
+        "frontier": frontier,
+        "method": "every split of the budget tried, each side its specialty's best list of "
+        "that size, backup programs ranked below preferred ones, scored under the strength "
+        f"both share; value = P(preferred) + {backup_value:g} x P(backup only)",
+        "notes": notes,
+    }
+
+
+@dataclass(frozen=True)
+class Solution:
+    """One specialty solved: every program's chances at the strength nodes, and the best list
+    and signals for every number of applications up to the limit."""
+
+    ctx: Context
+    w: Array
+    p0: Array  # (Q, m): P(interview) without a signal
+    p_tier: list[Array]  # the same with each tier's signal
+    q: Array  # (Q,): P(ranked high enough | interviewed)
+    sub: NDArray[np.int64]  # the programs that can take the applicant
+    tiers: list[str]
+    f_nodes: list[Array]  # (Q, len(sub)) stand-alone chances for each option
+    every: NDArray[np.int8]  # (limit, len(sub)): each size's choices
+    miss: Array  # (limit + 1, Q): P(no program of the best list of size h won), by node
+    schedule: list[Tier]
+    fee_notes: list[str]
+
+
+def _limit(
+    services: Services, ctx: Context, season: int, applications: int | None, budget: float | None
+) -> int:
+    """How many applications to plan for at most."""
+    schedule, _ = fee_schedule(services, ctx.service, season)
+    allowed = int((ctx.allowed > 0).sum())
+    if applications is not None:
+        if applications < 1:
+            raise InputError("applications: at least 1", field="applications")
+        return min(applications, allowed)
+    if budget is not None:
+        limit = most_programs(schedule, budget, min(allowed, MAX_CURVE))
+        if limit == 0:
+            raise InputError(
+                f"a budget of ${budget:g} pays for no application "
+                f"(the first costs ${cost(schedule, 1):g})",
+                field="budget",
+            )
+        return limit
+    return min(allowed, MAX_CURVE)
+
+
+def _solve(
+    services: Services, ctx: Context, profile: Profile, season: int, limit: int, signals: str
+) -> Solution:
+    """The exact program on the chances averaged over strength; every size's best list scored
+    under correlated strength (log P(none won) at a node sums log(1 - f) over the list)."""
+    schedule, fee_notes = fee_schedule(services, ctx.service, season)
+    point = Draw(ctx.params, ctx.cells)
+    w, p0, q = matrices(ctx, point, profile.step2, None, services.anchors)
+    tiers = list(ctx.signal_counts) if signals == "auto" else []
+    caps = [ctx.signal_counts[t] for t in tiers]
+    p_tier = [matrices(ctx, point, profile.step2, t, services.anchors)[1] for t in tiers]
+    sub = np.flatnonzero(ctx.allowed > 0)
+    f_nodes = [p[:, sub] * q[:, None] for p in (p0, *p_tier)]
+    options = np.column_stack([w @ f for f in f_nodes])
+    every = signal_dp(np.ones(sub.size), options, limit, caps).choices()[1:]
+    log_miss = np.stack(
+        [np.zeros_like(f_nodes[0]), *[np.log1p(-np.minimum(f, 1 - 1e-15)) for f in f_nodes]]
+    )  # (1 + options, Q, m)
+    nodes, m = f_nodes[0].shape
+    gathered = log_miss[
+        every[:, None, :], np.arange(nodes)[None, :, None], np.arange(m)[None, None, :]
+    ]  # (limit, Q, m)
+    miss = np.vstack([np.ones(nodes), np.exp(gathered.sum(axis=2))])
+    return Solution(ctx, w, p0, p_tier, q, sub, tiers, f_nodes, every, miss, schedule, fee_notes)
 
 
 def _decode(row: NDArray[np.int8]) -> tuple[list[int], dict[int, int]]:
