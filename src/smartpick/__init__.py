@@ -9,12 +9,17 @@ __all__ = [
     "DataError",
     "InputError",
     "NotFoundError",
+    "Plan",
     "Profile",
     "SmartPickError",
     "StoreError",
     "__version__",
+    "plan",
     "standing",
 ]
+
+# A plan is the JSON-ready report of `smartpick plan --json` (docs/cli.md lists its keys).
+Plan = dict[str, Any]
 
 
 def standing(profile: Profile | dict[str, Any], season: int | None = None) -> dict[str, Any]:
@@ -23,6 +28,21 @@ def standing(profile: Profile | dict[str, Any], season: int | None = None) -> di
     from smartpick.services.standing import standing_for
 
     return standing_for(profile, season)
+
+
+def plan(
+    profile: Profile | dict[str, Any],
+    applications: int | None = None,
+    budget: float | None = None,
+    season: int | None = None,
+) -> Plan:
+    """The best list of programs for the profile's chance of matching, with signals: how many
+    (or at most `applications`, or what `budget` dollars of fees buy), which, and the chance
+    and cost for every number of applications; a parallel plan with the profile's backup
+    specialty when the preferred chance is under 80%."""
+    from smartpick.services.plan import plan_for
+
+    return plan_for(profile, applications, budget, season)
 
 
 __version__ = "0.1.0"

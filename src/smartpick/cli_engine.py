@@ -179,6 +179,11 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
     show_default=True,
     help="What matching in the backup is worth (preferred 1, unmatched 0).",
 )
+@click.option(
+    "--interviews",
+    metavar="ID,...",
+    help="Interview invitations received so far (ACGME ids): update the chances.",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 @click.pass_context
@@ -191,6 +196,7 @@ def plan_command(
     target: float,
     parallel_below: float,
     backup_value: float,
+    interviews: str | None,
     as_json: bool,
     as_csv: bool,
     **flags: Any,
@@ -209,6 +215,7 @@ def plan_command(
         target,
         parallel_below,
         backup_value,
+        [i for i in (interviews or "").split(",") if i.strip()],
     )
     if as_json:
         _echo_json(report)
@@ -221,13 +228,15 @@ def plan_command(
             "state",
             "tier",
             "signal",
+            "entry_level",
             "p_interview",
             "p_match_alone",
             "p_end_here",
             "loo_delta",
             "reason",
         ]
-        click.echo(_csv(columns, report["programs"]), nl=False)
+        rows = [{c: row[c] for c in columns} for row in report["programs"]]
+        click.echo(_csv(columns, rows), nl=False)
         return
     click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
     if not report["programs"]:
@@ -242,6 +251,13 @@ def plan_command(
         f"({report['interviews_10_90'][0]}-{report['interviews_10_90'][1]})."
     )
     click.echo(f"  Why {rec['n']}: {rec['why']}.")
+    nrmp = report["nrmp_fees"]
+    if "total_usd" in nrmp:
+        click.echo(
+            f"  With the NRMP registration (${nrmp['registration_usd']:g}, "
+            f"{nrmp['registration_status']}) and {nrmp['extra_ranks']} ranks beyond 20: "
+            f"${report['total_cost_usd']:g} in all."
+        )
     for tier, used in report["signals"].items():
         click.echo(f"  Signals ({tier}): {used['used']} of {used['allowed']} placed.")
     click.echo("")
@@ -258,6 +274,15 @@ def plan_command(
         + ", ".join(f"{c['n']} -> {c['p_match']:.0%} (${c['cost']:g})" for c in marks)
     )
     _echo_parallel(report["parallel"])
+    update = report.get("season_update")
+    if update:
+        click.echo(
+            f"  With {update['interviews']} interviews: {update['p_match_from_interviews']:.0%} "
+            f"from them alone, {update['p_match_with_pending']:.0%} with the programs that "
+            f"have not answered; {update['advice']}."
+        )
+    if "pgy1" in report:
+        click.echo(f"  PGY-1: {report['pgy1']}")
     for line in report["flags"]:
         click.echo(f"  Flag: {line}")
     for note in report["notes"]:

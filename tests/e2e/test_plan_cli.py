@@ -167,3 +167,18 @@ def test_no_parallel_plan_when_the_chance_is_high_or_no_backup_is_named(invoke: 
     low = plan(invoke, "-s", "dermatology", "--type", "do", "--step2", "235")
     assert low["parallel"]["needed"] and not low["parallel"]["available"]
     assert "--backup" in low["parallel"]["why"]
+
+
+def test_interviews_received_update_the_chances(invoke: Invoke) -> None:
+    base = ("-s", "psychiatry", "--type", "md", "--step2", "238", "--applications", "30")
+    ids = [p["program_id"] for p in plan(invoke, *base)["programs"]]
+    few = plan(invoke, *base, "--interviews", ",".join(ids[10:11]))["season_update"]
+    many = plan(invoke, *base, "--interviews", ",".join(ids[:6]))["season_update"]
+    assert few["interviews"] == 1 and many["interviews"] == 6
+    assert 0 < few["p_match_from_interviews"] < many["p_match_from_interviews"] <= 1
+    assert few["p_match_with_pending"] >= few["p_match_from_interviews"]
+    for more in few["more_programs"]:
+        assert more["gain"] >= 0
+    assert "worth it" in few["advice"]
+    bad = invoke("plan", *base, "--interviews", "123")
+    assert bad.code == 2 and "123" in bad.err

@@ -180,8 +180,9 @@ def chances_report(
             "p_match_standalone_interval": [_r(f_low[j]), _r(f_high[j])],
             "visa_fit": visa_fit(program, profile.visa),
         }
-        if not ctx.allowed[j]:
-            row["excluded"] = f"does not sponsor the {profile.visa.upper()} visa (FREIDA)"
+        why = exclusion(program, profile.visa)
+        if why is not None:
+            row["excluded"] = why
         rows.append(row)
     rows.sort(key=lambda r: (r.get("excluded") is not None, -r["p_match_standalone"]))
     report["programs"] = rows[:limit] if limit else rows
@@ -224,6 +225,15 @@ def _r(value: float) -> float:
 def _interval(values: Sequence[float]) -> list[float]:
     low, high = np.quantile(np.asarray(values), [0.025, 0.975])
     return [_r(low), _r(high)]
+
+
+def exclusion(program: Program, visa: str) -> str | None:
+    """Why the applicant cannot enter the program, or None."""
+    if program.entry_level == "independent":
+        return "independent program: entered after other residency training"
+    if visa_fit(program, visa) == "does not sponsor":
+        return f"does not sponsor the {visa.upper()} visa (FREIDA)"
+    return None
 
 
 def visa_fit(program: Program, visa: str) -> str:
@@ -317,7 +327,13 @@ def build_context(
             )
     if profile.home_program is not None:
         notes.append("home program: not modelled (no published effect size in the dataset)")
-    allowed = np.array([visa_fit(p, profile.visa) != "does not sponsor" for p in programs])
+    allowed = np.array([exclusion(p, profile.visa) is None for p in programs])
+    independent = sum(p.entry_level == "independent" for p in programs)
+    if independent:
+        notes.append(
+            f"{independent} independent programs (entered after other training) are "
+            "excluded: a graduating student cannot enter them"
+        )
     if profile.visa != "none":
         unknown_visa = sum(visa_fit(p, profile.visa) == "unknown" for p in programs)
         notes.append(

@@ -10,7 +10,7 @@ a certified gap to the best possible.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from smartpick.core.interview import anchor
 from smartpick.core.model import Params, Pool, conversion, interview, strength, variance
 from smartpick.core.optimize import mixture_greedy, signal_dp
 from smartpick.core.outcomes import outcomes
-from smartpick.core.profile import APPLICANT_TYPES, Profile
+from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
 from smartpick.services.chances import (
@@ -75,6 +75,37 @@ def fee_schedule(services: Services, service: str, season: int) -> tuple[list[Ti
     return tiers, notes
 
 
+def nrmp_fees(services: Services, season: int, ranks: float) -> dict[str, Any]:
+    """The NRMP registration fee of the season (the latest published at or before it) and the
+    fee for ranks beyond 20, for a rank order list of `ranks` programs."""
+    rows = services.dataset.rows("fees")
+    dated = [
+        r
+        for r in rows
+        if r["service"] == "NRMP"
+        and r["item"] == "standard registration fee"
+        and r["season"].isdigit()
+    ]
+    chosen = fee_tiers(dated, season)
+    extra = next(
+        (r for r in rows if r["service"] == "NRMP" and r["item"] == "additional ranks beyond 20"),
+        None,
+    )
+    registration = float(chosen[0][0]["amount_usd"]) if chosen else None
+    per_rank = float(extra["amount_usd"]) if extra else None
+    beyond = max(0, round(ranks) - 20)
+    out: dict[str, Any] = {
+        "registration_usd": registration,
+        "registration_status": chosen[0][1].status if chosen else "not in the dataset",
+        "extra_ranks": beyond,
+        "extra_ranks_usd": beyond * per_rank if per_rank is not None else None,
+        "ranks_assumed": "one rank per expected interview",
+    }
+    if registration is not None and out["extra_ranks_usd"] is not None:
+        out["total_usd"] = registration + out["extra_ranks_usd"]
+    return out
+
+
 def plan_report(
     services: Services,
     profile: Profile,
@@ -84,6 +115,7 @@ def plan_report(
     target: float = 0.9,
     parallel_below: float = PARALLEL_BELOW,
     backup_value: float = BACKUP_VALUE,
+    interviews: Sequence[str] = (),
 ) -> dict[str, Any]:
     if not 0 < backup_value < 1:
         raise InputError(
@@ -135,6 +167,14 @@ def plan_report(
     chosen, sig = lists[recommended["n"]]
     report |= _list_report(ctx, profile, w, p0, p_tier, q, sub, chosen, sig, tiers, schedule)
     report["p_match_interval"] = _interval(services, ctx, profile, sub, chosen, sig, tiers)
+    advanced = sum(p["entry_level"] == "advanced" for p in report["programs"])
+    if advanced:
+        report["pgy1"] = (
+            f"{advanced} of the programs are advanced (they start at PGY-2): you also need a "
+            "PGY-1 year, preliminary or transitional, applied to and ranked on a supplemental "
+            "list. SmartPick does not plan that list yet: the dataset has the NRMP preliminary "
+            "and transitional tracks but no interview rates for them."
+        )
     if not tiers:
         report["certificate"] = _certificate(w, f_nodes[0], recommended["n"])
     report["signals"] = {
@@ -142,6 +182,9 @@ def plan_report(
         for i, t in enumerate(tiers)
     }
     report["service"] = ctx.service
+    report["nrmp_fees"] = nrmp_fees(services, season, report["expected_interviews"])
+    if "total_usd" in report["nrmp_fees"]:
+        report["total_cost_usd"] = report["cost_usd"] + report["nrmp_fees"]["total_usd"]
     report["fees"] = [
         {"from": t.first, "to": t.last, "amount_usd": t.amount, "unit": t.unit} for t in schedule
     ]
@@ -149,6 +192,8 @@ def plan_report(
         "exact joint program of applications and signals on each program's chance averaged "
         "over your strength; every list scored under correlated strength"
     )
+    if interviews:
+        report["season_update"] = _season_update(sol, chosen, sig, interviews)
     report["parallel"] = _parallel(
         services,
         profile,
@@ -162,6 +207,78 @@ def plan_report(
         backup_value,
     )
     return report
+
+
+WORTH_IT = 0.01  # more applications are worth it when they add at least a point
+
+
+def _season_update(
+    sol: Solution, chosen: list[int], sig: dict[int, int], interviews: Sequence[str]
+) -> dict[str, Any]:
+    """The chances given the interview invitations received so far, and whether applying to
+    more programs is worth it. The invitations are evidence of strength: the strength nodes
+    are reweighted by the chance of receiving them. Programs that have not answered keep
+    their chance of inviting (optimistic late in the season)."""
+    ids = {sol.ctx.programs[i].acgme_id: k for k, i in enumerate(sol.sub)}
+    invited = []
+    for entry in interviews:
+        pid = entry.strip()
+        if pid not in ids:
+            raise InputError(
+                f"interview at '{pid}': not among the programs of the specialty that can take you",
+                field="interviews",
+                hint="Use the ACGME ids that `smartpick plan` lists.",
+            )
+        invited.append(ids[pid])
+    p_by_option = [sol.p0[:, sol.sub], *[p[:, sol.sub] for p in sol.p_tier]]
+
+    def p_of(j: int) -> Array:
+        return p_by_option[sig.get(j, 0)][:, j]
+
+    weight = sol.w * np.prod([p_of(j) for j in invited], axis=0)
+    weight = weight / weight.sum()
+    q = sol.q
+    in_hand = np.prod([1 - q for _ in invited], axis=0)
+    pending = [j for j in chosen if j not in invited]
+    waiting = np.prod([1 - p_of(j) * q for j in pending], axis=0) if pending else 1.0
+    now = 1 - float(weight @ in_hand)
+    with_pending = 1 - float(weight @ (in_hand * waiting))
+    # The best programs not applied to yet, greedily under the updated strength.
+    applied = set(chosen) | set(invited)
+    rest = [j for j in range(sol.sub.size) if j not in applied]
+    more = []
+    if rest:
+        f_rest = sol.p0[:, sol.sub[rest]] * q[:, None]
+        base = in_hand * waiting
+        order = mixture_greedy(weight, f_rest, np.ones(len(rest)), 10).order
+        for k in (5, 10):
+            picks = order[:k]
+            miss = base * np.prod(1 - f_rest[:, picks], axis=1)
+            more.append(
+                {
+                    "programs": len(picks),
+                    "p_match": round(1 - float(weight @ miss), 4),
+                    "gain": round(1 - float(weight @ miss) - with_pending, 4),
+                }
+            )
+    gain = more[-1]["gain"] if more else 0.0
+    advice = (
+        f"applying to {more[-1]['programs']} more programs would add about {gain:.0%}: worth it"
+        if gain >= WORTH_IT
+        else "more applications would add less than a point: not worth it"
+    )
+    return {
+        "interviews": len(invited),
+        "p_match_from_interviews": round(now, 4),
+        "p_match_with_pending": round(with_pending, 4),
+        "more_programs": more,
+        "advice": advice,
+        "method": "strength reweighted by the invitations received; the list applied to is the "
+        "recommended one plus the programs that invited you; programs that have not answered "
+        "keep their chance of inviting. How each interview turns into a match is the model's "
+        "weakest part (docs/model.md, known limits): the chance from a few interviews is "
+        "optimistic",
+    }
 
 
 def _parallel(
@@ -471,6 +588,7 @@ def _list_report(
                 "p_end_here": round(float(result.p_end_up[k]), 4),
                 "loo_delta": round(float(result.leave_one_out[k]), 4),
                 "tier": _tier(float(result.p_standalone[k])),
+                "entry_level": program.entry_level,
                 "signal": tiers[tier - 1] if tier else None,
                 "reason": _reason(
                     ctx, profile, sub[j], tier, tiers, w, p0, float(result.p_interview[k])
@@ -536,3 +654,18 @@ def _half_score(ctx: Context, j: int) -> float | None:
     if abs(z) > 4:
         return None
     return pool.centre + pool.sd * z
+
+
+def plan_for(
+    profile: Profile | Mapping[str, Any],
+    applications: int | None = None,
+    budget: float | None = None,
+    season: int | None = None,
+) -> dict[str, Any]:
+    """The plan of a profile, with the default settings (the Python interface)."""
+    from smartpick.services import Services
+    from smartpick.settings import load_config
+
+    checked = profile if isinstance(profile, Profile) else parse_profile(dict(profile))
+    services = Services(load_config({"season": None if season is None else str(season)}))
+    return plan_report(services, checked, applications, budget)

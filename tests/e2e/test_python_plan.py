@@ -1,0 +1,40 @@
+"""`smartpick.plan` in Python gives what `smartpick plan --json` prints."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import smartpick
+from tests.e2e.conftest import Invoke
+
+
+def test_the_python_plan_is_the_command_lines(invoke: Invoke) -> None:
+    result = invoke(
+        "plan",
+        "-s",
+        "neurology",
+        "--type",
+        "md",
+        "--step2",
+        "245",
+        "--applications",
+        "20",
+        "--json",
+    )
+    shown = json.loads(result.out)
+    planned = smartpick.plan(
+        {"specialty": "neurology", "applicant_type": "md", "step2": 245},
+        applications=20,
+        season=2028,
+    )
+    assert planned["p_match"] == shown["p_match"]
+    assert [p["program_id"] for p in planned["programs"]] == [
+        p["program_id"] for p in shown["programs"]
+    ]
+
+
+def test_a_bad_profile_is_an_input_error() -> None:
+    with pytest.raises(smartpick.InputError, match="step2"):
+        smartpick.plan({"specialty": "neurology", "applicant_type": "md", "step2": 400})
