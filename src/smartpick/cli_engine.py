@@ -78,6 +78,21 @@ def chances_command(
     click.echo("  Not modelled: " + ", ".join(report["not_modelled"]))
 
 
+def _ratings(entries: tuple[str, ...]) -> dict[str, float]:
+    out = {}
+    for entry in entries:
+        pid, sep, value = entry.partition("=")
+        try:
+            out[pid.strip()] = float(value)
+        except ValueError:
+            raise click.UsageError(
+                f"--rate '{entry}': give ACGME id=rating, e.g. --rate 1403521292=8"
+            ) from None
+        if not sep:
+            raise click.UsageError(f"--rate '{entry}': give ACGME id=rating")
+    return out
+
+
 def _echo_parallel(parallel: dict[str, Any]) -> None:
     if not parallel["needed"] or not parallel.get("available"):
         click.echo(f"  Parallel plan: {parallel.get('why', 'not available')}.")
@@ -180,6 +195,28 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
     help="What matching in the backup is worth (preferred 1, unmatched 0).",
 )
 @click.option(
+    "--rate",
+    "ratings",
+    multiple=True,
+    metavar="ID=N",
+    help="How much you want a program, 1-10 (repeat): the plan then maximizes the expected "
+    "worth of where you match.",
+)
+@click.option(
+    "--prefer-division",
+    "divisions",
+    multiple=True,
+    metavar="DIV",
+    help="A census division (1-9 or its name) you prefer; repeat for several.",
+)
+@click.option(
+    "--other-region-value",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="What a program outside the preferred divisions is worth against one inside.",
+)
+@click.option(
     "--interviews",
     metavar="ID,...",
     help="Interview invitations received so far (ACGME ids): update the chances.",
@@ -197,6 +234,9 @@ def plan_command(
     parallel_below: float,
     backup_value: float,
     interviews: str | None,
+    ratings: tuple[str, ...],
+    divisions: tuple[str, ...],
+    other_region_value: float,
     as_json: bool,
     as_csv: bool,
     **flags: Any,
@@ -206,8 +246,9 @@ def plan_command(
     from smartpick.cli import _csv
     from smartpick.services.plan import plan_report
 
+    services = _services(ctx)
     report = plan_report(
-        _services(ctx),
+        services,
         _profile(flags),
         applications,
         budget,
@@ -216,6 +257,9 @@ def plan_command(
         parallel_below,
         backup_value,
         [i for i in (interviews or "").split(",") if i.strip()],
+        _ratings(ratings),
+        [services.division(d) for d in divisions],
+        other_region_value,
     )
     if as_json:
         _echo_json(report)

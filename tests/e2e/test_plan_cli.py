@@ -182,3 +182,39 @@ def test_interviews_received_update_the_chances(invoke: Invoke) -> None:
     assert "worth it" in few["advice"]
     bad = invoke("plan", *base, "--interviews", "123")
     assert bad.code == 2 and "123" in bad.err
+
+
+def test_preferred_regions_and_ratings_steer_the_list(invoke: Invoke) -> None:
+    base = ("-s", "psychiatry", "--type", "md", "--step2", "240", "--applications", "20")
+    plain = plan(invoke, *base)
+    west = plan(invoke, *base, "--prefer-division", "pacific")
+    pacific = {"CA", "OR", "WA", "AK", "HI"}
+    assert west["goal"].startswith("expected value") and plain["goal"] == "the chance of matching"
+    assert sum(p["state"] in pacific for p in west["programs"]) > sum(
+        p["state"] in pacific for p in plain["programs"]
+    )
+    values = [c["value"] for c in west["curve"]]
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(values))
+    assert west["value"] <= west["p_match"] + 1e-9  # worth is at most 1 per match
+    # The list is in the order of preference: preferred-region programs first.
+    states = [p["state"] in pacific for p in west["programs"]]
+    assert states == sorted(states, reverse=True)
+    target = plain["programs"][-1]["program_id"]
+    rated = plan(invoke, *base, "--rate", f"{target}=10")
+    assert rated["programs"][0]["program_id"] == target
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--rate", "123=5"), "not among"),
+        (("--rate", "oops"), "ACGME id=rating"),
+        (("--prefer-division", "12"), "division"),
+        (("--prefer-division", "1", "--other-region-value", "2"), "between 0 and 1"),
+    ],
+)
+def test_bad_preferences_get_a_clear_message(
+    invoke: Invoke, args: tuple[str, ...], message: str
+) -> None:
+    result = invoke("plan", "-s", "psychiatry", "--type", "md", "--step2", "240", *args)
+    assert result.code == 2 and message in result.err, result.err

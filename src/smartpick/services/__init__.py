@@ -153,7 +153,7 @@ class Services:
         return ProgramFilter(
             specialty_key=self.resolve_specialty(specialty).key if specialty is not None else None,
             states=tuple(_state(s) for s in states),
-            divisions=tuple(self._division(d) for d in divisions),
+            divisions=tuple(self.division(d) for d in divisions),
             visa=_choice(visa, VISAS, "visa") if visa is not None else None,
             entry_level=(
                 _choice(entry_level, ENTRY_LEVELS, "entry level")
@@ -182,7 +182,7 @@ class Services:
         record = asdict(program)
         return {f: record[f] for f in self.program_fields}
 
-    def _division(self, text: str) -> int:
+    def division(self, text: str) -> int:
         rows = self.dataset.rows(DIVISION_TABLE)
         names = {r["division"].lower(): int(r["division_number"]) for r in rows}
         value = text.strip().lower()

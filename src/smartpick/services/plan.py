@@ -47,6 +47,8 @@ KNEE_STEP, KNEE_RUN = 0.0025, 3  # the knee: gains under 0.25 points for 3 progr
 MAX_CURVE = 150  # the curve goes to this many applications at most
 PARALLEL_BELOW = 0.80  # a parallel plan is made when the preferred chance is under this
 BACKUP_VALUE = 0.5  # matching in the backup, against 1 for the preferred and 0 for none
+OTHER_REGION_VALUE = 0.5  # a program outside the preferred divisions, against 1 inside
+UNRATED = 5.0  # the rating of a program left unrated when others are rated (1-10)
 FEE_ITEM = {"ERAS": "residency application fee", "ResidencyCAS": "application fee"}
 
 
@@ -116,6 +118,9 @@ def plan_report(
     parallel_below: float = PARALLEL_BELOW,
     backup_value: float = BACKUP_VALUE,
     interviews: Sequence[str] = (),
+    ratings: Mapping[str, float] | None = None,
+    divisions: Sequence[int] = (),
+    other_region_value: float = OTHER_REGION_VALUE,
 ) -> dict[str, Any]:
     if not 0 < backup_value < 1:
         raise InputError(
@@ -138,7 +143,8 @@ def plan_report(
     if ctx is None:
         return report
     limit = _limit(services, ctx, season, applications, budget)
-    sol = _solve(services, ctx, profile, season, limit, signals)
+    utility = utilities(ctx, ratings or {}, divisions, other_region_value, report["notes"])
+    sol = _solve(services, ctx, profile, season, limit, signals, utility)
     report["notes"] += sol.fee_notes
     schedule = sol.schedule
     p_curve = 1 - sol.miss[1:] @ sol.w
@@ -147,6 +153,9 @@ def plan_report(
         for h in range(1, limit + 1)
     ]
     lists = {h: _decode(sol.every[h - 1]) for h in range(1, limit + 1)}
+    if sol.utility is not None:
+        for h, point in enumerate(curve, start=1):
+            point["value"] = round(_list_value(sol, *lists[h]), 4)
     w, p0, p_tier, q, sub, tiers = sol.w, sol.p0, sol.p_tier, sol.q, sol.sub, sol.tiers
     f_nodes = sol.f_nodes
     chances = np.array([c["p_match"] for c in curve])
@@ -165,7 +174,9 @@ def plan_report(
             "optimistic"
         )
     chosen, sig = lists[recommended["n"]]
-    report |= _list_report(ctx, profile, w, p0, p_tier, q, sub, chosen, sig, tiers, schedule)
+    report |= _list_report(
+        ctx, profile, w, p0, p_tier, q, sub, chosen, sig, tiers, schedule, sol.utility
+    )
     report["p_match_interval"] = _interval(services, ctx, profile, sub, chosen, sig, tiers)
     advanced = sum(p["entry_level"] == "advanced" for p in report["programs"])
     if advanced:
@@ -176,7 +187,13 @@ def plan_report(
             "and transitional tracks but no interview rates for them."
         )
     if not tiers:
-        report["certificate"] = _certificate(w, f_nodes[0], recommended["n"])
+        utility_or_ones = sol.utility if sol.utility is not None else np.ones(sub.size)
+        report["certificate"] = _certificate(w, f_nodes[0], recommended["n"], utility_or_ones)
+    if sol.utility is not None:
+        report["goal"] = "expected value of where you match (your ratings and regions)"
+        report["value"] = round(_list_value(sol, chosen, sig), 4)
+    else:
+        report["goal"] = "the chance of matching"
     report["signals"] = {
         t: {"allowed": ctx.signal_counts[t], "used": sum(1 for v in sig.values() if v == i + 1)}
         for i, t in enumerate(tiers)
@@ -412,6 +429,7 @@ class Solution:
     miss: Array  # (limit + 1, Q): P(no program of the best list of size h won), by node
     schedule: list[Tier]
     fee_notes: list[str]
+    utility: Array | None = None  # each program's worth (of len(sub)); None: all worth 1
 
 
 def _limit(
@@ -437,7 +455,13 @@ def _limit(
 
 
 def _solve(
-    services: Services, ctx: Context, profile: Profile, season: int, limit: int, signals: str
+    services: Services,
+    ctx: Context,
+    profile: Profile,
+    season: int,
+    limit: int,
+    signals: str,
+    utility: Array | None = None,
 ) -> Solution:
     """The exact program on the chances averaged over strength; every size's best list scored
     under correlated strength (log P(none won) at a node sums log(1 - f) over the list)."""
@@ -450,7 +474,8 @@ def _solve(
     sub = np.flatnonzero(ctx.allowed > 0)
     f_nodes = [p[:, sub] * q[:, None] for p in (p0, *p_tier)]
     options = np.column_stack([w @ f for f in f_nodes])
-    every = signal_dp(np.ones(sub.size), options, limit, caps).choices()[1:]
+    t = np.ones(sub.size) if utility is None else utility[sub]
+    every = signal_dp(t, options, limit, caps).choices()[1:]
     log_miss = np.stack(
         [np.zeros_like(f_nodes[0]), *[np.log1p(-np.minimum(f, 1 - 1e-15)) for f in f_nodes]]
     )  # (1 + options, Q, m)
@@ -459,7 +484,74 @@ def _solve(
         every[:, None, :], np.arange(nodes)[None, :, None], np.arange(m)[None, None, :]
     ]  # (limit, Q, m)
     miss = np.vstack([np.ones(nodes), np.exp(gathered.sum(axis=2))])
-    return Solution(ctx, w, p0, p_tier, q, sub, tiers, f_nodes, every, miss, schedule, fee_notes)
+    return Solution(
+        ctx,
+        w,
+        p0,
+        p_tier,
+        q,
+        sub,
+        tiers,
+        f_nodes,
+        every,
+        miss,
+        schedule,
+        fee_notes,
+        None if utility is None else t,
+    )
+
+
+def utilities(
+    ctx: Context,
+    ratings: Mapping[str, float],
+    divisions: Sequence[int],
+    other_region_value: float,
+    notes: list[str],
+) -> Array | None:
+    """Each program's worth to the applicant, 0-1 (going unmatched is 0): the rating / 10
+    (unrated programs 5 when some are rated), times `other_region_value` outside the
+    preferred census divisions. None when nothing is given: the goal is then to match."""
+    if not ratings and not divisions:
+        return None
+    ids = {p.acgme_id: j for j, p in enumerate(ctx.programs)}
+    worth = np.full(len(ctx.programs), UNRATED / 10 if ratings else 1.0)
+    for pid, rating in ratings.items():
+        if pid not in ids:
+            raise InputError(
+                f"rated program '{pid}' is not among the specialty's programs",
+                field="rate",
+                hint="Use the ACGME ids that `smartpick plan` lists.",
+            )
+        if not 1 <= rating <= 10:
+            raise InputError(
+                f"rating {rating:g} for {pid}: use 1 (least wanted) to 10", field="rate"
+            )
+        worth[ids[pid]] = rating / 10
+    if ratings:
+        notes.append(f"programs you did not rate count as {UNRATED:g} of 10")
+    if divisions:
+        if not 0 < other_region_value <= 1:
+            raise InputError(
+                f"other-region value {other_region_value:g}: between 0 and 1",
+                field="other_region_value",
+            )
+        inside = np.array([p.census_division in divisions for p in ctx.programs])
+        worth = np.where(inside, worth, worth * other_region_value)
+        notes.append(
+            f"a program outside census divisions {', '.join(map(str, sorted(divisions)))} "
+            f"counts {other_region_value:g} of one inside (your preference, not a data figure)"
+        )
+    return np.asarray(worth, dtype=np.float64)
+
+
+def _list_value(sol: Solution, chosen: list[int], sig: dict[int, int]) -> float:
+    """E[worth of where you match] under correlated strength (0 when unmatched)."""
+    assert sol.utility is not None
+    worth = sol.utility
+    order = sorted(chosen, key=lambda j: -worth[j])
+    f = np.column_stack([sol.f_nodes[sig.get(j, 0)][:, j] for j in order])
+    before = np.cumprod(np.hstack([np.ones((f.shape[0], 1)), 1 - f[:, :-1]]), axis=1)
+    return float(sol.w @ ((f * before) @ worth[order]))
 
 
 def _decode(row: NDArray[np.int8]) -> tuple[list[int], dict[int, int]]:
@@ -537,11 +629,11 @@ def _tier_effect(ctx: Context, draw: Draw, tier: str | None, i: int) -> float:
     return float(draw.cells.signal[tier][i]) if prior is None else prior
 
 
-def _certificate(w: Array, f: Array, h: int) -> dict[str, Any]:
+def _certificate(w: Array, f: Array, h: int, t: Array) -> dict[str, Any]:
     """Greedy under correlation with the certificate bound, at the recommended size."""
-    result = mixture_greedy(w, f, np.ones(f.shape[1]), h)
+    result = mixture_greedy(w, f, t, h)
     return {
-        "p_match_greedy": round(float(result.values[-1]), 4),
+        "value_greedy": round(float(result.values[-1]), 4),
         "upper_bound": round(float(result.bounds[-1]), 4),
         "certified_gap": round(float(result.gaps[-1]), 4),
     }
@@ -563,12 +655,15 @@ def _list_report(
     sig: dict[int, int],
     tiers: list[str],
     schedule: list[Tier],
+    utility: Array | None = None,
 ) -> dict[str, Any]:
-    """The recommended list, programs in order of stand-alone chance (best first)."""
+    """The recommended list in your order of preference: by worth (your ratings and regions)
+    when given, then by stand-alone chance."""
     cols = [(p0, *p_tier)[sig.get(j, 0)][:, sub[j]] for j in chosen]
     p = np.column_stack(cols)
     f_alone = w @ (p * q[:, None])
-    order = np.argsort(-f_alone, kind="stable")
+    worth = np.ones(len(chosen)) if utility is None else utility[chosen]
+    order = np.lexsort((-f_alone, -worth))
     p = p[:, order]
     picks = [chosen[k] for k in order]
     result = outcomes(w, p, np.repeat(q[:, None], len(picks), axis=1))
