@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartpick.core.optimize import (
+    candidates,
     greedy,
     mixture_greedy,
     mixture_value,
@@ -116,6 +117,21 @@ def test_every_budget_is_traced_back_at_once_as_one_at_a_time() -> None:
         chosen, signals, _ = plan.at(h)
         assert set(np.flatnonzero(every[h])) == set(chosen)
         assert {j: int(every[h, j]) - 1 for j in chosen if every[h, j] > 1} == signals
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_pruning_to_candidates_keeps_every_optimum_when_programs_are_worth_the_same(
+    seed: int,
+) -> None:
+    rng = np.random.default_rng(seed)
+    m = 60
+    base = rng.uniform(0.0, 0.3, m)
+    options = np.column_stack([base, np.minimum(base + rng.uniform(0, 0.5, m), 0.99)])
+    full = signal_dp(np.ones(m), options, 12, [4])
+    keep = candidates(options, 12)
+    pruned = signal_dp(np.ones(keep.size), options[keep], 12, [4])
+    assert keep.size < m
+    np.testing.assert_allclose(pruned.surface[:, -1, -1], full.surface[:, -1, -1], rtol=1e-12)
 
 
 def test_without_signals_the_program_equals_greedy() -> None:

@@ -131,6 +131,17 @@ class SignalPlan:
         return out
 
 
+def candidates(options: Array, limit: int) -> NDArray[np.int64]:
+    """The programs an optimal list of at most `limit` can need when every program is worth
+    the same (value 1 - prod(1 - f)): for each option, the `limit` programs with the best
+    chance under it. If a list used a program outside that set with some option, one inside
+    it, not on the list, has at least as good a chance under that option and takes its place."""
+    keep: set[int] = set()
+    for column in options.T:
+        keep.update(np.argsort(-column, kind="stable")[:limit].tolist())
+    return np.array(sorted(keep), dtype=np.int64)
+
+
 def signal_dp(t: Array, options: Array, applications: int, caps: Sequence[int]) -> SignalPlan:
     """Exact joint choice of applications and signals for independent programs.
 

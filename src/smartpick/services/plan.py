@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from smartpick.core.fees import Tier, cost, most_programs
 from smartpick.core.interview import anchor
 from smartpick.core.model import Params, Pool, conversion, interview, strength, variance
-from smartpick.core.optimize import mixture_greedy, signal_dp
+from smartpick.core.optimize import candidates, mixture_greedy, signal_dp
 from smartpick.core.outcomes import outcomes
 from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
 from smartpick.core.seasons import fee_tiers
@@ -475,7 +475,9 @@ def _solve(
     f_nodes = [p[:, sub] * q[:, None] for p in (p0, *p_tier)]
     options = np.column_stack([w @ f for f in f_nodes])
     t = np.ones(sub.size) if utility is None else utility[sub]
-    every = signal_dp(t, options, limit, caps).choices()[1:]
+    every = np.zeros((limit, sub.size), dtype=np.int8)
+    keep = candidates(options, limit) if utility is None else np.arange(sub.size)
+    every[:, keep] = signal_dp(t[keep], options[keep], limit, caps).choices()[1:]
     log_miss = np.stack(
         [np.zeros_like(f_nodes[0]), *[np.log1p(-np.minimum(f, 1 - 1e-15)) for f in f_nodes]]
     )  # (1 + options, Q, m)
