@@ -6,6 +6,7 @@ from smartpick.core.profile import Profile
 from smartpick.errors import DataError, InputError, NotFoundError, SmartPickError, StoreError
 
 __all__ = [
+    "Advice",
     "DataError",
     "InputError",
     "NotFoundError",
@@ -14,12 +15,15 @@ __all__ = [
     "SmartPickError",
     "StoreError",
     "__version__",
+    "advise",
     "plan",
     "standing",
 ]
 
 # A plan is the JSON-ready report of `smartpick plan --json` (docs/cli.md lists its keys).
 Plan = dict[str, Any]
+# Advice is the JSON-ready report of `smartpick advise --json`.
+Advice = dict[str, Any]
 
 
 def standing(profile: Profile | dict[str, Any], season: int | None = None) -> dict[str, Any]:
@@ -43,6 +47,14 @@ def plan(
     from smartpick.services.plan import plan_for
 
     return plan_for(profile, applications, budget, season)
+
+
+def advise(profile: Profile | dict[str, Any], season: int | None = None) -> Advice:
+    """How to time, release and present the profile's Step 2 CK score: the situation, the
+    timeline against the first review, recommendations by section, and what-if scores."""
+    from smartpick.services.advice import advise_for
+
+    return advise_for(profile, season)
 
 
 __version__ = "0.1.0"

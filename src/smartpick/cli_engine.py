@@ -331,3 +331,70 @@ def plan_command(
         click.echo(f"  Flag: {line}")
     for note in report["notes"]:
         click.echo(f"  Note: {note}")
+
+
+@cli.command("advise")
+@profile_options
+@click.option(
+    "--expected", type=int, help="An expected Step 2 CK score (same as --step2-expected)."
+)
+@click.option("--test-date", help="The date Step 2 CK was or will be taken (YYYY-MM-DD).")
+@json_option
+@click.pass_context
+def advise_command(
+    ctx: click.Context,
+    /,
+    expected: int | None,
+    test_date: str | None,
+    as_json: bool,
+    **flags: Any,
+) -> None:
+    """How to time, release and present your Step 2 CK score: your situation, the score's
+    timeline against the first review, advice for MyERAS, the personal statement, the CV,
+    interviews and letters, and what other scores would change."""
+    import datetime as dt
+
+    from smartpick.errors import InputError
+    from smartpick.services.advice import SECTIONS, advise_report
+
+    if expected is not None:
+        if flags.get("step2_expected") is not None or flags.get("step2") is not None:
+            raise click.UsageError("give one score: --step2, --step2-expected or --expected")
+        flags["step2_expected"] = expected
+    when = None
+    if test_date is not None:
+        try:
+            when = dt.date.fromisoformat(test_date)
+        except ValueError:
+            raise InputError(
+                f"test date '{test_date}': use YYYY-MM-DD, e.g. 2027-06-15", field="test_date"
+            ) from None
+    report = advise_report(_services(ctx), _profile(flags), when)
+    if as_json:
+        _echo_json(report)
+        return
+    click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
+    extra = f" ({', '.join(report['modifiers'])})" if report["modifiers"] else ""
+    click.echo(f"  Situation: {report['scenario']}{extra}. " + "; ".join(report["reasons"]) + ".")
+    t = report["timeline"]
+    click.echo(
+        f"  Programs start reviewing {t['review_starts']}; latest safe test date "
+        f"{t['latest_safe_test_date']}."
+    )
+    section = None
+    for item in report["recommendations"]:
+        if item["section"] != section:
+            section = item["section"]
+            click.echo(f"\n  {SECTIONS.get(section, section)}")
+        mark = "" if item["kind"] == "general advice" else " [data]"
+        click.echo(f"  - {item['text']}{mark}")
+    if report["what_if"]:
+        click.echo(
+            "\n  What if: "
+            + ", ".join(
+                f"{w['step2']} -> {w['p_match']:.0%} with {w['recommended_applications']} programs"
+                for w in report["what_if"]
+            )
+        )
+    for note in report["notes"]:
+        click.echo(f"  Note: {note}")

@@ -249,7 +249,7 @@ def visa_fit(program: Program, visa: str) -> str:
     return "does not sponsor" if all(v == "no" for v in wanted) else "unknown"
 
 
-def _pool(
+def pool_figures(
     engine: EngineData, specialty: str, applicant_type: str, notes: list[str]
 ) -> Figures | None:
     """The score figures of the applicant's pool, with the fallbacks said."""
@@ -292,7 +292,7 @@ def build_context(
     params = fit.for_cell(specialty, fitted)
     if specialty not in fit.offsets:
         notes.append("the specialty had no calibration target: its conversion is the type's")
-    figures = _pool(engine, specialty, g, notes)
+    figures = pool_figures(engine, specialty, g, notes)
     if figures is None:
         return None
     # The cells' notes name every type's missing rates: keep the applicant's own.

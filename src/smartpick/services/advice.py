@@ -1,0 +1,300 @@
+"""The Step 2 CK advisor: timing, release and presentation of the score, for one profile.
+
+The decisions are in core.advice, the words in templates/advice (our own), the numbers from
+the engine and the optimizer for the same profile (services.plan). A line that carries a
+number from the dataset is marked `from the data` with its sources; the rest is labelled
+general advice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from smartpick.core.advice import classify, timeline
+from smartpick.core.profile import Profile, parse_profile
+from smartpick.core.standing import IQR_TO_SD
+from smartpick.errors import InputError
+from smartpick.services.chances import pool_figures
+from smartpick.services.plan import plan_report
+from smartpick.services.standing import CITED_METRICS, figures_table, report_header
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+WHAT_IF = (230, 240, 250, 260)
+REVIEW_EVENTS = {"ERAS": "programs may begin reviewing", "ResidencyCAS": "programs may view"}
+SECTIONS = {
+    "timing": "Timing and release",
+    "myeras": "MyERAS",
+    "personal_statement": "Personal statement",
+    "cv": "CV",
+    "interviews": "Interviews",
+    "letters": "Letters of recommendation",
+    "breadth": "Breadth",
+}
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("smartpick", "templates/advice"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # plain text, never HTML
+    )
+    env.filters["percent"] = lambda v: f"{v:.0%}"
+    return env
+
+
+def review_start(services: Services, season: int, service: str) -> tuple[dt.date, str]:
+    """When programs start reviewing in the season: the calendar's date, or the latest
+    earlier season's moved forward by the years between (said)."""
+    phrase = REVIEW_EVENTS.get(service, REVIEW_EVENTS["ERAS"])
+    rows = [
+        r
+        for r in services.dataset.rows("calendar")
+        if r["service"] == service and phrase in r["event"] and r["date"]
+    ]
+    if not rows:
+        raise InputError(f"the dataset has no review date for {service}")
+    exact = [r for r in rows if int(r["match_year"]) == season]
+    if exact:
+        row = exact[0]
+        status = "projected" if row["projected"] == "true" else "published"
+        return dt.date.fromisoformat(row["date"]), f"{row['event']}, {season}, {status}"
+    earlier = max(
+        (r for r in rows if int(r["match_year"]) < season),
+        key=lambda r: int(r["match_year"]),
+        default=rows[0],
+    )
+    shift = season - int(earlier["match_year"])
+    date = dt.date.fromisoformat(earlier["date"])
+    moved = date.replace(year=date.year + shift)
+    return moved, (
+        f"{earlier['event']}: the {earlier['match_year']} date moved forward "
+        f"{shift} year(s); not published for {season}"
+    )
+
+
+def _exam_fact(services: Services, exam: str, key: str) -> Mapping[str, str] | None:
+    return next(
+        (r for r in services.dataset.rows("exams") if r["exam"] == exam and r["fact_key"] == key),
+        None,
+    )
+
+
+def advise_report(
+    services: Services, profile: Profile, test_date: dt.date | None = None
+) -> dict[str, Any]:
+    spec, season, header = report_header(services, profile)
+    notes: list[str] = []
+    when = test_date or profile.step2_date
+    figures = pool_figures(services.engine, spec.key, profile.applicant_type, notes)
+    median = q1 = None
+    if figures is not None:
+        median = figures.matched_centre
+        # DO figures are means without quartiles: the first quartile of a normal with the
+        # spread the standing borrows (docs/model.md).
+        q1 = (
+            figures.quartiles[0]
+            if figures.quartiles
+            else median - figures.matched_sd * (IQR_TO_SD / 2)
+        )
+    situation = classify(profile, median, q1)
+    plan = plan_report(services, profile) if profile.step2 is not None else None
+    service = (plan or {}).get("service") or _service(services, spec.key, season)
+    review, review_event = review_start(services, season, service)
+    comlex_only = profile.step2 is None and profile.comlex2 is not None
+    exam = "COMLEX-USA Level 2-CE" if comlex_only else "USMLE Step 2 CK"
+    typical_row = _exam_fact(services, exam, "score_reporting_time")
+    planning_row = _exam_fact(services, "USMLE Step 2 CK", "score_reporting_time_planning")
+    typical = int(float(typical_row["value"])) if typical_row else 4
+    planning = int(float(planning_row["value"])) if planning_row else 8
+    t = timeline(when, review, review_event, typical, planning)
+    rank_deadline = _calendar(services, season, "rank order list certification deadline")
+    step3 = _exam_fact(services, "USMLE Step 3", "h1b_steps_required")
+    cited = _cited(services, spec.key, profile.applicant_type, figures)
+    context = {
+        "t": t,
+        "scenario": situation.scenario,
+        "modifiers": situation.modifiers,
+        "img": profile.applicant_type in ("us-img", "non-us-img"),
+        "visa": profile.visa,
+        "applicant_type": profile.applicant_type,
+        "step2": profile.step2,
+        "specialty_name": spec.name,
+        "exam_source": f"{exam}, exams.csv",
+        "rank_deadline": rank_deadline or "the rank order list deadline",
+        "step3_fact": step3["fact"] if step3 else "the dataset has no Step 3 fact",
+        "cited_median": cited["value"] if cited else None,
+        "cited_what": cited["what"] if cited else "",
+        "cited_source": cited["source"] if cited else "",
+        "plan_n": plan["applications"] if plan and plan.get("programs") else None,
+        "plan_p": plan["p_match"] if plan and plan.get("programs") else None,
+        "plan_why": plan["recommended_applications"]["why"]
+        if plan and plan.get("programs")
+        else None,
+        "parallel": _parallel_line(plan),
+        "usual": round(
+            services.engine.applications_by_type[profile.applicant_type]
+            * services.fit.application_scale
+        ),
+    }
+    env = _environment()
+    sources = ["exams.csv (score reporting)", "calendar.csv (review dates)"]
+    if plan:
+        sources.append("SmartPick plan for this profile (smartpick plan)")
+    recommendations = _items("timing", env.get_template("timing.j2").render(context), sources)
+    recommendations += _sections(env.get_template("presentation.j2").render(context), sources)
+    return {
+        **header,
+        "scenario": situation.scenario,
+        "modifiers": list(situation.modifiers),
+        "reasons": list(situation.reasons),
+        "timeline": {
+            "test_date": _iso(t.test_date),
+            "score_expected_by": _iso(t.score_expected_by),
+            "score_by_planning_margin": _iso(t.score_by_planning),
+            "review_starts": t.review_starts.isoformat(),
+            "review_event": t.review_event,
+            "in_time_for_review": t.in_time_for_review,
+            "in_time_typically": t.in_time_typical,
+            "latest_safe_test_date": t.latest_safe_test_date.isoformat(),
+            "latest_typical_test_date": t.latest_typical_test_date.isoformat(),
+            "typical_weeks": t.typical_weeks,
+            "planning_weeks": t.planning_weeks,
+        },
+        "recommendations": recommendations,
+        "plan": None
+        if plan is None
+        else {k: plan.get(k) for k in ("applications", "p_match", "p_match_interval", "cost_usd")},
+        "what_if": _what_if(services, profile)
+        if profile.step2 is None or profile.step2_kind == "expected"
+        else [],
+        "notes": notes,
+    }
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _service(services: Services, specialty: str, season: int) -> str:
+    from smartpick.core.seasons import signal_rule
+
+    rule = signal_rule(services.dataset.rows("signals"), specialty, season)
+    return rule.service if rule else "ERAS"
+
+
+def _calendar(services: Services, season: int, event: str) -> str | None:
+    """The event's date in the season, or the latest earlier one, said as such."""
+    rows = [r for r in services.dataset.rows("calendar") if r["event"] == event and r["date"]]
+    for r in rows:
+        if r["match_year"] == str(season):
+            return str(r["date"])
+    earlier = [r for r in rows if int(r["match_year"]) < season]
+    if not earlier:
+        return None
+    last = max(earlier, key=lambda r: int(r["match_year"]))
+    return f"{last['date']} in {last['match_year']}; not yet published for {season}"
+
+
+def _cited(
+    services: Services, specialty: str, applicant_type: str, figures: Any
+) -> dict[str, Any] | None:
+    """The one published figure the advice may show: the centre of matched scores, cited."""
+    if figures is None:
+        return None
+    _, _, sources = figures_table(services.dataset.rows("specialty_figures"))
+    metric = CITED_METRICS[1] if applicant_type == "do" else CITED_METRICS[0]
+    source = sources.get((specialty, applicant_type, metric))
+    if source is None:
+        return None
+    what = "mean" if applicant_type == "do" else "median"
+    return {
+        "value": figures.matched_centre,
+        "what": f"{what} Step 2 CK of matched applicants like you in {figures.year}",
+        "source": source.split(" (")[0],
+    }
+
+
+def _parallel_line(plan: Mapping[str, Any] | None) -> str | None:
+    if not plan or "parallel" not in plan:
+        return None
+    parallel = plan["parallel"]
+    if parallel.get("available"):
+        split = parallel["split"]
+        return (
+            f"A parallel plan with {parallel['backup']} ({split['preferred']} + "
+            f"{split['backup']} programs) gives {parallel['p_preferred']:.0%} in the "
+            f"preferred specialty and {parallel['p_any']:.0%} of matching at all."
+        )
+    if parallel.get("needed"):
+        return str(parallel.get("why"))
+    return None
+
+
+def _items(section: str, text: str, sources: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for line in (x.strip() for x in text.splitlines()):
+        if not line:
+            continue
+        data = line.startswith("data:")
+        out.append(
+            {
+                "section": section,
+                "text": line.removeprefix("data:").strip(),
+                "kind": "from the data" if data else "general advice",
+                "sources": sources if data else [],
+            }
+        )
+    return out
+
+
+def _sections(text: str, sources: list[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    section = "general"
+    buffer: list[str] = []
+    for line in [*text.splitlines(), "## end"]:
+        if line.startswith("## "):
+            out += _items(section, "\n".join(buffer), sources)
+            section, buffer = line[3:].strip(), []
+        else:
+            buffer.append(line)
+    return out
+
+
+def _what_if(services: Services, profile: Profile) -> list[dict[str, Any]]:
+    """The chance of matching and the recommended applications for a range of scores."""
+    out = []
+    for score in WHAT_IF:
+        trial = profile.model_copy(update={"step2": score, "step2_kind": "expected"})
+        plan = plan_report(services, trial)
+        if not plan.get("programs"):
+            continue
+        out.append(
+            {
+                "step2": score,
+                "p_match": plan["p_match"],
+                "recommended_applications": plan["applications"],
+            }
+        )
+    return out
+
+
+def advise_for(
+    profile: Profile | Mapping[str, Any],
+    season: int | None = None,
+    test_date: dt.date | None = None,
+) -> dict[str, Any]:
+    """The advice for a profile, with the default settings (the Python interface)."""
+    from smartpick.services import Services
+    from smartpick.settings import load_config
+
+    checked = profile if isinstance(profile, Profile) else parse_profile(dict(profile))
+    services = Services(load_config({"season": None if season is None else str(season)}))
+    return advise_report(services, checked, test_date)
