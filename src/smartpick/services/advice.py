@@ -139,6 +139,10 @@ def advise_report(
         if plan and plan.get("programs")
         else None,
         "parallel": _parallel_line(plan),
+        "passed": profile.step2 is not None
+        and profile.step2_kind == "actual"
+        and not any("under the passing mark" in f for f in header["flags"]),
+        "failed": bool(profile.failed_attempts) or profile.step1 == "fail",
         "usual": round(
             services.engine.applications_by_type[profile.applicant_type]
             * services.fit.application_scale
