@@ -1,0 +1,99 @@
+"""The JSON API under /api/v1: the same services as the command line, as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from smartpick.core.profile import Profile
+from smartpick.services import Services
+from smartpick.services.advice import advise_report
+from smartpick.services.chances import chances_report
+from smartpick.services.plan import plan_report
+from smartpick.services.standing import standing_report
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+class ChancesRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    profile: Profile
+    apply: list[str] = Field(
+        default_factory=list,
+        max_length=300,
+        description="ACGME ids, most preferred first; ':tier' to signal",
+    )
+    limit: int | None = Field(default=None, ge=1, le=1000)
+
+
+class PlanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    profile: Profile
+    applications: int | None = Field(default=None, ge=1, le=300)
+    budget: float | None = Field(default=None, gt=0, le=100_000)
+    signals: Literal["auto", "none"] = "auto"
+    target: float = Field(default=0.9, gt=0, lt=1)
+    parallel_below: float = Field(default=0.8, gt=0, le=1)
+    backup_value: float = Field(default=0.5, gt=0, lt=1)
+    interviews: list[str] = Field(default_factory=list, max_length=300)
+    ratings: dict[str, float] = Field(default_factory=dict)
+    divisions: list[int] = Field(default_factory=list, max_length=9)
+
+
+class AdviseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    profile: Profile
+    test_date: dt.date | None = None
+
+
+@router.get("/specialties")
+def specialties(request: Request) -> list[dict[str, Any]]:
+    """Every specialty with its key and aliases."""
+    return [
+        {"key": s.key, "name": s.name, "aliases": list(s.aliases)}
+        for s in _services(request).specialties()
+    ]
+
+
+@router.post("/standing")
+def standing(request: Request, profile: Profile) -> dict[str, Any]:
+    """Where the profile's Step 2 CK stands in its specialty (smartpick standing)."""
+    return standing_report(_services(request), profile)
+
+
+@router.post("/chances")
+def chances(request: Request, body: ChancesRequest) -> dict[str, Any]:
+    """Every program's chances for the profile (smartpick chances)."""
+    return chances_report(_services(request), body.profile, body.apply, body.limit)
+
+
+@router.post("/plan")
+def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
+    """The optimized list with signals, curve and parallel plan (smartpick plan)."""
+    return plan_report(
+        _services(request),
+        body.profile,
+        body.applications,
+        body.budget,
+        body.signals,
+        body.target,
+        body.parallel_below,
+        body.backup_value,
+        body.interviews,
+        body.ratings,
+        body.divisions,
+    )
+
+
+@router.post("/advise")
+def advise(request: Request, body: AdviseRequest) -> dict[str, Any]:
+    """Step 2 CK timing, release and presentation advice (smartpick advise)."""
+    return advise_report(_services(request), body.profile, body.test_date)

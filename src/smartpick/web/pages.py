@@ -1,0 +1,215 @@
+"""Server-rendered pages: the profile form, the plan, a program, how it works."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
+from smartpick.errors import InputError, NotFoundError
+from smartpick.services import Services
+from smartpick.services.advice import SECTIONS, advise_report
+from smartpick.services.plan import plan_report
+from smartpick.services.standing import standing_report
+from smartpick.web.app import templates
+
+router = APIRouter(include_in_schema=False)
+PROFILE_FIELDS = (
+    "specialty",
+    "applicant_type",
+    "step2",
+    "step2_kind",
+    "step1",
+    "school_state",
+    "home_state",
+    "visa",
+    "graduation_year",
+    "backup_specialty",
+)
+OPTION_FIELDS = ("applications", "budget", "signals")
+CSV_COLUMNS = (
+    "program_id",
+    "name",
+    "city",
+    "state",
+    "tier",
+    "signal",
+    "p_interview",
+    "p_match_alone",
+    "p_end_here",
+    "loo_delta",
+    "reason",
+)
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _form(request: Request) -> dict[str, str]:
+    """What the user typed, as typed (kept when the page reports an error)."""
+    return {k: request.query_params.get(k, "").strip() for k in (*PROFILE_FIELDS, *OPTION_FIELDS)}
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    services = _services(request)
+    base = {
+        "season": services.season,
+        "specialties": services.specialties(),
+        "types": APPLICANT_TYPES,
+    }
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> Response:
+    return _page(request, "index.html", {"form": _form(request), "errors": {}})
+
+
+def _profile(form: dict[str, str]) -> Profile:
+    data: dict[str, Any] = {k: form[k] for k in PROFILE_FIELDS if form.get(k)}
+    for name in ("step2", "graduation_year"):
+        if name in data:
+            if not data[name].isdigit():
+                raise InputError(f"{name} '{data[name]}': a whole number", field=name)
+            data[name] = int(data[name])
+    return parse_profile(data)
+
+
+def _options(form: dict[str, str]) -> tuple[int | None, float | None, str]:
+    applications = budget = None
+    if form["applications"]:
+        if not form["applications"].isdigit():
+            raise InputError(
+                f"applications '{form['applications']}': a whole number", field="applications"
+            )
+        applications = int(form["applications"])
+    if form["budget"]:
+        try:
+            budget = float(form["budget"])
+        except ValueError:
+            raise InputError(
+                f"budget '{form['budget']}': an amount in dollars", field="budget"
+            ) from None
+    signals = form["signals"] or "auto"
+    if signals not in ("auto", "none"):
+        raise InputError(f"signals '{signals}': auto or none", field="signals")
+    return applications, budget, signals
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request) -> Response:
+    form = _form(request)
+    services = _services(request)
+    try:
+        profile = _profile(form)
+        applications, budget, signals = _options(form)
+        plan = plan_report(services, profile, applications, budget, signals)
+    except InputError as exc:
+        field = (exc.field or "form").split(".")[0]
+        errors = {field: exc.message + (f" ({exc.hint})" if exc.hint else "")}
+        return _page(request, "index.html", {"form": form, "errors": errors}, status=400)
+    standing = standing_report(services, profile)
+    advice = advise_report(services, profile)
+    return _page(
+        request,
+        "plan.html",
+        {
+            "form": form,
+            "profile": profile,
+            "plan": plan,
+            "standing": standing,
+            "advice": advice,
+            "sections": SECTIONS,
+            "chart": _chart(plan.get("curve", [])),
+            "query": request.url.query,
+        },
+    )
+
+
+@router.get("/plan.csv")
+def plan_csv(request: Request) -> Response:
+    form = _form(request)
+    profile = _profile(form)
+    applications, budget, signals = _options(form)
+    plan = plan_report(_services(request), profile, applications, budget, signals)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(plan["programs"])
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="smartpick-{plan["specialty"]}.csv"'
+        },
+    )
+
+
+@router.get("/programs/{acgme_id}", response_class=HTMLResponse)
+def program_page(request: Request, acgme_id: str) -> Response:
+    services = _services(request)
+    program = services.programs_by_id.get(acgme_id)
+    if program is None:
+        raise NotFoundError(
+            f"no program with ACGME id '{acgme_id}'",
+            hint="Program ids are the 10 digits SmartPick lists.",
+        )
+    shown = services.public_program(program)
+    table = {"programs", "freida_im"}
+    fields = []
+    for name, value in shown.items():
+        source = next(
+            (
+                services.dataset.field_provenance(t, name)
+                for t in sorted(table)
+                if name in services.dataset.fields(t)
+            ),
+            {},
+        )
+        fields.append(
+            {
+                "name": name,
+                "value": value,
+                "source": source.get("source", ""),
+                "year": source.get("year", ""),
+                "confidence": source.get("confidence", ""),
+            }
+        )
+    return _page(request, "program.html", {"program": program, "fields": fields})
+
+
+@router.get("/how-it-works", response_class=HTMLResponse)
+def how_it_works(request: Request) -> Response:
+    record = _services(request).parameters
+    return _page(request, "how.html", {"record": record})
+
+
+def _chart(curve: list[dict[str, Any]], width: int = 560, height: int = 220) -> dict[str, Any]:
+    """The chance of matching against the number of applications, as SVG coordinates."""
+    if not curve:
+        return {"points": "", "width": width, "height": height, "ticks": []}
+    n_max = int(curve[-1]["n"])
+    pad = 36
+
+    def x(n: float) -> float:
+        return pad + (width - 2 * pad) * (n / n_max)
+
+    def y(p: float) -> float:
+        return height - pad - (height - 2 * pad) * p
+
+    points = " ".join(f"{x(c['n']):.1f},{y(c['p_match']):.1f}" for c in curve)
+    ticks = [{"x": x(n), "label": str(n)} for n in range(0, n_max + 1, max(10, n_max // 6))]
+    return {
+        "points": points,
+        "width": width,
+        "height": height,
+        "ticks": ticks,
+        "pad": pad,
+        "y_ticks": [{"y": y(p), "label": f"{p:.0%}"} for p in (0, 0.5, 1.0)],
+    }

@@ -1,0 +1,115 @@
+"""The web app in-process: every page and API endpoint, with good and bad input."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from smartpick.settings import load_config
+from smartpick.web import create_app
+
+GOOD = "specialty=psychiatry&applicant_type=md&step2=240&school_state=OH"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(load_config({"season": "2028"}))) as c:
+        yield c
+
+
+def no_outside_requests(html: str) -> None:
+    """Every script, stylesheet, image and form goes to the app itself."""
+    for tag in re.findall(r"<(?:script|link|img|iframe|form)\b[^>]*>", html):
+        assert not re.search(r'(?:src|href|action)="(?:https?:)?//', tag), tag
+
+
+def test_the_form_has_every_field_and_no_outside_request(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    for name in (
+        "specialty",
+        "applicant_type",
+        "step2",
+        "step1",
+        "school_state",
+        "visa",
+        "graduation_year",
+        "backup_specialty",
+        "applications",
+        "budget",
+        "signals",
+    ):
+        assert f'<label for="{name}"' in page.text and f'id="{name}"' in page.text, name
+    no_outside_requests(page.text)
+
+
+def test_a_plan_page_shows_the_list_the_standing_and_the_advice(client: TestClient) -> None:
+    page = client.get(f"/plan?{GOOD}")
+    assert page.status_code == 200
+    html = page.text
+    assert "Apply to" in html and 'class="tier tier-' in html and "/programs/" in html
+    assert "Where your score stands" in html and "Step 2 CK strategy" in html
+    assert "<svg" in html and "<polyline" in html
+    no_outside_requests(html)
+
+
+def test_a_bad_field_is_reported_beside_it_and_what_was_typed_is_kept(
+    client: TestClient,
+) -> None:
+    page = client.get("/plan?specialty=psychiatry&applicant_type=md&step2=999&school_state=OH")
+    assert page.status_code == 400
+    assert 'id="step2-error"' in page.text and "300" in page.text
+    assert 'value="999"' in page.text and 'value="OH"' in page.text
+    missing = client.get("/plan?applicant_type=md&step2=240")
+    assert missing.status_code == 400 and 'id="specialty-error"' in missing.text
+    typo = client.get("/plan?specialty=psychiatry&applicant_type=md&budget=lots")
+    assert typo.status_code == 400 and 'id="budget-error"' in typo.text
+
+
+def test_the_list_downloads_as_csv(client: TestClient) -> None:
+    response = client.get(f"/plan.csv?{GOOD}")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    lines = response.text.strip().splitlines()
+    assert lines[0].startswith("program_id,name,city,state,tier") and len(lines) > 1
+
+
+def test_a_program_page_cites_each_field_and_an_unknown_program_is_a_404(
+    client: TestClient,
+) -> None:
+    page = client.get("/programs/1403521292")
+    assert page.status_code == 200 and "Source" in page.text and "FREIDA" in page.text
+    missing = client.get("/programs/0000000000")
+    assert missing.status_code == 404 and "no program" in missing.text
+
+
+def test_how_it_works_and_the_stylesheet(client: TestClient) -> None:
+    assert "How it works" in client.get("/how-it-works").text
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_the_api_answers_and_refuses_bad_input(client: TestClient) -> None:
+    profile = {"specialty": "psychiatry", "applicant_type": "md", "step2": 240}
+    plan = client.post("/api/v1/plan", json={"profile": profile, "applications": 20})
+    assert plan.status_code == 200 and plan.json()["applications"] == 20
+    for path, body in (
+        ("/api/v1/standing", profile),
+        ("/api/v1/chances", {"profile": profile}),
+        ("/api/v1/advise", {"profile": profile}),
+    ):
+        assert client.post(path, json=body).status_code == 200, path
+    assert client.get("/api/v1/specialties").json()[0]["key"]
+    bad = client.post("/api/v1/plan", json={"profile": {**profile, "step2": 999}})
+    assert bad.status_code == 422 and "step2" in bad.json()["error"]
+    unknown = client.post("/api/v1/plan", json={"profile": {**profile, "specialty": "nope"}})
+    assert unknown.status_code == 400 and "unknown specialty" in unknown.json()["error"]
+    schema = client.get("/openapi.json").json()
+    assert {"/api/v1/plan", "/api/v1/chances", "/api/v1/standing", "/api/v1/advise"} <= set(
+        schema["paths"]
+    )
