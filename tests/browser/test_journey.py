@@ -1,0 +1,69 @@
+"""The student's journey in a real browser: profile, plan, a program, the CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.browser.conftest import RESULTS
+
+
+def fill_profile(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.select_option("#specialty", "psychiatry")
+    page.select_option("#applicant_type", "md")
+    page.fill("#step2", "241")
+    page.fill("#school_state", "OH")
+    page.click("button[type=submit]")
+
+
+def test_fill_the_form_and_get_a_list(page: Any, base_url: str) -> None:
+    fill_profile(page, base_url)
+    page.wait_for_selector("table tbody tr")
+    assert "Psychiatry: your plan" in page.inner_text("h1")
+    rows = page.locator("table tbody tr")
+    assert rows.count() >= 1
+    assert page.locator(".tier").count() == rows.count()
+
+
+def test_a_mistake_is_shown_beside_its_field_and_nothing_typed_is_lost(
+    page: Any, base_url: str
+) -> None:
+    page.goto(base_url + "/")
+    page.select_option("#specialty", "psychiatry")
+    page.select_option("#applicant_type", "md")
+    page.fill("#step2", "999")
+    page.fill("#school_state", "OH")
+    page.click("button[type=submit]")
+    assert "300" in page.inner_text("#step2-error")
+    assert page.input_value("#step2") == "999" and page.input_value("#school_state") == "OH"
+
+
+def test_open_a_program_from_the_list(page: Any, base_url: str) -> None:
+    fill_profile(page, base_url)
+    first = page.locator("table tbody tr a").first
+    name = first.inner_text()
+    first.click()
+    assert page.inner_text("h1") == name
+    assert "Source" in page.inner_text("table")
+
+
+def test_export_the_list_as_csv(page: Any, base_url: str) -> None:
+    fill_profile(page, base_url)
+    with page.expect_download() as info:
+        page.click("text=Download the list (CSV)")
+    path = info.value.path()
+    text = Path(path).read_text(encoding="utf-8")
+    assert text.startswith("program_id,name,city,state,tier")
+    assert page.locator("table tbody tr a").first.inner_text() in text
+
+
+def test_the_plan_at_phone_width(page: Any, base_url: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    fill_profile(page, base_url)
+    page.wait_for_selector("table")
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "plan-375px.png"), full_page=True)
+    # Nothing wider than the screen but the table, which scrolls within itself.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1
