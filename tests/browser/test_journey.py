@@ -67,3 +67,33 @@ def test_the_plan_at_phone_width(page: Any, base_url: str) -> None:
     # Nothing wider than the screen but the table, which scrolls within itself.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1
+
+
+def test_sort_and_filter_the_list(page: Any, base_url: str) -> None:
+    page.goto(
+        base_url + "/plan?specialty=family_medicine&applicant_type=do&step2=236"
+        "&school_state=PA&applications=25"
+    )
+    page.wait_for_selector("#list-controls:not([hidden])")
+    page.click("th:nth-child(5) button")  # Interview, ascending
+    values = [
+        float(v)
+        for v in page.eval_on_selector_all(
+            "table.list tbody tr td:nth-child(5)", "cells => cells.map(c => c.dataset.sort)"
+        )
+    ]
+    assert values == sorted(values)
+    page.click("th:nth-child(5) button")  # and descending
+    values = [
+        float(v)
+        for v in page.eval_on_selector_all(
+            "table.list tbody tr td:nth-child(5)", "cells => cells.map(c => c.dataset.sort)"
+        )
+    ]
+    assert values == sorted(values, reverse=True)
+    page.fill("#list-search", "PA")
+    visible = page.locator("table.list tbody tr:not([hidden])")
+    assert 0 < visible.count() < 25
+    for i in range(visible.count()):
+        assert "pa" in visible.nth(i).inner_text().lower()  # the search ignores case
+    assert "of 25 programs shown" in page.inner_text("#list-count")

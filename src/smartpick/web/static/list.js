@@ -1,0 +1,58 @@
+// Sort and filter the plan's list in the page. Progressive: without JavaScript the list is
+// still there, in the order of preference. No outside request, no inline script.
+(function () {
+  "use strict";
+  var table = document.querySelector("table.list");
+  var controls = document.getElementById("list-controls");
+  if (!table || !controls) { return; }
+  controls.hidden = false;
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var search = document.getElementById("list-search");
+  var tier = document.getElementById("list-tier");
+
+  function cellValue(row, index) {
+    var cell = row.cells[index];
+    var raw = cell.getAttribute("data-sort") || cell.textContent.trim();
+    var number = parseFloat(raw);
+    return isNaN(number) ? raw.toLowerCase() : number;
+  }
+
+  function applyFilter() {
+    var text = search.value.trim().toLowerCase();
+    var wanted = tier.value;
+    var shown = 0;
+    rows.forEach(function (row) {
+      var ok = (!text || row.textContent.toLowerCase().indexOf(text) !== -1) &&
+        (!wanted || row.getAttribute("data-tier") === wanted);
+      row.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    document.getElementById("list-count").textContent = shown + " of " + rows.length + " programs shown";
+  }
+
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort";
+    button.textContent = th.textContent;
+    th.textContent = "";
+    th.appendChild(button);
+    button.addEventListener("click", function () {
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
+        other.removeAttribute("aria-sort");
+      });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      rows.sort(function (a, b) {
+        var x = cellValue(a, index), y = cellValue(b, index);
+        var order = x < y ? -1 : x > y ? 1 : 0;
+        return ascending ? order : -order;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+  search.addEventListener("input", applyFilter);
+  tier.addEventListener("change", applyFilter);
+  applyFilter();
+})();
