@@ -97,3 +97,13 @@ def test_sort_and_filter_the_list(page: Any, base_url: str) -> None:
     for i in range(visible.count()):
         assert "pa" in visible.nth(i).inner_text().lower()  # the search ignores case
     assert "of 25 programs shown" in page.inner_text("#list-count")
+
+
+def test_save_and_reopen_the_share_link(page: Any, base_url: str) -> None:
+    fill_profile(page, base_url)
+    first = page.locator("table tbody tr a").first.inner_text()
+    page.click("text=Save this plan and get a link")
+    link = page.get_attribute("#share-link", "href")
+    page.goto(base_url + link)
+    assert "Saved on" in page.inner_text("main")
+    assert page.locator("table tbody tr a").first.inner_text() == first

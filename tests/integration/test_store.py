@@ -126,3 +126,22 @@ def test_sessions_starting_at_once_on_a_new_store_load_the_dataset_once(store_ur
         results = list(pool.map(first_use, range(4)))
     assert sum(loaded for loaded, _ in results) == 1
     assert {count for _, count in results} == {len(ds.programs())}
+
+
+def test_a_saved_plan_round_trips_and_deletes_only_with_its_key(store_url: str) -> None:
+    import datetime as dt
+
+    store = open_store(store_url)
+    when = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+    store.save_plan("a" * 64, "b" * 64, '{"specialty": "psychiatry"}', "v1", when)
+    inputs, version, saved_at = store.saved_plan("a" * 64)  # type: ignore[misc]
+    assert inputs == '{"specialty": "psychiatry"}' and version == "v1"
+    # PostgreSQL returns an aware time in the session's zone; SQLite a naive UTC one.
+    aware = saved_at.astimezone(dt.UTC) if saved_at.tzinfo else saved_at.replace(tzinfo=dt.UTC)
+    assert aware == when
+    assert store.saved_plan("c" * 64) is None
+    assert not store.delete_plan("a" * 64, "c" * 64)
+    assert store.saved_plan("a" * 64) is not None
+    assert store.delete_plan("a" * 64, "b" * 64)
+    assert store.saved_plan("a" * 64) is None
+    store.close()

@@ -19,8 +19,9 @@ GOOD = "specialty=psychiatry&applicant_type=md&step2=240&school_state=OH"
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(load_config({"season": "2028"}))) as c:
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = str(tmp_path_factory.mktemp("web") / "web.db")
+    with TestClient(create_app(load_config({"season": "2028", "db_path": db}))) as c:
         yield c
 
 
@@ -113,3 +114,28 @@ def test_the_api_answers_and_refuses_bad_input(client: TestClient) -> None:
     assert {"/api/v1/plan", "/api/v1/chances", "/api/v1/standing", "/api/v1/advise"} <= set(
         schema["paths"]
     )
+
+
+def test_a_saved_plan_has_a_read_link_and_a_separate_delete_link(client: TestClient) -> None:
+    fields = dict(pair.split("=") for pair in GOOD.split("&"))
+    saved = client.post("/saved", data=fields)
+    assert saved.status_code == 201
+    token = re.search(r'id="share-link" href="/saved/([^"]+)"', saved.text).group(1)  # type: ignore[union-attr]
+    key = re.search(r"delete\?key=([^\"]+)\"", saved.text).group(1)  # type: ignore[union-attr]
+    assert len(token) >= 22 and len(key) >= 22 and token != key  # 128 random bits each
+    shared = client.get(f"/saved/{token}")
+    assert shared.status_code == 200 and "Apply to" in shared.text and "Saved on" in shared.text
+    assert "/delete" not in shared.text  # the read-only page cannot delete
+    wrong = client.post(f"/saved/{token}/delete", data={"key": token})
+    assert wrong.status_code == 404
+    assert client.get(f"/saved/{token}").status_code == 200  # still there
+    done = client.post(f"/saved/{token}/delete", data={"key": key})
+    assert done.status_code == 200 and "Deleted" in done.text
+    assert client.get(f"/saved/{token}").status_code == 404
+
+
+def test_only_a_valid_plan_is_saved(client: TestClient) -> None:
+    bad = client.post(
+        "/saved", data={"specialty": "psychiatry", "applicant_type": "md", "step2": "999"}
+    )
+    assert bad.status_code == 400

@@ -149,6 +149,41 @@ class Store:
         with self._connect() as conn:
             return [Program(**row._asdict()) for row in conn.execute(query)]
 
+    # -- saved plans -------------------------------------------------------------------
+
+    def save_plan(
+        self, token_hash: str, delete_hash: str, inputs: str, version: str, when: dt.datetime
+    ) -> None:
+        with self._connect(write=True) as conn:
+            conn.execute(
+                sa.insert(schema.saved_plans).values(
+                    token_hash=token_hash,
+                    delete_hash=delete_hash,
+                    inputs=inputs,
+                    dataset_version=version,
+                    saved_at=when,
+                )
+            )
+
+    def saved_plan(self, token_hash: str) -> tuple[str, str, dt.datetime] | None:
+        """(inputs, dataset version, saved at) of a saved plan, or None."""
+        t = schema.saved_plans
+        with self._connect() as conn:
+            row = conn.execute(
+                sa.select(t.c.inputs, t.c.dataset_version, t.c.saved_at).where(
+                    t.c.token_hash == token_hash
+                )
+            ).first()
+        return None if row is None else (str(row[0]), str(row[1]), row[2])
+
+    def delete_plan(self, token_hash: str, delete_hash: str) -> bool:
+        t = schema.saved_plans
+        with self._connect(write=True) as conn:
+            done = conn.execute(
+                sa.delete(t).where(t.c.token_hash == token_hash, t.c.delete_hash == delete_hash)
+            )
+        return bool(done.rowcount)
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -22,6 +22,7 @@ def _create(*tables: sa.Table) -> Migration:
 
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_dataset", _create(schema.dataset_info, schema.specialties, schema.programs)),
+    ("0002_saved_plans", _create(schema.saved_plans)),
 ]
 
 

@@ -59,3 +59,15 @@ programs = sa.Table(
     sa.Column("name_key", sa.Text, nullable=False),
     sa.Index("ix_programs_specialty_state", "specialty_key", "state"),
 )
+
+# A plan a user chose to save: only its inputs (the query of the plan page), never more.
+# The read link's token and the delete key are stored as SHA-256 hashes only.
+saved_plans = sa.Table(
+    "saved_plans",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("delete_hash", sa.String(64), nullable=False),
+    sa.Column("inputs", sa.Text, nullable=False),
+    sa.Column("dataset_version", sa.String(40), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
 from smartpick.errors import InputError, NotFoundError
-from smartpick.services import Services
+from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
 from smartpick.services.plan import plan_report
 from smartpick.services.standing import standing_report
@@ -105,31 +106,66 @@ def _options(form: dict[str, str]) -> tuple[int | None, float | None, str]:
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(request: Request) -> Response:
     form = _form(request)
-    services = _services(request)
     try:
-        profile = _profile(form)
-        applications, budget, signals = _options(form)
-        plan = plan_report(services, profile, applications, budget, signals)
+        context = _plan_context(request, form)
     except InputError as exc:
         field = (exc.field or "form").split(".")[0]
         errors = {field: exc.message + (f" ({exc.hint})" if exc.hint else "")}
         return _page(request, "index.html", {"form": form, "errors": errors}, status=400)
-    standing = standing_report(services, profile)
-    advice = advise_report(services, profile)
-    return _page(
-        request,
-        "plan.html",
-        {
-            "form": form,
-            "profile": profile,
-            "plan": plan,
-            "standing": standing,
-            "advice": advice,
-            "sections": SECTIONS,
-            "chart": _chart(plan.get("curve", [])),
-            "query": request.url.query,
-        },
-    )
+    return _page(request, "plan.html", context)
+
+
+def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
+    services = _services(request)
+    profile = _profile(form)
+    applications, budget, signals = _options(form)
+    plan = plan_report(services, profile, applications, budget, signals)
+    return {
+        "form": form,
+        "profile": profile,
+        "plan": plan,
+        "standing": standing_report(services, profile),
+        "advice": advise_report(services, profile),
+        "sections": SECTIONS,
+        "chart": _chart(plan.get("curve", [])),
+        "query": urlencode({k: v for k, v in form.items() if v}),
+    }
+
+
+@router.post("/saved", response_class=HTMLResponse)
+async def save_plan(request: Request) -> Response:
+    """Save the plan page's inputs; show the read-only link and the delete link once."""
+    posted = await request.form()
+    form = {k: str(posted.get(k, "")).strip() for k in (*PROFILE_FIELDS, *OPTION_FIELDS)}
+    _profile(form)  # only a valid profile is saved
+    _options(form)
+    token, key = saved.save(_services(request), {k: v for k, v in form.items() if v})
+    return _page(request, "saved.html", {"token": token, "key": key}, status=201)
+
+
+@router.get("/saved/{token}", response_class=HTMLResponse)
+def saved_plan(request: Request, token: str) -> Response:
+    inputs, version, when = saved.load(_services(request), token)
+    form = {k: inputs.get(k, "") for k in (*PROFILE_FIELDS, *OPTION_FIELDS)}
+    context = _plan_context(request, form)
+    context["saved"] = {
+        "at": when,
+        "version": version,
+        "changed": version != _services(request).dataset.version,
+    }
+    return _page(request, "plan.html", context)
+
+
+@router.get("/saved/{token}/delete", response_class=HTMLResponse)
+def confirm_delete(request: Request, token: str, key: str = "") -> Response:
+    return _page(request, "delete.html", {"token": token, "key": key})
+
+
+@router.post("/saved/{token}/delete", response_class=HTMLResponse)
+async def delete_plan(request: Request, token: str) -> Response:
+    posted = await request.form()
+    saved.delete(_services(request), token, str(posted.get("key", "")))
+    return _page(request, "deleted.html", {})
 
 
 @router.get("/plan.csv")
