@@ -54,7 +54,18 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        # Chromium's own background connections are switched off: the machine's network is
+        # closed, and the app must not need it.
+        flags = [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ]
+        chrome = p.chromium.launch(executable_path=CHROMIUM, args=flags)
         yield chrome
         chrome.close()
 

@@ -107,3 +107,17 @@ def test_save_and_reopen_the_share_link(page: Any, base_url: str) -> None:
     page.goto(base_url + link)
     assert "Saved on" in page.inner_text("main")
     assert page.locator("table tbody tr a").first.inner_text() == first
+
+
+def test_download_the_pdf_and_find_the_programs_in_it(page: Any, base_url: str) -> None:
+    from pypdf import PdfReader
+
+    fill_profile(page, base_url)
+    names = page.eval_on_selector_all("table tbody tr a", "links => links.map(a => a.textContent)")
+    with page.expect_download() as info:
+        page.click("text=Download the plan (PDF)")
+    reader = PdfReader(info.value.path())
+    # Names wrap inside their table cells: compare with whitespace collapsed.
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for name in names:
+        assert " ".join(name.split()) in text, name

@@ -139,3 +139,15 @@ def test_only_a_valid_plan_is_saved(client: TestClient) -> None:
         "/saved", data={"specialty": "psychiatry", "applicant_type": "md", "step2": "999"}
     )
     assert bad.status_code == 400
+
+
+def test_the_plan_downloads_as_a_pdf_with_the_programs_in_it(client: TestClient) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    response = client.get(f"/plan.pdf?{GOOD}")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    listed = client.get(f"/plan.csv?{GOOD}").text.splitlines()[1].split(",")[1]
+    assert listed.split()[0] in text and "Step 2 CK strategy" in text

@@ -17,6 +17,7 @@ from smartpick.services.advice import SECTIONS, advise_report
 from smartpick.services.plan import plan_report
 from smartpick.services.standing import standing_report
 from smartpick.web.app import templates
+from smartpick.web.pdf import render_pdf
 
 router = APIRouter(include_in_schema=False)
 PROFILE_FIELDS = (
@@ -184,6 +185,19 @@ def plan_csv(request: Request) -> Response:
         headers={
             "Content-Disposition": f'attachment; filename="smartpick-{plan["specialty"]}.csv"'
         },
+    )
+
+
+@router.get("/plan.pdf")
+def plan_pdf(request: Request) -> Response:
+    """The whole plan as a printable PDF (reportlab; fonts built in, nothing fetched)."""
+    context = _plan_context(request, _form(request))
+    data = render_pdf(context["plan"], context["standing"], context["advice"])
+    specialty = context["plan"]["specialty"]
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="smartpick-{specialty}.pdf"'},
     )
 
 

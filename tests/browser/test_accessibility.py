@@ -1,0 +1,35 @@
+"""axe-core (installed by scripts/test with npm, injected into the page, never fetched by it)
+finds no serious or critical accessibility violation on the app's pages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = Path(os.environ.get("SMARTPICK_AXE", ROOT / ".cache/axe/node_modules/axe-core/axe.min.js"))
+PAGES = [
+    "/",
+    "/plan?specialty=dermatology&applicant_type=md&step2=255&school_state=NY",
+    "/plan?specialty=psychiatry&applicant_type=non-us-img&step2=999",  # the form with an error
+    "/programs/1403521292",
+    "/how-it-works",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation(page: Any, base_url: str, path: str) -> None:
+    if not AXE.is_file():
+        pytest.skip(f"axe-core is not installed ({AXE}); scripts/test installs it")
+    page.goto(base_url + path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious
