@@ -48,3 +48,14 @@ def test_the_foundation_counts_hold_on_the_real_data(fresh: tuple[BuildResult, P
     assert counts["programs"] == 5656 and counts["specialties"] == 32
     assert counts["rate_rows_reported"] == 3967
     assert counts["rate_rows_reported_joined"] >= 0.95 * counts["rate_rows_reported"]
+
+
+def test_the_shipped_map_is_what_the_build_makes(tmp_path: Path) -> None:
+    from smartpick.build.atlas import ASSET, build_atlas
+
+    if not (SHARED / "raw").is_dir():
+        pytest.skip(f"the shared raw data is not beside the checkout ({SHARED})")
+    assert build_atlas(SHARED, tmp_path / "us-states.json") == 51  # 50 states and DC
+    assert (tmp_path / "us-states.json").read_bytes() == ASSET.read_bytes(), (
+        "the map differs: run `smartpick data build --raw ../shared/data` and commit"
+    )

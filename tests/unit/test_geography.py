@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from smartpick.core.geography import is_territory, normalize_state
+from smartpick.core.geography import albers_usa, is_territory, normalize_state
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,27 @@ def test_unknown_states_are_none(given: str) -> None:
 
 def test_puerto_rico_is_a_territory_and_new_york_is_not() -> None:
     assert is_territory("PR") and not is_territory("NY")
+
+
+# Reference points printed by d3-geo 3.1.1: geoAlbersUsa().scale(1300).translate([487.5, 305]).
+D3 = {
+    "New York": ((-74.006, 40.7128), (869.7187650199265, 215.74052187301095)),
+    "Los Angeles": ((-118.2437, 34.0522), (86.81213082282801, 363.1188798692003)),
+    "Anchorage": ((-149.9003, 61.2181), (112.277427569713, 544.2779162203778)),
+    "Honolulu": ((-157.8583, 21.3069), (266.95994676863154, 549.1903729395863)),
+    "Miami": ((-80.1918, 25.7617), (822.7383158297632, 572.5407791128295)),
+    "Seattle": ((-122.3321, 47.6062), (97.6249669465995, 46.31865922997736)),
+    "Juneau": ((-134.4197, 58.3019), (176.93702274402565, 556.0837861629693)),
+}
+
+
+@pytest.mark.parametrize("city", sorted(D3))
+def test_the_map_projection_is_d3s_albers_usa(city: str) -> None:
+    (lon, lat), expected = D3[city]
+    point = albers_usa()(lon, lat)
+    assert point is not None
+    assert point == pytest.approx(expected, abs=1e-6)
+
+
+def test_territories_fall_outside_the_map() -> None:
+    assert albers_usa()(-66.1057, 18.4655) is None  # San Juan, as d3 says

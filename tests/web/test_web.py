@@ -151,3 +151,13 @@ def test_the_plan_downloads_as_a_pdf_with_the_programs_in_it(client: TestClient)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     listed = client.get(f"/plan.csv?{GOOD}").text.splitlines()[1].split(",")[1]
     assert listed.split()[0] in text and "Step 2 CK strategy" in text
+
+
+def test_the_plan_maps_every_program_or_names_it(client: TestClient) -> None:
+    html = client.get(f"/plan?{GOOD}&applications=30").text
+    dots = len(re.findall(r'<circle class="dot', html))
+    rows = len(re.findall(r"<tr data-tier=", html))
+    named = re.search(r"Not on the map: ([^<]*)\.", html)
+    outside = len(named.group(1).split("; ")) if named else 0
+    assert rows == 30 and dots + outside == rows
+    assert html.count('<path class="state"') == 51

@@ -291,11 +291,17 @@ class Services:
         self, shared: Path, out: Path, labels: Path | None, report: Path | None
     ) -> dict[str, Any]:
         from smartpick.build import build_dataset, write_report
+        from smartpick.build.atlas import build_atlas
 
         result = build_dataset(shared, out, labels)
         if report is not None:
             write_report(result, report)
-        return {"counts": result.counts, "join_sample": result.precision, "out": str(out)}
+        states = build_atlas(shared)
+        return {
+            "counts": result.counts | {"map states": states},
+            "join_sample": result.precision,
+            "out": str(out),
+        }
 
 
 FEE_ITEMS = [

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from smartpick.core.geography import albers_usa
 from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
 from smartpick.services.plan import plan_report
 from smartpick.services.standing import standing_report
-from smartpick.web.app import templates
+from smartpick.web.app import WEB, templates
 from smartpick.web.pdf import render_pdf
 
 router = APIRouter(include_in_schema=False)
@@ -129,6 +132,7 @@ def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
         "advice": advise_report(services, profile),
         "sections": SECTIONS,
         "chart": _chart(plan.get("curve", [])),
+        "map": _map(services, plan),
         "query": urlencode({k: v for k, v in form.items() if v}),
     }
 
@@ -238,6 +242,39 @@ def program_page(request: Request, acgme_id: str) -> Response:
 def how_it_works(request: Request) -> Response:
     record = _services(request).parameters
     return _page(request, "how.html", {"record": record})
+
+
+@functools.cache
+def _atlas() -> dict[str, Any]:
+    """The shipped state outlines (build.atlas), read once."""
+    data: dict[str, Any] = json.loads((WEB / "static" / "us-states.json").read_text("utf-8"))
+    return data
+
+
+def _map(services: Services, plan: dict[str, Any]) -> dict[str, Any]:
+    """The listed programs as points on the state outlines, projected the same way; the
+    programs the map cannot show (territories, no coordinates) are named."""
+    project = albers_usa()
+    points, outside = [], []
+    for p in plan.get("programs", []):
+        program = services.programs_by_id[p["program_id"]]
+        at = None
+        if program.latitude is not None and program.longitude is not None:
+            at = project(program.longitude, program.latitude)
+        if at is None:
+            outside.append(p["name"])
+        else:
+            points.append(
+                {"x": round(at[0], 1), "y": round(at[1], 1), "name": p["name"], "tier": p["tier"]}
+            )
+    atlas = _atlas()
+    return {
+        "states": atlas["states"],
+        "width": atlas["width"],
+        "height": atlas["height"],
+        "points": points,
+        "outside": outside,
+    }
 
 
 def _chart(curve: list[dict[str, Any]], width: int = 560, height: int = 220) -> dict[str, Any]:
