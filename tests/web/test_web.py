@@ -161,3 +161,19 @@ def test_the_plan_maps_every_program_or_names_it(client: TestClient) -> None:
     outside = len(named.group(1).split("; ")) if named else 0
     assert rows == 30 and dots + outside == rows
     assert html.count('<path class="state"') == 51
+
+
+def test_the_openapi_declares_the_answers_with_their_bounds(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    parts = schema["components"]["schemas"]
+    program = parts["PlanProgram"]["properties"]
+    assert program["p_interview"]["maximum"] == 1 and program["p_interview"]["minimum"] == 0
+    assert set(program["tier"]["enum"]) == {"reach", "target", "likely"}
+    plan = schema["paths"]["/api/v1/plan"]["post"]["responses"]
+    assert {"200", "400", "422"} <= set(plan)
+    profile = {"specialty": "psychiatry", "applicant_type": "md", "step2": 240}
+    first = client.post("/api/v1/chances", json={"profile": profile}).json()["programs"][0]
+    own = client.post(
+        "/api/v1/chances", json={"profile": profile, "apply": [first["acgme_id"]]}
+    ).json()
+    assert own["list"]["p_match"] > 0

@@ -14,8 +14,20 @@ from smartpick.services.advice import advise_report
 from smartpick.services.chances import chances_report
 from smartpick.services.plan import plan_report
 from smartpick.services.standing import standing_report
+from smartpick.web.schemas import (
+    AdviseResponse,
+    ChancesResponse,
+    ErrorResponse,
+    PlanResponse,
+    StandingResponse,
+)
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "a value SmartPick cannot use"},
+    404: {"model": ErrorResponse, "description": "no such program or plan"},
+    422: {"model": ErrorResponse, "description": "the request does not follow the schema"},
+}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 
 def _services(request: Request) -> Services:
@@ -63,19 +75,19 @@ def specialties(request: Request) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/standing")
+@router.post("/standing", response_model=StandingResponse)
 def standing(request: Request, profile: Profile) -> dict[str, Any]:
     """Where the profile's Step 2 CK stands in its specialty (smartpick standing)."""
     return standing_report(_services(request), profile)
 
 
-@router.post("/chances")
+@router.post("/chances", response_model=ChancesResponse)
 def chances(request: Request, body: ChancesRequest) -> dict[str, Any]:
     """Every program's chances for the profile (smartpick chances)."""
     return chances_report(_services(request), body.profile, body.apply, body.limit)
 
 
-@router.post("/plan")
+@router.post("/plan", response_model=PlanResponse)
 def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
     """The optimized list with signals, curve and parallel plan (smartpick plan)."""
     return plan_report(
@@ -93,7 +105,7 @@ def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
     )
 
 
-@router.post("/advise")
+@router.post("/advise", response_model=AdviseResponse)
 def advise(request: Request, body: AdviseRequest) -> dict[str, Any]:
     """Step 2 CK timing, release and presentation advice (smartpick advise)."""
     return advise_report(_services(request), body.profile, body.test_date)
