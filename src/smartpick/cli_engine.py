@@ -404,8 +404,15 @@ def advise_command(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--get", "path", metavar="PATH", help="Render one page in-process and exit.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (one per core serves the most); settings come from the environment.",
+)
 @click.pass_context
-def serve_command(ctx: click.Context, host: str, port: int, path: str | None) -> None:
+def serve_command(ctx: click.Context, host: str, port: int, path: str | None, workers: int) -> None:
     """Run the web app (no account, no outside requests); with --get, print one page and exit
     non-zero on an error: a smoke test."""
     from smartpick.web import create_app
@@ -427,4 +434,9 @@ def serve_command(ctx: click.Context, host: str, port: int, path: str | None) ->
     import uvicorn
 
     click.echo(f"SmartPick on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers > 1:
+        uvicorn.run(
+            "smartpick.web.asgi:app", host=host, port=port, workers=workers, log_level="warning"
+        )
+    else:
+        uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -88,8 +88,12 @@ def _exam_fact(services: Services, exam: str, key: str) -> Mapping[str, str] | N
 
 
 def advise_report(
-    services: Services, profile: Profile, test_date: dt.date | None = None
+    services: Services,
+    profile: Profile,
+    test_date: dt.date | None = None,
+    plan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The advice; `plan` is the plan of the same profile when the caller already has it."""
     spec, season, header = report_header(services, profile)
     notes: list[str] = []
     when = test_date or profile.step2_date
@@ -105,7 +109,10 @@ def advise_report(
             else median - figures.matched_sd * (IQR_TO_SD / 2)
         )
     situation = classify(profile, median, q1)
-    plan = plan_report(services, profile) if profile.step2 is not None else None
+    if plan is None and profile.step2 is not None:
+        plan = plan_report(services, profile)
+    elif profile.step2 is None:
+        plan = None
     service = (plan or {}).get("service") or _service(services, spec.key, season)
     review, review_event = review_start(services, season, service)
     comlex_only = profile.step2 is None and profile.comlex2 is not None

@@ -129,7 +129,12 @@ def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
         "profile": profile,
         "plan": plan,
         "standing": standing_report(services, profile),
-        "advice": advise_report(services, profile),
+        # The page's plan is the default one when the user left count and budget empty.
+        "advice": advise_report(
+            services,
+            profile,
+            plan=plan if applications is None and budget is None and signals == "auto" else None,
+        ),
         "sections": SECTIONS,
         "chart": _chart(plan.get("curve", [])),
         "map": _map(services, plan),

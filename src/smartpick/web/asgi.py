@@ -1,0 +1,7 @@
+"""The app as an import string for servers with several worker processes
+(`smartpick serve --workers N`, or `uvicorn smartpick.web.asgi:app`): settings from the
+environment."""
+
+from smartpick.web.app import create_app
+
+app = create_app()
