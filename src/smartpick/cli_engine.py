@@ -244,7 +244,7 @@ def plan_command(
     """The best list of programs for your chance of matching: how many, which, and where to
     signal, with the chance and cost for every number of applications."""
     from smartpick.cli import _csv
-    from smartpick.services.plan import plan_report
+    from smartpick.services.plan import LIST_COLUMNS, plan_report
 
     services = _services(ctx)
     report = plan_report(
@@ -265,20 +265,7 @@ def plan_command(
         _echo_json(report)
         return
     if as_csv:
-        columns = [
-            "program_id",
-            "name",
-            "city",
-            "state",
-            "tier",
-            "signal",
-            "entry_level",
-            "p_interview",
-            "p_match_alone",
-            "p_end_here",
-            "loo_delta",
-            "reason",
-        ]
+        columns = list(LIST_COLUMNS)
         rows = [{c: row[c] for c in columns} for row in report["programs"]]
         click.echo(_csv(columns, rows), nl=False)
         return

@@ -49,6 +49,21 @@ PARALLEL_BELOW = 0.80  # a parallel plan is made when the preferred chance is un
 BACKUP_VALUE = 0.5  # matching in the backup, against 1 for the preferred and 0 for none
 OTHER_REGION_VALUE = 0.5  # a program outside the preferred divisions, against 1 inside
 UNRATED = 5.0  # the rating of a program left unrated when others are rated (1-10)
+# The columns of the list when it is exported (CSV on the command line and the web).
+LIST_COLUMNS = (
+    "program_id",
+    "name",
+    "city",
+    "state",
+    "tier",
+    "signal",
+    "entry_level",
+    "p_interview",
+    "p_match_alone",
+    "p_end_here",
+    "loo_delta",
+    "reason",
+)
 FEE_ITEM = {"ERAS": "residency application fee", "ResidencyCAS": "application fee"}
 
 

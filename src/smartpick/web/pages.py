@@ -17,7 +17,7 @@ from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
-from smartpick.services.plan import plan_report
+from smartpick.services.plan import LIST_COLUMNS, plan_report
 from smartpick.services.standing import standing_report
 from smartpick.web.app import WEB, templates
 from smartpick.web.pdf import render_pdf
@@ -36,19 +36,6 @@ PROFILE_FIELDS = (
     "backup_specialty",
 )
 OPTION_FIELDS = ("applications", "budget", "signals")
-CSV_COLUMNS = (
-    "program_id",
-    "name",
-    "city",
-    "state",
-    "tier",
-    "signal",
-    "p_interview",
-    "p_match_alone",
-    "p_end_here",
-    "loo_delta",
-    "reason",
-)
 
 
 def _services(request: Request) -> Services:
@@ -185,7 +172,9 @@ def plan_csv(request: Request) -> Response:
     applications, budget, signals = _options(form)
     plan = plan_report(_services(request), profile, applications, budget, signals)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(
+        out, fieldnames=LIST_COLUMNS, extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     writer.writerows(plan["programs"])
     return Response(
