@@ -17,6 +17,7 @@ PAGES = [
     "/plan?specialty=psychiatry&applicant_type=non-us-img&step2=999",  # the form with an error
     "/programs/1403521292",
     "/how-it-works",
+    "/validation",
 ]
 
 

@@ -177,3 +177,26 @@ def test_the_openapi_declares_the_answers_with_their_bounds(client: TestClient) 
         "/api/v1/chances", json={"profile": profile, "apply": [first["acgme_id"]]}
     ).json()
     assert own["list"]["p_match"] > 0
+
+
+def test_the_validation_report_is_served_with_its_figures(client: TestClient) -> None:
+    page = client.get("/validation")
+    assert page.status_code == 200 and "<table>" in page.text and "Brier" in page.text
+    for figure in re.findall(r'src="(/validation/[a-z]+\.svg)"', page.text):
+        assert client.get(figure).headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/validation/nothing.svg").status_code == 404
+
+
+def test_away_rotations_from_the_form_reach_the_plan(client: TestClient) -> None:
+    import csv
+
+    def rows(extra: str = "") -> dict[str, dict[str, str]]:
+        text = client.get(f"/plan.csv?{GOOD}&applications=40{extra}").text
+        return {r["program_id"]: r for r in csv.DictReader(text.splitlines())}
+
+    plain = rows()
+    last = list(plain)[-1]
+    rotated = rows(f"&away_rotations={last}")
+    assert float(rotated[last]["p_interview"]) > float(plain[last]["p_interview"])
+    bad = client.get(f"/plan?{GOOD}&away_rotations=12")
+    assert bad.status_code == 400 and "away_rotations" in bad.text

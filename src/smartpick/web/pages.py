@@ -6,11 +6,13 @@ import csv
 import functools
 import io
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markdown_it import MarkdownIt
 
 from smartpick.core.geography import albers_usa
 from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
@@ -28,13 +30,21 @@ PROFILE_FIELDS = (
     "applicant_type",
     "step2",
     "step2_kind",
+    "step2_date",
     "step1",
-    "school_state",
-    "home_state",
-    "visa",
+    "comlex2",
     "graduation_year",
+    "failed_attempts",
+    "research_items",
+    "us_clinical_months",
+    "visa",
+    "home_state",
+    "school_state",
+    "home_program",
+    "away_rotations",
     "backup_specialty",
 )
+INTEGER_FIELDS = ("step2", "comlex2", "graduation_year", "failed_attempts", "research_items")
 OPTION_FIELDS = ("applications", "budget", "signals")
 
 
@@ -65,11 +75,21 @@ def index(request: Request) -> Response:
 
 def _profile(form: dict[str, str]) -> Profile:
     data: dict[str, Any] = {k: form[k] for k in PROFILE_FIELDS if form.get(k)}
-    for name in ("step2", "graduation_year"):
+    for name in INTEGER_FIELDS:
         if name in data:
             if not data[name].isdigit():
                 raise InputError(f"{name} '{data[name]}': a whole number", field=name)
             data[name] = int(data[name])
+    if "us_clinical_months" in data:
+        try:
+            data["us_clinical_months"] = float(data["us_clinical_months"])
+        except ValueError:
+            raise InputError(
+                f"us_clinical_months '{data['us_clinical_months']}': a number of months",
+                field="us_clinical_months",
+            ) from None
+    if "away_rotations" in data:
+        data["away_rotations"] = [a.strip() for a in data["away_rotations"].split(",") if a.strip()]
     return parse_profile(data)
 
 
@@ -271,7 +291,32 @@ def _map(services: Services, plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _chart(curve: list[dict[str, Any]], width: int = 560, height: int = 220) -> dict[str, Any]:
+DOCS = Path(__file__).resolve().parents[3] / "docs"  # the checkout's docs, when there is one
+
+
+@router.get("/validation", response_class=HTMLResponse)
+def validation_page(request: Request) -> Response:
+    """The validation report (docs/validation.md), rendered; from a checkout only."""
+    report = DOCS / "validation.md"
+    if not report.is_file():
+        raise NotFoundError(
+            "the validation report is not beside this installation",
+            hint="It is docs/validation.md in the SmartPick repository.",
+        )
+    html = MarkdownIt("commonmark").enable("table").render(report.read_text(encoding="utf-8"))
+    html = html.replace('src="validation/', 'src="/validation/')
+    return _page(request, "report.html", {"html": html})
+
+
+@router.get("/validation/{name}.svg")
+def validation_figure(name: str) -> Response:
+    figure = DOCS / "validation" / f"{name}.svg"
+    if not name.isalnum() or not figure.is_file():
+        raise NotFoundError(f"no figure '{name}' in the validation report")
+    return Response(figure.read_bytes(), media_type="image/svg+xml")
+
+
+def _chart(curve: list[dict[str, Any]], width: int = 560, height: int = 240) -> dict[str, Any]:
     """The chance of matching against the number of applications, as SVG coordinates."""
     if not curve:
         return {"points": "", "width": width, "height": height, "ticks": []}
@@ -285,7 +330,11 @@ def _chart(curve: list[dict[str, Any]], width: int = 560, height: int = 220) -> 
         return height - pad - (height - 2 * pad) * p
 
     points = " ".join(f"{x(c['n']):.1f},{y(c['p_match']):.1f}" for c in curve)
-    ticks = [{"x": x(n), "label": str(n)} for n in range(0, n_max + 1, max(10, n_max // 6))]
+    cost = {c["n"]: c["cost"] for c in curve}
+    ticks = [
+        {"x": x(n), "label": str(n), "cost": f"${cost[n]:g}" if n in cost else ""}
+        for n in range(0, n_max + 1, max(10, n_max // 6))
+    ]
     return {
         "points": points,
         "width": width,
