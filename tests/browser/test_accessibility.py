@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = Path(os.environ.get("SMARTPICK_AXE", ROOT / ".cache/axe/node_modules/axe-core/axe.min.js"))
+AXE = Path(os.environ.get("AXE_CORE_JS", ROOT / ".cache/axe/node_modules/axe-core/axe.min.js"))
 PAGES = [
     "/",
     "/plan?specialty=dermatology&applicant_type=md&step2=255&school_state=NY",
