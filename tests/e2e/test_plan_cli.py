@@ -218,3 +218,12 @@ def test_bad_preferences_get_a_clear_message(
 ) -> None:
     result = invoke("plan", "-s", "psychiatry", "--type", "md", "--step2", "240", *args)
     assert result.code == 2 and message in result.err, result.err
+
+
+def test_every_listed_program_has_an_interval_around_its_interview_chance(
+    invoke: Invoke,
+) -> None:
+    report = plan(invoke, "-s", "neurology", "--type", "do", "--step2", "240")
+    for p in report["programs"]:
+        low, high = p["p_interview_interval"]
+        assert 0 <= low <= p["p_interview"] <= high <= 1, p

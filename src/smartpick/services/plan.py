@@ -192,7 +192,9 @@ def plan_report(
     report |= _list_report(
         ctx, profile, w, p0, p_tier, q, sub, chosen, sig, tiers, schedule, sol.utility
     )
-    report["p_match_interval"] = _interval(services, ctx, profile, sub, chosen, sig, tiers)
+    report["p_match_interval"], by_id = _interval(services, ctx, profile, sub, chosen, sig, tiers)
+    for row in report["programs"]:
+        row["p_interview_interval"] = by_id[row["program_id"]]
     advanced = sum(p["entry_level"] == "advanced" for p in report["programs"])
     if advanced:
         report["pgy1"] = (
@@ -615,13 +617,15 @@ def _interval(
     chosen: list[int],
     sig: dict[int, int],
     tiers: list[str],
-) -> list[float]:
-    """The list's chance of matching under the draws of the parameters and the rates that give
-    every interval of `chances` (2.5th and 97.5th percentiles); only the listed programs'
-    intercepts are solved for each draw."""
+) -> tuple[list[float], dict[str, list[float]]]:
+    """95% intervals (2.5th and 97.5th percentiles) of the list's chance of matching and of
+    each program's chance of an interview, under the draws of the parameters and the rates
+    that give every interval of `chances`; only the listed programs' intercepts are solved
+    for each draw."""
     idx = np.array([sub[j] for j in chosen])
     signal = [tiers[sig[j] - 1] if j in sig else None for j in chosen]
     values = []
+    interviews = []
     for draw in parameter_draws(services, ctx, ctx.specialty):
         s, w = strength(draw.params, ctx.pool, profile.step2)
         logits = np.array(
@@ -633,10 +637,17 @@ def _interval(
             ]
         )
         a = anchor(logits, variance(draw.params, ctx.pool)) + ctx.away[idx]
-        f = interview(a, s) * conversion(draw.params, s)[:, None]
+        p = interview(a, s)
+        f = p * conversion(draw.params, s)[:, None]
         values.append(float(w @ (1 - np.prod(1 - f, axis=1))))
+        interviews.append(w @ p)
     low, high = np.quantile(values, [0.025, 0.975])
-    return [round(float(low), 4), round(float(high), 4)]
+    lows, highs = np.quantile(np.array(interviews), [0.025, 0.975], axis=0)
+    by_id = {
+        ctx.programs[i].acgme_id: [round(float(lo), 4), round(float(hi), 4)]
+        for i, lo, hi in zip(idx, lows, highs, strict=True)
+    }
+    return [round(float(low), 4), round(float(high), 4)], by_id
 
 
 def _tier_effect(ctx: Context, draw: Draw, tier: str | None, i: int) -> float:

@@ -32,6 +32,7 @@ class PlanProgram(BaseModel):
     city: str
     state: str
     p_interview: Chance
+    p_interview_interval: Interval
     p_match_alone: Chance = Field(description="the program's stand-alone chance of matching")
     p_end_here: Chance = Field(description="the chance you end up here, given the whole list")
     loo_delta: Chance = Field(description="how much the list's chance falls without it")
