@@ -70,6 +70,8 @@ def test_a_bad_field_is_reported_beside_it_and_what_was_typed_is_kept(
     assert 'value="999"' in page.text and 'value="OH"' in page.text
     missing = client.get("/plan?applicant_type=md&step2=240")
     assert missing.status_code == 400 and 'id="specialty-error"' in missing.text
+    season = client.get(f"/plan?{GOOD}&season=1999")
+    assert season.status_code == 400 and 'id="season-error"' in season.text
     typo = client.get("/plan?specialty=psychiatry&applicant_type=md&budget=lots")
     assert typo.status_code == 400 and 'id="budget-error"' in typo.text
 
@@ -126,6 +128,8 @@ def test_a_saved_plan_has_a_read_link_and_a_separate_delete_link(client: TestCli
     shared = client.get(f"/saved/{token}")
     assert shared.status_code == 200 and "Apply to" in shared.text and "Saved on" in shared.text
     assert "/delete" not in shared.text  # the read-only page cannot delete
+    confirm = client.get(f"/saved/{token}/delete?key={key}")
+    assert confirm.status_code == 200 and f'value="{key}"' in confirm.text
     wrong = client.post(f"/saved/{token}/delete", data={"key": token})
     assert wrong.status_code == 404
     assert client.get(f"/saved/{token}").status_code == 200  # still there

@@ -43,8 +43,16 @@ PROFILE_FIELDS = (
     "home_program",
     "away_rotations",
     "backup_specialty",
+    "season",
 )
-INTEGER_FIELDS = ("step2", "comlex2", "graduation_year", "failed_attempts", "research_items")
+INTEGER_FIELDS = (
+    "step2",
+    "comlex2",
+    "graduation_year",
+    "failed_attempts",
+    "research_items",
+    "season",
+)
 OPTION_FIELDS = ("applications", "budget", "signals")
 
 
