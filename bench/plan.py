@@ -11,8 +11,12 @@ import platform
 import statistics
 import time
 
+import numpy as np
+
+from smartpick.core.optimize import candidates, mixture_greedy, signal_dp
 from smartpick.core.profile import Profile
 from smartpick.services import Services
+from smartpick.services.chances import Draw, build_context, matrices
 from smartpick.services.plan import plan_report
 from smartpick.settings import load_config
 
@@ -38,6 +42,7 @@ def main() -> None:
                 f"{statistics.median(times):7.1f} ms ({len(report['curve'])} sizes, "
                 f"{report['applications']} recommended)"
             )
+    optimizer_alone(services)
     profile = Profile(
         specialty="orthopaedic_surgery",
         applicant_type="do",
@@ -54,6 +59,38 @@ def main() -> None:
     print(
         f"parallel plan, orthopaedic surgery + PM&R (DO): median {statistics.median(times):7.1f} ms"
     )
+
+
+def optimizer_alone(services: Services) -> None:
+    """The optimizer alone, for the largest specialty: the exact program with signals on the
+    independent model, and greedy under correlation with its certificate."""
+    profile = Profile(specialty="family_medicine", applicant_type="md", step2=245)
+    ctx = build_context(services, profile, "family_medicine", services.season, [])
+    assert ctx is not None
+    point = Draw(ctx.params, ctx.cells)
+    w, p0, q = matrices(ctx, point, 245, None, services.anchors)
+    p1 = matrices(ctx, point, 245, "signal", services.anchors)[1]
+    f0, f1 = p0 * q[:, None], p1 * q[:, None]
+    options = np.column_stack([w @ f0, w @ f1])
+    keep = candidates(options, 60)
+    runs = {
+        "exact program, 60 applications, 5 signals": lambda: signal_dp(
+            np.ones(keep.size), options[keep], 60, [5]
+        ),
+        "greedy under correlation + certificate, 60": lambda: mixture_greedy(
+            w, f0, np.ones(f0.shape[1]), 60
+        ),
+    }
+    for label, run in runs.items():
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            run()
+            times.append(1000 * (time.perf_counter() - start))
+        print(
+            f"family medicine ({f0.shape[1]} programs), {label}: median "
+            f"{statistics.median(times):6.1f} ms"
+        )
 
 
 if __name__ == "__main__":
