@@ -217,6 +217,14 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
     help="What a program outside the preferred divisions is worth against one inside.",
 )
 @click.option(
+    "--geography",
+    default="none",
+    show_default=True,
+    metavar="none|auto|DIV,...",
+    help="ERAS geographic preference: none, auto (the best for your chance) or up to three "
+    "census divisions to state.",
+)
+@click.option(
     "--interviews",
     metavar="ID,...",
     help="Interview invitations received so far (ACGME ids): update the chances.",
@@ -237,6 +245,7 @@ def plan_command(
     ratings: tuple[str, ...],
     divisions: tuple[str, ...],
     other_region_value: float,
+    geography: str,
     as_json: bool,
     as_csv: bool,
     **flags: Any,
@@ -260,6 +269,9 @@ def plan_command(
         _ratings(ratings),
         [services.division(d) for d in divisions],
         other_region_value,
+        geography
+        if geography in ("none", "auto")
+        else [services.division(d) for d in geography.split(",") if d.strip()],
     )
     if as_json:
         _echo_json(report)
@@ -305,6 +317,14 @@ def plan_command(
         + ", ".join(f"{c['n']} -> {c['p_match']:.0%} (${c['cost']:g})" for c in marks)
     )
     _echo_parallel(report["parallel"])
+    geo = report.get("geography")
+    if geo:
+        stated = ", ".join(map(str, geo["divisions"])) or "none"
+        click.echo(
+            f"  ERAS geographic preference: {stated} (census divisions): "
+            f"{geo['p_match']:.0%} at {geo['p_match_at']} programs, against "
+            f"{geo['p_match_no_preference']:.0%} stating none; {geo['prior']}."
+        )
     update = report.get("season_update")
     if update:
         click.echo(

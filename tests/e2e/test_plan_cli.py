@@ -227,3 +227,29 @@ def test_every_listed_program_has_an_interval_around_its_interview_chance(
     for p in report["programs"]:
         low, high = p["p_interview_interval"]
         assert 0 <= low <= p["p_interview"] <= high <= 1, p
+
+
+def test_the_geographic_preference_is_chosen_by_enumeration(invoke: Invoke) -> None:
+    base = ("-s", "psychiatry", "--type", "md", "--step2", "240", "--school-state", "OH")
+    auto = plan(invoke, *base, "--geography", "auto")["geography"]
+    assert 0 <= len(auto["divisions"]) <= 3
+    assert auto["p_match"] >= auto["p_match_no_preference"]
+    assert all(a["p_match"] <= auto["p_match"] for a in auto["alternatives"])
+    west = plan(invoke, *base, "--geography", "pacific,mountain")["geography"]
+    assert west["divisions"] == [8, 9] and west["p_match"] <= auto["p_match"]
+    assert "a prior" in west["prior"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-s", "emergency medicine", "--geography", "auto"), "ResidencyCAS"),
+        (("-s", "psychiatry", "--geography", "1,2,3,4"), "one to three"),
+        (("-s", "psychiatry", "--geography", "atlantis"), "division"),
+    ],
+)
+def test_bad_geographic_preferences_are_refused(
+    invoke: Invoke, args: tuple[str, ...], message: str
+) -> None:
+    result = invoke("plan", *args, "--type", "md", "--step2", "240")
+    assert result.code == 2 and message in result.err, result.err

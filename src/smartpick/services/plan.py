@@ -92,6 +92,72 @@ def fee_schedule(services: Services, service: str, season: int) -> tuple[list[Ti
     return tiers, notes
 
 
+def _geography(
+    services: Services,
+    ctx: Context,
+    profile: Profile,
+    season: int,
+    limit: int,
+    signals: str,
+    utility: Array | None,
+    geography: str | Sequence[int],
+    target: float,
+    applications: int | None,
+    budget: float | None,
+) -> tuple[Context, dict[str, Any] | None]:
+    """The context with the ERAS geographic preference applied, and what was chosen."""
+    from dataclasses import replace
+
+    from smartpick.services.geography import choices, geo_prior, offsets
+
+    if geography == "none":
+        return ctx, None
+    if isinstance(geography, str) and geography != "auto":
+        raise InputError(
+            f"geography '{geography}': auto, none or census divisions", field="geography"
+        )
+    if ctx.service != "ERAS":
+        raise InputError(
+            f"geographic preferences are an ERAS choice; {ctx.specialty} uses "
+            f"{ctx.service} (its geographic connections are not modelled)",
+            field="geography",
+        )
+    prior = geo_prior(services.dataset.rows("evidence"))
+    divisions = [p.census_division for p in ctx.programs]
+    if geography == "auto":
+        candidates_ = choices(sorted({d for d in divisions if d is not None}))
+    else:
+        stated = tuple(sorted({int(d) for d in geography}))
+        if not 1 <= len(stated) <= 3 or any(not 1 <= d <= 9 for d in stated):
+            raise InputError(
+                "geographic preferences: one to three census divisions (1-9)", field="geography"
+            )
+        candidates_ = [stated]
+    # The count to compare at: what the plan would recommend without a preference.
+    base = _solve(services, ctx, profile, season, limit, signals, utility)
+    p_base = 1 - base.miss[1:] @ base.w
+    n = _recommend(np.round(p_base, 4), target, applications, budget)["n"]
+    scored = []
+    for stated in candidates_:
+        trial = replace(ctx, away=ctx.away + offsets(divisions, stated, prior))
+        sol = _solve(services, trial, profile, season, n, signals, utility)
+        scored.append((1 - float(sol.miss[n] @ sol.w), stated))
+    scored.sort(key=lambda x: (-x[0], len(x[1])))
+    best_p, best = scored[0]
+    chosen = replace(ctx, away=ctx.away + offsets(divisions, best, prior))
+    return chosen, {
+        "divisions": list(best),
+        "p_match_at": n,
+        "p_match": round(best_p, 4),
+        "p_match_no_preference": round(float(p_base[n - 1]), 4),
+        "alternatives": [{"divisions": list(d), "p_match": round(p, 4)} for p, d in scored[1:4]],
+        "prior": prior.source,
+        "method": "every choice of none or one to three census divisions tried"
+        if geography == "auto"
+        else "the divisions given",
+    }
+
+
 def nrmp_fees(services: Services, season: int, ranks: float) -> dict[str, Any]:
     """The NRMP registration fee of the season (the latest published at or before it) and the
     fee for ranks beyond 20, for a rank order list of `ranks` programs."""
@@ -136,7 +202,10 @@ def plan_report(
     ratings: Mapping[str, float] | None = None,
     divisions: Sequence[int] = (),
     other_region_value: float = OTHER_REGION_VALUE,
+    geography: str | Sequence[int] = "none",
 ) -> dict[str, Any]:
+    """`geography`: "none" (no ERAS geographic preference), "auto" (the best of the 130
+    choices for the chance of matching) or the divisions to state."""
     if not 0 < backup_value < 1:
         raise InputError(
             f"backup value {backup_value}: between 0 and 1 (matching in the "
@@ -159,6 +228,19 @@ def plan_report(
         return report
     limit = _limit(services, ctx, season, applications, budget)
     utility = utilities(ctx, ratings or {}, divisions, other_region_value, report["notes"])
+    ctx, report["geography"] = _geography(
+        services,
+        ctx,
+        profile,
+        season,
+        limit,
+        signals,
+        utility,
+        geography,
+        target,
+        applications,
+        budget,
+    )
     sol = _solve(services, ctx, profile, season, limit, signals, utility)
     report["notes"] += sol.fee_notes
     schedule = sol.schedule

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,6 +58,10 @@ class PlanRequest(BaseModel):
     interviews: list[str] = Field(default_factory=list, max_length=300)
     ratings: dict[str, float] = Field(default_factory=dict)
     divisions: list[int] = Field(default_factory=list, max_length=9)
+    other_region_value: float = Field(default=0.5, gt=0, le=1)
+    geography: Literal["none", "auto"] | list[Annotated[int, Field(ge=1, le=9)]] = Field(
+        default="none", description="ERAS geographic preference: none, auto, or 1-3 divisions"
+    )
 
 
 class AdviseRequest(BaseModel):
@@ -102,6 +106,8 @@ def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
         body.interviews,
         body.ratings,
         body.divisions,
+        body.other_region_value,
+        body.geography,
     )
 
 
