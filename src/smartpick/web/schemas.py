@@ -72,6 +72,14 @@ class PlanResponse(Header):
     service: Literal["ERAS", "ResidencyCAS"] | None = None
     signals: dict[str, dict[str, int]] = Field(default_factory=dict)
     parallel: dict[str, Any] | None = None
+    geography: dict[str, Any] | None = Field(default=None, description="ERAS preference chosen")
+    season_update: dict[str, Any] | None = Field(default=None, description="with --interviews")
+    certificate: dict[str, float] | None = Field(default=None, description="without signals")
+    nrmp_fees: dict[str, Any] | None = None
+    fees: list[dict[str, Any]] = Field(default_factory=list)
+    pgy1: str | None = Field(default=None, description="for advanced programs on the list")
+    value: float | None = Field(default=None, ge=0, le=1, description="expected worth")
+    method: str | None = None
 
 
 class ChancesProgram(BaseModel):
