@@ -204,3 +204,9 @@ def test_away_rotations_from_the_form_reach_the_plan(client: TestClient) -> None
     assert float(rotated[last]["p_interview"]) > float(plain[last]["p_interview"])
     bad = client.get(f"/plan?{GOOD}&away_rotations=12")
     assert bad.status_code == 400 and "away_rotations" in bad.text
+
+
+def test_every_page_has_a_plain_title(client: TestClient) -> None:
+    for path in ("/", f"/plan?{GOOD}", "/programs/1403521292", "/how-it-works"):
+        title = re.search(r"<title>([^<]*)</title>", client.get(path).text)
+        assert title and "SmartPick" in title.group(1) and "<" not in title.group(1), path
