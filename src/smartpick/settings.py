@@ -37,6 +37,11 @@ SETTINGS = {
             "a dataset folder to use instead of the shipped one (for development)",
         ),
         Setting("today", "SMARTPICK_TODAY", "the date SmartPick takes as today (YYYY-MM-DD)"),
+        Setting(
+            "rate_limit",
+            "SMARTPICK_RATE_LIMIT",
+            "requests a minute the web app takes from one client (default 120)",
+        ),
     ]
 }
 
@@ -47,6 +52,7 @@ class Config:
     season: int | None
     dataset_dir: Path | None
     today: dt.date
+    rate_limit: int = 120
 
 
 # Variables SmartPick reads that are not settings: a debug switch and the tests' database.
@@ -109,4 +115,12 @@ def load_config(
             f"SMARTPICK_TODAY '{today_text}' is not a date", hint="Use YYYY-MM-DD."
         ) from None
     dataset = get("dataset_dir")
-    return Config(url, season, Path(dataset) if dataset else None, today)
+    rate_text = get("rate_limit")
+    if rate_text is not None and (not rate_text.strip().isdigit() or int(rate_text) < 1):
+        raise InputError(
+            f"rate limit '{rate_text}' is not a positive number of requests",
+            field="rate_limit",
+            hint="Give requests a minute, e.g. 120.",
+        )
+    rate = int(rate_text) if rate_text else 120
+    return Config(url, season, Path(dataset) if dataset else None, today, rate)

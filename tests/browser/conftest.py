@@ -31,7 +31,7 @@ def _free_port() -> int:
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     db = str(tmp_path_factory.mktemp("db") / "w.db")
-    config = load_config({"season": "2028", "db_path": db})
+    config = load_config({"season": "2028", "db_path": db, "rate_limit": "100000"})
     server = uvicorn.Server(
         uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning")
     )
@@ -73,7 +73,11 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object, base_url: str, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh page that blocks and records every request not to the app itself."""
-    context = browser.new_context(accept_downloads=True)  # type: ignore[attr-defined]
+    # Only the accessibility check may inject its script past the content security policy.
+    bypass = request.node.get_closest_marker("inject_scripts") is not None
+    context = browser.new_context(  # type: ignore[attr-defined]
+        accept_downloads=True, bypass_csp=bypass
+    )
     tab = context.new_page()
     outside: list[str] = []
 

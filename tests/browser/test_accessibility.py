@@ -21,6 +21,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.inject_scripts
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violation(page: Any, base_url: str, path: str) -> None:
     if not AXE.is_file():

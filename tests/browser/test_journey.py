@@ -121,3 +121,13 @@ def test_download_the_pdf_and_find_the_programs_in_it(page: Any, base_url: str) 
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     for name in names:
         assert " ".join(name.split()) in text, name
+
+
+def test_the_content_security_policy_blocks_injected_script(page: Any, base_url: str) -> None:
+    import pytest
+    from playwright.sync_api import Error
+
+    page.goto(base_url + "/")
+    with pytest.raises(Error, match="Content Security Policy"):
+        page.add_script_tag(content="window.injected = 1")
+    assert page.evaluate("window.injected === undefined")

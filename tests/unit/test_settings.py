@@ -64,3 +64,11 @@ def test_the_db_flag_beats_a_database_url_in_the_environment(tmp_path: Path) -> 
 def test_an_empty_flag_is_refused() -> None:
     with pytest.raises(InputError, match="db path is empty"):
         load_config({"db_path": ""}, {})
+
+
+def test_the_rate_limit_is_a_positive_number_and_defaults_to_120() -> None:
+    assert load_config({}, env={}).rate_limit == 120
+    assert load_config({}, env={"SMARTPICK_RATE_LIMIT": "600"}).rate_limit == 600
+    for bad in ("0", "-5", "lots"):
+        with pytest.raises(InputError, match="rate limit"):
+            load_config({}, env={"SMARTPICK_RATE_LIMIT": bad})

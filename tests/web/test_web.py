@@ -21,7 +21,9 @@ GOOD = "specialty=psychiatry&applicant_type=md&step2=240&school_state=OH"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     db = str(tmp_path_factory.mktemp("web") / "web.db")
-    with TestClient(create_app(load_config({"season": "2028", "db_path": db}))) as c:
+    with TestClient(
+        create_app(load_config({"season": "2028", "db_path": db, "rate_limit": "100000"}))
+    ) as c:
         yield c
 
 
@@ -120,7 +122,11 @@ def test_the_api_answers_and_refuses_bad_input(client: TestClient) -> None:
 
 def test_a_saved_plan_has_a_read_link_and_a_separate_delete_link(client: TestClient) -> None:
     fields = dict(pair.split("=") for pair in GOOD.split("&"))
-    saved = client.post("/saved", data=fields)
+    page = client.get(f"/plan?{GOOD}").text  # sets the CSRF cookie the form echoes
+    token_field = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    forged = client.post("/saved", data=fields)  # no token: a form from elsewhere
+    assert forged.status_code == 400 and "expired" in forged.text
+    saved = client.post("/saved", data={**fields, "csrf": token_field})
     assert saved.status_code == 201
     token = re.search(r'id="share-link" href="/saved/([^"]+)"', saved.text).group(1)  # type: ignore[union-attr]
     key = re.search(r"delete\?key=([^\"]+)\"", saved.text).group(1)  # type: ignore[union-attr]
@@ -130,10 +136,12 @@ def test_a_saved_plan_has_a_read_link_and_a_separate_delete_link(client: TestCli
     assert "/delete" not in shared.text  # the read-only page cannot delete
     confirm = client.get(f"/saved/{token}/delete?key={key}")
     assert confirm.status_code == 200 and f'value="{key}"' in confirm.text
-    wrong = client.post(f"/saved/{token}/delete", data={"key": token})
+    wrong = client.post(f"/saved/{token}/delete", data={"key": token, "csrf": token_field})
     assert wrong.status_code == 404
     assert client.get(f"/saved/{token}").status_code == 200  # still there
-    done = client.post(f"/saved/{token}/delete", data={"key": key})
+    no_csrf = client.post(f"/saved/{token}/delete", data={"key": key})
+    assert no_csrf.status_code == 400
+    done = client.post(f"/saved/{token}/delete", data={"key": key, "csrf": token_field})
     assert done.status_code == 200 and "Deleted" in done.text
     assert client.get(f"/saved/{token}").status_code == 404
 
@@ -210,3 +218,29 @@ def test_every_page_has_a_plain_title(client: TestClient) -> None:
     for path in ("/", f"/plan?{GOOD}", "/programs/1403521292", "/how-it-works"):
         title = re.search(r"<title>([^<]*)</title>", client.get(path).text)
         assert title and "SmartPick" in title.group(1) and "<" not in title.group(1), path
+
+
+def test_every_answer_carries_the_security_headers(client: TestClient) -> None:
+    for path in ("/", f"/plan?{GOOD}", "/static/style.css", "/api/v1/specialties"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_a_request_too_large_is_refused(client: TestClient) -> None:
+    big = {"profile": {"specialty": "x" * 70_000, "applicant_type": "md"}}
+    assert client.post("/api/v1/plan", json=big).status_code == 413
+
+
+def test_one_client_past_its_rate_gets_429_and_others_do_not(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    db = str(tmp_path_factory.mktemp("rate") / "r.db")
+    app = create_app(load_config({"season": "2028", "db_path": db, "rate_limit": "60"}))
+    with TestClient(app) as one:
+        codes = [one.get("/how-it-works").status_code for _ in range(12)]
+    assert codes[:6] == [200] * 6 and 429 in codes
+    with TestClient(app, client=("10.0.0.2", 5000)) as other:
+        assert other.get("/how-it-works").status_code == 200

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from smartpick.errors import NotFoundError, SmartPickError
 from smartpick.services import Services
 from smartpick.settings import Config, load_config
+from smartpick.web.security import Guards
 
 WEB = Path(str(resources.files("smartpick.web")))
 templates = Jinja2Templates(directory=str(WEB / "templates"))
@@ -33,6 +34,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = Services(config or load_config({}))
+    app.add_middleware(Guards, rate_per_minute=app.state.services.config.rate_limit)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -23,6 +23,7 @@ from smartpick.services.plan import LIST_COLUMNS, plan_report
 from smartpick.services.standing import standing_report
 from smartpick.web.app import WEB, templates
 from smartpick.web.pdf import render_pdf
+from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
 
 router = APIRouter(include_in_schema=False)
 PROFILE_FIELDS = (
@@ -68,12 +69,26 @@ def _form(request: Request) -> dict[str, str]:
 
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     services = _services(request)
+    token = csrf_token(request)
     base = {
         "season": services.season,
         "specialties": services.specialties(),
         "types": APPLICANT_TYPES,
+        "csrf": token,
     }
-    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    set_csrf_cookie(response, token)
+    return response
+
+
+def _check_csrf(request: Request, posted: Any) -> None:
+    """The forms that change something carry the token of the page's own cookie."""
+    if not csrf_ok(request, str(posted.get("csrf", ""))):
+        raise InputError(
+            "this form has expired or did not come from SmartPick's own page",
+            field="csrf",
+            hint="Go back, reload the page and submit again.",
+        )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -161,6 +176,7 @@ def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
 async def save_plan(request: Request) -> Response:
     """Save the plan page's inputs; show the read-only link and the delete link once."""
     posted = await request.form()
+    _check_csrf(request, posted)
     form = {k: str(posted.get(k, "")).strip() for k in (*PROFILE_FIELDS, *OPTION_FIELDS)}
     _profile(form)  # only a valid profile is saved
     _options(form)
@@ -189,6 +205,7 @@ def confirm_delete(request: Request, token: str, key: str = "") -> Response:
 @router.post("/saved/{token}/delete", response_class=HTMLResponse)
 async def delete_plan(request: Request, token: str) -> Response:
     posted = await request.form()
+    _check_csrf(request, posted)
     saved.delete(_services(request), token, str(posted.get("key", "")))
     return _page(request, "deleted.html", {})
 

@@ -1,0 +1,84 @@
+"""The app's guards: security headers on every answer, a limit on request size, a rate
+limit per client, and CSRF tokens for the forms that change something (double submit: a
+random cookie that the form must echo)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.middleware.base import BaseHTTPMiddleware
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Saved plans' links carry their token: never send it on to another site.
+    "Referrer-Policy": "no-referrer",
+}
+MAX_BODY = 64 * 1024  # bytes; a profile or a form is a few hundred
+CSRF_COOKIE = "smartpick_csrf"
+Call = Callable[[Request], Awaitable[Response]]
+
+
+class Guards(BaseHTTPMiddleware):
+    def __init__(self, app: object, rate_per_minute: int) -> None:
+        super().__init__(app)  # type: ignore[arg-type]
+        self.rate = rate_per_minute
+        self.buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last time)
+
+    def _allowed(self, client: str) -> bool:
+        """A token bucket per client: `rate` requests a minute, bursts up to a tenth of it."""
+        now = time.monotonic()
+        capacity = max(self.rate / 10, 1.0)
+        tokens, last = self.buckets.get(client, (capacity, now))
+        tokens = min(capacity, tokens + (now - last) * self.rate / 60)
+        if tokens < 1:
+            self.buckets[client] = (tokens, now)
+            return False
+        self.buckets[client] = (tokens - 1, now)
+        if len(self.buckets) > 10_000:  # forget idle clients
+            self.buckets = {k: v for k, v in self.buckets.items() if now - v[1] < 120}
+        return True
+
+    async def dispatch(self, request: Request, call_next: Call) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            response: Response = PlainTextResponse("request too large", status_code=413)
+        elif not request.url.path.startswith("/static/") and not self._allowed(
+            request.client.host if request.client else "unknown"
+        ):
+            body = {
+                "error": "too many requests: slow down and try again in a minute",
+                "field": None,
+                "hint": None,
+            }
+            response = JSONResponse(body, status_code=429, headers={"Retry-After": "30"})
+        else:
+            response = await call_next(request)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def csrf_token(request: Request) -> str:
+    """The client's CSRF token: its cookie, or a new one the page will set."""
+    token = request.cookies.get(CSRF_COOKIE)
+    return token if token and len(token) >= 22 else secrets.token_urlsafe(16)
+
+
+def set_csrf_cookie(response: Response, token: str) -> None:
+    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+
+
+def csrf_ok(request: Request, submitted: str) -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    return bool(cookie) and hmac.compare_digest(cookie, submitted)
