@@ -81,26 +81,9 @@ def test_programs_that_do_not_sponsor_the_visa_are_excluded_and_listed_last(
 def test_a_list_gains_with_every_program_and_each_program_counts(invoke: Invoke) -> None:
     first = chances(invoke, "-s", "psychiatry", "--type", "md", "--step2", "240")
     ids = [r["acgme_id"] for r in first["programs"][:12]]
-    short = chances(
-        invoke,
-        "-s",
-        "psychiatry",
-        "--type",
-        "md",
-        "--step2",
-        "240",
-        *[a for i in ids[:6] for a in ("--apply", i)],
-    )["list"]
-    long = chances(
-        invoke,
-        "-s",
-        "psychiatry",
-        "--type",
-        "md",
-        "--step2",
-        "240",
-        *[a for i in ids for a in ("--apply", i)],
-    )["list"]
+    base = ("-s", "psychiatry", "--type", "md", "--step2", "240")
+    short = chances(invoke, *base, *[a for i in ids[:6] for a in ("--apply", i)])["list"]
+    long = chances(invoke, *base, *[a for i in ids for a in ("--apply", i)])["list"]
     assert long["p_match"] > short["p_match"] > 0
     assert long["expected_interviews"] > short["expected_interviews"]
     assert sum(p["p_end_up"] for p in long["programs"]) == pytest.approx(long["p_match"], abs=1e-3)
