@@ -36,7 +36,10 @@ class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, title="SmartPick applicant profile")
 
     specialty: str = Field(
-        min_length=1, max_length=80, description="the specialty applied to: name, key or alias"
+        min_length=1,
+        max_length=80,
+        description="the specialty applied to: name, key or alias",
+        examples=["psychiatry", "Internal Medicine", "ob-gyn"],
     )
     applicant_type: ApplicantType = Field(
         description="md (U.S. MD senior), do (U.S. DO senior), us-img (U.S.-citizen IMG), "

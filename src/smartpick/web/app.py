@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from smartpick.errors import NotFoundError, SmartPickError
 from smartpick.services import Services
@@ -63,6 +64,25 @@ def create_app(config: Config | None = None) -> FastAPI:
         return HTMLResponse(
             templates.get_template("error.html").render(request=request, error=body, status=422),
             status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Errors raised by the framework itself (a body that is not JSON, a wrong method, a
+        path that does not exist) in the same shape as SmartPick's own."""
+        detail = exc.detail if isinstance(exc.detail, str) else "invalid request"
+        body = {
+            "error": detail[0].lower() + detail[1:] if detail else "invalid request",
+            "field": None,
+            "hint": None,
+        }
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        return HTMLResponse(
+            templates.get_template("error.html").render(
+                request=request, error=body, status=exc.status_code
+            ),
+            status_code=exc.status_code,
         )
 
     return app
