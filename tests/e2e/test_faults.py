@@ -1,0 +1,115 @@
+"""Faults: a corrupt dataset under the web app, and a server killed while saving plans."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from importlib import resources
+from pathlib import Path
+
+import httpx
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from smartpick.settings import load_config
+from smartpick.web import create_app
+
+PROFILE = "specialty=psychiatry&applicant_type=md&step2=240"
+
+
+def test_a_corrupt_dataset_gets_a_clear_503_that_says_how_to_rebuild(tmp_path: Path) -> None:
+    data = tmp_path / "dataset"
+    shutil.copytree(Path(str(resources.files("smartpick.data"))), data)
+    (data / "programs.csv").write_text("broken\n", encoding="utf-8")
+    config = load_config({"dataset_dir": str(data), "db_path": str(tmp_path / "db.sqlite")})
+    with TestClient(create_app(config), raise_server_exceptions=False) as client:
+        page = client.get(f"/plan?{PROFILE}")
+        assert page.status_code == 503 and "smartpick data build" in page.text
+        api = client.post(
+            "/api/v1/plan", json={"profile": {"specialty": "psychiatry", "applicant_type": "md"}}
+        )
+        assert api.status_code == 503 and "rebuild" in api.json()["hint"]
+
+
+def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTPICK_")}
+    env |= {"SMARTPICK_DB_PATH": str(db), "SMARTPICK_RATE_LIMIT": "1000000"}
+    smartpick = Path(sys.executable).with_name("smartpick")
+    server = subprocess.Popen(
+        [str(smartpick), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/how-it-works", timeout=5)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def test_a_server_killed_while_saving_keeps_each_plan_whole_or_not_at_all(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path / "saves.sqlite"
+    url = f"http://127.0.0.1:{port}"
+    server = _start(db, port)
+    tokens: list[str] = []
+    stop = threading.Event()
+
+    def save_forever() -> None:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            csrf = re.search(
+                r'name="csrf" value="([^"]+)"', client.get(f"/plan?{PROFILE}").text
+            ).group(1)  # type: ignore[union-attr]
+            fields = dict(p.split("=") for p in PROFILE.split("&")) | {"csrf": csrf}
+            while not stop.is_set():
+                try:
+                    answer = client.post("/saved", data=fields)
+                except httpx.TransportError:
+                    return
+                found = re.search(r'href="/saved/([^"]+)"', answer.text)
+                if answer.status_code == 201 and found:
+                    tokens.append(found.group(1))
+
+    httpx.get(f"{url}/plan?{PROFILE}", timeout=60)  # warm the engine first
+    workers = [threading.Thread(target=save_forever) for _ in range(4)]
+    for w in workers:
+        w.start()
+    deadline = time.monotonic() + 30
+    while len(tokens) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.send_signal(signal.SIGKILL)  # mid-save, with no chance to clean up
+    server.wait(timeout=10)
+    stop.set()
+    for w in workers:
+        w.join(timeout=20)
+    assert tokens, "no plan was saved before the kill"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = conn.execute("SELECT inputs FROM saved_plans").fetchall()
+    assert len(rows) >= len(tokens)
+    assert all(json.loads(r[0])["specialty"] == "psychiatry" for r in rows)  # none partial
+    server = _start(db, port)  # restarts cleanly on the same file
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            for token in tokens[:: max(1, len(tokens) // 10)]:
+                assert client.get(f"/saved/{token}").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
