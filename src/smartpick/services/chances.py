@@ -411,7 +411,7 @@ def _signal(ctx: Context, cells: CellRates, tier: str | None) -> Array | float:
     return cells.signal[tier] if prior is None else prior
 
 
-def _logits(ctx: Context, cells: CellRates, tier: str | None) -> Array:
+def population_logits(ctx: Context, cells: CellRates, tier: str | None) -> Array:
     """Population log-odds of the applicant's cell at every program, with a signal of `tier`."""
     base = cells.level[ctx.applicant_type] + cells.location * ctx.in_state
     return np.asarray(base + _signal(ctx, cells, tier), dtype=np.float64)
@@ -426,7 +426,7 @@ def matrices(
     s, w = strength(draw.params, ctx.pool, score)
     v = variance(draw.params, ctx.pool)
     if cache is None:
-        a = anchor(_logits(ctx, draw.cells, tier), v)
+        a = anchor(population_logits(ctx, draw.cells, tier), v)
     else:
         key = (ctx.specialty, ctx.applicant_type, tier, round(v, 12), ctx.counts is not None)
         if key not in cache:

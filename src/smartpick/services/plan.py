@@ -32,6 +32,7 @@ from smartpick.services.chances import (
     build_context,
     matrices,
     parameter_draws,
+    population_logits,
     visa_fit,
 )
 from smartpick.services.standing import report_header
@@ -710,14 +711,8 @@ def _interval(
     interviews = []
     for draw in parameter_draws(services, ctx, ctx.specialty):
         s, w = strength(draw.params, ctx.pool, profile.step2)
-        logits = np.array(
-            [
-                draw.cells.level[ctx.applicant_type][i]
-                + draw.cells.location[i] * ctx.in_state[i]
-                + _tier_effect(ctx, draw, t, i)
-                for i, t in zip(idx, signal, strict=True)
-            ]
-        )
+        by_tier = {t: population_logits(ctx, draw.cells, t) for t in set(signal)}
+        logits = np.array([by_tier[t][i] for i, t in zip(idx, signal, strict=True)])
         a = anchor(logits, variance(draw.params, ctx.pool)) + ctx.away[idx]
         p = interview(a, s)
         f = p * conversion(draw.params, s)[:, None]
@@ -730,13 +725,6 @@ def _interval(
         for i, lo, hi in zip(idx, lows, highs, strict=True)
     }
     return [round(float(low), 4), round(float(high), 4)], by_id
-
-
-def _tier_effect(ctx: Context, draw: Draw, tier: str | None, i: int) -> float:
-    if tier is None:
-        return 0.0
-    prior = ctx.tiers[tier]
-    return float(draw.cells.signal[tier][i]) if prior is None else prior
 
 
 def _certificate(w: Array, f: Array, h: int, t: Array) -> dict[str, Any]:
@@ -778,6 +766,7 @@ def _list_report(
     picks = [chosen[k] for k in order]
     result = outcomes(w, p, np.repeat(q[:, None], len(picks), axis=1))
     cdf = np.cumsum(result.interviews_pmf)
+    half = _half_scores(ctx, np.array([sub[j] for j in picks], dtype=np.int64))
     rows = []
     for k, j in enumerate(picks):
         program = ctx.programs[sub[j]]
@@ -796,7 +785,15 @@ def _list_report(
                 "entry_level": program.entry_level,
                 "signal": tiers[tier - 1] if tier else None,
                 "reason": _reason(
-                    ctx, profile, sub[j], tier, tiers, w, p0, float(result.p_interview[k])
+                    ctx,
+                    profile,
+                    sub[j],
+                    tier,
+                    tiers,
+                    w,
+                    p0,
+                    float(result.p_interview[k]),
+                    half[k],
                 ),
             }
         )
@@ -820,8 +817,9 @@ def _reason(
     w: Array,
     p0: Array,
     p_interview: float,
+    x50: float | None,
 ) -> str:
-    """One line, one number, its origin."""
+    """One line, one number, its origin; `x50` is the program's half score (_half_scores)."""
     if tier:
         before = float(w @ p0[:, j])
         return (
@@ -838,7 +836,6 @@ def _reason(
             f"sponsors the visa you need (FREIDA); your interview chance here is "
             f"{p_interview:.0%} (SmartPick's estimate)"
         )
-    x50 = _half_score(ctx, j)
     kind = APPLICANT_TYPES[ctx.applicant_type]
     if x50 is None:
         return f"interview chance {p_interview:.0%} (SmartPick's estimate)"
@@ -848,17 +845,16 @@ def _reason(
     )
 
 
-def _half_score(ctx: Context, j: int) -> float | None:
-    """The Step 2 CK at which the program interviews half of applicants like this one
-    (strength beyond the score at its average): the program's place on the score scale."""
+def _half_scores(ctx: Context, programs: NDArray[np.int64]) -> list[float | None]:
+    """The Step 2 CK at which each program interviews half of applicants like this one
+    (strength beyond the score at its average): the program's place on the score scale; None
+    where that lies beyond four pool deviations."""
     params: Params = ctx.params
     pool: Pool = ctx.pool
-    base = ctx.cells.level[ctx.applicant_type] + ctx.cells.location * ctx.in_state
-    a = float(anchor(np.array([base[j]]), variance(params, pool))[0] + ctx.away[j])
+    logits = population_logits(ctx, ctx.cells, None)[programs]
+    a = anchor(logits, variance(params, pool)) + ctx.away[programs]
     z = -a / params.score_weight
-    if abs(z) > 4:
-        return None
-    return pool.centre + pool.sd * z
+    return [None if abs(v) > 4 else float(pool.centre + pool.sd * v) for v in z]
 
 
 def plan_for(
