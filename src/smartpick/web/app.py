@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -43,46 +44,42 @@ def create_app(config: Config | None = None) -> FastAPI:
     @app.exception_handler(SmartPickError)
     async def smartpick_error(request: Request, exc: SmartPickError) -> Response:
         status = 404 if isinstance(exc, NotFoundError) else 400 if exc.exit_code == 2 else 503
-        body = {"error": exc.message, "field": getattr(exc, "field", None), "hint": exc.hint}
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=status)
-        return templates.TemplateResponse(
-            request, "error.html", {"error": body, "status": status}, status_code=status
-        )
+        return _error(request, status, exc.message, getattr(exc, "field", None), exc.hint)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"] if p not in ("body", "query"))
-        body = {
-            "error": f"{where}: {first['msg']}" if where else first["msg"],
-            "field": where,
-            "hint": None,
-        }
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=422)
-        return HTMLResponse(
-            templates.get_template("error.html").render(request=request, error=body, status=422),
-            status_code=422,
-        )
+        message = f"{where}: {first['msg']}" if where else str(first["msg"])
+        return _error(request, 422, message, where)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         """Errors raised by the framework itself (a body that is not JSON, a wrong method, a
         path that does not exist) in the same shape as SmartPick's own."""
-        detail = exc.detail if isinstance(exc.detail, str) else "invalid request"
-        body = {
-            "error": detail[0].lower() + detail[1:] if detail else "invalid request",
-            "field": None,
-            "hint": None,
-        }
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
-        return HTMLResponse(
-            templates.get_template("error.html").render(
-                request=request, error=body, status=exc.status_code
-            ),
-            status_code=exc.status_code,
-        )
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail else "invalid request"
+        message = detail[0].lower() + detail[1:]
+        return _error(request, exc.status_code, message, headers=exc.headers)
 
     return app
+
+
+def _error(
+    request: Request,
+    status: int,
+    message: str,
+    field: str | None = None,
+    hint: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """One error, in one shape: JSON under /api/, the error page elsewhere."""
+    body = {"error": message, "field": field, "hint": hint}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(body, status_code=status, headers=headers)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"error": body, "status": status},
+        status_code=status,
+        headers=headers,
+    )
