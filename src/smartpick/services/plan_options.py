@@ -1,0 +1,331 @@
+"""What the applicant prefers or already knows, on top of the plan: worths from ratings and
+regions, the ERAS geographic preference, a parallel plan with the backup specialty, and the
+update from interview invitations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smartpick.core.fees import cost
+from smartpick.core.geography import choices, geo_prior, offsets
+from smartpick.core.optimize import mixture_greedy
+from smartpick.core.profile import Profile
+from smartpick.errors import InputError
+from smartpick.services.chances import (
+    Context,
+    build_context,
+)
+from smartpick.services.solution import MAX_CURVE, Solution, decode, recommend, solve
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+Array = NDArray[np.float64]
+PARALLEL_BELOW = 0.80  # a parallel plan is made when the preferred chance is under this
+BACKUP_VALUE = 0.5  # matching in the backup, against 1 for the preferred and 0 for none
+OTHER_REGION_VALUE = 0.5  # a program outside the preferred divisions, against 1 inside
+UNRATED = 5.0  # the rating of a program left unrated when others are rated (1-10)
+WORTH_IT = 0.01  # more applications are worth it when they add at least a point
+
+
+def utilities(
+    ctx: Context,
+    ratings: Mapping[str, float],
+    divisions: Sequence[int],
+    other_region_value: float,
+    notes: list[str],
+) -> Array | None:
+    """Each program's worth to the applicant, 0-1 (going unmatched is 0): the rating / 10
+    (unrated programs 5 when some are rated), times `other_region_value` outside the
+    preferred census divisions. None when nothing is given: the goal is then to match."""
+    if not ratings and not divisions:
+        return None
+    ids = {p.acgme_id: j for j, p in enumerate(ctx.programs)}
+    worth = np.full(len(ctx.programs), UNRATED / 10 if ratings else 1.0)
+    for pid, rating in ratings.items():
+        if pid not in ids:
+            raise InputError(
+                f"rated program '{pid}' is not among the specialty's programs",
+                field="rate",
+                hint="Use the ACGME ids that `smartpick plan` lists.",
+            )
+        if not 1 <= rating <= 10:
+            raise InputError(
+                f"rating {rating:g} for {pid}: use 1 (least wanted) to 10", field="rate"
+            )
+        worth[ids[pid]] = rating / 10
+    if ratings:
+        notes.append(f"programs you did not rate count as {UNRATED:g} of 10")
+    if divisions:
+        if not 0 < other_region_value <= 1:
+            raise InputError(
+                f"other-region value {other_region_value:g}: between 0 and 1",
+                field="other_region_value",
+            )
+        inside = np.array([p.census_division in divisions for p in ctx.programs])
+        worth = np.where(inside, worth, worth * other_region_value)
+        notes.append(
+            f"a program outside census divisions {', '.join(map(str, sorted(divisions)))} "
+            f"counts {other_region_value:g} of one inside (your preference, not a data figure)"
+        )
+    return np.asarray(worth, dtype=np.float64)
+
+
+def list_value(sol: Solution, chosen: list[int], sig: dict[int, int]) -> float:
+    """E[worth of where you match] under correlated strength (0 when unmatched)."""
+    assert sol.utility is not None
+    worth = sol.utility
+    order = sorted(chosen, key=lambda j: -worth[j])
+    f = np.column_stack([sol.f_nodes[sig.get(j, 0)][:, j] for j in order])
+    before = np.cumprod(np.hstack([np.ones((f.shape[0], 1)), 1 - f[:, :-1]]), axis=1)
+    return float(sol.w @ ((f * before) @ worth[order]))
+
+
+def choose_geography(
+    services: Services,
+    ctx: Context,
+    profile: Profile,
+    season: int,
+    limit: int,
+    signals: str,
+    utility: Array | None,
+    geography: str | Sequence[int],
+    target: float,
+    applications: int | None,
+    budget: float | None,
+) -> tuple[Context, dict[str, Any] | None]:
+    """The context with the ERAS geographic preference applied, and what was chosen."""
+    if geography == "none":
+        return ctx, None
+    if isinstance(geography, str) and geography != "auto":
+        raise InputError(
+            f"geography '{geography}': auto, none or census divisions", field="geography"
+        )
+    if ctx.service != "ERAS":
+        raise InputError(
+            f"geographic preferences are an ERAS choice; {ctx.specialty} uses "
+            f"{ctx.service} (its geographic connections are not modelled)",
+            field="geography",
+        )
+    prior = geo_prior(services.dataset.rows("evidence"))
+    divisions = [p.census_division for p in ctx.programs]
+    if geography == "auto":
+        candidates_ = choices(sorted({d for d in divisions if d is not None}))
+    else:
+        stated = tuple(sorted({int(d) for d in geography}))
+        if not 1 <= len(stated) <= 3 or any(not 1 <= d <= 9 for d in stated):
+            raise InputError(
+                "geographic preferences: one to three census divisions (1-9)", field="geography"
+            )
+        candidates_ = [stated]
+    # The count to compare at: what the plan would recommend without a preference.
+    base = solve(services, ctx, profile, season, limit, signals, utility)
+    p_base = 1 - base.miss[1:] @ base.w
+    n = recommend(np.round(p_base, 4), target, applications, budget)["n"]
+    scored = []
+    for stated in candidates_:
+        trial = replace(ctx, away=ctx.away + offsets(divisions, stated, prior))
+        sol = solve(services, trial, profile, season, n, signals, utility)
+        scored.append((1 - float(sol.miss[n] @ sol.w), stated))
+    scored.sort(key=lambda x: (-x[0], len(x[1])))
+    best_p, best = scored[0]
+    chosen = replace(ctx, away=ctx.away + offsets(divisions, best, prior))
+    return chosen, {
+        "divisions": list(best),
+        "p_match_at": n,
+        "p_match": round(best_p, 4),
+        "p_match_no_preference": round(float(p_base[n - 1]), 4),
+        "alternatives": [{"divisions": list(d), "p_match": round(p, 4)} for p, d in scored[1:4]],
+        "prior": prior.source,
+        "method": "every choice of none or one to three census divisions tried"
+        if geography == "auto"
+        else "the divisions given",
+    }
+
+
+def season_update(
+    sol: Solution, chosen: list[int], sig: dict[int, int], interviews: Sequence[str]
+) -> dict[str, Any]:
+    """The chances given the interview invitations received so far, and whether applying to
+    more programs is worth it. The invitations are evidence of strength: the strength nodes
+    are reweighted by the chance of receiving them. Programs that have not answered keep
+    their chance of inviting (optimistic late in the season)."""
+    ids = {sol.ctx.programs[i].acgme_id: k for k, i in enumerate(sol.sub)}
+    invited = []
+    for entry in interviews:
+        pid = entry.strip()
+        if pid not in ids:
+            raise InputError(
+                f"interview at '{pid}': not among the programs of the specialty that can take you",
+                field="interviews",
+                hint="Use the ACGME ids that `smartpick plan` lists.",
+            )
+        invited.append(ids[pid])
+    p_by_option = [sol.p0[:, sol.sub], *[p[:, sol.sub] for p in sol.p_tier]]
+
+    def p_of(j: int) -> Array:
+        return p_by_option[sig.get(j, 0)][:, j]
+
+    weight = sol.w * np.prod([p_of(j) for j in invited], axis=0)
+    weight = weight / weight.sum()
+    q = sol.q
+    in_hand = np.prod([1 - q for _ in invited], axis=0)
+    pending = [j for j in chosen if j not in invited]
+    waiting = np.prod([1 - p_of(j) * q for j in pending], axis=0) if pending else 1.0
+    now = 1 - float(weight @ in_hand)
+    with_pending = 1 - float(weight @ (in_hand * waiting))
+    # The best programs not applied to yet, greedily under the updated strength.
+    applied = set(chosen) | set(invited)
+    rest = [j for j in range(sol.sub.size) if j not in applied]
+    more = []
+    if rest:
+        f_rest = sol.p0[:, sol.sub[rest]] * q[:, None]
+        base = in_hand * waiting
+        order = mixture_greedy(weight, f_rest, np.ones(len(rest)), 10).order
+        for k in (5, 10):
+            picks = order[:k]
+            miss = base * np.prod(1 - f_rest[:, picks], axis=1)
+            more.append(
+                {
+                    "programs": len(picks),
+                    "p_match": round(1 - float(weight @ miss), 4),
+                    "gain": round(1 - float(weight @ miss) - with_pending, 4),
+                }
+            )
+    gain = more[-1]["gain"] if more else 0.0
+    advice = (
+        f"applying to {more[-1]['programs']} more programs would add about {gain:.0%}: worth it"
+        if gain >= WORTH_IT
+        else "more applications would add less than a point: not worth it"
+    )
+    return {
+        "interviews": len(invited),
+        "p_match_from_interviews": round(now, 4),
+        "p_match_with_pending": round(with_pending, 4),
+        "more_programs": more,
+        "advice": advice,
+        "method": "strength reweighted by the invitations received; the list applied to is the "
+        "recommended one plus the programs that invited you; programs that have not answered "
+        "keep their chance of inviting. How each interview turns into a match is the model's "
+        "weakest part (docs/model.md, known limits): the chance from a few interviews is "
+        "optimistic",
+    }
+
+
+def parallel_plan(
+    services: Services,
+    profile: Profile,
+    season: int,
+    sol: Solution,
+    report: dict[str, Any],
+    applications: int | None,
+    budget: float | None,
+    signals: str,
+    threshold: float,
+    backup_value: float,
+) -> dict[str, Any]:
+    """A split of the applications between the preferred and the backup specialty, when the
+    preferred chance is under the threshold.
+
+    Method: every split of the budget (or of the count) is tried; each side is that
+    specialty's best list of its size (the exact program), the backup ranked below every
+    preferred program, and the pair is scored under the strength shared by both (the same
+    nodes). The value is P(preferred) + backup_value x P(backup only). Exact over splits
+    given each side's best lists; not a joint optimum over both lists at once.
+    """
+    p = report["p_match"]
+    if p >= threshold:
+        return {
+            "needed": False,
+            "why": f"the chance in the preferred specialty, {p:.0%}, is "
+            f"at or above {threshold:.0%}",
+        }
+    if profile.backup_specialty is None:
+        return {
+            "needed": True,
+            "available": False,
+            "why": f"the chance in the preferred specialty, {p:.0%}, is under "
+            f"{threshold:.0%}: name a backup specialty (--backup) for a parallel plan",
+        }
+    spec_b = services.resolve_specialty(profile.backup_specialty)
+    notes: list[str] = []
+    profile_b = profile.model_copy(update={"specialty": spec_b.key, "away_rotations": []})
+    ctx_b = build_context(services, profile_b, spec_b.key, season, notes)
+    if ctx_b is None:
+        return {"needed": True, "available": False, "backup": spec_b.name, "notes": notes}
+    limit_b = min(int((ctx_b.allowed > 0).sum()), MAX_CURVE)
+    sol_b = solve(services, ctx_b, profile_b, season, limit_b, signals)
+    w = sol.w
+    cost_a = np.array([cost(sol.schedule, h) for h in range(sol.miss.shape[0])])
+    cost_b = np.array([cost(sol_b.schedule, h) for h in range(sol_b.miss.shape[0])])
+    if applications is not None:
+        total_n: int | None = applications
+        total_cost = float("inf")
+    else:
+        total_n = None
+        total_cost = budget if budget is not None else float(report["cost_usd"])
+    best: tuple[float, int, int] | None = None
+    frontier = []
+    for h1 in range(sol.miss.shape[0]):
+        if total_n is not None:
+            h2 = total_n - h1
+            if not 0 <= h2 < sol_b.miss.shape[0]:
+                continue
+        else:
+            fits = np.flatnonzero(cost_a[h1] + cost_b <= total_cost + 1e-9)
+            if fits.size == 0:
+                continue
+            h2 = int(fits.max())
+        pref = 1 - float(w @ sol.miss[h1])
+        anywhere = 1 - float(w @ (sol.miss[h1] * sol_b.miss[h2]))
+        value = pref + backup_value * (anywhere - pref)
+        frontier.append(
+            {
+                "preferred": h1,
+                "backup": h2,
+                "p_preferred": round(pref, 4),
+                "p_any": round(anywhere, 4),
+            }
+        )
+        if best is None or value > best[0] + 1e-12:
+            best = (value, h1, h2)
+    if best is None:
+        return {
+            "needed": True,
+            "available": False,
+            "backup": spec_b.name,
+            "why": "no split fits the budget",
+        }
+    _, h1, h2 = best
+    pref = 1 - float(w @ sol.miss[h1])
+    anywhere = 1 - float(w @ (sol.miss[h1] * sol_b.miss[h2]))
+    chosen_b, sig_b = decode(sol_b.every[h2 - 1]) if h2 else ([], {})
+    return {
+        "needed": True,
+        "available": True,
+        "backup": spec_b.name,
+        "split": {"preferred": h1, "backup": h2, "cost_usd": float(cost_a[h1] + cost_b[h2])},
+        "p_preferred": round(pref, 4),
+        "p_backup_only": round(anywhere - pref, 4),
+        "p_any": round(anywhere, 4),
+        "backup_value": backup_value,
+        "backup_programs": [
+            {
+                "program_id": ctx_b.programs[sol_b.sub[j]].acgme_id,
+                "name": ctx_b.programs[sol_b.sub[j]].name,
+                "state": ctx_b.programs[sol_b.sub[j]].state,
+                "signal": sol_b.tiers[sig_b[j] - 1] if j in sig_b else None,
+            }
+            for j in chosen_b
+        ],
+        "frontier": frontier,
+        "method": "every split of the budget tried, each side its specialty's best list of "
+        "that size, backup programs ranked below preferred ones, scored under the strength "
+        f"both share; value = P(preferred) + {backup_value:g} x P(backup only)",
+        "notes": notes,
+    }

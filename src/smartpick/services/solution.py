@@ -1,0 +1,181 @@
+"""Solving one specialty's list: fees, the exact program of applications and signals for every
+list size, each list scored under correlated strength, and the recommended size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from smartpick.core.fees import Tier, cost, most_programs
+from smartpick.core.optimize import candidates, signal_dp
+from smartpick.core.profile import Profile
+from smartpick.core.seasons import fee_tiers
+from smartpick.errors import InputError
+from smartpick.services.chances import (
+    Context,
+    Draw,
+    matrices,
+)
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+Array = NDArray[np.float64]
+KNEE_STEP, KNEE_RUN = 0.0025, 3  # the knee: gains under 0.25 points for 3 programs running
+MAX_CURVE = 150  # the curve goes to this many applications at most
+FEE_ITEM = {"ERAS": "residency application fee", "ResidencyCAS": "application fee"}
+
+
+def fee_schedule(services: Services, service: str, season: int) -> tuple[list[Tier], list[str]]:
+    """The season's application fee tiers for the service, with how each is known."""
+    item = FEE_ITEM.get(service, FEE_ITEM["ERAS"])
+    rows = [
+        r
+        for r in services.dataset.rows("fees")
+        if r["service"] == service and r["item"] == item and r["season"].isdigit()
+    ]
+    tiers, notes = [], []
+    for r, dated in fee_tiers(rows, season):
+        tiers.append(
+            Tier(
+                int(r["from_count"] or 1),
+                int(r["to_count"]) if r["to_count"] else None,
+                float(r["amount_usd"]),
+                r["unit"],
+            )
+        )
+        if not dated.published:
+            notes.append(f"{service} fee from {r['from_count'] or 1} programs: {dated.status}")
+    if not tiers:
+        raise InputError(f"the dataset has no {service} fees for the {season} season")
+    return tiers, notes
+
+
+@dataclass(frozen=True)
+class Solution:
+    """One specialty solved: every program's chances at the strength nodes, and the best list
+    and signals for every number of applications up to the limit."""
+
+    ctx: Context
+    w: Array
+    p0: Array  # (Q, m): P(interview) without a signal
+    p_tier: list[Array]  # the same with each tier's signal
+    q: Array  # (Q,): P(ranked high enough | interviewed)
+    sub: NDArray[np.int64]  # the programs that can take the applicant
+    tiers: list[str]
+    f_nodes: list[Array]  # (Q, len(sub)) stand-alone chances for each option
+    every: NDArray[np.int8]  # (limit, len(sub)): each size's choices
+    miss: Array  # (limit + 1, Q): P(no program of the best list of size h won), by node
+    schedule: list[Tier]
+    fee_notes: list[str]
+    utility: Array | None = None  # each program's worth (of len(sub)); None: all worth 1
+
+
+def plan_limit(
+    services: Services, ctx: Context, season: int, applications: int | None, budget: float | None
+) -> int:
+    """How many applications to plan for at most."""
+    schedule, _ = fee_schedule(services, ctx.service, season)
+    allowed = int((ctx.allowed > 0).sum())
+    if applications is not None:
+        if applications < 1:
+            raise InputError("applications: at least 1", field="applications")
+        return min(applications, allowed)
+    if budget is not None:
+        limit = most_programs(schedule, budget, min(allowed, MAX_CURVE))
+        if limit == 0:
+            raise InputError(
+                f"a budget of ${budget:g} pays for no application "
+                f"(the first costs ${cost(schedule, 1):g})",
+                field="budget",
+            )
+        return limit
+    return min(allowed, MAX_CURVE)
+
+
+def solve(
+    services: Services,
+    ctx: Context,
+    profile: Profile,
+    season: int,
+    limit: int,
+    signals: str,
+    utility: Array | None = None,
+) -> Solution:
+    """The exact program on the chances averaged over strength; every size's best list scored
+    under correlated strength (log P(none won) at a node sums log(1 - f) over the list)."""
+    schedule, fee_notes = fee_schedule(services, ctx.service, season)
+    point = Draw(ctx.params, ctx.cells)
+    w, p0, q = matrices(ctx, point, profile.step2, None, services.anchors)
+    tiers = list(ctx.signal_counts) if signals == "auto" else []
+    caps = [ctx.signal_counts[t] for t in tiers]
+    p_tier = [matrices(ctx, point, profile.step2, t, services.anchors)[1] for t in tiers]
+    sub = np.flatnonzero(ctx.allowed > 0)
+    f_nodes = [p[:, sub] * q[:, None] for p in (p0, *p_tier)]
+    options = np.column_stack([w @ f for f in f_nodes])
+    t = np.ones(sub.size) if utility is None else utility[sub]
+    every = np.zeros((limit, sub.size), dtype=np.int8)
+    keep = candidates(options, limit) if utility is None else np.arange(sub.size)
+    every[:, keep] = signal_dp(t[keep], options[keep], limit, caps).choices()[1:]
+    log_miss = np.stack(
+        [np.zeros_like(f_nodes[0]), *[np.log1p(-np.minimum(f, 1 - 1e-15)) for f in f_nodes]]
+    )  # (1 + options, Q, m)
+    nodes, m = f_nodes[0].shape
+    gathered = log_miss[
+        every[:, None, :], np.arange(nodes)[None, :, None], np.arange(m)[None, None, :]
+    ]  # (limit, Q, m)
+    miss = np.vstack([np.ones(nodes), np.exp(gathered.sum(axis=2))])
+    return Solution(
+        ctx,
+        w,
+        p0,
+        p_tier,
+        q,
+        sub,
+        tiers,
+        f_nodes,
+        every,
+        miss,
+        schedule,
+        fee_notes,
+        None if utility is None else t,
+    )
+
+
+def decode(row: NDArray[np.int8]) -> tuple[list[int], dict[int, int]]:
+    """(programs applied to, their signal tiers) from one row of choices."""
+    chosen = [int(j) for j in np.flatnonzero(row)]
+    return chosen, {j: int(row[j]) - 1 for j in chosen if row[j] > 1}
+
+
+def recommend(
+    chances: Array, target: float, applications: int | None, budget: float | None
+) -> dict[str, Any]:
+    """The smallest count reaching the target, the knee, and the count to show."""
+    reach = next((i + 1 for i, p in enumerate(chances) if p >= target), None)
+    gains = np.diff(np.concatenate([[0.0], chances]))
+    knee = next(
+        (
+            i + 1
+            for i in range(len(gains))
+            if np.all(gains[i + 1 : i + 1 + KNEE_RUN] < KNEE_STEP)
+            and len(gains[i + 1 : i + 1 + KNEE_RUN]) == KNEE_RUN
+        ),
+        len(chances),
+    )
+    if applications is not None or budget is not None:
+        n, why = len(chances), "the most your number of applications or budget allows"
+    elif reach is not None:
+        n, why = reach, f"the fewest applications that reach your target of {target:.0%}"
+    else:
+        n, why = (
+            knee,
+            (
+                f"your target of {target:.0%} is out of reach; past this count each "
+                f"program adds less than {KNEE_STEP:.2%} to your chance"
+            ),
+        )
+    return {"n": n, "why": why, "reaches_target": reach, "knee": knee, "target": target}
