@@ -83,6 +83,12 @@ class Services:
         return {}
 
     @functools.cached_property
+    def draws(self) -> dict[Any, Any]:
+        """The draws behind the intervals (services.chances.parameter_draws), by specialty,
+        type and season's signals: made once per session."""
+        return {}
+
+    @functools.cached_property
     def parameters(self) -> dict[str, Any]:
         """The fitted parameters: beside a dataset given by --dataset-dir if it has its own,
         else the shipped ones."""

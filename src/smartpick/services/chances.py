@@ -451,10 +451,10 @@ def parameter_draws(services: Services, ctx: Context, specialty: str) -> list[Dr
     """Draws of the fitted parameters (their Laplace covariance) and of each published rate
     within its rounding; seeded, so the same inputs give the same intervals. They depend on
     the specialty, the type and the season's signals only: made once per session."""
-    key = ("draws", specialty, ctx.applicant_type, str(ctx.counts))
-    if key not in services.anchors:
-        services.anchors[key] = _make_draws(services, ctx, specialty)
-    cached: list[Draw] = services.anchors[key]
+    key = (specialty, ctx.applicant_type, str(ctx.counts))
+    if key not in services.draws:
+        services.draws[key] = _make_draws(services, ctx, specialty)
+    cached: list[Draw] = services.draws[key]
     return cached
 
 
