@@ -26,15 +26,14 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from smartpick.core.interview import CellRates, anchor, expit
+from smartpick.core.interview import CellRates, expit
 from smartpick.core.model import (
     Params,
     Pool,
     Typical,
     compress,
-    conversion,
+    mean_field,
     typical_p_match,
-    variance,
 )
 from smartpick.core.outcomes import normal_nodes
 from smartpick.core.standing import Figures
@@ -143,16 +142,8 @@ def interviews_when_matched(params: Params, target: Target, nodes: int = FIT_NOD
     """The typical applicant's expected number of interviews, among those who match: the
     model's counterpart of programs' interviews per filled position."""
     x, _, n = individuals(target.figures, target.counts)
-    e, w = normal_nodes(nodes)
-    v = variance(params, target.pool)
-    s = params.score_weight * target.pool.z(x)[:, None] + params.spread * e[None, :]
-    q = conversion(params, s)
-    count = np.zeros_like(s)
-    log_miss = np.zeros_like(s)
-    for share, pop_logit, weight in target.typical.cells:
-        p = expit(anchor(pop_logit, v)[:, None, None] + s[None, :, :])
-        count += share * np.tensordot(weight, p, axes=1)
-        log_miss += share * np.tensordot(weight, np.log1p(-np.minimum(p * q, 1 - 1e-15)), axes=1)
+    w, log_miss, count = mean_field(params, target.pool, target.typical, x, nodes, count=True)
+    assert count is not None
     matched = (1 - np.exp(log_miss)) * n[:, None] * w[None, :]
     return float((count * matched).sum() / matched.sum())
 

@@ -128,7 +128,21 @@ def compress(logits: Array, weights: Array, groups: int = 32) -> tuple[Array, Ar
 def typical_p_match(
     params: Params, pool: Pool, typical: Typical, scores: Array, nodes: int = NODES
 ) -> Array:
-    """P(match | Step 2 CK) of a typical applicant, for each score.
+    """P(match | Step 2 CK) of a typical applicant, for each score."""
+    w, log_miss, _ = mean_field(params, pool, typical, scores, nodes)
+    return np.asarray(1.0 - np.exp(log_miss) @ w, dtype=np.float64)
+
+
+def mean_field(
+    params: Params,
+    pool: Pool,
+    typical: Typical,
+    scores: Array,
+    nodes: int = NODES,
+    count: bool = False,
+) -> tuple[Array, Array, Array | None]:
+    """A typical applicant at each score and strength node: the node weights (Q,), log P(no
+    program won) (n, Q) and, with `count`, the expected number of interviews (n, Q).
 
     Mean field over the list: log P(no program won) = sum_j weight_j E_cell log(1 - p q), the
     expected log over the random list, exact when the chances of applying are small and close
@@ -139,8 +153,11 @@ def typical_p_match(
     s = params.score_weight * pool.z(scores)[:, None] + params.spread * e[None, :]  # (n, Q)
     q = conversion(params, s)
     log_miss = np.zeros_like(s)
+    interviews = np.zeros_like(s) if count else None
     for share, pop_logit, weight in typical.cells:
-        a = anchor(pop_logit, v)  # (k,)
-        f = np.minimum(expit(a[:, None, None] + s[None, :, :]) * q[None, :, :], 1 - 1e-15)
+        p = expit(anchor(pop_logit, v)[:, None, None] + s[None, :, :])  # (k, n, Q)
+        f = np.minimum(p * q[None, :, :], 1 - 1e-15)
         log_miss += share * np.tensordot(weight, np.log1p(-f), axes=1)
-    return np.asarray(1.0 - np.exp(log_miss) @ w, dtype=np.float64)
+        if interviews is not None:
+            interviews += share * np.tensordot(weight, p, axes=1)
+    return w, log_miss, interviews

@@ -180,15 +180,6 @@ class EngineData:
 INTERVIEW_SPECIALTY = "internal_medicine"
 
 
-@functools.cache
-def _interviews_per_match(
-    dataset_version: str, rows: tuple[tuple[str, str], ...], fill: float
-) -> float:
-    interviews = sum(float(i) for i, _ in rows)
-    positions = sum(float(p) for _, p in rows)
-    return interviews / (positions * fill)
-
-
 def interviews_per_match(dataset: Dataset) -> tuple[float, str]:
     """Internal Medicine programs' interviews per filled first-year position (FREIDA 2025
     interview counts and positions, NRMP 2025 fill rate): how many interviews a matched
@@ -203,8 +194,9 @@ def interviews_per_match(dataset: Dataset) -> tuple[float, str]:
         for r in dataset.rows("specialty_figures")
         if r["specialty_key"] == INTERVIEW_SPECIALTY and r["metric"] == "fill_rate"
     )
-    value = _interviews_per_match(dataset.version, rows, fill)
-    return value, (
+    interviews = sum(float(i) for i, _ in rows)
+    positions = sum(float(p) for _, p in rows)
+    return interviews / (positions * fill), (
         f"FREIDA 2025 Internal Medicine: interviews conducted over first-year positions "
         f"({len(rows)} programs), over the NRMP 2025 fill rate {fill:g}"
     )
