@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 import warnings
@@ -25,6 +22,7 @@ with warnings.catch_warnings():
 
 from smartpick.settings import load_config
 from smartpick.web import create_app
+from tests.fixtures.server import free_port, start_server
 
 PROFILE = "specialty=psychiatry&applicant_type=md&step2=240"
 
@@ -44,28 +42,11 @@ def test_a_corrupt_dataset_gets_a_clear_503_that_says_how_to_rebuild(tmp_path: P
 
 
 def _start(db: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTPICK_")}
-    env |= {"SMARTPICK_DB_PATH": str(db), "SMARTPICK_RATE_LIMIT": "1000000"}
-    smartpick = Path(sys.executable).with_name("smartpick")
-    server = subprocess.Popen(
-        [str(smartpick), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/how-it-works", timeout=5)
-            return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start")
+    return start_server(port, {"SMARTPICK_DB_PATH": str(db)})
 
 
 def test_a_server_killed_while_saving_keeps_each_plan_whole_or_not_at_all(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     db = tmp_path / "saves.sqlite"
     url = f"http://127.0.0.1:{port}"
     server = _start(db, port)

@@ -23,6 +23,7 @@ __all__ = ["MIGRATIONS", "Store", "open_store"]
 # Any constant: PostgreSQL sessions loading the dataset take this advisory lock in turn.
 _LOAD_LOCK = 7_361_028
 _PROGRAM_FIELDS = list(Program.__dataclass_fields__)
+CONNECT_TIMEOUT = 5  # seconds to wait for a PostgreSQL server before saying it is not there
 
 
 def _redact(url: str | sa.URL) -> str:
@@ -226,8 +227,15 @@ def open_store(url: str) -> Store:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _problem(parsed, exc) from exc
+    connect_args: dict[str, Any] = {}
+    if backend == "postgresql" and "connect_timeout" not in parsed.query:
+        # A server that does not answer fails in seconds, not at the operating system's
+        # TCP timeout (minutes), so a web request can say so while the user waits.
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
     try:
-        engine = sa.create_engine(parsed, pool_pre_ping=True)
+        # pool_pre_ping: a connection left over from before a database restart is replaced,
+        # so SmartPick recovers on its own when the server comes back.
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise StoreError(
             f"cannot open the database at {_redact(parsed)}: {exc}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -13,13 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from smartpick.errors import NotFoundError, SmartPickError
+from smartpick.errors import NotFoundError, SmartPickError, StoreError
 from smartpick.services import Services
 from smartpick.settings import Config, load_config
 from smartpick.web.security import Guards
 
 WEB = Path(str(resources.files("smartpick.web")))
 templates = Jinja2Templates(directory=str(WEB / "templates"))
+log = logging.getLogger("smartpick.web")
 templates.env.filters["percent"] = lambda v: "" if v is None else f"{v:.0%}"
 
 
@@ -40,6 +42,21 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        """The database is down or unusable: the user gets a plain answer (not the server's
+        address), the operator the details in the server's log; the next request tries the
+        database again, so the app recovers by itself when it returns."""
+        log.warning("database unavailable: %s", exc.message)
+        return _error(
+            request,
+            503,
+            "saved plans are unavailable for a moment: SmartPick cannot reach its database",
+            hint="Nothing you saved is lost. Try again in a minute; plans, chances and advice "
+            "work meanwhile, only saving and opening saved plans wait for the database.",
+            headers={"Retry-After": "30"},
+        )
 
     @app.exception_handler(SmartPickError)
     async def smartpick_error(request: Request, exc: SmartPickError) -> Response:
