@@ -145,10 +145,20 @@ def _short(text: str, width: int = 60) -> str:
     show_default=True,
     help="Where to write the build report.",
 )
+@click.option(
+    "--map",
+    "map_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the map asset  [default: the web app's us-states.json]",
+)
 @click.pass_context
-def data_build(ctx: click.Context, shared: Path, out: Path, labels: Path, report: Path) -> None:
-    """Build the dataset from the shared raw sources and reference figures."""
-    result = _services(ctx).build_data(shared, out, labels, report)
+def data_build(
+    ctx: click.Context, shared: Path, out: Path, labels: Path, report: Path, map_out: Path | None
+) -> None:
+    """Build the dataset from the shared raw sources and reference figures. Bad input stops
+    the build before anything is written."""
+    result = _services(ctx).build_data(shared, out, labels, report, map_out)
     for key, value in result["counts"].items():
         click.echo(f"{key}: {value}")
     if result["join_sample"]:

@@ -35,5 +35,12 @@ class DataError(SmartPickError):
     """The dataset is missing, corrupt, or a raw source cannot be read by the build."""
 
 
+class SourceError(DataError):
+    """A raw source or output folder given to the data build cannot be used: the user's input
+    (exit code 2); the dataset already built is left as it was."""
+
+    exit_code = 2
+
+
 class StoreError(SmartPickError):
     """The database cannot be reached or used."""

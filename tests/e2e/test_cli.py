@@ -16,6 +16,7 @@ import pytest
 from smartpick.cli import cli
 from smartpick.data import shipped
 from tests.e2e.conftest import Invoke
+from tests.fixtures.shared import make_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,8 +143,25 @@ def test_data_info_text_names_the_season_and_sources(invoke: Invoke) -> None:
 
 def test_data_build_refuses_a_folder_without_raw_data(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("data", "build", "--raw", str(tmp_path), "--out", str(tmp_path / "o"))
-    assert result.code == 1
+    assert result.code == 2
     assert "raw/ and reference/" in result.err
+
+
+def test_data_build_from_a_damaged_file_says_which_and_keeps_the_dataset(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    shared, out = make_shared(tmp_path / "shared"), tmp_path / "dataset"
+    build = ("data", "build", "--raw", str(shared), "--out", str(out), "--labels",
+             str(tmp_path / "no-labels.csv"), "--report", str(tmp_path / "report.md"),
+             "--map", str(out / "map.json"))  # fmt: skip
+    assert invoke(*build).code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    fees = shared / "reference" / "fees.csv"
+    fees.write_text(fees.read_text(encoding="utf-8").replace(",1,", ",one,", 1), encoding="utf-8")
+    result = invoke(*build)
+    assert result.code == 2
+    assert "fees.csv:2 from_count: 'one' is not a whole number" in result.err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_a_broken_dataset_gives_a_rebuild_hint(
@@ -277,4 +295,4 @@ def test_data_build_into_an_unwritable_place_is_a_clear_error(
     if not shared.is_dir():
         pytest.skip(f"the shared raw data is not at {shared}")
     result = invoke("data", "build", "--raw", str(shared), "--out", str(blocker / "out"))
-    assert result.code == 1 and "cannot write the dataset" in result.err
+    assert result.code == 2 and "cannot write the dataset" in result.err

@@ -4,6 +4,6 @@ It runs at development time (`smartpick data build --raw DIR`), never at start-u
 result is committed under `smartpick/data/` so a fresh clone runs without the raw files.
 """
 
-from smartpick.build.pipeline import BuildResult, build_dataset, write_report
+from smartpick.build.pipeline import BuildResult, build_dataset, check_layout, write_report
 
-__all__ = ["BuildResult", "build_dataset", "write_report"]
+__all__ = ["BuildResult", "build_dataset", "check_layout", "write_report"]

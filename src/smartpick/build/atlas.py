@@ -9,6 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from smartpick.build.sources import REDOWNLOAD
+from smartpick.errors import SourceError
+
 SOURCE = "raw/us_atlas/states-albers-10m.json"
 ASSET = Path(__file__).resolve().parents[1] / "web" / "static" / "us-states.json"
 
@@ -35,17 +38,33 @@ def _ring(arcs: list[list[tuple[float, float]]], indexes: list[int]) -> str:
     return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z"
 
 
-def build_atlas(shared: Path, out: Path = ASSET) -> int:
-    """Write the states' SVG paths; returns how many states."""
-    topology = json.loads((shared / SOURCE).read_text(encoding="utf-8"))
-    arcs = _arcs(topology)
-    states = []
-    for geometry in topology["objects"]["states"]["geometries"]:
-        polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        d = "".join(_ring(arcs, ring) for polygon in polygons for ring in polygon)
-        states.append({"id": geometry["id"], "name": geometry["properties"]["name"], "d": d})
+def read_atlas(shared: Path) -> dict[str, Any]:
+    """The map asset decoded from the us-atlas file; SourceError if it is missing or not the
+    us-atlas TopoJSON of the states."""
+    path = shared / SOURCE
+    try:
+        topology = json.loads(path.read_text(encoding="utf-8"))
+        arcs = _arcs(topology)
+        states = []
+        for geometry in topology["objects"]["states"]["geometries"]:
+            multi = geometry["type"] == "MultiPolygon"
+            polygons = geometry["arcs"] if multi else [geometry["arcs"]]
+            d = "".join(_ring(arcs, ring) for polygon in polygons for ring in polygon)
+            states.append({"id": str(geometry["id"]), "name": str(geometry["properties"]["name"]),
+                           "d": d})  # fmt: skip
+    except FileNotFoundError:
+        raise SourceError(f"raw file not found: {path}", hint=REDOWNLOAD) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SourceError(f"cannot read {path}: {exc}", hint=REDOWNLOAD) from None
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise SourceError(
+            f"{path} is not the us-atlas TopoJSON of the states ({type(exc).__name__}: {exc})",
+            hint=REDOWNLOAD,
+        ) from None
+    if not states:
+        raise SourceError(f"{path} holds no states", hint=REDOWNLOAD)
     states.sort(key=lambda s: s["id"])
-    asset = {
+    return {
         "source": "us-atlas 3.0.1 states-albers-10m.json (US Census Bureau cartographic "
         "boundaries, 2017; ISC license), projected with Albers USA, scale 1300, translate "
         "[487.5, 305]",
@@ -53,5 +72,13 @@ def build_atlas(shared: Path, out: Path = ASSET) -> int:
         "height": 610,
         "states": states,
     }
-    out.write_text(json.dumps(asset, separators=(",", ":")) + "\n", encoding="utf-8")
-    return len(states)
+
+
+def write_atlas(asset: dict[str, Any], out: Path = ASSET) -> None:
+    """Write the asset whole or not at all (a temporary file renamed over the old one)."""
+    temporary = out.with_name(f".{out.name}.tmp")
+    try:
+        temporary.write_text(json.dumps(asset, separators=(",", ":")) + "\n", encoding="utf-8")
+        temporary.replace(out)
+    except OSError as exc:
+        raise SourceError(f"cannot write the map to {out}: {exc.strerror or exc}") from exc

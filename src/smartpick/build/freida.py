@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
+import math
 from pathlib import Path
 
-from smartpick.build.sources import read_csv, require_columns
+from smartpick.build.sources import read_csv
 
 SETTINGS = {
     "University-based": "university",
@@ -34,17 +35,25 @@ def visa_policy(raw: str) -> tuple[str, str]:
     return j1, h1b
 
 
+COLUMNS = {
+    "program_id", "program_name_suffix", "first_year_positions", "interviews_conducted_last_year",
+    "pct_usmd", "pct_do", "pct_img", "program_best_described_as", "visa_statuses_accepted",
+    "participates_in_eras",
+}  # fmt: skip
+
+
 def _number(value: str) -> float | None:
+    """A figure, or None where FREIDA shows none (empty, text, or not a finite number)."""
     try:
-        return float(value) if value.strip() else None
+        x = float(value) if value.strip() else None
     except ValueError:
         return None
+    return x if x is not None and math.isfinite(x) else None
 
 
 def read_freida(raw: Path, program_ids: set[str]) -> tuple[list[dict[str, object]], list[str]]:
     path = raw / "freida_im_2025" / "freida_im_programs_2025.csv"
-    rows = read_csv(path)
-    require_columns(rows, {"program_id", "first_year_positions", "visa_statuses_accepted"}, path)
+    rows = read_csv(path, COLUMNS)
     out: list[dict[str, object]] = []
     report: list[str] = []
     seen: set[str] = set()

@@ -13,9 +13,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from smartpick.build.joiner import Entry, link
-from smartpick.build.sources import read_csv, require_columns
+from smartpick.build.sources import read_csv, whole
 from smartpick.core.geography import normalize_state
-from smartpick.errors import DataError
+from smartpick.errors import SourceError
 
 TRACK_TYPES = {
     "C": "categorical",
@@ -31,8 +31,7 @@ _CODE = re.compile(r"^[0-9]{7}[A-Z][0-9]$")
 def read_institutions(raw: Path) -> dict[str, tuple[str, str]]:
     """NRMP institution code -> (name without the state suffix, state or '')."""
     path = raw / "wavegate_nrmp_codes" / "institutions.csv"
-    rows = read_csv(path)
-    require_columns(rows, {"name", "institutionCode"}, path)
+    rows = read_csv(path, {"name", "institutionCode"})
     out: dict[str, tuple[str, str]] = {}
     for row in rows:
         code = row["institutionCode"].strip().zfill(4)
@@ -47,19 +46,18 @@ def read_institutions(raw: Path) -> dict[str, tuple[str, str]]:
 
 def read_tracks(raw: Path, institutions: dict[str, tuple[str, str]]) -> list[dict[str, object]]:
     path = raw / "nrmp_program_results_2026" / "program_results_2026.csv"
-    rows = read_csv(path)
-    require_columns(rows, {"program_code", "state", "track_name", "quota", "filled"}, path)
+    rows = read_csv(path, {"program_code", "state", "track_name", "quota", "filled"})
     tracks: list[dict[str, object]] = []
     for line, row in enumerate(rows, start=2):
         code = row["program_code"].strip()
         if not _CODE.match(code):
-            raise DataError(f"{path}:{line}: '{code}' is not an NRMP program code")
+            raise SourceError(f"{path}:{line}: '{code}' is not an NRMP program code")
         try:
             quota, filled = int(row["quota"]), int(row["filled"])
         except ValueError as exc:
-            raise DataError(f"{path}:{line}: quota and filled must be whole numbers") from exc
+            raise SourceError(f"{path}:{line}: quota and filled must be whole numbers") from exc
         if not 0 <= filled <= quota:
-            raise DataError(f"{path}:{line}: filled {filled} is outside 0..quota {quota}")
+            raise SourceError(f"{path}:{line}: filled {filled} is outside 0..quota {quota}")
         inst = code[:4]
         name, state = institutions.get(inst, ("", ""))
         tracks.append(
@@ -133,10 +131,9 @@ def join_tracks(
 def read_florida_history(raw: Path, codes: set[str]) -> list[dict[str, object]]:
     """Quota and matched per year for Florida's Main Match tracks (0/0 = not in that Match)."""
     path = raw / "nrmp_florida_dashboard" / "NRMP_2020_2026_Main_and_Specialty.csv"
-    rows = read_csv(path, encoding="utf-8-sig")
-    require_columns(rows, {"Table", "Program Code"}, path)
+    rows = read_csv(path, {"Table", "Program Code"}, encoding="utf-8-sig")
     out: list[dict[str, object]] = []
-    for row in rows:
+    for line, row in enumerate(rows, start=2):
         if row["Table"] != "Main":
             continue
         code = row["Program Code"].strip()
@@ -148,8 +145,8 @@ def read_florida_history(raw: Path, codes: set[str]) -> list[dict[str, object]]:
                 {
                     "program_code": code,
                     "year": year,
-                    "quota": int(quota),
-                    "matched": int(matched),
+                    "quota": whole(quota, f"{path}:{line} {year} Quota"),
+                    "matched": whole(matched, f"{path}:{line} {year} Matched"),
                     "in_2026_results": "yes" if code in codes else "no",
                 }
             )

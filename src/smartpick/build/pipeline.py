@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -30,9 +29,10 @@ from smartpick.build.reference import (
     specialty_figures,
     split_evidence,
 )
+from smartpick.build.sources import read_csv
 from smartpick.build.tables import Table
 from smartpick.core.geography import is_territory
-from smartpick.errors import DataError
+from smartpick.errors import SourceError
 
 DOUBTFUL_LABELS = "interview_rates_doubtful_sample.csv"
 
@@ -48,10 +48,10 @@ class BuildResult:
     doubtful_precision: dict[str, float | int] = field(default_factory=dict)
 
 
-def _check_layout(shared: Path) -> tuple[Path, Path]:
+def check_layout(shared: Path) -> tuple[Path, Path]:
     raw, ref = shared / "raw", shared / "reference"
     if not raw.is_dir() or not ref.is_dir():
-        raise DataError(
+        raise SourceError(
             f"{shared} does not hold raw/ and reference/ folders",
             hint="Pass the shared data folder, e.g. --raw ../shared/data",
         )
@@ -60,7 +60,7 @@ def _check_layout(shared: Path) -> tuple[Path, Path]:
 
 def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildResult:
     """Build every table from `shared` (holding raw/ and reference/) and write them to `out`."""
-    raw, ref = _check_layout(shared)
+    raw, ref = check_layout(shared)
     catalogue = load_catalogue()
     programs = read_programs(raw, catalogue)
     rates = read_rates(raw, catalogue)
@@ -243,29 +243,31 @@ def label_precision(labels: Path, rates: list[Any], links: list[Any]) -> dict[st
     catalogue = {s.rates_name: s.key for s in load_catalogue() if s.rates_name}
     joined = {lk.left: lk.right for lk in links}
     correct = wrong = missed = 0
-    with labels.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            spec = catalogue.get(row["rate_specialty"], "")
-            rid = by_row.get((spec, row["rate_program"], row["rate_city"], row["rate_state"]))
-            if rid is None:
-                raise DataError(f"{labels}: labelled row not in the rates files: {row}")
-            got = joined.get(rid)
-            if "verdict" in row:
-                if row["verdict"] == "UNSURE":
-                    continue
-                right = got == row["proposed_acgme_id"]
-                if row["verdict"] == "WRONG":
-                    right = got is not None and not right
-            else:
-                right = got == row["acgme_id"]
-                if got is None and row["acgme_id"] in ("NONE", "AMBIGUOUS"):
-                    continue
-            if got is None:
-                missed += 1
-            elif right:
-                correct += 1
-            else:
-                wrong += 1
+    rows = read_csv(labels, {"rate_specialty", "rate_program", "rate_city", "rate_state"})
+    if "acgme_id" not in rows[0] and not {"verdict", "proposed_acgme_id"} <= rows[0].keys():
+        raise SourceError(f"{labels} has neither acgme_id nor verdict and proposed_acgme_id")
+    for row in rows:
+        spec = catalogue.get(row["rate_specialty"], "")
+        rid = by_row.get((spec, row["rate_program"], row["rate_city"], row["rate_state"]))
+        if rid is None:
+            raise SourceError(f"{labels}: labelled row not in the rates files: {row}")
+        got = joined.get(rid)
+        if "verdict" in row:
+            if row["verdict"] == "UNSURE":
+                continue
+            right = got == row["proposed_acgme_id"]
+            if row["verdict"] == "WRONG":
+                right = got is not None and not right
+        else:
+            right = got == row["acgme_id"]
+            if got is None and row["acgme_id"] in ("NONE", "AMBIGUOUS"):
+                continue
+        if got is None:
+            missed += 1
+        elif right:
+            correct += 1
+        else:
+            wrong += 1
     total = correct + wrong
     return {
         "labelled": correct + wrong + missed,
@@ -281,23 +283,30 @@ def write(result: BuildResult, out: Path) -> None:
     try:
         _write(result, out)
     except OSError as exc:
-        raise DataError(f"cannot write the dataset to {out}: {exc.strerror or exc}") from exc
+        raise SourceError(f"cannot write the dataset to {out}: {exc.strerror or exc}") from exc
 
 
 def _write(result: BuildResult, out: Path) -> None:
+    """Every file is written under a temporary name first, then renamed over the old one, so
+    a build stopped midway leaves no file half written."""
     out.mkdir(parents=True, exist_ok=True)
     provenance: dict[str, Any] = {"tables": {}, "build_inputs": F.BUILD_INPUTS}
     digest = hashlib.sha256()
+    files: dict[str, str] = {}
     for name, table in sorted(result.tables.items()):
         text = table.to_csv()
-        (out / f"{name}.csv").write_text(text, encoding="utf-8")
+        files[f"{name}.csv"] = text
         digest.update(text.encode())
         provenance["tables"][name] = table.provenance()
     provenance["dataset_version"] = digest.hexdigest()[:12]
     provenance["counts"] = result.counts
     provenance["join_sample"] = result.precision
     provenance["join_sample_doubtful"] = result.doubtful_precision
-    (out / "provenance.json").write_text(json.dumps(provenance, indent=1) + "\n", encoding="utf-8")
+    files["provenance.json"] = json.dumps(provenance, indent=1) + "\n"
+    for name, text in files.items():
+        (out / f".{name}.tmp").write_text(text, encoding="utf-8")
+    for name in files:
+        (out / f".{name}.tmp").replace(out / name)
 
 
 def write_report(result: BuildResult, path: Path) -> None:
@@ -326,4 +335,5 @@ def write_report(result: BuildResult, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise DataError(f"cannot write the build report to {path}: {exc.strerror or exc}") from exc
+        reason = exc.strerror or exc
+        raise SourceError(f"cannot write the build report to {path}: {reason}") from exc

@@ -12,9 +12,9 @@ from typing import TypeVar
 from smartpick.build.catalogue import CuratedSpecialty
 from smartpick.build.joiner import Entry, Link, Miss, link
 from smartpick.build.names import key, normalize
-from smartpick.build.sources import iter_rate_files, read_csv, require_columns
+from smartpick.build.sources import iter_rate_files, number, read_csv
 from smartpick.core.geography import normalize_state
-from smartpick.errors import DataError
+from smartpick.errors import SourceError
 
 T = TypeVar("T")
 
@@ -48,20 +48,22 @@ class RateRow:
         return bool(self.rates)
 
 
+LATLON = {"lat", "lon"}
+
+
 def read_programs(raw: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str, object]]:
     path = raw / "couples_match_builder" / "programs_acgme_geo_2025.csv"
-    rows = read_csv(path)
-    require_columns(rows, {"specialty", "program_name", "acgme_id_10", "city", "state"}, path)
+    rows = read_csv(path, {"specialty", "program_name", "acgme_id_10", "city", "state"} | LATLON)
     keys = {s.couples_name: s for s in catalogue}
     programs: list[dict[str, object]] = []
     seen: set[str] = set()
-    for row in rows:
+    for line, row in enumerate(rows, start=2):
         spec = keys.get(row["specialty"])
         if spec is None:
-            raise DataError(f"{path}: specialty '{row['specialty']}' is not in the catalogue")
+            raise SourceError(f"{path}: specialty '{row['specialty']}' is not in the catalogue")
         acgme_id = row["acgme_id_10"].strip()
         if not acgme_id.isdigit() or len(acgme_id) != 10 or acgme_id in seen:
-            raise DataError(f"{path}: bad or repeated ACGME id '{acgme_id}'")
+            raise SourceError(f"{path}: bad or repeated ACGME id '{acgme_id}'")
         seen.add(acgme_id)
         state = normalize_state(row["state"]) if row["state"].strip() else None
         has_location = bool(state and row["lat"].strip() and row["lon"].strip())
@@ -72,8 +74,8 @@ def read_programs(raw: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str
                 "specialty_key": spec.key,
                 "city": row["city"].strip() if has_location else "",
                 "state": state if has_location else "",
-                "latitude": float(row["lat"]) if has_location else None,
-                "longitude": float(row["lon"]) if has_location else None,
+                "latitude": number(row["lat"], f"{path}:{line} lat") if has_location else None,
+                "longitude": number(row["lon"], f"{path}:{line} lon") if has_location else None,
                 "location_source": "couples_match_builder" if has_location else "",
                 "location_note": "",
             }
@@ -86,21 +88,17 @@ def read_rates(raw: Path, catalogue: list[CuratedSpecialty]) -> list[RateRow]:
     out: list[RateRow] = []
     for stem, path in iter_rate_files(raw):
         if stem not in keys:
-            raise DataError(f"{path}: no specialty in the catalogue reads this rates file")
-        rows = read_csv(path)
-        require_columns(rows, {"Program", "City", "State"}, path)
+            raise SourceError(f"{path}: no specialty in the catalogue reads this rates file")
+        rows = read_csv(path, {"Program", "City", "State"})
         for line, row in enumerate(rows, start=2):
             rates: dict[str, float] = {}
             for column, name in RATE_COLUMNS.items():
                 value = (row.get(column) or "").strip()
                 if value in ("", "-"):
                     continue
-                try:
-                    rate = float(value)
-                except ValueError as exc:
-                    raise DataError(f"{path}:{line}: '{value}' in {column} is not a rate") from exc
+                rate = number(value, f"{path}:{line} {column}")
                 if not 0.0 <= rate <= 1.0:
-                    raise DataError(f"{path}:{line}: rate {rate} in {column} is outside 0-1")
+                    raise SourceError(f"{path}:{line}: rate {rate} in {column} is outside 0-1")
                 rates[name] = rate
             out.append(
                 RateRow(
@@ -137,11 +135,13 @@ def join_rates(
 def read_centroids(raw: Path) -> dict[tuple[str, str], tuple[float, float]]:
     path = raw / "tyler_acgme_obgyn" / "city_state_latlong.csv"
     centroids: dict[tuple[str, str], tuple[float, float]] = {}
-    for row in read_csv(path):
+    for line, row in enumerate(read_csv(path, {"city", "state", "latitude", "longitude"}), 2):
         state = normalize_state(row["state"])
         if state and row["latitude"] and row["longitude"]:
             place = (normalize(row["city"]), state)
-            centroids.setdefault(place, (float(row["latitude"]), float(row["longitude"])))
+            where = f"{path}:{line}"
+            point = (number(row["latitude"], where), number(row["longitude"], where))
+            centroids.setdefault(place, point)
     return centroids
 
 
@@ -216,7 +216,7 @@ def read_geo_2019(raw: Path) -> dict[str, tuple[str, str]]:
     """ACGME id -> (city, state) from the 2019 program geocodes (maction_program_geo)."""
     path = raw / "maction_program_geo" / "program_geo_2019.csv"
     out: dict[str, tuple[str, str]] = {}
-    for row in read_csv(path):
+    for row in read_csv(path, {"acgme_id", "city", "state"}):
         state = normalize_state(row["state"])
         if state and row["acgme_id"].strip().isdigit():
             out[row["acgme_id"].strip().zfill(10)] = (row["city"].strip(), state)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from smartpick.build.catalogue import CuratedSpecialty
-from smartpick.build.sources import read_csv, require_columns
-from smartpick.errors import DataError
+from smartpick.build.sources import number, read_csv, whole
+from smartpick.errors import SourceError
 
 APPLICANT_TYPES = ("md", "do", "us-img", "non-us-img")
 
@@ -30,25 +32,26 @@ def _keys(raw_key: str, known: set[str]) -> list[str]:
 
 def read_reference(ref: Path, name: str, columns: set[str]) -> list[dict[str, str]]:
     path = ref / name
-    rows = read_csv(path)
-    require_columns(rows, columns | {"source", "confidence"}, path)
+    rows = read_csv(path, columns | {"source", "confidence"})
     for line, row in enumerate(rows, start=2):
         if row["confidence"] not in ("primary", "secondary", "unverified"):
-            raise DataError(f"{path}:{line}: confidence '{row['confidence']}' is not recognized")
+            raise SourceError(f"{path}:{line}: confidence '{row['confidence']}' is not recognized")
     return rows
 
 
 def signals(ref: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str, object]]:
     known = {s.key for s in catalogue}
     out: list[dict[str, object]] = []
-    for row in read_reference(ref, "signals.csv", {"season", "specialty_key"}):
+    columns = {"season", "specialty_key", "application_service", "gold", "silver", "specialty",
+               "single_tier_count", "signal_statement", "notes"}  # fmt: skip
+    for line, row in enumerate(read_reference(ref, "signals.csv", columns), start=2):
         keys = _keys(row["specialty_key"], known)
         if not row["specialty_key"]:
             keys = ["*"]  # "all other specialties" rows
         for key in keys:
             out.append(
                 {
-                    "season": int(row["season"]),
+                    "season": whole(row["season"], f"{ref / 'signals.csv'}:{line} season"),
                     "specialty_key": key,
                     "service": row["application_service"],
                     "gold": row["gold"],
@@ -74,7 +77,11 @@ def copy_rows(
     columns = [c for c in columns if c not in DERIVED]
     rows = read_reference(ref, name, set(columns))
     out: list[dict[str, object]] = []
-    for row in rows:
+    for line, row in enumerate(rows, start=2):
+        for column in columns:
+            check = KINDS.get(column)
+            if check is not None and row[column].strip():
+                check(row[column], f"{ref / name}:{line} {column}")
         item: dict[str, object] = {c: row[c] for c in [*columns, "source", "confidence"]}
         item["fact_id"] = fact_id(item)
         if "event" in row:
@@ -85,6 +92,22 @@ def copy_rows(
 
 
 DERIVED = {"event_key", "fact_id"}
+
+
+def _iso_date(value: str, where: str) -> object:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise SourceError(f"{where}: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+# Columns of the copied reference files that SmartPick reads as numbers or dates: checked at
+# build time (empty stays allowed: a missing figure stays missing), copied as written.
+KINDS: dict[str, Callable[[str, str], object]] = {
+    **dict.fromkeys(["season", "match_year", "from_count", "to_count", "division_number"], whole),
+    **dict.fromkeys(["amount_usd", "value_low", "value_high"], number),
+    **dict.fromkeys(["date", "effective_date"], _iso_date),
+}
 
 
 def fact_id(row: dict[str, object]) -> str:
@@ -130,32 +153,35 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
     ) -> None:
         if value.strip() == "":
             return
+        where = f"{report}: {key} {metric}"
         out.append(
             {
-                "year": int(year) if year.strip() else None,
+                "year": whole(year, where) if year.strip() else None,
                 "specialty_key": key,
                 "applicant_type": atype or "unstated",
                 "metric": metric,
-                "value": float(value),
+                "value": number(value, where),
                 "report": report,
                 "source": row["source"],
                 "confidence": row["confidence"],
             }
         )
 
-    md = read_reference(ref, "charting_outcomes_2026_us_md_step2.csv", {"specialty_key"})
+    keyed = {"specialty_key", "year"}
+    md_metrics = {
+        "matched_n": "matched_n",
+        "q1": "step2_matched_q1",
+        "median": "step2_matched_median",
+        "q3": "step2_matched_q3",
+        "not_matched_n": "not_matched_n",
+        "not_matched_median": "step2_not_matched_median",
+    }
+    md = read_reference(
+        ref, "charting_outcomes_2026_us_md_step2.csv", keyed | {"report"} | md_metrics.keys()
+    )
     for row in md:
-        for col in ("matched_n", "q1", "median", "q3", "not_matched_n", "not_matched_median"):
-            metric = {
-                "matched_n": "matched_n",
-                "not_matched_n": "not_matched_n",
-                "q1": "step2_matched_q1",
-                "median": "step2_matched_median",
-                "q3": "step2_matched_q3",
-                "not_matched_median": "step2_not_matched_median",
-            }[col]
+        for col, metric in md_metrics.items():
             add(row, row["year"], row["specialty_key"], "md", metric, row[col], row["report"])
-    img = read_reference(ref, "charting_outcomes_2026_non_us_img_step2.csv", {"specialty_key"})
     img_metrics = {
         "ranked_first_n": "ranked_first_n",
         "matched_n": "matched_n",
@@ -170,6 +196,9 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
         "not_matched_mean": "step2_not_matched_mean",
         "unweighted_mean_match_rate": "unweighted_mean_match_rate",
     }
+    img = read_reference(
+        ref, "charting_outcomes_2026_non_us_img_step2.csv", keyed | {"report"} | img_metrics.keys()
+    )
     for row in img:
         for col, metric in img_metrics.items():
             add(
@@ -181,16 +210,19 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
                 row[col],
                 row["report"],
             )
-    means = read_reference(ref, "charting_outcomes_2024_means.csv", {"specialty_key"})
+    means_metrics = {
+        "n_matched": "matched_n",
+        "n_unmatched": "not_matched_n",
+        "match_rate": "preferred_specialty_match_rate",
+        "step2_mean_matched": "step2_matched_mean",
+        "step2_mean_unmatched": "step2_not_matched_mean",
+        "pubs_mean_matched": "publications_matched_mean",
+    }
+    means = read_reference(
+        ref, "charting_outcomes_2024_means.csv", keyed | {"applicant_type"} | means_metrics.keys()
+    )
     for row in means:
-        for col, metric in {
-            "n_matched": "matched_n",
-            "n_unmatched": "not_matched_n",
-            "match_rate": "preferred_specialty_match_rate",
-            "step2_mean_matched": "step2_matched_mean",
-            "step2_mean_unmatched": "step2_not_matched_mean",
-            "pubs_mean_matched": "publications_matched_mean",
-        }.items():
+        for col, metric in means_metrics.items():
             add(
                 row,
                 row["year"],
@@ -200,19 +232,20 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
                 row[col],
                 "NRMP Charting Outcomes 2024 (as cited per row)",
             )
-    fill = read_reference(ref, "fill_by_specialty_2025.csv", {"specialty_key"})
+    fill_metrics = (
+        "programs",
+        "positions_offered",
+        "positions_filled",
+        "fill_rate",
+        "us_md_senior_share",
+        "us_do_senior_share",
+        "us_img_share",
+        "non_us_img_share",
+        "unfilled_after_match",
+    )
+    fill = read_reference(ref, "fill_by_specialty_2025.csv", keyed | set(fill_metrics))
     for row in fill:
-        for col in (
-            "programs",
-            "positions_offered",
-            "positions_filled",
-            "fill_rate",
-            "us_md_senior_share",
-            "us_do_senior_share",
-            "us_img_share",
-            "non_us_img_share",
-            "unfilled_after_match",
-        ):
+        for col in fill_metrics:
             add(
                 row,
                 row["year"],
@@ -222,7 +255,9 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
                 row[col],
                 "NRMP Results and Data 2025 (as cited per row)",
             )
-    totals = read_reference(ref, "match_totals.csv", {"metric"})
+    totals = read_reference(
+        ref, "match_totals.csv", {"metric", "year", "applicant_type", "match", "value"}
+    )
     for row in totals:
         atype = row["applicant_type"] or "all"
         add(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from smartpick.errors import DataError
+from smartpick.errors import SourceError
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ class Source:
             "confidence": self.confidence,
         }
 
+
+REDOWNLOAD = (
+    "The file looks damaged: restore it from the source its SOURCE.md names, or from a fresh "
+    "copy of the shared data folder."
+)
 
 SOURCES = {
     s.key: s
@@ -82,29 +88,71 @@ SOURCES = {
 }
 
 
-def read_csv(path: Path, *, encoding: str = "utf-8") -> list[dict[str, str]]:
-    """All rows of a CSV file as dicts; a clear DataError if it is missing or unreadable."""
+_EXTRA = "\x00extra"  # DictReader's key for cells beyond the header
+
+
+def read_csv(
+    path: Path, columns: Iterable[str] = (), *, encoding: str = "utf-8"
+) -> list[dict[str, str]]:
+    """All rows of a CSV file as dicts. A clear SourceError if the file is missing, unreadable,
+    lacks one of `columns`, has a row whose cells do not match its header, or has no rows."""
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            return [dict(row) for row in csv.DictReader(handle)]
+            reader = csv.DictReader(handle, restkey=_EXTRA)
+            header = reader.fieldnames or []
+            if not header:
+                raise SourceError(f"{path} is empty: it has no header row", hint=REDOWNLOAD)
+            missing = sorted(set(columns) - set(header))
+            if missing:
+                raise SourceError(
+                    f"{path} lacks the column(s) {', '.join(missing)}", hint=REDOWNLOAD
+                )
+            rows: list[dict[str, str]] = []
+            for row in reader:
+                if _EXTRA in row or None in row.values():
+                    cells = len(header) + len(row.get(_EXTRA, ())) - list(row.values()).count(None)
+                    raise SourceError(
+                        f"{path}:{reader.line_num}: {cells} cells where the header has "
+                        f"{len(header)}",
+                        hint=REDOWNLOAD,
+                    )
+                rows.append(row)
     except FileNotFoundError as exc:
-        raise DataError(
+        raise SourceError(
             f"raw file not found: {path}",
             hint="Point --raw at the shared data folder (it holds raw/ and reference/).",
         ) from exc
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"cannot read {path}: {exc}") from exc
+        raise SourceError(f"cannot read {path}: {exc}", hint=REDOWNLOAD) from exc
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not rows:
+        raise SourceError(f"{path} has a header but no rows", hint=REDOWNLOAD)
+    return rows
 
 
-def require_columns(rows: list[dict[str, str]], columns: set[str], path: Path) -> None:
-    if rows and not columns <= rows[0].keys():
-        missing = ", ".join(sorted(columns - rows[0].keys()))
-        raise DataError(f"{path} lacks the columns {missing}")
+def number(value: str, where: str) -> float:
+    """A finite number from a cell; SourceError naming `where` (file:line column) if not."""
+    try:
+        x = float(value)
+    except ValueError:
+        raise SourceError(f"{where}: '{value}' is not a number", hint=REDOWNLOAD) from None
+    if not math.isfinite(x):
+        raise SourceError(f"{where}: '{value}' is not a finite number", hint=REDOWNLOAD)
+    return x
+
+
+def whole(value: str, where: str) -> int:
+    """A whole number from a cell; SourceError naming `where` if not."""
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise SourceError(f"{where}: '{value}' is not a whole number", hint=REDOWNLOAD) from None
 
 
 def iter_rate_files(raw: Path) -> Iterator[tuple[str, Path]]:
     folder = raw / "signal_interview_rates" / "data"
     if not folder.is_dir():
-        raise DataError(f"raw folder not found: {folder}")
+        raise SourceError(f"raw folder not found: {folder}")
     for path in sorted(folder.glob("*.csv")):
         yield path.stem, path

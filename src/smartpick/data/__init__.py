@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -118,7 +119,8 @@ class Dataset:
             raise DataError(f"dataset file {spec['file']} is missing", hint=REBUILD) from exc
         except UnicodeDecodeError as exc:
             raise DataError(f"dataset file {spec['file']} is not UTF-8 text", hint=REBUILD) from exc
-        reader = csv.DictReader(text.splitlines())
+        # Not str.splitlines: it also splits at characters a cell may hold (U+2028, \x85).
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         if reader.fieldnames != list(spec["fields"]):
             raise DataError(
                 f"dataset file {spec['file']} does not have the columns its provenance lists",

@@ -294,17 +294,26 @@ class Services:
         }
 
     def build_data(
-        self, shared: Path, out: Path, labels: Path | None, report: Path | None
+        self,
+        shared: Path,
+        out: Path,
+        labels: Path | None,
+        report: Path | None,
+        map_out: Path | None = None,
     ) -> dict[str, Any]:
-        from smartpick.build import build_dataset, write_report
-        from smartpick.build.atlas import build_atlas
+        """Build the dataset (and the map asset) from the shared folder. Every input is read
+        before anything is written, so bad input leaves the old dataset as it was."""
+        from smartpick.build import build_dataset, check_layout, write_report
+        from smartpick.build.atlas import ASSET, read_atlas, write_atlas
 
+        check_layout(shared)
+        atlas = read_atlas(shared)
         result = build_dataset(shared, out, labels)
         if report is not None:
             write_report(result, report)
-        states = build_atlas(shared)
+        write_atlas(atlas, map_out or ASSET)
         return {
-            "counts": result.counts | {"map states": states},
+            "counts": result.counts | {"map states": len(atlas["states"])},
             "join_sample": result.precision,
             "out": str(out),
         }
