@@ -451,5 +451,7 @@ def run(command: Callable[..., Any], argv: list[str] | None) -> int:
     return code if isinstance(code, int) else 0
 
 
-# The engine's commands live in their own module and register themselves on `cli`.
-import smartpick.cli_engine  # noqa: E402, F401
+# The engine's and the Match's commands live in their own modules and register themselves on
+# `cli`.
+import smartpick.cli_engine  # noqa: E402
+import smartpick.cli_market  # noqa: E402, F401

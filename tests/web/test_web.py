@@ -244,3 +244,56 @@ def test_one_client_past_its_rate_gets_429_and_others_do_not(
     assert codes[:6] == [200] * 6 and 429 in codes
     with TestClient(app, client=("10.0.0.2", 5000)) as other:
         assert other.get("/how-it-works").status_code == 200
+
+
+RANKED = ["4004500001", "4002711108", "4004100280"]
+
+
+def test_the_rank_page_shows_the_chance_at_each_rank(client: TestClient) -> None:
+    empty = client.get("/rank?specialty=psychiatry&applicant_type=md")
+    assert empty.status_code == 200 and 'id="programs"' in empty.text
+    assert "rank-list" not in empty.text
+    page = client.get(
+        "/rank",
+        params={"specialty": "psychiatry", "applicant_type": "md", "step2": "240",
+                "programs": "\n".join(RANKED), "ratings": f"{RANKED[2]}=9"},
+    )  # fmt: skip
+    assert page.status_code == 200
+    no_outside_requests(page.text)
+    table = page.text.split('id="rank-list"')[1].split("</table>")[0]
+    assert table.index(RANKED[2]) < table.index(RANKED[0])  # the rating leads the order
+    assert "none beats your true order" in page.text
+
+
+def test_the_rank_page_says_what_is_wrong_beside_the_field(client: TestClient) -> None:
+    page = client.get(
+        "/rank",
+        params={"specialty": "psychiatry", "applicant_type": "md",
+                "programs": f"{RANKED[0]}\n{RANKED[0]}"},
+    )  # fmt: skip
+    assert page.status_code == 400
+    assert 'id="programs-error"' in page.text and "listed twice" in page.text
+    assert f"{RANKED[0]}\n{RANKED[0]}" in page.text  # what was typed is kept
+    page = client.get(
+        "/rank",
+        params={"specialty": "psychiatry", "applicant_type": "md", "programs": RANKED[0],
+                "ratings": "nonsense"},
+    )  # fmt: skip
+    assert page.status_code == 400 and 'id="ratings-error"' in page.text
+
+
+def test_the_plan_page_links_to_the_rank_page_with_the_profile(client: TestClient) -> None:
+    page = client.get("/plan?specialty=psychiatry&applicant_type=md&step2=240")
+    assert 'href="/rank?' in page.text and "applicant_type=md" in page.text
+
+
+def test_the_rank_api_answers_in_its_declared_shape(client: TestClient) -> None:
+    body = {"profile": {"specialty": "psychiatry", "applicant_type": "md", "step2": 240},
+            "programs": RANKED}  # fmt: skip
+    answer = client.post("/api/v1/rank", json=body)
+    assert answer.status_code == 200
+    data = answer.json()
+    assert [r["acgme_id"] for r in data["programs"]] == RANKED
+    assert data["search"]["true_order_is_best"] is True
+    bad = client.post("/api/v1/rank", json={**body, "programs": ["0000000000"]})
+    assert bad.status_code == 400 and bad.json()["field"] == "programs"

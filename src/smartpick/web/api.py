@@ -13,12 +13,14 @@ from smartpick.services import Services
 from smartpick.services.advice import advise_report
 from smartpick.services.chances import chances_report
 from smartpick.services.plan import plan_report
+from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
 from smartpick.web.schemas import (
     AdviseResponse,
     ChancesResponse,
     ErrorResponse,
     PlanResponse,
+    RankResponse,
     StandingResponse,
 )
 
@@ -70,6 +72,29 @@ class AdviseRequest(BaseModel):
     test_date: dt.date | None = None
 
 
+class RankRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "profile": {"specialty": "psychiatry", "applicant_type": "md", "step2": 240},
+                    "programs": ["4004500001", "4002711108", "4004100280"],
+                }
+            ]
+        },
+    )
+    profile: Profile
+    programs: list[Annotated[str, Field(pattern=r"^[0-9]{10}$")]] = Field(
+        min_length=1,
+        max_length=40,
+        description="ACGME ids of the programs that interviewed you, most wanted first",
+    )
+    ratings: dict[str, Annotated[float, Field(ge=1, le=10)]] = Field(
+        default_factory=dict, description="optional values 1-10 by ACGME id"
+    )
+
+
 @router.get("/specialties")
 def specialties(request: Request) -> list[dict[str, Any]]:
     """Every specialty with its key and aliases."""
@@ -115,3 +140,9 @@ def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
 def advise(request: Request, body: AdviseRequest) -> dict[str, Any]:
     """Step 2 CK timing, release and presentation advice (smartpick advise)."""
     return advise_report(_services(request), body.profile, body.test_date)
+
+
+@router.post("/rank", response_model=RankResponse)
+def rank(request: Request, body: RankRequest) -> dict[str, Any]:
+    """The rank order list: the chance of matching at each rank (smartpick rank)."""
+    return rank_report(_services(request), body.profile, body.programs, body.ratings)

@@ -20,6 +20,7 @@ from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
 from smartpick.services.plan import LIST_COLUMNS, plan_report
+from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
 from smartpick.web.app import WEB, templates
 from smartpick.web.pdf import render_pdf
@@ -170,6 +171,47 @@ def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
         "map": _map(services, plan),
         "query": urlencode({k: v for k, v in form.items() if v}),
     }
+
+
+@router.get("/rank", response_class=HTMLResponse)
+def rank_page(request: Request) -> Response:
+    """After the interviews: the rank order list for the programs that interviewed you."""
+    form = _form(request)
+    form["programs"] = request.query_params.get("programs", "").strip()
+    form["ratings"] = request.query_params.get("ratings", "").strip()
+    context: dict[str, Any] = {"form": form, "errors": {}, "report": None}
+    if not form["programs"]:
+        return _page(request, "rank.html", context)
+    try:
+        profile = _profile(form)
+        programs = [p for p in form["programs"].replace("\n", ",").split(",") if p.strip()]
+        context["report"] = rank_report(
+            _services(request), profile, programs, _ratings(form["ratings"])
+        )
+    except InputError as exc:
+        field = (exc.field or "form").split(".")[0]
+        context["errors"] = {field: exc.message + (f" ({exc.hint})" if exc.hint else "")}
+        return _page(request, "rank.html", context, status=400)
+    return _page(request, "rank.html", context)
+
+
+def _ratings(text: str) -> dict[str, float]:
+    """Lines (or commas) of ID=N."""
+    out: dict[str, float] = {}
+    for entry in text.replace("\n", ",").split(","):
+        if not entry.strip():
+            continue
+        pid, sep, value = entry.partition("=")
+        try:
+            out[pid.strip()] = float(value)
+        except ValueError:
+            raise InputError(
+                f"rating '{entry.strip()}': write ACGME id=rating, e.g. 4004500001=8",
+                field="ratings",
+            ) from None
+        if not sep:
+            raise InputError(f"rating '{entry.strip()}': write ACGME id=rating", field="ratings")
+    return out
 
 
 @router.post("/saved", response_class=HTMLResponse)

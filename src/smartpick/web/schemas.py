@@ -138,3 +138,38 @@ class ErrorResponse(BaseModel):
     error: str
     field: str | None
     hint: str | None
+
+
+class RankProgram(BaseModel):
+    rank: int = Field(ge=1)
+    acgme_id: str = Field(pattern=r"^[0-9]{10}$")
+    name: str
+    city: str
+    state: str
+    value: float = Field(ge=0, le=1, description="the program's worth to you, 0-1")
+    p_match_here: Chance
+    p_match_by_here: Chance
+
+
+class RankAlternative(BaseModel):
+    order: str
+    p_match: Chance
+    expected_value: float = Field(ge=0, le=1)
+    loss: float = Field(description="expected value given up against your true order")
+
+
+class RankSearch(BaseModel):
+    orders: int = Field(ge=1)
+    best_value: float
+    true_order_value: float
+    true_order_is_best: bool
+
+
+class RankResponse(Header):
+    programs: list[RankProgram]
+    p_match: Chance
+    p_program_takes_you: Chance
+    expected_value: float = Field(ge=0, le=1)
+    value_basis: str
+    alternatives: list[RankAlternative]
+    search: RankSearch | None = Field(description="every order tried, up to 8 programs")

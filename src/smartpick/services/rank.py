@@ -1,0 +1,169 @@
+"""The rank order list advisor: for the programs where the applicant interviewed, in their
+own order of preference, the chance of matching at each rank, and why ranking by true
+preference is best (core.rank)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from smartpick.core.profile import Profile
+from smartpick.core.rank import BRUTE_FORCE_MAX, best_order_by_search, match_at, true_order, value
+from smartpick.errors import InputError
+from smartpick.services.chances import Draw, build_context, matrices
+from smartpick.services.standing import report_header
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+MAX_PROGRAMS = 40
+
+
+def rank_report(
+    services: Services,
+    profile: Profile,
+    programs: Sequence[str],
+    ratings: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """`programs`: ACGME ids of the programs that interviewed the applicant, most wanted
+    first; `ratings`: optional values 1-10 (then the true order follows the ratings)."""
+    spec, season, header = report_header(services, profile)
+    notes: list[str] = []
+    ids = [p.strip() for p in programs if p.strip()]
+    if not ids:
+        raise InputError(
+            "give the programs where you interviewed, most wanted first",
+            field="programs",
+            hint="e.g. smartpick rank --specialty psychiatry --type md --step2 240 "
+            "--programs 4003521001,4003521002",
+        )
+    if len(ids) > MAX_PROGRAMS:
+        raise InputError(f"at most {MAX_PROGRAMS} programs", field="programs")
+    if len(set(ids)) != len(ids):
+        twice = sorted({p for p in ids if ids.count(p) > 1})
+        raise InputError(f"listed twice: {', '.join(twice)}", field="programs")
+    ctx = build_context(services, profile, spec.key, season, notes)
+    if ctx is None:
+        raise InputError(
+            f"SmartPick has no program-level model for {spec.name}",
+            field="specialty",
+            hint="; ".join(notes),
+        )
+    index = {p.acgme_id: j for j, p in enumerate(ctx.programs)}
+    unknown = [p for p in ids if p not in index]
+    if unknown:
+        raise InputError(
+            f"not among the {spec.name} programs SmartPick knows: {', '.join(unknown)}",
+            field="programs",
+            hint="Use the ACGME ids that `smartpick chances` lists.",
+        )
+    w, p, q = matrices(ctx, Draw(ctx.params, ctx.cells), profile.step2, None, services.anchors)
+    chosen = [index[pid] for pid in ids]
+    # The interviews are evidence of strength: weigh the strength nodes by their chance
+    posterior = w * np.prod(p[:, chosen], axis=1)
+    posterior = posterior / posterior.sum()
+    qk = np.repeat(q[:, None], len(ids), axis=1)
+    utility, basis = _utilities(ids, ratings or {})
+    order = true_order(utility)
+    at = match_at(order, qk, posterior)
+    best = value(order, utility, qk, posterior)
+    rows = []
+    cumulative = 0.0
+    for k, j in enumerate(order):
+        cumulative += float(at[k])
+        program = ctx.programs[chosen[j]]
+        rows.append(
+            {
+                "rank": k + 1,
+                "acgme_id": program.acgme_id,
+                "name": program.name,
+                "city": program.city,
+                "state": program.state,
+                "value": round(float(utility[j]), 3),
+                "p_match_here": round(float(at[k]), 4),
+                "p_match_by_here": round(cumulative, 4),
+            }
+        )
+    alternatives = _alternatives(order, utility, qk, posterior, best)
+    checked = None
+    if len(ids) <= BRUTE_FORCE_MAX:
+        _, search_value = best_order_by_search(utility, qk, posterior)
+        checked = {
+            "orders": math.factorial(len(ids)),
+            "best_value": round(search_value, 6),
+            "true_order_value": round(best, 6),
+            "true_order_is_best": best >= search_value - 1e-9,
+        }
+    return {
+        **header,
+        "programs": rows,
+        "p_match": round(float(at.sum()), 4),
+        "p_program_takes_you": round(float(posterior @ q), 4),
+        "expected_value": round(best, 4),
+        "value_basis": basis,
+        "alternatives": alternatives,
+        "search": checked,
+        "notes": [
+            *notes,
+            "your interviews count as evidence of your strength: SmartPick weighs its model of "
+            "you by the chance of being invited to them (signals are not taken into account)",
+            "SmartPick's model gives every program the same chance of ranking you high enough "
+            "(it has no data on programs' rank lists), so the order changes where you match, "
+            "not whether; ranking every program you would attend keeps the chance whole",
+            "under the NRMP's algorithm (applicant-proposing deferred acceptance) ranking "
+            "programs in your true order of preference is always best: a program's decision "
+            "does not depend on where you rank it (Roth 1982)",
+        ],
+    }
+
+
+def _utilities(ids: Sequence[str], ratings: Mapping[str, float]) -> tuple[np.ndarray, str]:
+    if not ratings:
+        n = len(ids)
+        values = np.linspace(1.0, 0.1, n) if n > 1 else np.ones(1)
+        return values, (
+            "your order: the first program is worth 1, the last 0.1, evenly between; going "
+            "unmatched 0 (give --rate ID=1..10 for your own values)"
+        )
+    extra = sorted(set(ratings) - set(ids))
+    if extra:
+        raise InputError(f"rated but not listed: {', '.join(extra)}", field="rate")
+    rated = []
+    for pid in ids:
+        rating = ratings.get(pid, 5.0)
+        if not 1 <= rating <= 10:
+            raise InputError(
+                f"rating {rating:g} for {pid}: use 1 (least wanted) to 10", field="rate"
+            )
+        rated.append(rating / 10)
+    return np.array(rated), "your ratings / 10 (unrated programs 5); going unmatched 0"
+
+
+def _alternatives(
+    order: list[int], utility: np.ndarray, q: np.ndarray, w: np.ndarray, best: float
+) -> list[dict[str, Any]]:
+    """Other ways to rank the same programs, and what each gives up."""
+    out = []
+    reverse = order[::-1]
+    out.append(_compare("your least wanted first", reverse, utility, q, w, best))
+    for keep in sorted({1, 3, len(order) // 2} - {0, len(order)}):
+        out.append(_compare(f"only your top {keep}", order[:keep], utility, q, w, best))
+    if len(order) > 1:
+        swapped = [order[1], order[0], *order[2:]]
+        out.append(_compare("your first two swapped", swapped, utility, q, w, best))
+    return out
+
+
+def _compare(
+    label: str, order: list[int], utility: np.ndarray, q: np.ndarray, w: np.ndarray, best: float
+) -> dict[str, Any]:
+    v = value(order, utility, q, w)
+    return {
+        "order": label,
+        "p_match": round(float(match_at(order, q, w).sum()), 4),
+        "expected_value": round(v, 4),
+        "loss": round(best - v, 4),
+    }

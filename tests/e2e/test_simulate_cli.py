@@ -1,0 +1,28 @@
+"""`smartpick simulate`: the simulated Match beside the NRMP figures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import Invoke
+
+
+def test_simulate_prints_rates_beside_the_nrmp_figures(invoke: Invoke) -> None:
+    result = invoke("simulate", "--runs", "1", "--seed", "4", "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert set(report["match_rate_by_type"]) == {"md", "do", "us-img", "non-us-img"}
+    assert all(0 < v < 1 for v in report["match_rate_by_type"].values())
+    assert 0 < report["fill_rate"] <= 1 and report["seconds_per_run"] > 0
+    assert report["nrmp"]["match_rate_by_type"]["md"] == pytest.approx(0.935)
+    text = invoke("simulate", "--runs", "1", "--seed", "4")
+    assert "U.S. MD seniors" in text.out and "93.5%" in text.out and "s per run" in text.out
+
+
+def test_simulate_refuses_a_year_without_figures_and_bad_runs(invoke: Invoke) -> None:
+    result = invoke("simulate", "--year", "1999")
+    assert result.code == 2 and "no NRMP Match figures for 1999" in result.err
+    assert "2025, 2026" in result.err
+    assert invoke("simulate", "--runs", "0").code == 2

@@ -1,0 +1,101 @@
+"""The national Match simulator (services.simulate) on the shipped dataset and fitted model:
+one seed gives one result, in-process or on a Dask cluster; the market says what it made up."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from smartpick.core.market import draw_market
+from smartpick.core.match import deferred_acceptance_lists
+from smartpick.errors import InputError
+from smartpick.services import Services
+from smartpick.services.simulate import Market, build_market, merge, run, seeds
+from smartpick.settings import load_config
+
+
+@pytest.fixture(scope="module")
+def services() -> Services:
+    return Services(load_config({"season": "2028"}))
+
+
+@pytest.fixture(scope="module")
+def market(services: Services) -> Market:
+    return build_market(services)
+
+
+@pytest.fixture(scope="module")
+def small(market: Market) -> Market:
+    """Two specialties: enough for the properties, quick to run."""
+    keep = tuple(m for m in market.specialties if m.specialty in ("psychiatry", "neurology"))
+    return dataclasses.replace(market, specialties=keep)
+
+
+def test_the_market_covers_the_main_match_and_says_what_it_made_up(market: Market) -> None:
+    names = {m.specialty for m in market.specialties}
+    assert {"internal_medicine", "family_medicine", "psychiatry"} <= names
+    assert "urology" not in names and "ophthalmology" not in names  # not in the Main Match
+    assert 30_000 < market.applicants < 60_000 and 30_000 < market.positions < 50_000
+    text = " ".join(market.notes)
+    assert "synthetic" in text and "estimates" in text
+    for m in market.specialties:
+        assert (m.positions > 0).all()
+        assert all(c.count > 0 and c.intercepts is not None for c in m.cohorts)
+
+
+def test_one_seed_gives_one_result_and_another_seed_another(small: Market) -> None:
+    a, b, c = merge(run(small, 2, 11)), merge(run(small, 2, 11)), merge(run(small, 2, 12))
+    for key in ("match_rate_by_cell", "fill_rate", "unmatched_applicants"):
+        assert a[key] == b[key]
+    assert a["match_rate_by_cell"] != c["match_rate_by_cell"]
+
+
+def test_every_simulated_match_is_stable_and_within_positions(small: Market) -> None:
+    from smartpick.core.couples import check_stability
+
+    draw = draw_market(small.specialties, np.random.default_rng(seeds(3, 1)[0]))
+    matched = deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)
+    found = check_stability(draw.applicant_ranks, draw.rank_of, draw.capacities, matched)
+    assert found.stable, found
+    assert ((matched >= 0) <= (draw.interviews > 0)).all()  # nobody matches uninterviewed
+
+
+def test_stronger_applicants_match_more_often(small: Market) -> None:
+    draw = draw_market(small.specialties, np.random.default_rng(5))
+    matched = deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)
+    high = draw.score >= np.quantile(draw.score, 0.75)
+    low = draw.score <= np.quantile(draw.score, 0.25)
+    assert (matched[high] >= 0).mean() > (matched[low] >= 0).mean() + 0.1
+
+
+def test_no_runs_is_refused(small: Market) -> None:
+    with pytest.raises(InputError, match="at least 1"):
+        run(small, 0, 1)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from distributed import LocalCluster
+
+        with LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as local:
+            yield str(local.scheduler_address)
+
+
+def test_a_dask_cluster_gives_the_same_results_as_in_process(small: Market, cluster: str) -> None:
+    here = run(small, 3, 21)
+    there = run(small, 3, 21, scheduler=cluster)
+    assert [r.matched for r in there] == [r.matched for r in here]
+    assert [r.applicants for r in there] == [r.applicants for r in here]
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(small: Market) -> None:
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+        run(small, 1, 1, scheduler="tcp://127.0.0.1:9")

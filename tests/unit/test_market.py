@@ -1,0 +1,141 @@
+"""The synthetic market (core.market): what it draws follows the rules it states."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from smartpick.core.market import Cohort, SpecialtyMarket, draw_market, prepare
+from smartpick.core.match import deferred_acceptance_lists
+from smartpick.core.model import Params, Pool
+
+
+def _market(
+    m: int = 40,
+    n: int = 300,
+    seats: int = 2,
+    applications: float = 12.0,
+    limit: dict[str, int] | None = None,
+    tau: float = 1.0,
+    level_shift: float = 0.0,
+) -> SpecialtyMarket:
+    rng = np.random.default_rng(7)
+    level = rng.normal(-1.0, 0.8, m) + level_shift
+    cohort = Cohort(
+        applicant_type="md",
+        count=n,
+        params=Params(score_weight=0.8, spread=0.7, conversion=0.5),
+        pool=Pool(centre=245.0, sd=15.0, var_z=1.1),
+        match_share=0.8,
+        matched=(250.0, 14.0),
+        unmatched=(235.0, 14.0),
+        applications=applications,
+        level=level,
+        tau=tau,
+    )
+    return prepare(
+        SpecialtyMarket(
+            specialty="psychiatry",
+            program_ids=tuple(f"{i:010d}" for i in range(m)),
+            positions=np.full(m, seats, dtype=np.int32),
+            location=np.full(m, 0.5),
+            signal={"gold": np.full(m, 1.5), "silver": np.full(m, 0.7)},
+            in_state_share=0.3,
+            signal_share={"gold": 0.1, "silver": 0.2},
+            signal_limit=limit if limit is not None else {"gold": 1, "silver": 2},
+            cohorts=(cohort,),
+        )
+    )
+
+
+def test_one_seed_gives_one_market_and_another_seed_another() -> None:
+    market = _market()
+    a = draw_market([market], np.random.default_rng(3))
+    b = draw_market([market], np.random.default_rng(3))
+    c = draw_market([market], np.random.default_rng(4))
+    assert np.array_equal(a.applicant_ranks, b.applicant_ranks)
+    assert np.array_equal(a.rank_of, b.rank_of)
+    assert not np.array_equal(a.applicant_ranks, c.applicant_ranks)
+
+
+def test_lists_hold_distinct_programs_and_programs_rank_each_interviewee_once() -> None:
+    d = draw_market([_market()], np.random.default_rng(1))
+    for row, ranks in zip(d.applicant_ranks, d.rank_of, strict=True):
+        listed = row[row >= 0]
+        assert len(set(listed.tolist())) == listed.size
+        assert ((ranks >= 0) == (row >= 0)).all()
+        assert (row[: listed.size] >= 0).all()  # padding only at the end
+    pairs = d.applicant_ranks >= 0
+    for j in range(d.capacities.size):
+        got = np.sort(d.rank_of[pairs & (d.applicant_ranks == j)])
+        assert np.array_equal(got, np.arange(got.size))  # 0..k-1, no ties, no gaps
+    assert (d.interviews <= d.applications).all()
+
+
+def test_programs_rank_by_strength_when_they_add_no_view_of_their_own() -> None:
+    d = draw_market([_market(tau=0.0)], np.random.default_rng(2))
+    for j in range(d.capacities.size):
+        rows, cols = np.nonzero(d.applicant_ranks == j)
+        by_rank = rows[np.argsort(d.rank_of[rows, cols])]
+        assert (np.diff(d.strength[by_rank]) <= 0).all()
+
+
+def test_no_competition_means_everyone_interviewed_matches() -> None:
+    """With more positions everywhere than applicants, deferred acceptance gives every
+    applicant their first choice: the match rate is the share with an interview."""
+    market = _market(seats=10_000)
+    d = draw_market([market], np.random.default_rng(5))
+    matched = deferred_acceptance_lists(d.applicant_ranks, d.rank_of, d.capacities)
+    assert np.array_equal(matched >= 0, d.interviews > 0)
+    assert np.array_equal(matched[d.interviews > 0], d.applicant_ranks[d.interviews > 0, 0])
+
+
+def test_more_interviews_come_with_more_strength() -> None:
+    d = draw_market([_market(n=3000)], np.random.default_rng(6))
+    top = d.strength > np.quantile(d.strength, 0.75)
+    bottom = d.strength < np.quantile(d.strength, 0.25)
+    assert d.interviews[top].mean() > 1.5 * d.interviews[bottom].mean()
+
+
+def test_interviews_follow_the_programs_rates() -> None:
+    """Averaged over applicants, a program interviews its applicants at close to the rate it
+    publishes (the cell intercepts are anchored so), here with no signals or in-state."""
+    market = _market(n=4000, limit={})
+    market = prepare(
+        SpecialtyMarket(
+            **{**market.__dict__, "in_state_share": 0.0, "signal_share": {}, "signal": {}}
+        )
+    )
+    d = draw_market([market], np.random.default_rng(8))
+    level = market.cohorts[0].level
+    # interviews received / applications received, program by program
+    listed = d.applicant_ranks[d.applicant_ranks >= 0]
+    interviews = np.bincount(listed, minlength=level.size)
+    assert interviews.sum() == d.interviews.sum()
+    # Averaged over strength, P(interview) = expit(A + S) is the program's rate r; lists
+    # pick programs with chances close to proportional to r, so applications average r^2 / r
+    rate = 1 / (1 + np.exp(-level))
+    expected = (rate**2).sum() / rate.sum()
+    observed = d.interviews.sum() / d.applications.sum()
+    assert observed == pytest.approx(expected, rel=0.1)
+
+
+def test_signals_never_exceed_what_the_specialty_allows() -> None:
+    """With signals worth a lot and none allowed, nobody's interviews change."""
+    base = draw_market([_market(limit={})], np.random.default_rng(9))
+    again = draw_market([_market(limit={"gold": 0, "silver": 0})], np.random.default_rng(9))
+    assert np.array_equal(base.applicant_ranks, again.applicant_ranks)
+    more = draw_market([_market(limit={"gold": 5, "silver": 5})], np.random.default_rng(9))
+    assert more.interviews.sum() > base.interviews.sum()
+
+
+def test_an_unprepared_market_is_refused_with_a_message() -> None:
+    market = _market()
+    raw = SpecialtyMarket(
+        **{**market.__dict__, "cohorts": tuple(
+            Cohort(**{**c.__dict__, "log_rate": None, "intercepts": None})
+            for c in market.cohorts
+        )}
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="prepare"):
+        draw_market([raw], np.random.default_rng(1))
