@@ -114,13 +114,43 @@ def _echo_parallel(parallel: dict[str, Any]) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Dataset folder to write fitted/parameters.json into (default: the dataset's own).",
 )
+@click.option(
+    "--market",
+    is_flag=True,
+    help="Fit the Match simulator's own parameters instead (simulated moments, minutes).",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(1, 100),
+    default=4,
+    show_default=True,
+    help="With --market: markets drawn behind each evaluation.",
+)
 @click.pass_context
-def calibrate_command(ctx: click.Context, out: Path | None) -> None:
-    """Refit the model's parameters on the dataset's published targets (a few minutes)."""
+def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: int) -> None:
+    """Refit the model's parameters on the dataset's published targets (a few minutes);
+    with --market, the simulator's parameters on the published cells."""
     from smartpick.services.engine import calibrate
 
     services = _services(ctx)
     folder = out or services.config.dataset_dir or Path(str(services.dataset.directory))
+    if market:
+        from smartpick.services.market_fit import fit_market, write_market_fit
+        from smartpick.services.simulate import build_market
+
+        fitted, record = fit_market(
+            services,
+            build_market(services),
+            runs=runs,
+            progress=lambda line: click.echo(f"  {line}", err=True),
+        )
+        path = write_market_fit(record, folder)
+        click.echo(
+            f"Fitted tau {fitted.tau:.2f}, shift DO {fitted.shift('do'):+.2f}, IMG "
+            f"{fitted.shift('non-us-img'):+.2f} on {fitted.cells} cells over {runs} markets "
+            f"(distance {fitted.start_distance:.4f} -> {fitted.distance:.4f}); wrote {path}"
+        )
+        return
     result = calibrate(
         services.dataset,
         folder,
@@ -145,9 +175,12 @@ def calibrate_command(ctx: click.Context, out: Path | None) -> None:
 def validate_command(ctx: click.Context, docs: Path) -> None:
     """Score the fitted model against the published figures, in sample and leaving each
     specialty out, against lookup-table baselines; write docs/validation.md (minutes)."""
+    from smartpick.services.simulate import engine_check
     from smartpick.services.validation import validate
 
     services = _services(ctx)
+    click.echo("  simulating national Matches for the engine check", err=True)
+    simulation = engine_check(services)
     result = validate(
         services.dataset,
         services.config.dataset_dir,
@@ -155,6 +188,7 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
         docs,
         services.config.today.isoformat(),
         progress=lambda line: click.echo(f"  {line}", err=True),
+        simulation=simulation,
     )
     click.echo(
         f"Wrote {result['path']} (stamp {result['stamp']}; {result['cells']} cells; held-out "
@@ -229,6 +263,11 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
     metavar="ID,...",
     help="Interview invitations received so far (ACGME ids): update the chances.",
 )
+@click.option(
+    "--fee-assistance",
+    is_flag=True,
+    help="You have the AAMC Fee Assistance Program's ERAS discount: price and budget with it.",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 @click.pass_context
@@ -246,6 +285,7 @@ def plan_command(
     divisions: tuple[str, ...],
     other_region_value: float,
     geography: str,
+    fee_assistance: bool,
     as_json: bool,
     as_csv: bool,
     **flags: Any,
@@ -272,6 +312,7 @@ def plan_command(
         geography
         if geography in ("none", "auto")
         else [services.division(d) for d in geography.split(",") if d.strip()],
+        fee_assistance,
     )
     if as_json:
         _echo_json(report)

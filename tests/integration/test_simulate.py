@@ -99,3 +99,17 @@ def test_a_dask_cluster_gives_the_same_results_as_in_process(small: Market, clus
 def test_an_unreachable_scheduler_is_a_clear_error(small: Market) -> None:
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         run(small, 1, 1, scheduler="tcp://127.0.0.1:9")
+
+
+def test_what_a_cluster_receives_is_simulation_inputs_only(small: Market) -> None:
+    """The workers get the market and the seeds (services.cluster): programs, positions and
+    cohort parameters, never a profile or anything a user typed."""
+    import pickle
+
+    from smartpick.core.profile import Profile
+
+    payload = pickle.dumps((small, seeds(1, 2)))
+    for name in Profile.model_fields:
+        if name not in ("specialty", "applicant_type", "visa", "season"):  # market fields too
+            assert name.encode() not in payload, name
+    assert b"Profile" not in payload and b"profile" not in payload

@@ -16,9 +16,10 @@ Per specialty and applicant type, one draw of the market:
 5. Interviews: a program invites with probability expit(A + S), A the program's intercept
    for the application's cell anchored at the type's strength variance (core.interview).
 6. Rank order lists: applicants rank every program that interviewed them by their liking;
-   programs rank every interviewee by S + tau eta, eta ~ N(0, 1) program by program: tau
-   (per type) is how much a program's own view adds to what every program sees. tau is the
-   simulator's own parameter, fitted by simulated moments (services.simulate).
+   programs rank every interviewee by S + shift + tau eta, eta ~ N(0, 1) program by program:
+   tau is how much a program's own view adds to what every program sees, shift (per type)
+   how programs weigh the type beyond strength. Both are the simulator's own parameters,
+   fitted by simulated moments (core.smm).
 7. Capacities: each program's positions.
 
 Everything is drawn from one numpy Generator, so one seed gives one market.
@@ -35,9 +36,11 @@ from numpy.typing import NDArray
 
 from smartpick.core.interview import anchor, expit
 from smartpick.core.model import Params, Pool, variance
+from smartpick.core.outcomes import normal_nodes
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int32]
+ENGINE_NODES = 12  # strength nodes of the engine's closed form, per applicant
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Cohort:
     applications: float  # mean applications per applicant
     level: Array  # (m,) the type's population log-odds per program (core.interview cells)
     tau: float  # a program's own evaluation noise for this type
+    shift: float = 0.0  # programs' preference for the type beyond strength (log-odds scale)
     # Filled by `prepare`: what does not change from draw to draw
     log_rate: Array | None = None  # (m,) log of the population rate the list is chosen by
     intercepts: Array | None = None  # (cells, m) A per in-state x signal cell
@@ -93,13 +97,23 @@ class Draw:
     applications: IntArray  # (n,)
     interviews: IntArray  # (n,)
     offset: IntArray  # (markets + 1,) first global program index of each specialty
+    # Kept to rank again under other tau and shift (core.market.program_ranks)
+    rows: NDArray[np.int64]  # (entries,) applicant of each interview
+    cols: NDArray[np.int64]  # (entries,) its position on the applicant's list
+    noise: Array  # (entries,) eta of each interview
+    engine_p: Array | None = None  # (n,) the engine's closed-form chance, when asked
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def programs(self) -> IntArray:
+        """(entries,) program of each interview."""
+        return self.applicant_ranks[self.rows, self.cols]
 
 
 @dataclass
 class _Block:
     programs: IntArray  # global ids of the programs that interviewed, applicant by applicant
-    evals: Array  # the programs' evaluations of the applicant, same order
+    noise: Array  # eta of each, same order
     lengths: NDArray[np.int64]  # interviews of each applicant
     score: Array
     strength: Array
@@ -136,8 +150,8 @@ def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
 
 
 def _cohort_block(
-    market: SpecialtyMarket, c: Cohort, base: int, rng: np.random.Generator
-) -> tuple[IntArray, Array, NDArray[np.int64], Array, Array, IntArray]:
+    market: SpecialtyMarket, c: Cohort, base: int, rng: np.random.Generator, engine: bool
+) -> tuple[IntArray, Array, NDArray[np.int64], Array, Array, IntArray, Array | None]:
     if c.log_rate is None or c.intercepts is None:
         raise ValueError("the market is not prepared: call core.market.prepare first")
     n, m = c.count, market.size
@@ -168,51 +182,71 @@ def _cohort_block(
         k = np.minimum(np.rint(market.signal_share[t] * count).astype(np.int64), limit)
         cell += np.where((position >= start[:, None]) & (position < (start + k)[:, None]), i, 0)
         start += k
-    p = expit(c.intercepts[cell, chosen] + s[:, None])
-    invited = (rng.random(chosen.shape) < p) & (position < count[:, None])
-    evals = s[:, None] + c.tau * rng.standard_normal(chosen.shape)
+    a = c.intercepts[cell, chosen]
+    sent = position < count[:, None]
+    invited = (rng.random(chosen.shape) < expit(a + s[:, None])) & sent
+    engine_p = _engine_chance(c, score, a, sent) if engine else None
+    noise = rng.standard_normal(chosen.shape)
     # Row-major masking keeps each applicant's programs together, best liked first
     programs = (chosen[invited] + base).astype(np.int32)
-    return programs, evals[invited], invited.sum(axis=1), score, s, count
+    return programs, noise[invited], invited.sum(axis=1), score, s, count, engine_p
 
 
-def draw_market(markets: Sequence[SpecialtyMarket], rng: np.random.Generator) -> Draw:
-    """One national market (of prepared SpecialtyMarkets), programs numbered in order."""
+def _engine_chance(c: Cohort, score: Array, a: Array, sent: NDArray[np.bool_]) -> Array:
+    """The engine's closed-form chance of matching for each applicant's own list, knowing
+    only the score (core.model): 1 - E_e[prod_j (1 - expit(A_j + S) expit(c + S))],
+    S = b z + sigma e, over Gauss-Hermite nodes of e."""
+    e, w = normal_nodes(ENGINE_NODES)
+    base = c.params.score_weight * c.pool.z(score)
+    miss = np.zeros(score.size)
+    for node, weight in zip(e, w, strict=True):
+        s = base + c.params.spread * node
+        q = expit(c.params.conversion + s)
+        f = np.where(sent, expit(a + s[:, None]) * q[:, None], 0.0)
+        miss += weight * np.exp(np.log1p(-np.minimum(f, 1 - 1e-15)).sum(axis=1))
+    return np.asarray(1.0 - miss, dtype=np.float64)
+
+
+def draw_market(
+    markets: Sequence[SpecialtyMarket], rng: np.random.Generator, engine: bool = False
+) -> Draw:
+    """One national market (of prepared SpecialtyMarkets), programs numbered in order; with
+    `engine`, each applicant's chance by the engine's closed form too (Draw.engine_p)."""
     offset = np.zeros(len(markets) + 1, dtype=np.int32)
     for k, mk in enumerate(markets):
         offset[k + 1] = offset[k] + mk.size
     blocks: list[_Block] = []
     types: list[str] = []
+    tau: list[float] = []
+    shift: list[float] = []
+    chances: list[Array | None] = []
     for k, mk in enumerate(markets):
         for c in mk.cohorts:
             if c.count <= 0:
                 continue
-            programs, evals, lengths, score, s, count = _cohort_block(mk, c, int(offset[k]), rng)
+            programs, noise, lengths, score, s, count, engine_p = _cohort_block(
+                mk, c, int(offset[k]), rng, engine
+            )
             types.append(c.applicant_type)
-            blocks.append(_Block(programs, evals, lengths, score, s, count, len(types) - 1, k))
+            blocks.append(_Block(programs, noise, lengths, score, s, count, len(types) - 1, k))
+            chances.append(engine_p)
+            tau.append(c.tau)
+            shift.append(c.shift)
 
     def joined(parts: list[Any], dtype: Any) -> Any:
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
 
     lengths = joined([b.lengths for b in blocks], np.int64)
     programs = joined([b.programs for b in blocks], np.int32)
-    values = joined([b.evals for b in blocks], np.float64)
     n = lengths.size
     width = max(int(lengths.max(initial=0)), 1)
     ranks = np.full((n, width), -1, dtype=np.int32)
-    rank_of = np.full((n, width), -1, dtype=np.int32)
-    if programs.size:
-        rows = np.repeat(np.arange(n), lengths)
-        cols = np.arange(programs.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        ranks[rows, cols] = programs
-        # Each program ranks its interviewees by evaluation, best first (rank 0)
-        order = np.lexsort((-values, programs))
-        sorted_programs = programs[order]
-        first = np.searchsorted(sorted_programs, sorted_programs, side="left")
-        rank_of[rows[order], cols[order]] = (np.arange(order.size) - first).astype(np.int32)
-    return Draw(
+    rows = np.repeat(np.arange(n), lengths)
+    cols = np.arange(programs.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    ranks[rows, cols] = programs
+    draw = Draw(
         applicant_ranks=ranks,
-        rank_of=rank_of,
+        rank_of=np.full((n, width), -1, dtype=np.int32),
         capacities=joined([mk.positions for mk in markets], np.int32),
         specialty=joined([np.full(b.lengths.size, b.specialty) for b in blocks], np.int32),
         applicant_type=types,
@@ -222,4 +256,27 @@ def draw_market(markets: Sequence[SpecialtyMarket], rng: np.random.Generator) ->
         applications=joined([b.applications for b in blocks], np.int32),
         interviews=lengths.astype(np.int32),
         offset=offset,
+        rows=rows,
+        cols=cols,
+        noise=joined([b.noise for b in blocks], np.float64),
+        engine_p=joined(chances, np.float64) if engine else None,
     )
+    draw.rank_of = program_ranks(draw, np.array(tau), np.array(shift))
+    return draw
+
+
+def program_ranks(draw: Draw, tau: Array, shift: Array) -> IntArray:
+    """(n, k) each program's rank of each interviewee, best first (rank 0), by the evaluation
+    S + shift + tau * eta with `tau` and `shift` per cohort: the draw ranked again under
+    other parameters, every other random draw held fixed (common random numbers)."""
+    rank_of = np.full(draw.applicant_ranks.shape, -1, dtype=np.int32)
+    if draw.rows.size == 0:
+        return rank_of
+    who = draw.cohort[draw.rows]
+    values = draw.strength[draw.rows] + shift[who] + tau[who] * draw.noise
+    programs = draw.programs
+    order = np.lexsort((-values, programs))
+    sorted_programs = programs[order]
+    first = np.searchsorted(sorted_programs, sorted_programs, side="left")
+    rank_of[draw.rows[order], draw.cols[order]] = (np.arange(order.size) - first).astype(np.int32)
+    return rank_of

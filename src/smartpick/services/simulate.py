@@ -25,6 +25,7 @@ from smartpick.core.model import Pool
 from smartpick.core.profile import APPLICANT_TYPES
 from smartpick.errors import InputError
 from smartpick.services.engine import BORROWED
+from smartpick.services.market_fit import load_market_fit
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -66,8 +67,10 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
-def build_market(services: Services, tau: Mapping[str, float] | None = None) -> Market:
-    """The market of the dataset with the fitted engine; `tau` by type (default 1)."""
+def build_market(services: Services, simulator: Mapping[str, Any] | None = None) -> Market:
+    """The market of the dataset with the fitted engine and the simulator's own parameters:
+    `simulator` as market.json holds them ({"tau": t, "shift": {type: s}}); without them tau
+    is 1 and no type is shifted."""
     engine, fit, dataset = services.engine, services.fit, services.dataset
     match_of = {s.key: s.match for s in services.specialties()}
     positions = {r["acgme_id"]: r for r in dataset.rows("program_positions")}
@@ -131,7 +134,8 @@ def build_market(services: Services, tau: Mapping[str, float] | None = None) -> 
                     unmatched=(f.unmatched_centre, f.matched_sd),
                     applications=engine.applications_by_type[g] * fit.application_scale,
                     level=widen(cells.level[g]),
-                    tau=(tau or {}).get(fitted, DEFAULT_TAU),
+                    tau=float((simulator or {}).get("tau", DEFAULT_TAU)),
+                    shift=float((simulator or {}).get("shift", {}).get(g, 0.0)),
                 )
             )
         if not cohorts:
@@ -164,6 +168,11 @@ def build_market(services: Services, tau: Mapping[str, float] | None = None) -> 
         "applicants apply to their preferred specialty only (no parallel plans), without "
         "couples, and rank every program that interviewed them"
     )
+    if simulator is None:
+        notes.append(
+            "the simulator's own parameters are not fitted: tau 1, no type shifted "
+            "(run `smartpick calibrate --market`)"
+        )
     return Market(tuple(markets), tuple(notes), tuple(left_out))
 
 
@@ -310,7 +319,8 @@ def simulate_report(
             field="year",
             hint="Years with figures: " + ", ".join(map(str, available)),
         )
-    market = build_market(services, market_tau(services))
+    record = load_market_fit(services.config.dataset_dir)
+    market = build_market(services, record)
     results = run(market, runs, seed, scheduler, progress)
     summary = merge(results)
     nrmp_rate = _year_figures(services, year, RATE)
@@ -340,7 +350,60 @@ def simulate_report(
     }
 
 
-def market_tau(services: Services) -> dict[str, float]:
-    """tau by type from the fitted parameters when the simulated-moments fit has run."""
-    record = services.parameters.get("market", {})
-    return {str(k): float(v) for k, v in record.get("tau", {}).items()}
+def engine_check(
+    services: Services, runs: int = 3, seed: int = 20261126, bins: int = 10
+) -> dict[str, Any]:
+    """The engine's closed-form chance for each simulated applicant's own list (knowing only
+    the score) against whether the simulated Match matched them: overall, by cell, and
+    binned by the engine's chance. Sampled profiles are every applicant of each run."""
+    record = load_market_fit(services.config.dataset_dir)
+    market = build_market(services, record)
+    names = [m.specialty for m in market.specialties]
+    predicted, outcome, cell = [], [], []
+    for s in seeds(seed, runs):
+        draw = draw_market(market.specialties, np.random.default_rng(s), engine=True)
+        matched = deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)
+        assert draw.engine_p is not None
+        predicted.append(draw.engine_p)
+        outcome.append((matched >= 0).astype(np.float64))
+        types = np.array(draw.applicant_type)[draw.cohort]
+        cell += [f"{names[k]}/{g}" for k, g in zip(draw.specialty, types, strict=True)]
+    p, y = np.concatenate(predicted), np.concatenate(outcome)
+    labels = np.array(cell)
+    by_cell = []
+    for key in sorted(set(cell)):
+        mask = labels == key
+        spec, g = key.split("/")
+        by_cell.append(
+            {
+                "specialty": spec,
+                "applicant_type": g,
+                "applicants": int(mask.sum()) / runs,
+                "engine": float(p[mask].mean()),
+                "simulated": float(y[mask].mean()),
+            }
+        )
+    edges = np.quantile(p, np.linspace(0, 1, bins + 1))
+    which = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, bins - 1)
+    table = [
+        {
+            "engine": float(p[which == b].mean()),
+            "simulated": float(y[which == b].mean()),
+            "applicants": int((which == b).sum()),
+        }
+        for b in range(bins)
+        if (which == b).any()
+    ]
+    base = float(y.mean())
+    return {
+        "runs": runs,
+        "seed": seed,
+        "applicants": int(p.size),
+        "fitted": record is not None,
+        "brier": float(np.mean((p - y) ** 2)),
+        "brier_base": float(np.mean((base - y) ** 2)),
+        "engine_mean": float(p.mean()),
+        "simulated_mean": base,
+        "bins": table,
+        "cells": by_cell,
+    }

@@ -31,6 +31,7 @@ from smartpick.core.validation import (
 )
 from smartpick.data import Dataset, load_dataset
 from smartpick.services.engine import EngineData, code_hash, parameters_path
+from smartpick.services.market_fit import MARKET_FILE, market_code_hash
 
 Array = NDArray[np.float64]
 METHODS = {
@@ -51,6 +52,11 @@ def stamp(dataset: Dataset, parameters: Path) -> str:
     digest.update(code_hash().encode())
     digest.update((resources.files("smartpick.core") / "validation.py").read_bytes())
     digest.update(Path(__file__).read_bytes())
+    # The simulator's section: its fit and its code
+    market = parameters.with_name(MARKET_FILE)
+    if market.exists():
+        digest.update(market.read_bytes())
+    digest.update(market_code_hash().encode())
     return digest.hexdigest()[:16]
 
 
@@ -145,6 +151,7 @@ def render(
     figures: Path,
     when: str,
     dataset_version: str,
+    simulation: dict[str, Any] | None = None,
 ) -> str:
     """The markdown report; the figures are written into `figures`."""
     figures.mkdir(parents=True, exist_ok=True)
@@ -268,9 +275,88 @@ def render(
         "- U.S.-citizen IMGs have no current Step 2 CK figures: they are not validated.",
         "",
     ]
+    if simulation is not None:
+        lines += _simulation_section(simulation, cells)
     _plot_reliability(tables, figures / "reliability.svg")
     _plot_errors(cells, figures / "errors.svg")
     return "\n".join(lines)
+
+
+def _weighted_gap(
+    cells: Sequence[dict[str, Any]], published: dict[tuple[str, str], float]
+) -> float:
+    """Mean |simulated - published| over the cells with a published share, by applicants."""
+    pairs = [
+        (c["applicants"], abs(c["simulated"] - published[(c["specialty"], c["applicant_type"])]))
+        for c in cells
+        if (c["specialty"], c["applicant_type"]) in published
+    ]
+    total = sum(n for n, _ in pairs)
+    return sum(n * g for n, g in pairs) / total if total else 0.0
+
+
+def _simulation_section(sim: dict[str, Any], cells: Sequence[Cell]) -> list[str]:
+    """The engine's closed form against the simulated Match (services.simulate.engine_check),
+    and the simulated match shares against the published ones (errors only)."""
+    published = {
+        (c.target.specialty, c.target.applicant_type): c.target.figures.match_share for c in cells
+    }
+    fitted = (
+        "with the simulator's parameters fitted by simulated moments (`smartpick calibrate "
+        "--market`)"
+        if sim["fitted"]
+        else "with the simulator's parameters unfitted (tau 1, no type shifted)"
+    )
+    lines = [
+        "## The engine against the simulated Match",
+        "",
+        f"{sim['runs']} national markets were drawn and matched by deferred acceptance "
+        f"(`smartpick simulate`, seed {sim['seed']}), {fitted}: "
+        f"{sim['applicants']:,} simulated applicants in all. For each, the engine's closed-form "
+        "chance of matching for that applicant's own list, knowing only the Step 2 CK score "
+        "(what `smartpick chances --apply` computes), is set against whether the simulated "
+        "Match matched them. The simulation adds what the engine approximates: competition for "
+        "positions, and programs' rank order lists.",
+        "",
+        f"- Brier score of the engine's chance: **{sim['brier']:.4f}**, against "
+        f"{sim['brier_base']:.4f} for the simulated overall rate given to everyone.",
+        f"- Mean chance by the engine {sim['engine_mean']:.1%}; simulated match rate "
+        f"{sim['simulated_mean']:.1%}.",
+        "",
+        "| Engine's chance (tenths of applicants) | Simulated matched | Applicants |",
+        "|---|---|---|",
+    ]
+    for b in sim["bins"]:
+        lines.append(f"| {b['engine']:.1%} | {b['simulated']:.1%} | {b['applicants']:,} |")
+    lines += [
+        "",
+        "By cell: the engine's mean chance and the simulated rate (U.S.-citizen IMGs have no "
+        "published cell: their counts and parameters are borrowed, see `smartpick simulate`). "
+        "How far the simulated rates are from the published match shares is summed up below "
+        "the table, not shown cell by cell: with the simulated rate beside it, a gap would "
+        "give the NRMP's figure away.",
+        "",
+        "| Specialty | Type | Engine | Simulated |",
+        "|---|---|---|---|",
+    ]
+    gaps = []
+    for c in sim["cells"]:
+        share = published.get((c["specialty"], c["applicant_type"]))
+        if share is not None:
+            gaps.append(abs(c["simulated"] - share))
+        lines.append(
+            f"| {c['specialty']} | {c['applicant_type']} | {c['engine']:.1%} | "
+            f"{c['simulated']:.1%} |"
+        )
+    if gaps:
+        lines += [
+            "",
+            f"Simulated against published match shares: {sum(g <= 0.03 for g in gaps)} of "
+            f"{len(gaps)} cells within 3 pp, {sum(g <= 0.10 for g in gaps)} within 10 pp; "
+            f"largest {max(gaps) * 100:.1f} pp; applicant-weighted mean "
+            f"{_weighted_gap(sim['cells'], published) * 100:.1f} pp.",
+        ]
+    return [*lines, ""]
 
 
 def _plot_reliability(tables: dict[str, list[Bin]], path: Path) -> None:
@@ -361,10 +447,13 @@ def validate(
     docs: Path,
     when: str,
     progress: Callable[[str], None],
+    simulation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Write docs/validation.md; `simulation` (services.simulate.engine_check) adds the
+    section on the engine against the simulated Match."""
     value = stamp(dataset, parameters_path(directory))
     cells = run(dataset, directory, fitted, progress=progress)
-    text = render(cells, fitted, value, docs / "validation", when, dataset.version)
+    text = render(cells, fitted, value, docs / "validation", when, dataset.version, simulation)
     report = docs / "validation.md"
     report.write_text(text, encoding="utf-8")
     p, y, n = _stack(cells, "held_out")

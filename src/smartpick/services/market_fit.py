@@ -1,0 +1,131 @@
+"""Fitting the simulator's own parameters by simulated moments (core.smm) on the dataset's
+published cells, and the record of the fit (`fitted/market.json`, beside the engine's
+parameters). `smartpick calibrate --market` runs it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from smartpick.core import smm
+from smartpick.core.market import draw_market
+from smartpick.errors import DataError
+from smartpick.services.engine import FITTED
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+    from smartpick.services.simulate import Market
+
+MARKET_FILE = "market.json"
+FIT_RUNS = 4  # drawn markets behind each evaluation
+FIT_SEED = 20261126
+FIT_EVALUATIONS = 80
+
+
+def market_code_hash() -> str:
+    """The code whose change invalidates the simulator's fit."""
+    digest = hashlib.sha256()
+    core = resources.files("smartpick.core")
+    for name in ("market.py", "match.py", "smm.py"):
+        digest.update((core / name).read_bytes())
+    services = resources.files("smartpick.services")
+    for name in ("simulate.py", "market_fit.py"):
+        digest.update((services / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def market_path(directory: Path | None = None) -> Path:
+    if directory is not None:
+        return directory / FITTED / MARKET_FILE
+    return Path(str(resources.files("smartpick.data") / FITTED / MARKET_FILE))
+
+
+def load_market_fit(directory: Path | None = None) -> dict[str, Any] | None:
+    """The simulator's fitted parameters (beside a dataset given by --dataset-dir if it has
+    its own, else the shipped ones), or None where they were never fitted."""
+    path = market_path(directory)
+    if directory is None or not path.exists():
+        path = market_path()
+    if not path.exists():
+        return None
+    try:
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(
+            f"the simulator's parameters ({path}) are unreadable",
+            hint="Refit them with `smartpick calibrate --market`.",
+        ) from exc
+    return record
+
+
+def published_cells(services: Services, specialties: Sequence[str]) -> list[smm.CellTarget]:
+    """The cells the fit reproduces: each specialty and type with its own published match
+    share and matched Step 2 CK (not pooled, not borrowed)."""
+    published = {}
+    for s in specialties:
+        for g in ("md", "do", "non-us-img"):
+            f, _ = services.engine.figures_for(s, g)
+            if f is None or f.unmatched_centre is None or any("pooled" in n for n in f.notes):
+                continue
+            published[(s, g)] = (f.match_share, f.matched_centre, f.matched_sd)
+    return smm.targets_for(specialties, published)
+
+
+def fit_market(
+    services: Services,
+    market: Market,
+    runs: int = FIT_RUNS,
+    seed: int = FIT_SEED,
+    max_evaluations: int = FIT_EVALUATIONS,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[smm.SmmFit, dict[str, Any]]:
+    """Fit (tau, shifts) on `runs` markets drawn once; return the fit and its record."""
+    from smartpick.services.simulate import seeds
+
+    names = [m.specialty for m in market.specialties]
+    targets = published_cells(services, names)
+    progress(f"drawing {runs} markets ({market.applicants:,} applicants each)")
+    draws = [draw_market(market.specialties, np.random.default_rng(s)) for s in seeds(seed, runs)]
+    result = smm.fit(draws, targets, max_evaluations=max_evaluations, progress=progress)
+    count, share, centre = smm.moments(draws, result.theta, targets)
+    record = {
+        "description": "the Match simulator's own parameters (smartpick calibrate --market)",
+        "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG) "
+        "over markets drawn once (common random numbers), matching each cell's published share "
+        "matched in the preferred specialty and mean Step 2 CK of the matched (core.smm)",
+        "dataset_version": services.dataset.version,
+        "engine_code_hash": services.parameters["code_hash"],
+        "code_hash": market_code_hash(),
+        "fitted_on": services.config.today.isoformat(),
+        "runs": runs,
+        "seed": seed,
+        "theta": dict(zip(smm.NAMES, result.theta, strict=True)),
+        "tau": result.tau,
+        "shift": {g: result.shift(g) for g in ("md", "do", "us-img", "non-us-img")},
+        "distance": {"start": result.start_distance, "fitted": result.distance},
+        "evaluations": result.evaluations,
+        "cells": [
+            {
+                "specialty": names[t.specialty],
+                "applicant_type": t.applicant_type,
+                "applicants": float(count[i] / runs),
+                "simulated_share": float(share[i]),
+                "simulated_matched_mean": None if not np.isfinite(centre[i]) else float(centre[i]),
+            }
+            for i, t in enumerate(targets)
+        ],
+    }
+    return result, record
+
+
+def write_market_fit(record: dict[str, Any], folder: Path) -> Path:
+    path = market_path(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,62 @@
+"""Simulated moments (core.smm): the fit finds the parameters a market was made with."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from smartpick.core import smm
+from smartpick.core.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
+from smartpick.core.model import Params, Pool
+
+
+def _market() -> SpecialtyMarket:
+    rng = np.random.default_rng(3)
+    m = 60
+    level = rng.normal(-0.5, 0.6, m)
+
+    def cohort(g: str, n: int, centre: float) -> Cohort:
+        return Cohort(
+            applicant_type=g, count=n, params=Params(0.9, 0.6, 0.0),
+            pool=Pool(centre=centre, sd=14.0, var_z=1.1), match_share=0.7,
+            matched=(centre + 5, 14.0), unmatched=(centre - 8, 14.0), applications=15.0,
+            level=level, tau=1.0,
+        )  # fmt: skip
+
+    return prepare(
+        SpecialtyMarket(
+            specialty="x", program_ids=tuple(f"{i:010d}" for i in range(m)),
+            positions=np.full(m, 12, dtype=np.int32), location=np.zeros(m), signal={},
+            in_state_share=0.0, signal_share={}, signal_limit={},
+            cohorts=(cohort("md", 700, 248.0), cohort("do", 400, 240.0)),
+        )
+    )  # fmt: skip
+
+
+def _targets(draws: list[Draw], theta: tuple[float, float, float]) -> list[smm.CellTarget]:
+    cells = [smm.CellTarget(0, "md", 0, 0, 14.0), smm.CellTarget(0, "do", 0, 0, 14.0)]
+    _, share, centre = smm.moments(draws, theta, cells)
+    return [
+        smm.CellTarget(0, c.applicant_type, float(share[i]), float(centre[i]), 14.0)
+        for i, c in enumerate(cells)
+    ]
+
+
+def test_the_fit_recovers_the_shift_a_market_was_made_with() -> None:
+    market = _market()
+    draws = [draw_market([market], np.random.default_rng(s)) for s in (1, 2)]
+    truth = (np.log(1.5), -1.0, 0.0)
+    targets = _targets(draws, truth)
+    assert smm.distance(draws, truth, targets) == 0.0
+    fitted = smm.fit(draws, targets, max_evaluations=60)
+    assert fitted.distance < 0.2 * fitted.start_distance
+    assert abs(fitted.shift("do") - truth[1]) < 0.4
+    assert fitted.shift("md") == 0.0
+
+
+def test_a_shift_against_a_type_lowers_its_match_rate() -> None:
+    market = _market()
+    draws = [draw_market([market], np.random.default_rng(4))]
+    cells = [smm.CellTarget(0, "md", 0, 0, 14.0), smm.CellTarget(0, "do", 0, 0, 14.0)]
+    _, even, _ = smm.moments(draws, (0.0, 0.0, 0.0), cells)
+    _, against, _ = smm.moments(draws, (0.0, -2.0, 0.0), cells)
+    assert against[1] < even[1] - 0.05 and against[0] > even[0]
