@@ -253,3 +253,45 @@ def test_bad_geographic_preferences_are_refused(
 ) -> None:
     result = invoke("plan", *args, "--type", "md", "--step2", "240")
     assert result.code == 2 and message in result.err, result.err
+
+
+def test_fee_assistance_prices_the_first_applications_as_the_aamc_example_does(
+    invoke: Invoke,
+) -> None:
+    im = ("-s", "internal medicine", "--type", "md", "--step2", "236", "--applications", "60")
+    full = plan(invoke, *im)
+    assisted = plan(invoke, *im, "--fee-assistance")
+    share = assisted["fee_assistance"]["share_paid"]
+    assert share == pytest.approx(239 / 797, abs=1e-4)
+    assert assisted["fee_assistance"]["covered"] == 50
+    assert any("Fee Assistance" in n for n in assisted["notes"])
+    by_n = {c["n"]: c["cost"] for c in full["curve"]}
+    for point in assisted["curve"]:
+        n = point["n"]
+        if n <= 50:
+            assert point["cost"] == pytest.approx(by_n[n] * 239 / 797, abs=0.01)
+        else:  # beyond the example's 50 applications: the full fee, never understated
+            assert point["cost"] - assisted["curve"][49]["cost"] == pytest.approx(
+                by_n[n] - by_n[50], abs=0.01
+            )
+    # The same budget buys more applications with the discount
+    budget = ("-s", "internal medicine", "--type", "md", "--step2", "236", "--budget", "120")
+    assert (
+        plan(invoke, *budget, "--fee-assistance")["applications"]
+        > plan(invoke, *budget)["applications"]
+    )
+
+
+def test_fee_assistance_is_for_eras_only_and_counts_over_both_specialties(
+    invoke: Invoke,
+) -> None:
+    em = plan(invoke, "-s", "emergency medicine", "--type", "md", "--fee-assistance")
+    assert em["fee_assistance"] is None
+    assert any("ResidencyCAS fees are in full" in n for n in em["notes"])
+    ortho = ("-s", "ortho", "--type", "do", "--step2", "238", "--backup", "pm&r")
+    assisted = plan(invoke, *ortho, "--fee-assistance", "--applications", "70")
+    split = assisted["parallel"]["split"]
+    assert split["preferred"] + split["backup"] == 70
+    # 50 discounted applications in all, whatever the split: 20 at the full fee
+    full = plan(invoke, *ortho, "--applications", "70")["parallel"]["split"]
+    assert split["cost_usd"] < full["cost_usd"]

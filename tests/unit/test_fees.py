@@ -50,3 +50,22 @@ def test_the_budget_buys_the_most_programs_it_pays_for() -> None:
     assert most_programs(ERAS_2026, 360, 200) == 31
     assert most_programs(ERAS_2026, 10_000, 120) == 120
     assert most_programs(CAS_2026, 98, 50) == 0
+
+
+def test_fee_assistance_reproduces_the_aamc_worked_example() -> None:
+    """43 Internal Medicine + 7 Diagnostic Radiology programs with ERAS 2026 fees: $797, of
+    which a Fee Assistance Program applicant pays $239 (fees.csv)."""
+    from smartpick.core.fees import Assistance
+
+    base = [Tier(1, 30, 11.0, "per_program"), Tier(31, None, 30.0, "per_program")]
+    assert total_cost(base, [43, 7]) == 797
+    fap = Assistance(share_paid=239 / 797, covered=50)
+    paid = cost(fap.schedule(base), 43) + cost(fap.schedule(base, before=43), 7)
+    assert round(paid) == 239
+    # Past the covered applications the full fee is paid; never dearer than without it
+    s = 239 / 797
+    assert cost(fap.schedule(base), 60) == pytest.approx(s * (30 * 11 + 20 * 30) + 10 * 30)
+    assisted = [cost(fap.schedule(base, before=5), n) for n in range(0, 90)]
+    assert all(a <= cost(base, n) for n, a in enumerate(assisted))
+    assert assisted == sorted(assisted)
+    assert cost(fap.schedule(base, before=50), 20) == cost(base, 20)  # nothing left to cover

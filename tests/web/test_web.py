@@ -297,3 +297,21 @@ def test_the_rank_api_answers_in_its_declared_shape(client: TestClient) -> None:
     assert data["search"]["true_order_is_best"] is True
     bad = client.post("/api/v1/rank", json={**body, "programs": ["0000000000"]})
     assert bad.status_code == 400 and bad.json()["field"] == "programs"
+
+
+def test_the_form_takes_fee_assistance_and_the_plan_prices_with_it(client: TestClient) -> None:
+    form = client.get("/")
+    assert 'id="fee_assistance"' in form.text and 'for="fee_assistance"' in form.text
+    profile = "specialty=internal_medicine&applicant_type=md&step2=236&applications=20"
+    full = client.get(f"/plan?{profile}")
+    assisted = client.get(f"/plan?{profile}&fee_assistance=yes")
+    assert assisted.status_code == 200 and "Fee Assistance Program" in assisted.text
+    assert "$220" in full.text and "$65.97" in assisted.text
+    bad = client.get(f"/plan?{profile}&fee_assistance=maybe")
+    assert bad.status_code == 400 and 'id="fee_assistance-error"' in bad.text
+    api = client.post(
+        "/api/v1/plan",
+        json={"profile": {"specialty": "internal_medicine", "applicant_type": "md"},
+              "applications": 20, "fee_assistance": True},
+    )  # fmt: skip
+    assert api.status_code == 200 and api.json()["fee_assistance"]["covered"] == 50

@@ -50,3 +50,28 @@ def most_programs(schedule: Sequence[Tier], budget: float, limit: int) -> int:
             break
         best = n
     return best
+
+
+@dataclass(frozen=True)
+class Assistance:
+    """A fee discount: the applicant pays `share_paid` of each fee for the first `covered`
+    applications, counted over all specialties, and the full fee after them."""
+
+    share_paid: float
+    covered: int
+
+    def schedule(self, base: Sequence[Tier], before: int = 0) -> list[Tier]:
+        """The tiers of one specialty when `before` covered applications went to specialties
+        counted earlier: each tier split where the discount ends."""
+        left = max(self.covered - before, 0)
+        out: list[Tier] = []
+        for t in base:
+            if t.unit == "flat" or left < t.first:
+                share = self.share_paid if t.first <= left else 1.0
+                out.append(Tier(t.first, t.last, t.amount * share, t.unit))
+                continue
+            split = left if t.last is None else min(left, t.last)
+            out.append(Tier(t.first, split, t.amount * self.share_paid, t.unit))
+            if t.last is None or split < t.last:
+                out.append(Tier(split + 1, t.last, t.amount, t.unit))
+        return out

@@ -42,7 +42,7 @@ from smartpick.services.plan_options import (
     season_update,
     utilities,
 )
-from smartpick.services.solution import decode, plan_limit, recommend, solve
+from smartpick.services.solution import assistance_for, decode, plan_limit, recommend, solve
 from smartpick.services.standing import report_header
 
 if TYPE_CHECKING:
@@ -114,9 +114,11 @@ def plan_report(
     divisions: Sequence[int] = (),
     other_region_value: float = OTHER_REGION_VALUE,
     geography: str | Sequence[int] = "none",
+    fee_assistance: bool = False,
 ) -> dict[str, Any]:
     """`geography`: "none" (no ERAS geographic preference), "auto" (the best of the 130
-    choices for the chance of matching) or the divisions to state."""
+    choices for the chance of matching) or the divisions to state; `fee_assistance`: the
+    applicant has the AAMC Fee Assistance Program's ERAS discount."""
     if not 0 < backup_value < 1:
         raise InputError(
             f"backup value {backup_value}: between 0 and 1 (matching in the "
@@ -137,7 +139,16 @@ def plan_report(
     ctx = build_context(services, profile, spec.key, season, report["notes"])
     if ctx is None:
         return report
-    limit = plan_limit(services, ctx, season, applications, budget)
+    assistance = None
+    if fee_assistance:
+        assistance, fap_notes = assistance_for(services, ctx.service, season)
+        report["notes"] += fap_notes
+    report["fee_assistance"] = (
+        None
+        if assistance is None
+        else {"share_paid": round(assistance.share_paid, 4), "covered": assistance.covered}
+    )
+    limit = plan_limit(services, ctx, season, applications, budget, assistance)
     utility = utilities(ctx, ratings or {}, divisions, other_region_value, report["notes"])
     ctx, report["geography"] = choose_geography(
         services,
@@ -152,12 +163,12 @@ def plan_report(
         applications,
         budget,
     )
-    sol = solve(services, ctx, profile, season, limit, signals, utility)
+    sol = solve(services, ctx, profile, season, limit, signals, utility, assistance)
     report["notes"] += sol.fee_notes
     schedule = sol.schedule
     p_curve = 1 - sol.miss[1:] @ sol.w
     curve = [
-        {"n": h, "cost": cost(schedule, h), "p_match": round(float(p_curve[h - 1]), 4)}
+        {"n": h, "cost": round(cost(schedule, h), 2), "p_match": round(float(p_curve[h - 1]), 4)}
         for h in range(1, limit + 1)
     ]
     lists = {h: decode(sol.every[h - 1]) for h in range(1, limit + 1)}
@@ -347,7 +358,7 @@ def _list_report(
         "expected_interviews": round(result.expected_interviews, 2),
         "interviews_10_90": [int(np.searchsorted(cdf, 0.1)), int(np.searchsorted(cdf, 0.9))],
         "applications": n,
-        "cost_usd": cost(schedule, n),
+        "cost_usd": round(cost(schedule, n), 2),
         "programs": rows,
     }
 

@@ -262,7 +262,15 @@ def parallel_plan(
     sol_b = solve(services, ctx_b, profile_b, season, limit_b, signals)
     w = sol.w
     cost_a = np.array([cost(sol.schedule, h) for h in range(sol.miss.shape[0])])
-    cost_b = np.array([cost(sol_b.schedule, h) for h in range(sol_b.miss.shape[0])])
+    fap = sol.assistance
+
+    def costs_b(before: int) -> NDArray[np.float64]:
+        """The backup's fees for every size, after `before` preferred applications (a fee
+        discount counts applications over both specialties)."""
+        schedule = sol_b.schedule if fap is None else fap.schedule(sol_b.schedule, before)
+        return np.array([cost(schedule, h) for h in range(sol_b.miss.shape[0])])
+
+    cost_b = costs_b(0)
     if applications is not None:
         total_n: int | None = applications
         total_cost = float("inf")
@@ -277,6 +285,8 @@ def parallel_plan(
             if not 0 <= h2 < sol_b.miss.shape[0]:
                 continue
         else:
+            if fap is not None:
+                cost_b = costs_b(h1)
             fits = np.flatnonzero(cost_a[h1] + cost_b <= total_cost + 1e-9)
             if fits.size == 0:
                 continue
@@ -302,6 +312,7 @@ def parallel_plan(
             "why": "no split fits the budget",
         }
     _, h1, h2 = best
+    cost_b = costs_b(h1)
     pref = 1 - float(w @ sol.miss[h1])
     anywhere = 1 - float(w @ (sol.miss[h1] * sol_b.miss[h2]))
     chosen_b, sig_b = decode(sol_b.every[h2 - 1]) if h2 else ([], {})
@@ -309,7 +320,11 @@ def parallel_plan(
         "needed": True,
         "available": True,
         "backup": spec_b.name,
-        "split": {"preferred": h1, "backup": h2, "cost_usd": float(cost_a[h1] + cost_b[h2])},
+        "split": {
+            "preferred": h1,
+            "backup": h2,
+            "cost_usd": round(float(cost_a[h1] + cost_b[h2]), 2),
+        },
         "p_preferred": round(pref, 4),
         "p_backup_only": round(anywhere - pref, 4),
         "p_any": round(anywhere, 4),

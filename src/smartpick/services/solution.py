@@ -3,13 +3,14 @@ list size, each list scored under correlated strength, and the recommended size.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.fees import Tier, cost, most_programs
+from smartpick.core.fees import Assistance, Tier, cost, most_programs, total_cost
 from smartpick.core.optimize import candidates, signal_dp
 from smartpick.core.profile import Profile
 from smartpick.core.seasons import fee_tiers
@@ -54,6 +55,47 @@ def fee_schedule(services: Services, service: str, season: int) -> tuple[list[Ti
     return tiers, notes
 
 
+FAP_PAID = "example total, Fee Assistance Program applicant"
+FAP_WAIVED = "example amount waived, Fee Assistance Program applicant"
+
+
+def assistance_for(
+    services: Services, service: str, season: int
+) -> tuple[Assistance | None, list[str]]:
+    """The AAMC Fee Assistance Program discount, derived from the AAMC's worked example in
+    the dataset: the share of the fees the example's applicant paid, for as many
+    applications as the example has (checked: its programs at the season's fees cost the
+    example's total). The dataset gives no limit beyond the example: later applications are
+    priced in full, so the cost is never understated."""
+    if service != "ERAS":
+        return None, [
+            f"the AAMC Fee Assistance Program discounts ERAS fees: {service} fees are in full"
+        ]
+    rows = services.dataset.rows("fees")
+    paid = [r for r in rows if r["service"] == "ERAS" and r["item"] == FAP_PAID]
+    waived = [r for r in rows if r["service"] == "ERAS" and r["item"] == FAP_WAIVED]
+    if not paid or not waived:
+        return None, ["the dataset has no AAMC Fee Assistance example: fees are in full"]
+    row = max(paid, key=lambda r: int(r["season"] or 0))
+    match = next((r for r in waived if r["season"] == row["season"]), None)
+    counts = [int(n) for n in re.findall(r"(\d+) [A-Z]", row["notes"])]
+    schedule, _ = fee_schedule(services, "ERAS", int(row["season"]))
+    amount = float(row["amount_usd"]) + float(match["amount_usd"]) if match else None
+    if not counts or amount is None or abs(total_cost(schedule, counts) - amount) > 0.5:
+        return None, [
+            "the AAMC Fee Assistance example in the dataset does not add up at the season's "
+            "fees: fees are in full"
+        ]
+    assistance = Assistance(float(row["amount_usd"]) / amount, sum(counts))
+    return assistance, [
+        f"AAMC Fee Assistance Program: you pay {assistance.share_paid:.0%} of the ERAS fee for "
+        f"your first {assistance.covered} applications (the share paid in the AAMC's worked "
+        f"example of {assistance.covered} applications, {row['season']} fees); the dataset "
+        "does not say whether the discount goes further, so later applications are priced "
+        "in full"
+    ]
+
+
 @dataclass(frozen=True)
 class Solution:
     """One specialty solved: every program's chances at the strength nodes, and the best list
@@ -72,13 +114,21 @@ class Solution:
     schedule: list[Tier]
     fee_notes: list[str]
     utility: Array | None = None  # each program's worth (of len(sub)); None: all worth 1
+    assistance: Assistance | None = None  # a fee discount (`schedule` is already discounted)
 
 
 def plan_limit(
-    services: Services, ctx: Context, season: int, applications: int | None, budget: float | None
+    services: Services,
+    ctx: Context,
+    season: int,
+    applications: int | None,
+    budget: float | None,
+    assistance: Assistance | None = None,
 ) -> int:
     """How many applications to plan for at most."""
     schedule, _ = fee_schedule(services, ctx.service, season)
+    if assistance is not None:
+        schedule = assistance.schedule(schedule)
     allowed = int((ctx.allowed > 0).sum())
     if applications is not None:
         if applications < 1:
@@ -104,10 +154,13 @@ def solve(
     limit: int,
     signals: str,
     utility: Array | None = None,
+    assistance: Assistance | None = None,
 ) -> Solution:
     """The exact program on the chances averaged over strength; every size's best list scored
     under correlated strength (log P(none won) at a node sums log(1 - f) over the list)."""
     schedule, fee_notes = fee_schedule(services, ctx.service, season)
+    if assistance is not None:
+        schedule = assistance.schedule(schedule)
     point = Draw(ctx.params, ctx.cells)
     w, p0, q = matrices(ctx, point, profile.step2, None, services.anchors)
     tiers = list(ctx.signal_counts) if signals == "auto" else []
@@ -142,6 +195,7 @@ def solve(
         schedule,
         fee_notes,
         None if utility is None else t,
+        assistance,
     )
 
 

@@ -64,6 +64,9 @@ class PlanRequest(BaseModel):
     geography: Literal["none", "auto"] | list[Annotated[int, Field(ge=1, le=9)]] = Field(
         default="none", description="ERAS geographic preference: none, auto, or 1-3 divisions"
     )
+    fee_assistance: bool = Field(
+        default=False, description="the applicant has the AAMC Fee Assistance ERAS discount"
+    )
 
 
 class AdviseRequest(BaseModel):
@@ -133,6 +136,7 @@ def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
         body.divisions,
         body.other_region_value,
         body.geography,
+        body.fee_assistance,
     )
 
 

@@ -55,7 +55,7 @@ INTEGER_FIELDS = (
     "research_items",
     "season",
 )
-OPTION_FIELDS = ("applications", "budget", "signals")
+OPTION_FIELDS = ("applications", "budget", "signals", "fee_assistance")
 
 
 def _services(request: Request) -> Services:
@@ -117,7 +117,7 @@ def _profile(form: dict[str, str]) -> Profile:
     return parse_profile(data)
 
 
-def _options(form: dict[str, str]) -> tuple[int | None, float | None, str]:
+def _options(form: dict[str, str]) -> tuple[int | None, float | None, str, bool]:
     applications = budget = None
     if form["applications"]:
         if not form["applications"].isdigit():
@@ -135,7 +135,12 @@ def _options(form: dict[str, str]) -> tuple[int | None, float | None, str]:
     signals = form["signals"] or "auto"
     if signals not in ("auto", "none"):
         raise InputError(f"signals '{signals}': auto or none", field="signals")
-    return applications, budget, signals
+    if form["fee_assistance"] not in ("", "yes"):
+        raise InputError(
+            f"fee_assistance '{form['fee_assistance']}': yes, or leave it out",
+            field="fee_assistance",
+        )
+    return applications, budget, signals, form["fee_assistance"] == "yes"
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -153,8 +158,8 @@ def plan_page(request: Request) -> Response:
 def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
     services = _services(request)
     profile = _profile(form)
-    applications, budget, signals = _options(form)
-    plan = plan_report(services, profile, applications, budget, signals)
+    applications, budget, signals, assisted = _options(form)
+    plan = plan_report(services, profile, applications, budget, signals, fee_assistance=assisted)
     return {
         "form": form,
         "profile": profile,
@@ -256,8 +261,10 @@ async def delete_plan(request: Request, token: str) -> Response:
 def plan_csv(request: Request) -> Response:
     form = _form(request)
     profile = _profile(form)
-    applications, budget, signals = _options(form)
-    plan = plan_report(_services(request), profile, applications, budget, signals)
+    applications, budget, signals, assisted = _options(form)
+    plan = plan_report(
+        _services(request), profile, applications, budget, signals, fee_assistance=assisted
+    )
     out = io.StringIO()
     writer = csv.DictWriter(
         out, fieldnames=LIST_COLUMNS, extrasaction="ignore", lineterminator="\n"

@@ -78,6 +78,9 @@ class PlanResponse(Header):
     nrmp_fees: dict[str, Any] | None = None
     fees: list[dict[str, Any]] = Field(default_factory=list)
     pgy1: str | None = Field(default=None, description="for advanced programs on the list")
+    fee_assistance: dict[str, float] | None = Field(
+        default=None, description="the AAMC Fee Assistance discount applied: share paid, covered"
+    )
     value: float | None = Field(default=None, ge=0, le=1, description="expected worth")
     method: str | None = None
 
