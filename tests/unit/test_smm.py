@@ -34,9 +34,11 @@ def _market() -> SpecialtyMarket:
 
 def _targets(draws: list[Draw], theta: tuple[float, float, float]) -> list[smm.CellTarget]:
     cells = [smm.CellTarget(0, "md", 0, 0, 14.0), smm.CellTarget(0, "do", 0, 0, 14.0)]
-    _, share, centre = smm.moments(draws, theta, cells)
+    _, share, matched, unmatched = smm.moments(draws, theta, cells)
     return [
-        smm.CellTarget(0, c.applicant_type, float(share[i]), float(centre[i]), 14.0)
+        smm.CellTarget(
+            0, c.applicant_type, float(share[i]), float(matched[i]), 14.0, float(unmatched[i])
+        )
         for i, c in enumerate(cells)
     ]
 
@@ -57,6 +59,6 @@ def test_a_shift_against_a_type_lowers_its_match_rate() -> None:
     market = _market()
     draws = [draw_market([market], np.random.default_rng(4))]
     cells = [smm.CellTarget(0, "md", 0, 0, 14.0), smm.CellTarget(0, "do", 0, 0, 14.0)]
-    _, even, _ = smm.moments(draws, (0.0, 0.0, 0.0), cells)
-    _, against, _ = smm.moments(draws, (0.0, -2.0, 0.0), cells)
+    _, even, _, _ = smm.moments(draws, (0.0, 0.0, 0.0), cells)
+    _, against, _, _ = smm.moments(draws, (0.0, -2.0, 0.0), cells)
     assert against[1] < even[1] - 0.05 and against[0] > even[0]

@@ -6,7 +6,7 @@ closed form: how much each program's own view of an applicant adds to the streng
 program sees (tau), and how programs weigh applicant types beyond strength (a shift per type,
 U.S. MD seniors the reference). They are fitted so that the simulated Match reproduces, cell
 by cell (specialty x applicant type), the published share of applicants who matched in their
-preferred specialty and the mean Step 2 CK of those who matched.
+preferred specialty and the mean Step 2 CK of those who matched and of those who did not.
 
 theta = (log tau, shift DO, shift IMG); U.S.-citizen and non-U.S. IMGs share the IMG shift.
 Every evaluation ranks the same drawn markets again (common random numbers: core.market.
@@ -40,6 +40,7 @@ class CellTarget:
     match_share: float
     matched_centre: float
     matched_sd: float
+    unmatched_centre: float | None = None  # None where the NRMP suppresses it
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,13 @@ def parameters_by_cohort(draw: Draw, theta: Sequence[float] | Array) -> tuple[Ar
 
 def moments(
     draws: Sequence[Draw], theta: Sequence[float] | Array, targets: Sequence[CellTarget]
-) -> tuple[Array, Array, Array]:
+) -> tuple[Array, Array, Array, Array]:
     """Per target cell over the draws: (applicants, share matched, mean Step 2 CK of the
-    matched; nan where nobody matched)."""
+    matched, of the unmatched; nan where there is nobody)."""
     count = np.zeros(len(targets))
     won = np.zeros(len(targets))
     score = np.zeros(len(targets))
+    total = np.zeros(len(targets))
     index = {(t.specialty, t.applicant_type): i for i, t in enumerate(targets)}
     for draw in draws:
         tau, shift = parameters_by_cohort(draw, theta)
@@ -91,24 +93,33 @@ def moments(
             count[i] += mask.sum()
             won[i] += (mask & matched).sum()
             score[i] += draw.score[mask & matched].sum()
+            total[i] += draw.score[mask].sum()
     with np.errstate(invalid="ignore", divide="ignore"):
-        return count, won / count, score / won
+        return count, won / count, score / won, (total - score) / (count - won)
 
 
 def distance(
     draws: Sequence[Draw], theta: Sequence[float] | Array, targets: Sequence[CellTarget]
 ) -> float:
     """Applicant-weighted mean of the squared gaps, each in its own standard units: the match
-    share against its binomial spread, the matched mean Step 2 CK against the matched sd."""
-    n, share, centre = moments(draws, theta, targets)
+    share against its binomial spread, the mean Step 2 CK of the matched and of the unmatched
+    (where published) against the matched sd."""
+    n, share, matched, unmatched = moments(draws, theta, targets)
     pub = np.array([t.match_share for t in targets])
-    pub_centre = np.array([t.matched_centre for t in targets])
+    pub_matched = np.array([t.matched_centre for t in targets])
+    pub_unmatched = np.array(
+        [np.nan if t.unmatched_centre is None else t.unmatched_centre for t in targets]
+    )
     sd = np.array([t.matched_sd for t in targets])
     spread = np.maximum(pub * (1 - pub), RATE_FLOOR)
     rate_gap = (share - pub) ** 2 / spread
-    score_gap = np.where(np.isfinite(centre), ((centre - pub_centre) / sd) ** 2, 0.0)
+
+    def gap(simulated: Array, published: Array) -> Array:
+        usable = np.isfinite(simulated) & np.isfinite(published)
+        return np.where(usable, ((simulated - published) / sd) ** 2, 0.0)
+
     weight = n / n.sum()
-    return float(weight @ (rate_gap + score_gap))
+    return float(weight @ (rate_gap + gap(matched, pub_matched) + gap(unmatched, pub_unmatched)))
 
 
 def fit(
@@ -156,10 +167,10 @@ def _simplex(start: Sequence[float]) -> Array:
 
 def targets_for(
     specialties: Sequence[str],
-    published: Mapping[tuple[str, str], tuple[float, float, float]],
+    published: Mapping[tuple[str, str], tuple[float, float, float, float | None]],
 ) -> list[CellTarget]:
-    """CellTargets for the cells with published figures: (share, centre, sd) by (specialty,
-    type), in the market's specialty order."""
+    """CellTargets for the cells with published figures: (share, matched centre, sd,
+    unmatched centre) by (specialty, type), in the market's specialty order."""
     out = []
     for k, s in enumerate(specialties):
         for g in ("md", "do", "non-us-img"):

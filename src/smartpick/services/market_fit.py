@@ -73,7 +73,12 @@ def published_cells(services: Services, specialties: Sequence[str]) -> list[smm.
             f, _ = services.engine.figures_for(s, g)
             if f is None or f.unmatched_centre is None or any("pooled" in n for n in f.notes):
                 continue
-            published[(s, g)] = (f.match_share, f.matched_centre, f.matched_sd)
+            published[(s, g)] = (
+                f.match_share,
+                f.matched_centre,
+                f.matched_sd,
+                f.unmatched_centre,
+            )
     return smm.targets_for(specialties, published)
 
 
@@ -93,12 +98,13 @@ def fit_market(
     progress(f"drawing {runs} markets ({market.applicants:,} applicants each)")
     draws = [draw_market(market.specialties, np.random.default_rng(s)) for s in seeds(seed, runs)]
     result = smm.fit(draws, targets, max_evaluations=max_evaluations, progress=progress)
-    count, share, centre = smm.moments(draws, result.theta, targets)
+    count, share, centre, _ = smm.moments(draws, result.theta, targets)
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG) "
         "over markets drawn once (common random numbers), matching each cell's published share "
-        "matched in the preferred specialty and mean Step 2 CK of the matched (core.smm)",
+        "matched in the preferred specialty and mean Step 2 CK of the matched and the "
+        "unmatched (core.smm)",
         "dataset_version": services.dataset.version,
         "engine_code_hash": services.parameters["code_hash"],
         "code_hash": market_code_hash(),
