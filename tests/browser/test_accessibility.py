@@ -18,6 +18,7 @@ PAGES = [
     "/programs/1403521292",
     "/how-it-works",
     "/validation",
+    "/rank?specialty=psychiatry&applicant_type=md&step2=240&programs=4004500001%0A4002711108",
 ]
 
 

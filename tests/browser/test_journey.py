@@ -131,3 +131,23 @@ def test_the_content_security_policy_blocks_injected_script(page: Any, base_url:
     with pytest.raises(Error, match="Content Security Policy"):
         page.add_script_tag(content="window.injected = 1")
     assert page.evaluate("window.injected === undefined")
+
+
+def test_from_the_plan_to_the_rank_order_list(page: Any, base_url: str) -> None:
+    """After the interviews: from the plan, open the rank page with the profile carried over,
+    list three programs from the plan and get the chance at each rank."""
+    fill_profile(page, base_url)
+    ids = [
+        href.rsplit("/", 1)[1]
+        for href in page.locator("table tbody tr a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )[:3]
+    ]
+    page.click("text=After interviews: your rank order list")
+    assert page.input_value("#step2") == "241"  # the profile came along
+    page.fill("#programs", "\n".join(ids))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#rank-list tbody tr")
+    assert page.locator("#rank-list tbody tr").count() == 3
+    assert "none beats your true order" in page.inner_text("#rank-search")
+    page.screenshot(path=str(RESULTS / "rank.png"), full_page=True)

@@ -126,7 +126,7 @@ def _utilities(ids: Sequence[str], ratings: Mapping[str, float]) -> tuple[np.nda
         values = np.linspace(1.0, 0.1, n) if n > 1 else np.ones(1)
         return values, (
             "your order: the first program is worth 1, the last 0.1, evenly between; going "
-            "unmatched 0 (give --rate ID=1..10 for your own values)"
+            "unmatched 0 (rate the programs 1-10 for your own values)"
         )
     extra = sorted(set(ratings) - set(ids))
     if extra:
