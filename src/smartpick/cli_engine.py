@@ -264,6 +264,12 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
     help="Interview invitations received so far (ACGME ids): update the chances.",
 )
 @click.option(
+    "--connections",
+    metavar="STATE,...",
+    help="ResidencyCAS specialties: up to three states you have ties to (your geographic "
+    "connections).",
+)
+@click.option(
     "--fee-assistance",
     is_flag=True,
     help="You have the AAMC Fee Assistance Program's ERAS discount: price and budget with it.",
@@ -285,6 +291,7 @@ def plan_command(
     divisions: tuple[str, ...],
     other_region_value: float,
     geography: str,
+    connections: str | None,
     fee_assistance: bool,
     as_json: bool,
     as_csv: bool,
@@ -313,6 +320,7 @@ def plan_command(
         if geography in ("none", "auto")
         else [services.division(d) for d in geography.split(",") if d.strip()],
         fee_assistance,
+        [c for c in (connections or "").split(",") if c.strip()],
     )
     if as_json:
         _echo_json(report)

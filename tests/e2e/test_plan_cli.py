@@ -295,3 +295,39 @@ def test_fee_assistance_is_for_eras_only_and_counts_over_both_specialties(
     # 50 discounted applications in all, whatever the split: 20 at the full fee
     full = plan(invoke, *ortho, "--applications", "70")["parallel"]["split"]
     assert split["cost_usd"] < full["cost_usd"]
+
+
+def test_residencycas_geographic_connections_raise_the_connected_states_only(
+    invoke: Invoke,
+) -> None:
+    em = ("-s", "emergency medicine", "--type", "md", "--step2", "240", "--signals", "none")
+    base = plan(invoke, *em, "--applications", "150")
+    tied = plan(invoke, *em, "--applications", "150", "--connections", "TX,ohio")
+    assert tied["connections"]["connections"] == ["TX", "OH"]
+    assert tied["connections"]["odds_ratio"] > 1
+    assert "carried over" in tied["connections"]["prior"]
+    before = {p["program_id"]: p for p in base["programs"]}
+    raised = 0
+    for p in tied["programs"]:
+        if p["program_id"] not in before:
+            continue  # the longest list is the 150 best, and the best changed
+        old = before[p["program_id"]]["p_interview"]
+        if p["state"] in ("TX", "OH"):
+            assert p["p_interview"] > old
+            raised += 1
+        else:
+            assert p["p_interview"] == old
+    assert raised > 0
+    assert tied["p_match"] >= base["p_match"]
+
+
+def test_connections_belong_to_residencycas_and_are_checked(invoke: Invoke) -> None:
+    cases = {
+        ("-s", "psychiatry", "--connections", "TX"): "a ResidencyCAS choice",
+        ("-s", "emergency medicine", "--connections", "TX,OH,CA,NY"): "up to 3",
+        ("-s", "emergency medicine", "--connections", "Narnia"): "a US state or territory",
+        ("-s", "emergency medicine", "--geography", "3"): "--connections",
+    }
+    for args, message in cases.items():
+        result = invoke("plan", *args, "--type", "md")
+        assert result.code == 2 and message in result.err, (args, result.err)

@@ -200,6 +200,15 @@ def geo_prior(rows: Sequence[Mapping[str, str]]) -> GeoPrior:
     )
 
 
+def connection_offsets(
+    program_states: Sequence[str], connected: Sequence[str], prior: GeoPrior
+) -> Array:
+    """Each program's log odds ratio under ResidencyCAS geographic connections: the aligned
+    preference's (prior.inside) in a connected state, 0 elsewhere (a tie to one place says
+    nothing against the others, unlike an ERAS preference for some divisions)."""
+    return np.array([prior.inside if s in connected else 0.0 for s in program_states])
+
+
 def choices(divisions: Sequence[int]) -> list[tuple[int, ...]]:
     """No preference, and every set of one to three divisions among those given."""
     out: list[tuple[int, ...]] = [()]

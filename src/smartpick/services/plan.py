@@ -36,6 +36,7 @@ from smartpick.services.plan_options import (
     BACKUP_VALUE,
     OTHER_REGION_VALUE,
     PARALLEL_BELOW,
+    apply_connections,
     choose_geography,
     list_value,
     parallel_plan,
@@ -115,6 +116,7 @@ def plan_report(
     other_region_value: float = OTHER_REGION_VALUE,
     geography: str | Sequence[int] = "none",
     fee_assistance: bool = False,
+    connections: Sequence[str] = (),
 ) -> dict[str, Any]:
     """`geography`: "none" (no ERAS geographic preference), "auto" (the best of the 130
     choices for the chance of matching) or the divisions to state; `fee_assistance`: the
@@ -150,6 +152,7 @@ def plan_report(
     )
     limit = plan_limit(services, ctx, season, applications, budget, assistance)
     utility = utilities(ctx, ratings or {}, divisions, other_region_value, report["notes"])
+    ctx, report["connections"] = apply_connections(services, ctx, connections)
     ctx, report["geography"] = choose_geography(
         services,
         ctx,

@@ -4,6 +4,7 @@ update from interview invitations."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smartpick.core.fees import cost
-from smartpick.core.geography import choices, geo_prior, offsets
+from smartpick.core.geography import (
+    choices,
+    connection_offsets,
+    geo_prior,
+    normalize_state,
+    offsets,
+)
 from smartpick.core.optimize import mixture_greedy
 from smartpick.core.profile import Profile
 from smartpick.errors import InputError
@@ -26,6 +33,7 @@ if TYPE_CHECKING:
     from smartpick.services import Services
 
 Array = NDArray[np.float64]
+CONNECTIONS = 3  # ResidencyCAS: up to three geographic connections (signals.csv, 2026)
 PARALLEL_BELOW = 0.80  # a parallel plan is made when the preferred chance is under this
 BACKUP_VALUE = 0.5  # matching in the backup, against 1 for the preferred and 0 for none
 OTHER_REGION_VALUE = 0.5  # a program outside the preferred divisions, against 1 inside
@@ -109,8 +117,9 @@ def choose_geography(
     if ctx.service != "ERAS":
         raise InputError(
             f"geographic preferences are an ERAS choice; {ctx.specialty} uses "
-            f"{ctx.service} (its geographic connections are not modelled)",
+            f"{ctx.service}, where you state geographic connections instead",
             field="geography",
+            hint="Give up to three states you have ties to with --connections.",
         )
     prior = geo_prior(services.dataset.rows("evidence"))
     divisions = [p.census_division for p in ctx.programs]
@@ -145,6 +154,54 @@ def choose_geography(
         "method": "every choice of none or one to three census divisions tried"
         if geography == "auto"
         else "the divisions given",
+    }
+
+
+def apply_connections(
+    services: Services, ctx: Context, connections: Sequence[str]
+) -> tuple[Context, dict[str, Any] | None]:
+    """The context with ResidencyCAS geographic connections applied (up to three states the
+    applicant has ties to), and what was applied.
+
+    The dataset says ResidencyCAS replaces ERAS's geographic preferences with these
+    connections (signals.csv, 2026) but has no effect size for them in ResidencyCAS: the
+    prior of an aligned ERAS preference is carried over to programs in a connected state,
+    and said. The one published odds ratio for a geographic connection (5.3, diagnostic
+    radiology applicants in Texas STAR) is observational, in another specialty, and not
+    used."""
+    if not connections:
+        return ctx, None
+    if ctx.service != "ResidencyCAS":
+        raise InputError(
+            f"geographic connections are a ResidencyCAS choice; {ctx.specialty} uses {ctx.service}",
+            field="connections",
+            hint="For ERAS, state census divisions with --geography (or auto).",
+        )
+    states = []
+    for entry in connections:
+        code = normalize_state(entry)
+        if code is None:
+            raise InputError(
+                f"connection '{entry}': a US state or territory, as a code (TX) or a name",
+                field="connections",
+            )
+        if code not in states:
+            states.append(code)
+    if len(states) > CONNECTIONS:
+        raise InputError(
+            f"{len(states)} connections: ResidencyCAS takes up to {CONNECTIONS}",
+            field="connections",
+        )
+    prior = geo_prior(services.dataset.rows("evidence"))
+    program_states = [p.state for p in ctx.programs]
+    applied = replace(ctx, away=ctx.away + connection_offsets(program_states, states, prior))
+    return applied, {
+        "connections": states,
+        "programs_in_connected_states": sum(s in states for s in program_states),
+        "odds_ratio": round(math.exp(prior.inside), 2),
+        "prior": "the odds ratio of an aligned ERAS geographic preference against none "
+        f"({prior.source}), carried over: the dataset has no effect size for ResidencyCAS "
+        "connections; programs elsewhere are unchanged",
     }
 
 

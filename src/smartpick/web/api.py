@@ -67,6 +67,11 @@ class PlanRequest(BaseModel):
     fee_assistance: bool = Field(
         default=False, description="the applicant has the AAMC Fee Assistance ERAS discount"
     )
+    connections: list[Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=list,
+        max_length=3,
+        description="ResidencyCAS geographic connections: up to three states of your ties",
+    )
 
 
 class AdviseRequest(BaseModel):
@@ -137,6 +142,7 @@ def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
         body.other_region_value,
         body.geography,
         body.fee_assistance,
+        body.connections,
     )
 
 

@@ -78,6 +78,9 @@ class PlanResponse(Header):
     nrmp_fees: dict[str, Any] | None = None
     fees: list[dict[str, Any]] = Field(default_factory=list)
     pgy1: str | None = Field(default=None, description="for advanced programs on the list")
+    connections: dict[str, Any] | None = Field(
+        default=None, description="ResidencyCAS geographic connections applied"
+    )
     fee_assistance: dict[str, float] | None = Field(
         default=None, description="the AAMC Fee Assistance discount applied: share paid, covered"
     )
