@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from smartpick.build.catalogue import CuratedSpecialty
@@ -144,6 +145,89 @@ def event_key(event: str) -> str:
     return next((k for words, k in _EVENTS if words in text), "")
 
 
+@dataclass(frozen=True)
+class _FigureFile:
+    """A reference file of specialty-level figures: which columns become which metric."""
+
+    name: str
+    metrics: Mapping[str, str]  # column -> metric
+    applicant_type: str  # "" : the row's own applicant_type column
+    report: str  # "" : the row's own report column
+    extra: tuple[str, ...]  # other columns the file must have
+
+
+_FIGURE_FILES = (
+    _FigureFile(
+        "charting_outcomes_2026_us_md_step2.csv",
+        {
+            "matched_n": "matched_n",
+            "q1": "step2_matched_q1",
+            "median": "step2_matched_median",
+            "q3": "step2_matched_q3",
+            "not_matched_n": "not_matched_n",
+            "not_matched_median": "step2_not_matched_median",
+        },
+        "md",
+        "",
+        ("report",),
+    ),
+    _FigureFile(
+        "charting_outcomes_2026_non_us_img_step2.csv",
+        {
+            "ranked_first_n": "ranked_first_n",
+            "matched_n": "matched_n",
+            "match_rate": "preferred_specialty_match_rate",
+            "median": "step2_matched_median",
+            "mean": "step2_matched_mean",
+            "q1": "step2_matched_q1",
+            "q3": "step2_matched_q3",
+            "step2_matched_n": "step2_matched_consented_n",
+            "step2_not_matched_n": "step2_not_matched_consented_n",
+            "not_matched_median": "step2_not_matched_median",
+            "not_matched_mean": "step2_not_matched_mean",
+            "unweighted_mean_match_rate": "unweighted_mean_match_rate",
+        },
+        "non-us-img",
+        "",
+        ("report",),
+    ),
+    _FigureFile(
+        "charting_outcomes_2024_means.csv",
+        {
+            "n_matched": "matched_n",
+            "n_unmatched": "not_matched_n",
+            "match_rate": "preferred_specialty_match_rate",
+            "step2_mean_matched": "step2_matched_mean",
+            "step2_mean_unmatched": "step2_not_matched_mean",
+            "pubs_mean_matched": "publications_matched_mean",
+        },
+        "",
+        "NRMP Charting Outcomes 2024 (as cited per row)",
+        ("applicant_type",),
+    ),
+    _FigureFile(
+        "fill_by_specialty_2025.csv",
+        {
+            c: c
+            for c in (
+                "programs",
+                "positions_offered",
+                "positions_filled",
+                "fill_rate",
+                "us_md_senior_share",
+                "us_do_senior_share",
+                "us_img_share",
+                "non_us_img_share",
+                "unfilled_after_match",
+            )
+        },
+        "all",
+        "NRMP Results and Data 2025 (as cited per row)",
+        (),
+    ),
+)
+
+
 def specialty_figures(ref: Path) -> list[dict[str, object]]:
     """Specialty-level NRMP figures in long form: one cited fact per row."""
     out: list[dict[str, object]] = []
@@ -167,94 +251,13 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
             }
         )
 
-    keyed = {"specialty_key", "year"}
-    md_metrics = {
-        "matched_n": "matched_n",
-        "q1": "step2_matched_q1",
-        "median": "step2_matched_median",
-        "q3": "step2_matched_q3",
-        "not_matched_n": "not_matched_n",
-        "not_matched_median": "step2_not_matched_median",
-    }
-    md = read_reference(
-        ref, "charting_outcomes_2026_us_md_step2.csv", keyed | {"report"} | md_metrics.keys()
-    )
-    for row in md:
-        for col, metric in md_metrics.items():
-            add(row, row["year"], row["specialty_key"], "md", metric, row[col], row["report"])
-    img_metrics = {
-        "ranked_first_n": "ranked_first_n",
-        "matched_n": "matched_n",
-        "match_rate": "preferred_specialty_match_rate",
-        "median": "step2_matched_median",
-        "mean": "step2_matched_mean",
-        "q1": "step2_matched_q1",
-        "q3": "step2_matched_q3",
-        "step2_matched_n": "step2_matched_consented_n",
-        "step2_not_matched_n": "step2_not_matched_consented_n",
-        "not_matched_median": "step2_not_matched_median",
-        "not_matched_mean": "step2_not_matched_mean",
-        "unweighted_mean_match_rate": "unweighted_mean_match_rate",
-    }
-    img = read_reference(
-        ref, "charting_outcomes_2026_non_us_img_step2.csv", keyed | {"report"} | img_metrics.keys()
-    )
-    for row in img:
-        for col, metric in img_metrics.items():
-            add(
-                row,
-                row["year"],
-                row["specialty_key"],
-                "non-us-img",
-                metric,
-                row[col],
-                row["report"],
-            )
-    means_metrics = {
-        "n_matched": "matched_n",
-        "n_unmatched": "not_matched_n",
-        "match_rate": "preferred_specialty_match_rate",
-        "step2_mean_matched": "step2_matched_mean",
-        "step2_mean_unmatched": "step2_not_matched_mean",
-        "pubs_mean_matched": "publications_matched_mean",
-    }
-    means = read_reference(
-        ref, "charting_outcomes_2024_means.csv", keyed | {"applicant_type"} | means_metrics.keys()
-    )
-    for row in means:
-        for col, metric in means_metrics.items():
-            add(
-                row,
-                row["year"],
-                row["specialty_key"],
-                row["applicant_type"],
-                metric,
-                row[col],
-                "NRMP Charting Outcomes 2024 (as cited per row)",
-            )
-    fill_metrics = (
-        "programs",
-        "positions_offered",
-        "positions_filled",
-        "fill_rate",
-        "us_md_senior_share",
-        "us_do_senior_share",
-        "us_img_share",
-        "non_us_img_share",
-        "unfilled_after_match",
-    )
-    fill = read_reference(ref, "fill_by_specialty_2025.csv", keyed | set(fill_metrics))
-    for row in fill:
-        for col in fill_metrics:
-            add(
-                row,
-                row["year"],
-                row["specialty_key"],
-                "all",
-                col,
-                row[col],
-                "NRMP Results and Data 2025 (as cited per row)",
-            )
+    for spec in _FIGURE_FILES:
+        columns = {"specialty_key", "year", *spec.extra, *spec.metrics}
+        for row in read_reference(ref, spec.name, columns):
+            atype = spec.applicant_type or row["applicant_type"]
+            report = spec.report or row["report"]
+            for col, metric in spec.metrics.items():
+                add(row, row["year"], row["specialty_key"], atype, metric, row[col], report)
     totals = read_reference(
         ref, "match_totals.csv", {"metric", "year", "applicant_type", "match", "value"}
     )
