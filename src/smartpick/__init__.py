@@ -38,15 +38,19 @@ def plan(
     profile: Profile | dict[str, Any],
     applications: int | None = None,
     budget: float | None = None,
+    preferences: dict[str, Any] | None = None,
     season: int | None = None,
 ) -> Plan:
     """The best list of programs for the profile's chance of matching, with signals: how many
     (or at most `applications`, or what `budget` dollars of fees buy), which, and the chance
     and cost for every number of applications; a parallel plan with the profile's backup
-    specialty when the preferred chance is under 80%."""
+    specialty when the preferred chance is under 80%. `preferences` takes the command line's
+    plan options by name: signals ("auto" or "none"), target, parallel_below, backup_value,
+    interviews (ACGME ids), ratings ({id: 1-10}), divisions, other_region_value, geography
+    ("none", "auto" or divisions), connections (states), fee_assistance (bool)."""
     from smartpick.services.plan import plan_for
 
-    return plan_for(profile, applications, budget, season)
+    return plan_for(profile, applications, budget, season, preferences)
 
 
 def advise(profile: Profile | dict[str, Any], season: int | None = None) -> Advice:

@@ -38,3 +38,21 @@ def test_the_python_plan_is_the_command_lines(invoke: Invoke) -> None:
 def test_a_bad_profile_is_an_input_error() -> None:
     with pytest.raises(smartpick.InputError, match="step2"):
         smartpick.plan({"specialty": "neurology", "applicant_type": "md", "step2": 400})
+
+
+def test_preferences_are_the_command_lines_options(invoke: Invoke) -> None:
+    profile = {"specialty": "neurology", "applicant_type": "md", "step2": 245}
+    args = ("plan", "-s", "neurology", "--type", "md", "--step2", "245", "--json")
+    shown = json.loads(
+        invoke(*args, "--signals", "none", "--fee-assistance", "--target", "0.8").out
+    )
+    planned = smartpick.plan(
+        profile,
+        preferences={"signals": "none", "fee_assistance": True, "target": 0.8},
+        season=2028,
+    )
+    assert planned["recommended_applications"] == shown["recommended_applications"]
+    assert planned["cost_usd"] == shown["cost_usd"] and planned["fee_assistance"]
+    assert not any(p["signal"] for p in planned["programs"])
+    with pytest.raises(smartpick.InputError, match="unknown plan preference"):
+        smartpick.plan(profile, preferences={"budgett": 100})

@@ -420,11 +420,37 @@ def plan_for(
     applications: int | None = None,
     budget: float | None = None,
     season: int | None = None,
+    preferences: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The plan of a profile, with the default settings (the Python interface)."""
+    """The plan of a profile (the Python interface); `preferences` are plan_report's
+    options by name."""
     from smartpick.services import Services
     from smartpick.settings import load_config
 
     checked = profile if isinstance(profile, Profile) else parse_profile(dict(profile))
+    options = dict(preferences or {})
+    unknown = sorted(set(options) - PREFERENCES)
+    if unknown:
+        raise InputError(
+            f"unknown plan preference(s): {', '.join(unknown)}",
+            field="preferences",
+            hint="Known: " + ", ".join(sorted(PREFERENCES)),
+        )
     services = Services(load_config({"season": None if season is None else str(season)}))
-    return plan_report(services, checked, applications, budget)
+    return plan_report(services, checked, applications, budget, **options)
+
+
+# The options plan_report takes beyond the profile and the count or budget
+PREFERENCES = {
+    "signals",
+    "target",
+    "parallel_below",
+    "backup_value",
+    "interviews",
+    "ratings",
+    "divisions",
+    "other_region_value",
+    "geography",
+    "fee_assistance",
+    "connections",
+}
