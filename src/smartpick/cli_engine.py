@@ -343,6 +343,13 @@ def plan_command(
         f"({report['interviews_10_90'][0]}-{report['interviews_10_90'][1]})."
     )
     click.echo(f"  Why {rec['n']}: {rec['why']}.")
+    if rec.get("usd_per_point_average") is not None:
+        last = rec.get("usd_per_point")
+        marginal = "it adds no chance" if last is None else f"${last:g} a point"
+        click.echo(
+            f"  Fees per point of chance: ${rec['usd_per_point_average']:g} over the list; "
+            f"the last application, {marginal}."
+        )
     nrmp = report["nrmp_fees"]
     if "total_usd" in nrmp:
         click.echo(

@@ -331,3 +331,21 @@ def test_connections_belong_to_residencycas_and_are_checked(invoke: Invoke) -> N
     for args, message in cases.items():
         result = invoke("plan", *args, "--type", "md")
         assert result.code == 2 and message in result.err, (args, result.err)
+
+
+def test_each_application_says_what_it_costs_per_point_of_chance(invoke: Invoke) -> None:
+    report = plan(invoke, "-s", "psychiatry", "--type", "md", "--step2", "240")
+    curve = report["curve"]
+    previous_cost, previous_p = 0.0, 0.0
+    for point in curve:
+        gain = 100 * (point["p_match"] - previous_p)
+        if gain > 0:
+            fee = point["cost"] - previous_cost
+            assert point["usd_per_point"] == pytest.approx(fee / gain, abs=0.01)
+        else:
+            assert point["usd_per_point"] is None
+        previous_cost, previous_p = point["cost"], point["p_match"]
+    rec = report["recommended_applications"]
+    at = curve[rec["n"] - 1]
+    assert rec["usd_per_point"] == at["usd_per_point"]
+    assert rec["usd_per_point_average"] == pytest.approx(at["cost"] / (100 * at["p_match"]), 0.01)

@@ -307,6 +307,7 @@ def test_the_form_takes_fee_assistance_and_the_plan_prices_with_it(client: TestC
     assisted = client.get(f"/plan?{profile}&fee_assistance=yes")
     assert assisted.status_code == 200 and "Fee Assistance Program" in assisted.text
     assert "$220" in full.text and "$65.97" in assisted.text
+    assert "Fees per point of chance" in full.text
     bad = client.get(f"/plan?{profile}&fee_assistance=maybe")
     assert bad.status_code == 400 and 'id="fee_assistance-error"' in bad.text
     api = client.post(

@@ -182,6 +182,7 @@ def plan_report(
     f_nodes = sol.f_nodes
     chances = np.array([c["p_match"] for c in curve])
     recommended = recommend(chances, target, applications, budget)
+    _dollars_per_point(curve, recommended)
     report["curve"] = curve
     report["recommended_applications"] = recommended
     usual = (
@@ -438,6 +439,25 @@ def plan_for(
         )
     services = Services(load_config({"season": None if season is None else str(season)}))
     return plan_report(services, checked, applications, budget, **options)
+
+
+def _dollars_per_point(curve: list[dict[str, Any]], recommended: dict[str, Any]) -> None:
+    """What each application adds costs per point (percentage point) of the chance of
+    matching: its fee over the points it adds (None where it adds none); and the same for
+    the recommended count's last application and for its whole list."""
+    before_cost, before_p = 0.0, 0.0
+    for point in curve:
+        gain = 100 * (point["p_match"] - before_p)
+        fee = point["cost"] - before_cost
+        point["usd_per_point"] = round(fee / gain, 2) if gain > 0 else None
+        before_cost, before_p = point["cost"], point["p_match"]
+    chosen = curve[recommended["n"] - 1] if curve else None
+    recommended["usd_per_point"] = None if chosen is None else chosen["usd_per_point"]
+    recommended["usd_per_point_average"] = (
+        round(chosen["cost"] / (100 * chosen["p_match"]), 2)
+        if chosen is not None and chosen["p_match"] > 0
+        else None
+    )
 
 
 # The options plan_report takes beyond the profile and the count or budget

@@ -55,6 +55,12 @@ class Recommended(BaseModel):
     reaches_target: int | None = Field(ge=1)
     knee: int = Field(ge=1)
     target: Chance
+    usd_per_point: float | None = Field(
+        default=None, ge=0, description="the last application's fee per point of chance it adds"
+    )
+    usd_per_point_average: float | None = Field(
+        default=None, ge=0, description="the whole list's fees per point of chance"
+    )
 
 
 class PlanResponse(Header):
