@@ -22,7 +22,6 @@ import numpy as np
 from smartpick.core.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
 from smartpick.core.match import deferred_acceptance_lists
 from smartpick.core.model import Pool
-from smartpick.core.profile import APPLICANT_TYPES
 from smartpick.errors import InputError
 from smartpick.services.engine import BORROWED
 from smartpick.services.market_fit import load_market_fit
@@ -79,7 +78,9 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         if p.entry_level != "independent":
             programs_of.setdefault(p.specialty_key, []).append(p.acgme_id)
     notes: list[str] = []
-    left_out = sorted(s for s in engine.specialties if match_of.get(s) != "NRMP" and s in match_of)
+    name_of = {s.key: s.name for s in services.specialties()}
+    # Specialties matched by another service (AUA, SF Match): outside the NRMP Main Match
+    left_out = sorted(f"{name_of[s]} ({m})" for s, m in match_of.items() if m and m != "NRMP")
     keys = [s for s in engine.specialties if match_of.get(s) == "NRMP"]
     # U.S.-citizen IMGs: the national count, spread like non-U.S. IMGs over the market
     totals = _year_figures(services, _latest_year(services, TOTALS), TOTALS)
@@ -172,6 +173,16 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         notes.append(
             "the simulator's own parameters are not fitted: tau 1, no type shifted "
             "(run `smartpick calibrate --market`)"
+        )
+    missing = sorted(
+        name_of[s]
+        for s, m in match_of.items()
+        if m == "NRMP" and s not in {mk.specialty for mk in markets}
+    )
+    if missing:
+        notes.append(
+            "NRMP specialties without program interview rates or published applicant counts, "
+            f"not in the market: {', '.join(missing)}"
         )
     return Market(tuple(markets), tuple(notes), tuple(left_out))
 
@@ -342,10 +353,14 @@ def simulate_report(
             *market.notes,
             "NRMP's rates are for matching to any PGY-1 position; the simulated rates are "
             "for matching in the applicant's preferred specialty, which is lower",
-            *[
-                f"{APPLICANT_TYPES.get(s, s)}: not in the NRMP Main Match, left out"
-                for s in market.left_out
-            ],
+            *(
+                [
+                    f"{', '.join(market.left_out)}: matched outside the NRMP Main Match, left "
+                    "out of the market and the comparisons"
+                ]
+                if market.left_out
+                else []
+            ),
         ],
     }
 
