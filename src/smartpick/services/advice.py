@@ -9,7 +9,7 @@ general advice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -54,23 +54,16 @@ def review_start(services: Services, season: int, service: str) -> tuple[dt.date
     """When programs start reviewing in the season: the calendar's date, or the latest
     earlier season's moved forward by the years between (said)."""
     phrase = REVIEW_EVENTS.get(service, REVIEW_EVENTS["ERAS"])
-    rows = [
-        r
-        for r in services.dataset.rows("calendar")
-        if r["service"] == service and phrase in r["event"] and r["date"]
-    ]
-    if not rows:
+    found = _calendar_row(
+        services, season, lambda r: r["service"] == service and phrase in r["event"], later=True
+    )
+    if found is None:
         raise InputError(f"the dataset has no review date for {service}")
-    exact = [r for r in rows if int(r["match_year"]) == season]
+    row, exact = found
     if exact:
-        row = exact[0]
         status = "projected" if row["projected"] == "true" else "published"
         return dt.date.fromisoformat(row["date"]), f"{row['event']}, {season}, {status}"
-    earlier = max(
-        (r for r in rows if int(r["match_year"]) < season),
-        key=lambda r: int(r["match_year"]),
-        default=rows[0],
-    )
+    earlier = row
     shift = season - int(earlier["match_year"])
     date = dt.date.fromisoformat(earlier["date"])
     moved = date.replace(year=date.year + shift)
@@ -203,15 +196,33 @@ def _service(services: Services, specialty: str, season: int) -> str:
 
 def _calendar(services: Services, season: int, event: str) -> str | None:
     """The event's date in the season, or the latest earlier one, said as such."""
-    rows = [r for r in services.dataset.rows("calendar") if r["event"] == event and r["date"]]
-    for r in rows:
-        if r["match_year"] == str(season):
-            return str(r["date"])
-    earlier = [r for r in rows if int(r["match_year"]) < season]
-    if not earlier:
+    found = _calendar_row(services, season, lambda r: r["event"] == event)
+    if found is None:
         return None
-    last = max(earlier, key=lambda r: int(r["match_year"]))
-    return f"{last['date']} in {last['match_year']}; not yet published for {season}"
+    row, exact = found
+    if exact:
+        return str(row["date"])
+    return f"{row['date']} in {row['match_year']}; not yet published for {season}"
+
+
+def _calendar_row(
+    services: Services,
+    season: int,
+    keep: Callable[[Mapping[str, str]], bool],
+    later: bool = False,
+) -> tuple[Mapping[str, str], bool] | None:
+    """The dated calendar row kept by `keep` for the season (exact: True), else the latest
+    earlier season's (False), else, with `later`, the earliest later one's (False)."""
+    rows = [r for r in services.dataset.rows("calendar") if keep(r) and r["date"]]
+    exact = [r for r in rows if int(r["match_year"]) == season]
+    if exact:
+        return exact[0], True
+    earlier = [r for r in rows if int(r["match_year"]) < season]
+    if earlier:
+        return max(earlier, key=lambda r: int(r["match_year"])), False
+    if later and rows:
+        return min(rows, key=lambda r: int(r["match_year"])), False
+    return None
 
 
 def _cited(

@@ -155,7 +155,8 @@ def plan_page(request: Request) -> Response:
     return _page(request, "plan.html", context)
 
 
-def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
+def _plan_context(request: Request, form: dict[str, str], figures: bool = True) -> dict[str, Any]:
+    """What the plan page shows; without `figures`, no chart or map (the PDF draws neither)."""
     services = _services(request)
     profile = _profile(form)
     applications, budget, signals, assisted = _options(form)
@@ -172,8 +173,8 @@ def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
             plan=plan if applications is None and budget is None and signals == "auto" else None,
         ),
         "sections": SECTIONS,
-        "chart": _chart(plan.get("curve", [])),
-        "map": _map(services, plan),
+        "chart": _chart(plan.get("curve", [])) if figures else None,
+        "map": _map(services, plan) if figures else None,
         "query": urlencode({k: v for k, v in form.items() if v}),
     }
 
@@ -283,7 +284,7 @@ def plan_csv(request: Request) -> Response:
 @router.get("/plan.pdf")
 def plan_pdf(request: Request) -> Response:
     """The whole plan as a printable PDF (reportlab; fonts built in, nothing fetched)."""
-    context = _plan_context(request, _form(request))
+    context = _plan_context(request, _form(request), figures=False)
     data = render_pdf(context["plan"], context["standing"], context["advice"])
     specialty = context["plan"]["specialty"]
     return Response(
