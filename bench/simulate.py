@@ -21,8 +21,7 @@ import numpy as np
 from smartpick.core.market import draw_market, program_ranks
 from smartpick.core.match import deferred_acceptance_lists
 from smartpick.services import Services
-from smartpick.services.market_fit import load_market_fit
-from smartpick.services.simulate import build_market, run_once, seeds
+from smartpick.services.simulate import build_market, current_market_fit, run_once, seeds
 from smartpick.settings import load_config
 
 
@@ -40,7 +39,7 @@ def main() -> None:
     )
     services = Services(load_config({}))
     start = time.perf_counter()
-    market = build_market(services, load_market_fit())
+    market = build_market(services, current_market_fit(services))
     print(f"build the market: {(time.perf_counter() - start) * 1000:.0f} ms (once per session)")
     print(
         f"market: {market.applicants:,} applicants, "

@@ -349,3 +349,20 @@ def test_each_application_says_what_it_costs_per_point_of_chance(invoke: Invoke)
     at = curve[rec["n"] - 1]
     assert rec["usd_per_point"] == at["usd_per_point"]
     assert rec["usd_per_point_average"] == pytest.approx(at["cost"] / (100 * at["p_match"]), 0.01)
+
+
+def test_fee_assistance_never_discounts_a_residencycas_backup(invoke: Invoke) -> None:
+    profile = ("-s", "internal medicine", "--type", "non-us-img", "--step2", "225")
+    args = (
+        *profile,
+        "--backup",
+        "obstetrics and gynecology",
+        "--budget",
+        "150",
+        "--fee-assistance",
+    )
+    parallel = plan(invoke, *args)["parallel"]
+    split = parallel["split"]
+    assert split["cost_usd"] <= 150
+    if split["backup"]:
+        assert split["cost_usd"] >= 99  # ResidencyCAS's first tier, in full

@@ -65,3 +65,22 @@ def test_bad_lists_get_a_message(invoke: Invoke) -> None:
     assert result.code == 2 and "rated but not listed" in result.err
     result = invoke("rank", *PROFILE, "--programs", ids[0], "--rate", f"{ids[0]}=11")
     assert result.code == 2 and "use 1 (least wanted) to 10" in result.err
+
+
+def test_a_program_that_cannot_take_the_applicant_is_refused(invoke: Invoke) -> None:
+    img = ("--specialty", "internal medicine", "--type", "non-us-img", "--step2", "240")
+    rows = json.loads(invoke("chances", *img, "--visa", "h1b", "--json").out)["programs"]
+    barred = next(r["acgme_id"] for r in rows if r.get("excluded"))
+    fine = next(r["acgme_id"] for r in rows if not r.get("excluded"))
+    result = invoke("rank", *img, "--visa", "h1b", "--programs", f"{fine},{barred}")
+    assert result.code == 2 and "cannot take you" in result.err and barred in result.err
+    assert "nan" not in result.err.lower()
+
+
+def test_short_lists_get_only_the_alternatives_that_differ(invoke: Invoke) -> None:
+    ids = _ids(invoke, 2)
+    report = json.loads(invoke("rank", *PROFILE, "--programs", ",".join(ids), "--json").out)
+    names = [a["order"] for a in report["alternatives"]]
+    assert names == ["your least wanted first", "only your top 1", "your first two swapped"]
+    one = json.loads(invoke("rank", *PROFILE, "--programs", ids[0], "--json").out)
+    assert [a["order"] for a in one["alternatives"]] == ["your least wanted first"]

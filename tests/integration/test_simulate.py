@@ -113,3 +113,19 @@ def test_what_a_cluster_receives_is_simulation_inputs_only(small: Market) -> Non
         if name not in ("specialty", "applicant_type", "visa", "season"):  # market fields too
             assert name.encode() not in payload, name
     assert b"Profile" not in payload and b"profile" not in payload
+
+
+def test_a_fit_made_for_another_dataset_is_not_used(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smartpick.services import simulate
+    from smartpick.services.market_fit import load_market_fit
+
+    shipped_fit = load_market_fit()
+    assert shipped_fit is not None
+    assert simulate.current_market_fit(services) == shipped_fit
+    stale = {**shipped_fit, "dataset_version": "000000000000"}
+    monkeypatch.setattr(simulate, "load_market_fit", lambda _directory=None: stale)
+    assert simulate.current_market_fit(services) is None
+    market = build_market(services, simulate.current_market_fit(services))
+    assert any("not fitted for this dataset" in n for n in market.notes)

@@ -62,3 +62,13 @@ def test_a_shift_against_a_type_lowers_its_match_rate() -> None:
     _, even, _, _ = smm.moments(draws, (0.0, 0.0, 0.0), cells)
     _, against, _, _ = smm.moments(draws, (0.0, -2.0, 0.0), cells)
     assert against[1] < even[1] - 0.05 and against[0] > even[0]
+
+
+def test_a_target_cell_nobody_is_drawn_into_does_not_spoil_the_distance() -> None:
+    market = _market()
+    draws = [draw_market([market], np.random.default_rng(1))]
+    cells = [
+        smm.CellTarget(0, "md", 0.7, 250.0, 14.0, 235.0),
+        smm.CellTarget(0, "non-us-img", 0.5, 240.0, 14.0, None),  # no such cohort drawn
+    ]
+    assert np.isfinite(smm.distance(draws, (0.0, 0.0, 0.0), cells))

@@ -118,8 +118,12 @@ def distance(
         usable = np.isfinite(simulated) & np.isfinite(published)
         return np.where(usable, ((simulated - published) / sd) ** 2, 0.0)
 
+    if n.sum() <= 0:
+        raise ValueError("no simulated applicant falls in any target cell")
     weight = n / n.sum()
-    return float(weight @ (rate_gap + gap(matched, pub_matched) + gap(unmatched, pub_unmatched)))
+    total = rate_gap + gap(matched, pub_matched) + gap(unmatched, pub_unmatched)
+    # A cell nobody was drawn into has weight 0: its gap (nan) must not poison the sum
+    return float(weight @ np.where(n > 0, np.nan_to_num(total), 0.0))
 
 
 def fit(

@@ -247,6 +247,7 @@ def plan_report(
         signals,
         parallel_below,
         backup_value,
+        fee_assistance,
     )
     return report
 

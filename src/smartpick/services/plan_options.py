@@ -27,7 +27,14 @@ from smartpick.services.chances import (
     Context,
     build_context,
 )
-from smartpick.services.solution import MAX_CURVE, Solution, decode, recommend, solve
+from smartpick.services.solution import (
+    MAX_CURVE,
+    Solution,
+    assistance_for,
+    decode,
+    recommend,
+    solve,
+)
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -285,9 +292,11 @@ def parallel_plan(
     signals: str,
     threshold: float,
     backup_value: float,
+    fee_assistance: bool = False,
 ) -> dict[str, Any]:
     """A split of the applications between the preferred and the backup specialty, when the
-    preferred chance is under the threshold.
+    preferred chance is under the threshold. With `fee_assistance`, the AAMC discount applies
+    to whichever side uses ERAS, its covered applications counted over both.
 
     Method: every split of the budget (or of the count) is tried; each side is that
     specialty's best list of its size (the exact program), the backup ranked below every
@@ -319,12 +328,14 @@ def parallel_plan(
     sol_b = solve(services, ctx_b, profile_b, season, limit_b, signals)
     w = sol.w
     cost_a = np.array([cost(sol.schedule, h) for h in range(sol.miss.shape[0])])
-    fap = sol.assistance
+    fap = assistance_for(services, ctx_b.service, season)[0] if fee_assistance else None
+    shared = sol.assistance is not None  # the preferred side used the discount too
 
     def costs_b(before: int) -> NDArray[np.float64]:
         """The backup's fees for every size, after `before` preferred applications (a fee
-        discount counts applications over both specialties)."""
-        schedule = sol_b.schedule if fap is None else fap.schedule(sol_b.schedule, before)
+        discount counts the applications it covers over both specialties)."""
+        used = before if shared else 0
+        schedule = sol_b.schedule if fap is None else fap.schedule(sol_b.schedule, used)
         return np.array([cost(schedule, h) for h in range(sol_b.miss.shape[0])])
 
     cost_b = costs_b(0)

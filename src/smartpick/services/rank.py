@@ -13,7 +13,7 @@ import numpy as np
 from smartpick.core.profile import Profile
 from smartpick.core.rank import BRUTE_FORCE_MAX, best_order_by_search, match_at, true_order, value
 from smartpick.errors import InputError
-from smartpick.services.chances import Draw, build_context, matrices
+from smartpick.services.chances import Draw, build_context, exclusion, matrices
 from smartpick.services.standing import report_header
 
 if TYPE_CHECKING:
@@ -60,10 +60,27 @@ def rank_report(
             field="programs",
             hint="Use the ACGME ids that `smartpick chances` lists.",
         )
+    barred = [
+        f"{pid} ({why})"
+        for pid in ids
+        if (why := exclusion(ctx.programs[index[pid]], profile.visa)) is not None
+    ]
+    if barred:
+        raise InputError(
+            f"these programs cannot take you: {', '.join(barred)}",
+            field="programs",
+            hint="Leave them off your list, or check the profile's visa.",
+        )
     w, p, q = matrices(ctx, Draw(ctx.params, ctx.cells), profile.step2, None, services.anchors)
     chosen = [index[pid] for pid in ids]
     # The interviews are evidence of strength: weigh the strength nodes by their chance
     posterior = w * np.prod(p[:, chosen], axis=1)
+    if not posterior.sum() > 0:
+        raise InputError(
+            "the model gives these interviews no chance together",
+            field="programs",
+            hint="Check the programs and the profile (specialty, type, score).",
+        )
     posterior = posterior / posterior.sum()
     qk = np.repeat(q[:, None], len(ids), axis=1)
     utility, basis = _utilities(ids, ratings or {})
@@ -149,7 +166,7 @@ def _alternatives(
     out = []
     reverse = order[::-1]
     out.append(_compare("your least wanted first", reverse, utility, q, w, best))
-    for keep in sorted({1, 3, len(order) // 2} - {0, len(order)}):
+    for keep in sorted(k for k in {1, 3, len(order) // 2} if 1 <= k < len(order)):
         out.append(_compare(f"only your top {keep}", order[:keep], utility, q, w, best))
     if len(order) > 1:
         swapped = [order[1], order[0], *order[2:]]

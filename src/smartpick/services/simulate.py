@@ -22,9 +22,10 @@ import numpy as np
 from smartpick.core.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
 from smartpick.core.match import deferred_acceptance_lists
 from smartpick.core.model import Pool
+from smartpick.core.seasons import signal_rule
 from smartpick.errors import InputError
 from smartpick.services.engine import BORROWED
-from smartpick.services.market_fit import load_market_fit
+from smartpick.services.market_fit import load_market_fit, market_code_hash
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -81,32 +82,45 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     name_of = {s.key: s.name for s in services.specialties()}
     # Specialties matched by another service (AUA, SF Match): outside the NRMP Main Match
     left_out = sorted(f"{name_of[s]} ({m})" for s, m in match_of.items() if m and m != "NRMP")
-    keys = [s for s in engine.specialties if match_of.get(s) == "NRMP"]
+    # The specialties in the market: NRMP Main Match, program rates, a published cell
+    keys = [
+        s
+        for s in engine.specialties
+        if match_of.get(s) == "NRMP"
+        and engine.inputs(s) is not None
+        and any(
+            _figures(engine, s, g) is not None and (_count(engine, s, g) or 0) >= 1
+            for g in ("md", "do", "non-us-img")
+        )
+    ]
     # U.S.-citizen IMGs: the national count, spread like non-U.S. IMGs over the market
     totals = _year_figures(services, _latest_year(services, TOTALS), TOTALS)
     img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
     img_total = sum(c for c in img_counts.values() if c)
     estimated = synthetic = 0
+    borrowed_limits: list[str] = []
     markets = []
     for s in keys:
         inputs = engine.inputs(s)
-        if inputs is None:
-            continue
+        assert inputs is not None
         cells = inputs.cells
+        limits = _signal_limits(services, s, cells.mix.tiers)
+        if limits != engine.signals_then(s):
+            borrowed_limits.append(name_of[s])
         with_rates = list(inputs.rates.ids)
         extra = [a for a in programs_of.get(s, []) if a not in set(with_rates)]
         ids = tuple(with_rates + extra)
         fill = len(extra)
-        synthetic += fill
 
         def widen(values: np.ndarray, fill: int = fill) -> np.ndarray:
             return np.concatenate([values, np.full(fill, float(np.median(values)))])
 
         seats = []
+        guessed = 0
         for a in ids:
             row = positions.get(a)
             value = int(row["positions"]) if row and row["positions"] else 0
-            estimated += bool(row is None or row["basis"] == "estimate")
+            guessed += bool(row is None or row["basis"] == "estimate")
             seats.append(value)
         seat_array = np.array(seats, dtype=np.int32)
         if (seat_array <= 0).any():
@@ -114,8 +128,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         cohorts = []
         for g in TYPES:
             fitted = BORROWED.get(g, g)
-            f, _ = engine.figures_for(s, fitted)
-            if f is None or f.unmatched_centre is None:
+            f = _figures(engine, s, g)
+            if f is None:
                 continue
             if g == "us-img":
                 share = img_counts.get(s) or 0.0
@@ -140,7 +154,9 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                 )
             )
         if not cohorts:
-            continue
+            continue  # every cell rounded to nobody
+        synthetic += fill
+        estimated += guessed
         markets.append(
             prepare(
                 SpecialtyMarket(
@@ -151,7 +167,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                     signal={t: widen(v) for t, v in cells.signal.items() if t != "none"},
                     in_state_share=cells.mix.in_state,
                     signal_share=dict(cells.mix.tiers),
-                    signal_limit=engine.signals_then(s),
+                    signal_limit=limits,
                     cohorts=tuple(cohorts),
                 )
             )
@@ -169,10 +185,15 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         "applicants apply to their preferred specialty only (no parallel plans), without "
         "couples, and rank every program that interviewed them"
     )
+    if borrowed_limits:
+        notes.append(
+            "signal limits of the nearest season where the rates' own season lists none: "
+            + ", ".join(borrowed_limits)
+        )
     if simulator is None:
         notes.append(
-            "the simulator's own parameters are not fitted: tau 1, no type shifted "
-            "(run `smartpick calibrate --market`)"
+            "the simulator's own parameters are not fitted for this dataset and model: tau 1, "
+            "no type shifted (run `smartpick calibrate --market`)"
         )
     missing = sorted(
         name_of[s]
@@ -185,6 +206,39 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             f"not in the market: {', '.join(missing)}"
         )
     return Market(tuple(markets), tuple(notes), tuple(left_out))
+
+
+def _figures(engine: Any, specialty: str, g: str) -> Any:
+    """The published figures a cohort of type g is drawn from (borrowed for U.S.-citizen
+    IMGs), or None when the cell has none with both matched and unmatched scores."""
+    f, _ = engine.figures_for(specialty, BORROWED.get(g, g))
+    return None if f is None or f.unmatched_centre is None else f
+
+
+def _signal_limits(
+    services: Services, specialty: str, tiers: Mapping[str, float]
+) -> dict[str, int]:
+    """How many signals of each tier an applicant may send in the market: the rates'
+    season's rule; where it lacks a tier the rates show signals of, the nearest season's."""
+    limits = dict(services.engine.signals_then(specialty))
+    wanted = [t for t, share in tiers.items() if share > 0 and t not in limits]
+    if not wanted:
+        return limits
+    rows = services.dataset.rows("signals")
+    then = services.engine.rates_season
+    years = sorted({int(r["season"]) for r in rows if r["season"]}, key=lambda y: abs(y - then))
+    for year in years:
+        rule = signal_rule(rows, specialty, year)
+        if rule is None:
+            continue
+        counts = {"gold": rule.gold, "silver": rule.silver, "signal": rule.single_tier}
+        for t in list(wanted):
+            if counts.get(t):
+                limits[t] = int(counts[t] or 0)
+                wanted.remove(t)
+        if not wanted:
+            break
+    return limits
 
 
 def _count(engine: Any, specialty: str, g: str) -> float | None:
@@ -210,6 +264,20 @@ def _year_figures(services: Services, year: int, metric: str) -> dict[str, float
         for r in services.dataset.rows("specialty_figures")
         if r["specialty_key"] == "all" and r["metric"] == metric and r["year"] == str(year)
     }
+
+
+def current_market_fit(services: Services) -> dict[str, Any] | None:
+    """The simulator's fitted parameters when they were fitted on this dataset, this engine
+    fit and this simulator code; None otherwise (build_market then says so)."""
+    record = load_market_fit(services.config.dataset_dir)
+    if record is None:
+        return None
+    current = (
+        record.get("dataset_version") == services.dataset.version
+        and record.get("engine_code_hash") == services.parameters.get("code_hash")
+        and record.get("code_hash") == market_code_hash()
+    )
+    return record if current else None
 
 
 def run_once(market: Market, seed: np.random.SeedSequence) -> RunResult:
@@ -330,7 +398,7 @@ def simulate_report(
             field="year",
             hint="Years with figures: " + ", ".join(map(str, available)),
         )
-    record = load_market_fit(services.config.dataset_dir)
+    record = current_market_fit(services)
     market = build_market(services, record)
     results = run(market, runs, seed, scheduler, progress)
     summary = merge(results)
@@ -366,12 +434,12 @@ def simulate_report(
 
 
 def engine_check(
-    services: Services, runs: int = 3, seed: int = 20261126, bins: int = 10
+    services: Services, runs: int = 3, seed: int = 20261128, bins: int = 10
 ) -> dict[str, Any]:
     """The engine's closed-form chance for each simulated applicant's own list (knowing only
     the score) against whether the simulated Match matched them: overall, by cell, and
     binned by the engine's chance. Sampled profiles are every applicant of each run."""
-    record = load_market_fit(services.config.dataset_dir)
+    record = current_market_fit(services)
     market = build_market(services, record)
     names = [m.specialty for m in market.specialties]
     predicted, outcome, cell = [], [], []

@@ -24,6 +24,7 @@ __all__ = ["MIGRATIONS", "Store", "open_store"]
 _LOAD_LOCK = 7_361_028
 _PROGRAM_FIELDS = list(Program.__dataclass_fields__)
 CONNECT_TIMEOUT = 5  # seconds to wait for a PostgreSQL server before saying it is not there
+STATEMENT_TIMEOUT_MS = 30_000  # loading the whole dataset takes well under a second
 
 
 def _redact(url: str | sa.URL) -> str:
@@ -228,10 +229,14 @@ def open_store(url: str) -> Store:
         except OSError as exc:
             raise _problem(parsed, exc) from exc
     connect_args: dict[str, Any] = {}
-    if backend == "postgresql" and "connect_timeout" not in parsed.query:
+    if parsed.drivername == "postgresql+psycopg":
         # A server that does not answer fails in seconds, not at the operating system's
-        # TCP timeout (minutes), so a web request can say so while the user waits.
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+        # TCP timeout (minutes), so a web request can say so while the user waits; and no
+        # statement runs for more than STATEMENT_TIMEOUT_MS (a server hung mid-query).
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT
+        if "options" not in parsed.query:
+            connect_args["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     try:
         # pool_pre_ping: a connection left over from before a database restart is replaced,
         # so SmartPick recovers on its own when the server comes back.
