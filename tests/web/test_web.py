@@ -316,3 +316,23 @@ def test_the_form_takes_fee_assistance_and_the_plan_prices_with_it(client: TestC
               "applications": 20, "fee_assistance": True},
     )  # fmt: skip
     assert api.status_code == 200 and api.json()["fee_assistance"]["covered"] == 50
+
+
+def test_the_form_takes_geographic_preferences_and_connections(client: TestClient) -> None:
+    form = client.get("/")
+    assert 'id="geography"' in form.text and 'id="connections"' in form.text
+    auto = client.get("/plan?specialty=psychiatry&applicant_type=md&step2=240&geography=auto")
+    assert auto.status_code == 200 and 'id="geography-choice"' in auto.text
+    stated = client.get(
+        "/plan?specialty=psychiatry&applicant_type=md&step2=240&geography=pacific,mountain"
+    )
+    assert "census divisions 8, 9" in stated.text
+    tied = client.get("/plan?specialty=emergency_medicine&applicant_type=md&connections=TX")
+    assert tied.status_code == 200 and 'id="connections-choice"' in tied.text
+    for query, field in (
+        ("specialty=psychiatry&applicant_type=md&geography=mars", "geography"),
+        ("specialty=psychiatry&applicant_type=md&connections=TX", "connections"),
+        ("specialty=emergency_medicine&applicant_type=md&geography=auto", "geography"),
+    ):
+        bad = client.get(f"/plan?{query}")
+        assert bad.status_code == 400 and f'id="{field}-error"' in bad.text, query

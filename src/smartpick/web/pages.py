@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -55,7 +56,14 @@ INTEGER_FIELDS = (
     "research_items",
     "season",
 )
-OPTION_FIELDS = ("applications", "budget", "signals", "fee_assistance")
+OPTION_FIELDS = (
+    "applications",
+    "budget",
+    "signals",
+    "fee_assistance",
+    "geography",
+    "connections",
+)
 
 
 def _services(request: Request) -> Services:
@@ -117,7 +125,31 @@ def _profile(form: dict[str, str]) -> Profile:
     return parse_profile(data)
 
 
-def _options(form: dict[str, str]) -> tuple[int | None, float | None, str, bool]:
+@dataclass(frozen=True)
+class PlanOptions:
+    """The plan page's options, checked."""
+
+    applications: int | None
+    budget: float | None
+    signals: str
+    fee_assistance: bool
+    geography: str | list[int]
+    connections: list[str]
+
+    def report(self, services: Services, profile: Profile) -> dict[str, Any]:
+        return plan_report(
+            services,
+            profile,
+            self.applications,
+            self.budget,
+            self.signals,
+            geography=self.geography,
+            fee_assistance=self.fee_assistance,
+            connections=self.connections,
+        )
+
+
+def _options(form: dict[str, str], services: Services) -> PlanOptions:
     applications = budget = None
     if form["applications"]:
         if not form["applications"].isdigit():
@@ -140,7 +172,17 @@ def _options(form: dict[str, str]) -> tuple[int | None, float | None, str, bool]
             f"fee_assistance '{form['fee_assistance']}': yes, or leave it out",
             field="fee_assistance",
         )
-    return applications, budget, signals, form["fee_assistance"] == "yes"
+    text = form["geography"].strip().lower()
+    geography: str | list[int] = text or "none"
+    if text not in ("", "none", "auto"):
+        try:
+            geography = [services.division(d) for d in text.split(",") if d.strip()]
+        except InputError as exc:
+            raise InputError(exc.message, field="geography", hint=exc.hint) from None
+    connections = [c.strip() for c in form["connections"].split(",") if c.strip()]
+    return PlanOptions(
+        applications, budget, signals, form["fee_assistance"] == "yes", geography, connections
+    )
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -159,8 +201,15 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
     """What the plan page shows; without `figures`, no chart or map (the PDF draws neither)."""
     services = _services(request)
     profile = _profile(form)
-    applications, budget, signals, assisted = _options(form)
-    plan = plan_report(services, profile, applications, budget, signals, fee_assistance=assisted)
+    options = _options(form, services)
+    plan = options.report(services, profile)
+    default = (
+        options.applications is None
+        and options.budget is None
+        and options.signals == "auto"
+        and options.geography == "none"
+        and not options.connections
+    )
     return {
         "form": form,
         "profile": profile,
@@ -170,7 +219,7 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
         "advice": advise_report(
             services,
             profile,
-            plan=plan if applications is None and budget is None and signals == "auto" else None,
+            plan=plan if default else None,
         ),
         "sections": SECTIONS,
         "chart": _chart(plan.get("curve", [])) if figures else None,
@@ -227,7 +276,7 @@ async def save_plan(request: Request) -> Response:
     _check_csrf(request, posted)
     form = {k: str(posted.get(k, "")).strip() for k in (*PROFILE_FIELDS, *OPTION_FIELDS)}
     _profile(form)  # only a valid profile is saved
-    _options(form)
+    _options(form, _services(request))
     token, key = saved.save(_services(request), {k: v for k, v in form.items() if v})
     return _page(request, "saved.html", {"token": token, "key": key}, status=201)
 
@@ -262,10 +311,7 @@ async def delete_plan(request: Request, token: str) -> Response:
 def plan_csv(request: Request) -> Response:
     form = _form(request)
     profile = _profile(form)
-    applications, budget, signals, assisted = _options(form)
-    plan = plan_report(
-        _services(request), profile, applications, budget, signals, fee_assistance=assisted
-    )
+    plan = _options(form, _services(request)).report(_services(request), profile)
     out = io.StringIO()
     writer = csv.DictWriter(
         out, fieldnames=LIST_COLUMNS, extrasaction="ignore", lineterminator="\n"
