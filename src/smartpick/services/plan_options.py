@@ -22,6 +22,7 @@ from smartpick.core.geography import (
 )
 from smartpick.core.optimize import mixture_greedy
 from smartpick.core.profile import Profile
+from smartpick.core.rank import match_at
 from smartpick.errors import InputError
 from smartpick.services.chances import (
     Context,
@@ -97,8 +98,7 @@ def list_value(sol: Solution, chosen: list[int], sig: dict[int, int]) -> float:
     worth = sol.utility
     order = sorted(chosen, key=lambda j: -worth[j])
     f = np.column_stack([sol.f_nodes[sig.get(j, 0)][:, j] for j in order])
-    before = np.cumprod(np.hstack([np.ones((f.shape[0], 1)), 1 - f[:, :-1]]), axis=1)
-    return float(sol.w @ ((f * before) @ worth[order]))
+    return float(match_at(range(len(order)), f, sol.w) @ worth[order])
 
 
 def choose_geography(
