@@ -307,12 +307,20 @@ EVIDENCE_RESTRICTED = _reference("evidence.csv", "derive", _EVIDENCE_COLUMNS)
 
 _RESHAPED = "reshaped to one cited figure per row"
 FIGURES = _fields(
-    _cited("charting_outcomes_*.csv, fill_by_specialty_2025.csv, match_totals.csv"),
+    _cited(
+        "charting_outcomes_*.csv, fill_by_specialty_2025.csv, match_totals.csv, "
+        "applications_per_applicant.csv, rank_lists_and_interviews.csv"
+    ),
     "derive",
     [
         ("year", "Match year; empty where the source does not state it", _RESHAPED),
         ("specialty_key", "SmartPick key, or 'all'", _RESHAPED),
-        ("applicant_type", "md, do, us-img, non-us-img, all, or unstated", _RESHAPED),
+        (
+            "applicant_type",
+            "md, do, us-img, non-us-img, img (ERAS pools U.S. and non-U.S. IMGs), all, or "
+            "unstated",
+            _RESHAPED,
+        ),
         ("metric", "what the figure is", _RESHAPED),
         ("value", "the figure", _RESHAPED),
         ("report", "the NRMP report it comes from", _RESHAPED),

@@ -228,6 +228,24 @@ _FIGURE_FILES = (
 )
 
 
+# Long-form reference files (one quantity per row, December 2026): the metric is the
+# quantity, with a prefix naming the data system where the quantity does not.
+_LONG_COLUMNS = ("year", "specialty_key", "applicant_type", "quantity", "value")
+_LONG_FILES: dict[str, tuple[str, str]] = {
+    "applications_per_applicant.csv": ("eras:", "AAMC ERAS statistics (as cited per row)"),
+    "rank_lists_and_interviews.csv": ("", "Rank order lists and interviews (as cited per row)"),
+    "charting_outcomes_2026_non_us_img_contiguous_ranks.csv": (
+        "",
+        "NRMP Charting Outcomes 2026, non-U.S. IMGs, per-specialty tables",
+    ),
+}
+# The non-U.S. IMG experiences file is wide (one row per specialty, measure and group) and
+# names specialties only: their keys come from the contiguous-ranks file of the same source.
+_EXPERIENCES = "charting_outcomes_2026_non_us_img_experiences.csv"
+_EXPERIENCE_STATS = ("n", "min", "q1", "median", "q3", "max", "mean", "sd")
+_IMG_REPORT = "NRMP Charting Outcomes 2026, non-U.S. IMGs, per-specialty tables"
+
+
 def specialty_figures(ref: Path) -> list[dict[str, object]]:
     """Specialty-level NRMP figures in long form: one cited fact per row."""
     out: list[dict[str, object]] = []
@@ -258,6 +276,35 @@ def specialty_figures(ref: Path) -> list[dict[str, object]]:
             report = spec.report or row["report"]
             for col, metric in spec.metrics.items():
                 add(row, row["year"], row["specialty_key"], atype, metric, row[col], report)
+    for name, (prefix, report) in _LONG_FILES.items():
+        for row in read_reference(ref, name, {*_LONG_COLUMNS}):
+            quantity = row["quantity"].removeprefix("eras_")
+            add(
+                row,
+                row["year"],
+                row["specialty_key"],
+                row["applicant_type"] or "all",
+                f"{prefix}{quantity}",
+                row["value"],
+                report,
+            )
+    keys = {
+        row["specialty"]: row["specialty_key"]
+        for row in read_reference(ref, "charting_outcomes_2026_non_us_img_contiguous_ranks.csv",
+                                  {"specialty", "specialty_key"})
+    }  # fmt: skip
+    columns = {"year", "specialty", "applicant_type", "measure", "group", *_EXPERIENCE_STATS}
+    for line, row in enumerate(read_reference(ref, _EXPERIENCES, columns), start=2):
+        key = keys.get(row["specialty"])
+        if key is None:
+            raise SourceError(
+                f"{ref / _EXPERIENCES}:{line}: specialty '{row['specialty']}' is not named in "
+                "the contiguous-ranks file of the same source"
+            )
+        group = row["group"].replace(" ", "_")
+        for stat in _EXPERIENCE_STATS:
+            metric = f"{row['measure']}_{group}_{stat}"
+            add(row, row["year"], key, row["applicant_type"], metric, row[stat], _IMG_REPORT)
     totals = read_reference(
         ref, "match_totals.csv", {"metric", "year", "applicant_type", "match", "value"}
     )
