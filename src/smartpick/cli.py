@@ -367,6 +367,10 @@ def standing_command(ctx: click.Context, /, as_json: bool, **flags: Any) -> None
         _echo_json(report)
         return
     click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
+    for line in report["flags"]:
+        click.echo(f"  Flag: {line}")
+    for step in (report.get("retake") or {}).get("steps", []):
+        click.echo(f"  Retake: {step}")
     if report["p_match"] is not None:
         low, high = report["p_match_interval"]
         click.echo(
@@ -380,8 +384,6 @@ def standing_command(ctx: click.Context, /, as_json: bool, **flags: Any) -> None
                        "applicants")  # fmt: skip
     for cited in report.get("cited", {}).values():
         click.echo(f"  Published: {cited['what']}: {cited['value']:g} [{cited['source']}]")
-    for line in report["flags"]:
-        click.echo(f"  Note: {line}")
     for line in report["reasons"]:
         click.echo(f"  Why: {line}")
     click.echo("  Not modelled yet: " + ", ".join(report["not_modelled"]))

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from smartpick.cli import _echo_json, _profile, _services, cli, json_option, profile_options
+from smartpick.core.decision import COST_OF_NOT_MATCHING
 from smartpick.services.chances import chances_report
 
 
@@ -40,6 +41,7 @@ def chances_command(
         _echo_json(report)
         return
     click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
+    echo_flags(report)
     typical = report.get("typical")
     if typical:
         low, high = typical["p_match_interval"]
@@ -71,8 +73,6 @@ def chances_command(
                 f"  {f'{f:.0%} ({fl:.0%}-{fh:.0%})':<16}"
                 f"  {row['name']}, {row['state']} [{row['acgme_id']}]{mark}"
             )
-    for line in report["flags"]:
-        click.echo(f"  Flag: {line}")
     for note in report["notes"]:
         click.echo(f"  Note: {note}")
     click.echo("  Not modelled: " + ", ".join(report["not_modelled"]))
@@ -171,14 +171,30 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
     show_default=True,
     help="Folder to write validation.md and its figures into.",
 )
+@click.option(
+    "--targets",
+    is_flag=True,
+    help="Only print what the fitted model implies for the published figures on interviews "
+    "and applications (seconds; writes nothing).",
+)
+@json_option
 @click.pass_context
-def validate_command(ctx: click.Context, docs: Path) -> None:
+def validate_command(ctx: click.Context, docs: Path, targets: bool, as_json: bool) -> None:
     """Score the fitted model against the published figures, in sample and leaving each
     specialty out, against lookup-table baselines; write docs/validation.md (minutes)."""
     from smartpick.services.simulate import engine_check
-    from smartpick.services.validation import validate
+    from smartpick.services.validation import targets_report, validate
 
     services = _services(ctx)
+    if targets:
+        report = targets_report(services.dataset, services.fit)
+        if as_json:
+            _echo_json(report)
+        else:
+            _echo_targets(report)
+        return
+    if as_json:
+        raise click.UsageError("--json goes with --targets")
     click.echo("  simulating national Matches for the engine check", err=True)
     simulation = engine_check(services)
     result = validate(
@@ -194,6 +210,25 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
         f"Wrote {result['path']} (stamp {result['stamp']}; {result['cells']} cells; held-out "
         f"Brier {result['held_out_brier']})"
     )
+
+
+def _echo_targets(report: dict[str, Any]) -> None:
+    curve = report["p_match_by_interviews"]["md"]
+    published = report["p_match_by_interviews_published"]["md"]
+    click.echo("U.S. MD seniors, share matched by number of interviews (model / published):")
+    for k, value in curve.items():
+        pub = published.get(k)
+        click.echo(f"  {k:>2}: {value:.0%}" + (f" / {pub:.0%}" if pub is not None else ""))
+    click.echo("Non-U.S. IMGs, median contiguous ranks, matched and not (model / published):")
+    for spec, row in report["contiguous_ranks_median"]["non-us-img"].items():
+        pub = row.get("published")
+        shown = f" / {pub['matched']:g}, {pub['not_matched']:g}" if pub else ""
+        click.echo(f"  {spec}: {row['matched']:.1f}, {row['not_matched']:.1f}{shown}")
+    for spec, row in report["interviews_per_matched_applicant"].items():
+        click.echo(
+            f"Interviews per matched applicant, {spec}: {row['model']:.1f} "
+            f"(programs report {row['published']:.1f})"
+        )
 
 
 @cli.command("plan")
@@ -274,6 +309,15 @@ def validate_command(ctx: click.Context, docs: Path) -> None:
     is_flag=True,
     help="You have the AAMC Fee Assistance Program's ERAS discount: price and budget with it.",
 )
+@click.option(
+    "--cost-of-not-matching",
+    type=float,
+    default=COST_OF_NOT_MATCHING.value,
+    show_default=True,
+    help="What going unmatched for a year costs you, in US dollars (default: the mean PGY-1 "
+    "stipend, AAMC 2025): an application is recommended while it adds more to your cautious "
+    "chance than its fee is worth.",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 @click.pass_context
@@ -293,6 +337,7 @@ def plan_command(
     geography: str,
     connections: str | None,
     fee_assistance: bool,
+    cost_of_not_matching: float,
     as_json: bool,
     as_csv: bool,
     **flags: Any,
@@ -321,6 +366,7 @@ def plan_command(
         else [services.division(d) for d in geography.split(",") if d.strip()],
         fee_assistance,
         [c for c in (connections or "").split(",") if c.strip()],
+        cost_of_not_matching,
     )
     if as_json:
         _echo_json(report)
@@ -331,18 +377,25 @@ def plan_command(
         click.echo(_csv(columns, rows), nl=False)
         return
     click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
+    echo_flags(report)
     if not report["programs"]:
         for note in report["notes"]:
             click.echo(f"  Note: {note}")
         return
     rec = report["recommended_applications"]
+    low, high = report["p_match_interval"]
     click.echo(
         f"  Apply to {report['applications']} programs (${report['cost_usd']:g} in "
-        f"{report['service']} fees): {report['p_match']:.0%} chance of matching; "
-        f"{report['expected_interviews']:.1f} interviews expected "
+        f"{report['service']} fees): {report['p_match']:.0%} chance of matching "
+        f"({low:.0%}-{high:.0%}); {report['expected_interviews']:.1f} interviews expected "
         f"({report['interviews_10_90'][0]}-{report['interviews_10_90'][1]})."
     )
     click.echo(f"  Why {rec['n']}: {rec['why']}.")
+    click.echo(f"  Typical: {report['typical_applications']['meaning']}.")
+    if report.get("unspent_usd") is not None:
+        click.echo(
+            f"  Of your ${report['budget_usd']:g} budget, ${report['unspent_usd']:g} is left."
+        )
     if rec.get("usd_per_point_average") is not None:
         last = rec.get("usd_per_point")
         marginal = "it adds no chance" if last is None else f"${last:g} a point"
@@ -390,10 +443,20 @@ def plan_command(
         )
     if "pgy1" in report:
         click.echo(f"  PGY-1: {report['pgy1']}")
-    for line in report["flags"]:
-        click.echo(f"  Flag: {line}")
     for note in report["notes"]:
         click.echo(f"  Note: {note}")
+
+
+def echo_flags(report: dict[str, Any]) -> None:
+    """The profile's flags and, for a failing score, the retake path: first, before any
+    number."""
+    for line in report["flags"]:
+        click.echo(f"  Flag: {line}")
+    retake = report.get("retake")
+    if retake:
+        click.echo("  Retake path:")
+        for step in retake["steps"]:
+            click.echo(f"    - {step}")
 
 
 @cli.command("advise")

@@ -8,7 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartpick.core.calibration import Target, cap_inclusion, fit, predict, typical_applicant
-from smartpick.core.interview import TYPES, ProgramRates, anchor, cell_rates, clamp, expit
+from smartpick.core.interview import (
+    TYPES,
+    ProgramRates,
+    anchor,
+    cell_rates,
+    clamp,
+    expit,
+    shrink_column,
+)
 from smartpick.core.model import Params, Pool, compress, typical_p_match
 from smartpick.core.outcomes import normal_nodes
 from smartpick.core.standing import Figures
@@ -94,13 +102,17 @@ def test_inclusion_sums_to_the_applications_and_never_exceeds_one() -> None:
     assert chance.max() <= 1.0 + 1e-12
     assert np.all(np.diff(chance[np.argsort(-score)]) <= 1e-12)  # follows the score
     assert cap_inclusion(score, 10.0).sum() == pytest.approx(6.0)  # never more than all
+    # Smooth in the number of applications: a small change moves every chance a little.
+    near = cap_inclusion(score, 4.0 + 1e-6)
+    assert np.all(np.abs(near - chance) < 1e-5)
 
 
 def test_compress_keeps_the_weight_and_its_mean() -> None:
     rng = np.random.default_rng(5)
     logits, weights = rng.normal(size=300), rng.uniform(size=300)
-    mean, total = compress(logits, weights, groups=16)
+    mean, total, squares = compress(logits, weights, groups=16)
     assert total.sum() == pytest.approx(weights.sum())
+    assert squares.sum() == pytest.approx((weights**2).sum())
     assert mean @ total == pytest.approx(logits @ weights)
     assert mean.size <= 16 and np.all(np.diff(mean) > 0)
 
@@ -112,7 +124,7 @@ def target(specialty: str = "s", figures: Figures = FIGURES) -> Target:
     r = rates(m=30, seed=7)
     cells = cell_rates(r, SHARES, {"gold": 3, "silver": 10})
     return Target(
-        specialty, "md", figures, Pool.from_figures(figures), typical_applicant(cells, "md", 12.0)
+        specialty, "md", figures, Pool.from_figures(figures), cells, 12.0, True, "seniors"
     )
 
 
@@ -128,7 +140,7 @@ def test_the_chance_of_matching_rises_with_the_score(
     b: float, sigma: float, c: float, low: float, step: float
 ) -> None:
     t = target()
-    p = typical_p_match(Params(b, sigma, c), t.pool, t.typical, np.array([low, low + step]))
+    p = typical_p_match(Params(b, sigma, c), t.pool, t.typical(1.0), np.array([low, low + step]))
     assert np.all((p >= 0) & (p <= 1))
     assert p[1] >= p[0]
 
@@ -164,3 +176,23 @@ def test_the_fit_reproduces_the_published_match_shares() -> None:
         weights = np.concatenate([t.counts[0] * w, t.counts[1] * w])
         p = predict(result.for_cell(t.specialty, "md"), t, pool_scores)
         assert float(weights @ p / weights.sum()) == pytest.approx(t.figures.match_share, abs=0.02)
+
+
+def test_shrinkage_never_takes_a_published_zero_or_one_at_its_word() -> None:
+    column = np.array([0.0, 1.0, 0.1, 0.12, 0.15, 0.2, 0.3, 0.08])
+    shrunk, how = shrink_column(column, 20.0)
+    assert shrunk.min() > 0 and shrunk.max() < 1
+    assert how.centre == pytest.approx(column.mean())
+    # Each rate moves toward the centre, and the order of programs is kept.
+    assert np.all(np.abs(shrunk - how.centre) <= np.abs(column - how.centre) + 1e-12)
+    assert np.array_equal(np.argsort(shrunk, kind="stable"), np.argsort(column, kind="stable"))
+
+
+def test_fewer_applicants_behind_a_rate_pull_it_further() -> None:
+    column = np.array([0.0, 0.9, 0.1, 0.12, 0.15, 0.2, 0.3, 0.08])
+    few, _ = shrink_column(column, 5.0)
+    many, _ = shrink_column(column, 500.0)
+    assert abs(many[1] - 0.9) < abs(few[1] - 0.9)
+    nan = column.copy()
+    nan[2] = np.nan
+    assert np.isnan(shrink_column(nan, 20.0)[0][2])  # a missing rate stays missing

@@ -77,3 +77,25 @@ def test_the_json_schema_declares_every_field_with_bounds_and_choices() -> None:
     assert (step2["minimum"], step2["maximum"]) == (1, 300)
     assert schema["properties"]["applicant_type"]["enum"] == ["md", "do", "us-img", "non-us-img"]
     assert schema["additionalProperties"] is False
+
+
+def test_red_flags_the_model_does_not_count_are_said_with_their_direction() -> None:
+    today = dt.date(2026, 11, 25)
+    risky = parse_profile({**BASE, "step2": 240, "step1": "fail", "failed_attempts": 2,
+                           "visa": "h1b", "graduation_year": 2021})  # fmt: skip
+    flags = profile_flags(risky, 2028, PASSING, today)
+    for words in ("Step 1 failure", "2 failed exam attempts", "graduation in 2021", "visa need"):
+        flag = next(f for f in flags if words in f)
+        assert "likely lower than shown" in flag
+
+
+def test_a_recent_graduate_with_a_clean_record_raises_no_red_flag() -> None:
+    recent = parse_profile({**BASE, "applicant_type": "non-us-img", "step2": 245,
+                            "graduation_year": 2027})  # fmt: skip
+    assert not profile_flags(recent, 2028, PASSING, dt.date(2026, 11, 25))
+
+
+def test_the_failing_score_flag_comes_first() -> None:
+    p = parse_profile({**BASE, "step2": 216, "step1": "fail"})
+    flags = profile_flags(p, 2028, PASSING, dt.date(2026, 11, 25))
+    assert "under the passing mark" in flags[0] and "retake" in flags[0]

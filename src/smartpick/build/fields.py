@@ -317,8 +317,7 @@ FIGURES = _fields(
         ("specialty_key", "SmartPick key, or 'all'", _RESHAPED),
         (
             "applicant_type",
-            "md, do, us-img, non-us-img, img (ERAS pools U.S. and non-U.S. IMGs), all, or "
-            "unstated",
+            "md, do, us-img, non-us-img, img (ERAS pools U.S. and non-U.S. IMGs), all, or unstated",
             _RESHAPED,
         ),
         ("metric", "what the figure is", _RESHAPED),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,8 +32,7 @@ from smartpick.core.model import (
     Pool,
     Typical,
     compress,
-    mean_field,
-    typical_p_match,
+    outlook,
 )
 from smartpick.core.outcomes import normal_nodes
 from smartpick.core.standing import Figures
@@ -42,18 +41,28 @@ Array = NDArray[np.float64]
 FIT_NODES = 12  # strength nodes while fitting
 SCORE_NODES = 8  # nodes per matched / unmatched score distribution
 PRIOR_SD = 1.0  # of the specialty conversion offsets, log-odds
-STEP = 1e-5  # central differences of the log-likelihood
+SHARE_PRIOR_SD = 1.0  # of a specialty's deviation from its type's application share, log
+STEP = 1e-4  # central differences of the objective
 
 
 @dataclass(frozen=True)
 class Target:
-    """One published cell: who applied, how they scored, and how they apply."""
+    """One published cell: who applied, how they scored, and how they apply.
+
+    `applications` is the published mean number of applications behind the cell's typical
+    list: the specialty's own where published (`own_count`), else the type's mean over all
+    specialties, of which the share going to the preferred specialty (`share_key`) is fitted.
+    """
 
     specialty: str
     applicant_type: str
     figures: Figures
     pool: Pool
-    typical: Typical
+    cells: CellRates
+    applications: float
+    own_count: bool
+    share_key: str
+    signals: Mapping[str, int] | None = None  # the rates' season's signal counts
 
     @property
     def counts(self) -> tuple[float, float]:
@@ -65,46 +74,71 @@ class Target:
     def targets(self) -> int:
         return 1 if self.figures.unmatched_centre is None else 2
 
+    def list_length(self, share: float) -> float:
+        return self.applications if self.own_count else self.applications * share
 
-def typical_applicant(cells: CellRates, applicant_type: str, applications: float) -> Typical:
-    """A typical applicant of the type: `applications` programs, chosen with chances in
-    proportion to each program's population interview rate for the type (applicants go
-    where applicants like them are interviewed), none above 1; applications split over
-    in-state and signal cells in the specialty's mix."""
+    def typical(self, share: float, targeting: float = 1.0) -> Typical:
+        return typical_applicant(
+            self.cells, self.applicant_type, self.list_length(share), targeting, self.signals
+        )
+
+
+def typical_applicant(
+    cells: CellRates,
+    applicant_type: str,
+    applications: float,
+    targeting: float = 1.0,
+    signals: Mapping[str, int] | None = None,
+) -> Typical:
+    """A typical applicant of the type: `applications` programs, chosen with chances that
+    grow with each program's population interview rate for the type raised to `targeting`
+    (applicants go where applicants like them are interviewed; 0 spreads them evenly), none
+    above 1; applications split over in-state and signal cells. With `signals` (the season's
+    count of each tier), the applicant sends every signal the season allows, so a tier's
+    share of the applications is its count over the applications; without, the shares are
+    the specialty's mix of a program's applicants."""
     mix = cells.mix
-    rest = 1.0 - sum(mix.tiers.values())
+    tiers = dict(mix.tiers)
+    if signals is not None:
+        tiers = {t: min(signals.get(t, 0), applications) / max(applications, 1e-9)
+                 for t in mix.tiers}  # fmt: skip
+        if sum(tiers.values()) > 1.0:
+            tiers = {t: v / sum(tiers.values()) for t, v in tiers.items()}
+    rest = 1.0 - sum(tiers.values())
     parts: list[tuple[float, Array]] = []
     for loc_share, loc in ((mix.in_state, cells.location), (1 - mix.in_state, 0 * cells.location)):
         base = cells.level[applicant_type] + loc
         parts.append((loc_share * rest, base))
-        parts += [(loc_share * s, base + cells.signal[t]) for t, s in mix.tiers.items()]
+        parts += [(loc_share * s, base + cells.signal[t]) for t, s in tiers.items()]
     rate = sum(share * expit(logit) for share, logit in parts)
-    inclusion = cap_inclusion(np.asarray(rate, dtype=np.float64), applications)
+    inclusion = cap_inclusion(np.asarray(rate, dtype=np.float64) ** targeting, applications)
     compressed = []
     for share, logit in parts:
         if share > 0:
-            mean, weight = compress(logit, inclusion)
-            compressed.append((share, mean, weight))
+            compressed.append((share, *compress(logit, inclusion)))
     return Typical(compressed)
 
 
 def cap_inclusion(score: Array, total: float) -> Array:
-    """Chances proportional to `score`, summing to min(total, m), none above 1."""
+    """Chances of applying that rise with `score` and saturate at 1: 1 - exp(-c score), with
+    c such that they sum to min(total, m) (as if the applications were drawn with
+    replacement in proportion to the score); smooth in `total`, which the fit needs."""
     m = score.size
-    total = min(total, float(m))
-    chance = np.zeros(m)
-    free = np.ones(m, dtype=bool)
-    for _ in range(m + 1):
-        left = total - chance[~free].sum()
-        mass = np.where(free, np.maximum(score, 1e-12), 0.0)
-        share = left * mass / mass.sum()
-        over = free & (share > 1)
-        if not over.any():
-            chance[free] = share[free]
+    total = min(total, m * (1 - 1e-9))
+    score = np.maximum(score, 1e-12)
+    if total <= 0:
+        return np.zeros(m)
+    # Newton on log c: sum(1 - exp(-c s)) is increasing and concave in c.
+    c = total / score.sum()
+    for _ in range(60):
+        chance = -np.expm1(-c * score)
+        gap = chance.sum() - total
+        slope = float((c * score * np.exp(-c * score)).sum())
+        step = gap / max(slope, 1e-300)
+        c *= math.exp(-min(max(step, -2.0), 2.0))
+        if abs(gap) < 1e-10 * max(total, 1.0):
             break
-        chance[over] = 1.0
-        free &= ~over
-    return chance
+    return np.asarray(-np.expm1(-c * score), dtype=np.float64)
 
 
 def individuals(f: Figures, counts: tuple[float, float]) -> tuple[Array, Array, Array]:
@@ -118,6 +152,43 @@ def individuals(f: Figures, counts: tuple[float, float]) -> tuple[Array, Array, 
 
 
 @dataclass(frozen=True)
+class Curve:
+    """The published share matched by number of interviews (programs ranked), pooled over
+    specialties, of one applicant type: each k with its share, and the share's tolerance (the
+    published curve is approximate)."""
+
+    applicant_type: str
+    ks: tuple[int, ...]
+    shares: tuple[float, ...]
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """The published medians of contiguous ranks (interviews in the preferred specialty) of
+    matched and unmatched applicants of one type and specialty."""
+
+    specialty: str
+    applicant_type: str
+    matched: float
+    not_matched: float
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Every published figure the model is fitted to besides the cells' scores."""
+
+    curves: tuple[Curve, ...] = ()
+    ranks: tuple[Ranks, ...] = ()
+    # (specialty, interviews per matched applicant, relative tolerance): programs' reports
+    interviews: tuple[tuple[str, float, float], ...] = ()
+
+
+KMAX = 40  # interviews counted one by one up to this many (the last holds the rest)
+RANK_TOLERANCE = 0.5  # a published median of whole ranks is known to within half a rank
+
+
+@dataclass(frozen=True)
 class Fit:
     params: Mapping[str, Params]
     offsets: Mapping[str, float]
@@ -126,11 +197,18 @@ class Fit:
     names: tuple[str, ...]
     targets: int
     converged: bool
-    application_scale: float = 1.0  # typical applications are scaled by this (calibrate)
+    # The share of a type's applications (ERAS mean over all specialties) that go to the
+    # preferred specialty, by share key; 1 where not fitted.
+    shares: Mapping[str, float] = field(default_factory=dict)
+    objective: float = float("nan")
 
     @property
     def parameters(self) -> int:
         return len(self.names)
+
+    def share(self, key: str, specialty: str) -> float:
+        """The share of the type's all-specialty applications that go to the specialty."""
+        return self.shares.get(share_name(key, specialty), self.shares.get(key, 1.0))
 
     def for_cell(self, specialty: str, applicant_type: str) -> Params:
         """The type's parameters with the specialty's offset (0 for a specialty not fitted)."""
@@ -138,105 +216,329 @@ class Fit:
         return replace(base, conversion=base.conversion + self.offsets.get(specialty, 0.0))
 
 
-def interviews_when_matched(params: Params, target: Target, nodes: int = FIT_NODES) -> float:
-    """The typical applicant's expected number of interviews, among those who match: the
-    model's counterpart of programs' interviews per filled position."""
-    x, _, n = individuals(target.figures, target.counts)
-    w, log_miss, count = mean_field(params, target.pool, target.typical, x, nodes, count=True)
-    assert count is not None
-    matched = (1 - np.exp(log_miss)) * n[:, None] * w[None, :]
-    return float((count * matched).sum() / matched.sum())
+@dataclass(frozen=True)
+class CellResult:
+    """What one cell gives under one set of parameters."""
+
+    neg_log_likelihood: float
+    matched_by_k: Array  # (KMAX + 1,): applicants matched with k interviews
+    all_by_k: Array  # (KMAX + 1,): applicants with k interviews
 
 
-def predict(params: Params, target: Target, scores: Array, nodes: int = FIT_NODES) -> Array:
-    return typical_p_match(params, target.pool, target.typical, scores, nodes)
+def evaluate_cell(
+    target: Target, params: Params, share: float, nodes: int = FIT_NODES
+) -> CellResult:
+    """The cell's individuals under the model: the likelihood of their published outcome and
+    their interviews.
+
+    Charting Outcomes counts applicants who ranked at least one program of the specialty
+    first, so the likelihood is that of matching given at least one interview."""
+    x, y, n = individuals(target.figures, target.counts)
+    look = outlook(params, target.pool, target.typical(share, params.targeting), x, nodes)
+    given = np.clip(look.p_match() / np.maximum(look.p_interviewed(), 1e-300), 1e-12, 1 - 1e-12)
+    nll = -float(n @ (y * np.log(given) + (1 - y) * np.log1p(-given)))
+    pmf = look.pmf(KMAX)
+    matched = np.einsum("nek,e,n->k", pmf * look.match_given(KMAX), look.w_e, n)
+    every = np.einsum("nek,e,n->k", pmf, look.w_e, n)
+    return CellResult(nll, matched, every)
+
+
+def median_of(counts: Array) -> float:
+    """The median of whole numbers k = 0, 1, ... with these counts, interpolated within the
+    median's unit (the grouped-data median): continuous in the counts."""
+    total = counts.sum()
+    if total <= 0:
+        return float("nan")
+    cdf = np.cumsum(counts) / total
+    k = int(np.searchsorted(cdf, 0.5))
+    before = cdf[k - 1] if k > 0 else 0.0
+    return float(k - 0.5 + (0.5 - before) / max(cdf[k] - before, 1e-300))
+
+
+def curve_of(cells: Sequence[CellResult], ks: Sequence[int]) -> list[float]:
+    """The share matched among applicants with k interviews, pooled over cells."""
+    matched = np.sum([c.matched_by_k for c in cells], axis=0)
+    every = np.sum([c.all_by_k for c in cells], axis=0)
+    return [float(matched[k] / every[k]) for k in ks]
+
+
+def ranks_of(cell: CellResult) -> tuple[float, float]:
+    """Median interviews of matched and of unmatched applicants who had at least one."""
+    matched = cell.matched_by_k.copy()
+    unmatched = cell.all_by_k - cell.matched_by_k
+    matched[0] = unmatched[0] = 0.0
+    return median_of(matched), median_of(np.maximum(unmatched, 0.0))
+
+
+def interviews_when_matched(cells: Sequence[CellResult]) -> float:
+    """Expected interviews of matched applicants, pooled over cells."""
+    matched = np.sum([c.matched_by_k for c in cells], axis=0)
+    return float(np.arange(KMAX + 1) @ matched / matched.sum())
+
+
+def predict(params: Params, target: Target, scores: Array, share: float = 1.0,
+            nodes: int = FIT_NODES) -> Array:  # fmt: skip
+    """P(match | score) of the cell's typical applicant among those with at least one
+    interview: what the published match shares count."""
+    look = outlook(params, target.pool, target.typical(share, params.targeting), scores, nodes)
+    return np.asarray(look.p_match() / np.maximum(look.p_interviewed(), 1e-300))
+
+
+# Where the optimizer may look: wide enough never to bind at a sensible fit, narrow enough
+# that a line search cannot overflow.
+BOUNDS = {
+    "log_lambda": (-4.0, 1.5),
+    "log_b": (-5.0, 2.0),
+    "log_sigma": (-5.0, 2.0),
+    "c": (-10.0, 10.0),
+    "log_tau": (-5.0, 2.5),
+    "targeting": (0.0, 2.0),
+    "share": (-4.0, 1.1),  # log shares, and log deviations of a specialty's from its type's
+    "offset": (-6.0, 6.0),
+}
+
+
+def _kind(name: str) -> str:
+    head, _, tail = name.partition(":")
+    return name if not tail else tail if head not in ("share", "offset", "targeting") else head
+
+
+class _Layout:
+    """The parameter vector: per type log b, log sigma, c; the conversion spread log tau and
+    weight log lambda (shared by every type); the fitted application shares (log), with a
+    deviation per specialty where the specialty's contiguous ranks are published; one
+    conversion offset per specialty."""
+
+    def __init__(self, targets: Sequence[Target], moments: Moments, fixed: Fit | None) -> None:
+        self.types = tuple(sorted({t.applicant_type for t in targets}))
+        self.specialties = tuple(sorted({t.specialty for t in targets}))
+        self.share_keys = {t.applicant_type: t.share_key for t in targets}
+        wanted = sorted({t.share_key for t in targets if not t.own_count})
+        self.fixed = fixed
+        self.shares = () if fixed is not None else tuple(wanted)
+        ranked = {(r.specialty, r.applicant_type) for r in moments.ranks}
+        self.deviations = () if fixed is not None else tuple(sorted(
+            share_name(t.share_key, t.specialty) for t in targets
+            if not t.own_count and (t.specialty, t.applicant_type) in ranked
+        ))  # fmt: skip
+        self.fit_conversion = fixed is None and bool(moments.curves or moments.ranks)
+        self.names = tuple(
+            [f"{g}:{p}" for g in self.types for p in ("log_b", "log_sigma", "c")]
+            + (["log_tau", "log_lambda"] if self.fit_conversion else [])
+            + [f"targeting:{k}" for k in self.shares]
+            + [f"share:{k}" for k in self.shares]
+            + [f"share:{k}" for k in self.deviations]
+            + [f"offset:{s}" for s in self.specialties]
+        )
+        self.index = {name: i for i, name in enumerate(self.names)}
+
+    def uses(self, t: Target) -> list[int]:
+        names = [f"{t.applicant_type}:{p}" for p in ("log_b", "log_sigma", "c")]
+        names += ["log_tau", "log_lambda"] if self.fit_conversion else []
+        if self.fixed is None and t.share_key in self.shares:
+            names.append(f"targeting:{t.share_key}")
+        if not t.own_count and self.fixed is None:
+            names.append(f"share:{t.share_key}")
+            deviation = share_name(t.share_key, t.specialty)
+            names += [f"share:{deviation}"] if deviation in self.deviations else []
+        names.append(f"offset:{t.specialty}")
+        return [self.index[n] for n in names]
+
+    def _conversion(self, theta: Array) -> tuple[float, float]:
+        if self.fit_conversion:
+            i = self.index
+            return float(np.exp(theta[i["log_tau"]])), float(np.exp(theta[i["log_lambda"]]))
+        if self.fixed is not None:
+            p = next(iter(self.fixed.params.values()))
+            return p.conversion_spread, p.conversion_weight
+        return 0.0, 1.0
+
+    def cell(self, theta: Array, t: Target) -> tuple[Params, float]:
+        i = self.index
+        g = t.applicant_type
+        tau, weight = self._conversion(theta)
+        params = Params(
+            float(np.exp(theta[i[f"{g}:log_b"]])),
+            float(np.exp(theta[i[f"{g}:log_sigma"]])),
+            float(theta[i[f"{g}:c"]] + theta[i[f"offset:{t.specialty}"]]),
+            tau,
+            weight,
+            self._targeting(theta, t.share_key, g),
+        )
+        if t.own_count:
+            share = 1.0
+        elif self.fixed is not None:
+            share = self.fixed.share(t.share_key, t.specialty)
+        else:
+            log_share = theta[i[f"share:{t.share_key}"]]
+            deviation = f"share:{share_name(t.share_key, t.specialty)}"
+            log_share += theta[i[deviation]] if deviation in i else 0.0
+            share = float(np.exp(log_share))
+        return params, share
+
+    def _targeting(self, theta: Array, key: str, applicant_type: str) -> float:
+        name = f"targeting:{key}"
+        if name in self.index:
+            return float(theta[self.index[name]])
+        if self.fixed is not None and applicant_type in self.fixed.params:
+            return self.fixed.params[applicant_type].targeting
+        return 1.0
+
+    def unpack(self, theta: Array) -> tuple[dict[str, Params], dict[str, float], dict[str, float]]:
+        i = self.index
+        tau, weight = self._conversion(theta)
+        params = {
+            g: Params(
+                float(np.exp(theta[i[f"{g}:log_b"]])),
+                float(np.exp(theta[i[f"{g}:log_sigma"]])),
+                float(theta[i[f"{g}:c"]]),
+                tau,
+                weight,
+                self._targeting(theta, self.share_keys.get(g, ""), g),
+            )
+            for g in self.types
+        }
+        offsets = {s: float(theta[i[f"offset:{s}"]]) for s in self.specialties}
+        if self.fixed is not None:
+            return params, offsets, dict(self.fixed.shares)
+        shares = {k: float(np.exp(theta[i[f"share:{k}"]])) for k in self.shares}
+        for name in self.deviations:
+            key = name.partition("@")[0]
+            shares[name] = shares[key] * float(np.exp(theta[i[f"share:{name}"]]))
+        return params, offsets, shares
+
+    def priors(self, theta: Array) -> float:
+        """The normal priors: specialty conversion offsets (sd PRIOR_SD) and the specialty
+        deviations of the application shares (sd SHARE_PRIOR_SD), both centred on 0."""
+        offsets = theta[[self.index[f"offset:{s}"] for s in self.specialties]]
+        value = float(offsets @ offsets) / (2 * PRIOR_SD**2)
+        deviations = theta[[self.index[f"share:{k}"] for k in self.deviations]]
+        return value + float(deviations @ deviations) / (2 * SHARE_PRIOR_SD**2)
+
+
+def share_name(key: str, specialty: str) -> str:
+    """The name of a specialty's own application share of a share key."""
+    return f"{key}@{specialty}"
+
+
+def objective_value(
+    layout: _Layout, theta: Array, targets: Sequence[Target], results: Sequence[CellResult],
+    moments: Moments,
+) -> float:  # fmt: skip
+    """The penalized negative log-likelihood of the cells plus the moments' penalties (each a
+    normal log-density with the moment's tolerance as its standard deviation)."""
+    value = layout.priors(theta)
+    value += sum(r.neg_log_likelihood for r in results)
+    for curve in moments.curves:
+        cells = [r for t, r in zip(targets, results, strict=True)
+                 if t.applicant_type == curve.applicant_type]  # fmt: skip
+        if cells:
+            model = np.array(curve_of(cells, curve.ks))
+            value += float(((model - np.array(curve.shares)) ** 2).sum()) / (2 * curve.tolerance**2)
+    for rank in moments.ranks:
+        cell = (rank.specialty, rank.applicant_type)
+        found = [r for t, r in zip(targets, results, strict=True)
+                 if (t.specialty, t.applicant_type) == cell]  # fmt: skip
+        if found:
+            m, u = ranks_of(found[0])
+            value += ((m - rank.matched) ** 2 + (u - rank.not_matched) ** 2) / (
+                2 * RANK_TOLERANCE**2
+            )
+    for specialty, wanted, tolerance in moments.interviews:
+        cells = [r for t, r in zip(targets, results, strict=True) if t.specialty == specialty]
+        if cells:
+            gap = np.log(interviews_when_matched(cells) / wanted)
+            value += float(gap**2) / (2 * tolerance**2)
+    return value
 
 
 def fit(
     targets: Sequence[Target],
+    moments: Moments = Moments(),
     start: Fit | None = None,
     max_iter: int = 400,
     covariance: bool = True,
+    progress: Callable[[str], None] = lambda _: None,
+    fixed: Fit | None = None,
 ) -> Fit:
-    """Maximum penalized likelihood over every target at once (L-BFGS-B); with `covariance`,
-    the Laplace covariance of the parameters as well (a minute more)."""
-    types = tuple(sorted({t.applicant_type for t in targets}))
-    specialties = tuple(sorted({t.specialty for t in targets}))
-    names = tuple(
-        [f"{g}:{p}" for g in types for p in ("log_b", "log_sigma", "c")]
-        + [f"offset:{s}" for s in specialties]
-    )
-    data = [(t, *individuals(t.figures, t.counts)) for t in targets]
+    """Maximum penalized likelihood over every target and moment at once (L-BFGS-B); with
+    `covariance`, the Laplace covariance of the parameters as well. With `fixed`, the
+    conversion spread and the application shares are held at that fit's values.
 
-    def unpack(theta: Array) -> tuple[dict[str, Params], dict[str, float]]:
-        params = {
-            g: Params(
-                float(np.exp(theta[3 * i])),
-                float(np.exp(theta[3 * i + 1])),
-                float(theta[3 * i + 2]),
-            )
-            for i, g in enumerate(types)
-        }
-        offsets = {s: float(theta[3 * len(types) + k]) for k, s in enumerate(specialties)}
-        return params, offsets
+    Each cell depends only on its type's three parameters, the conversion spread, its
+    application share and its specialty's offset, and the moments are sums over cells, so
+    the gradient by central differences re-evaluates each cell twice per parameter it uses
+    and recombines the sums: an exact central difference of the whole objective."""
+    layout = _Layout(targets, moments, fixed)
+    uses = [layout.uses(t) for t in targets]
 
-    n_types = len(types)
+    def results_at(theta: Array) -> list[CellResult]:
+        return [evaluate_cell(t, *layout.cell(theta, t)) for t in targets]
 
-    def cell_nll(theta: Array, k: int) -> float:
-        t, x, y, n = data[k]
-        i = types.index(t.applicant_type)
-        params = Params(
-            float(np.exp(theta[3 * i])),
-            float(np.exp(theta[3 * i + 1])),
-            float(theta[3 * i + 2] + theta[3 * n_types + specialties.index(t.specialty)]),
-        )
-        p = np.clip(predict(params, t, x), 1e-12, 1 - 1e-12)
-        return -float(n @ (y * np.log(p) + (1 - y) * np.log1p(-p)))
-
-    # Each cell depends on its type's three parameters and its specialty's offset only, so
-    # the gradient by central differences costs eight cell evaluations per cell.
-    uses = [
-        (
-            *range(3 * types.index(t.applicant_type), 3 * types.index(t.applicant_type) + 3),
-            3 * n_types + specialties.index(t.specialty),
-        )
-        for t in targets
-    ]
+    calls = [0]
 
     def objective(theta: Array) -> tuple[float, Array]:
-        offsets = theta[3 * n_types :]
-        value = float(offsets @ offsets) / (2 * PRIOR_SD**2)
+        base = results_at(theta)
+        value = objective_value(layout, theta, targets, base, moments)
         grad = np.zeros_like(theta)
-        grad[3 * n_types :] = offsets / PRIOR_SD**2
-        for k in range(len(data)):
-            value += cell_nll(theta, k)
-            for i in uses[k]:
-                step = np.zeros_like(theta)
-                step[i] = STEP
-                grad[i] += (cell_nll(theta + step, k) - cell_nll(theta - step, k)) / (2 * STEP)
+        for i in range(theta.size):
+            shift = np.zeros_like(theta)
+            shift[i] = STEP
+            up, down = list(base), list(base)
+            touched = False
+            for k, t in enumerate(targets):
+                if i in uses[k]:
+                    up[k] = evaluate_cell(t, *layout.cell(theta + shift, t))
+                    down[k] = evaluate_cell(t, *layout.cell(theta - shift, t))
+                    touched = True
+            if touched or layout.names[i].startswith(("offset:", "share:")):
+                grad[i] = (
+                    objective_value(layout, theta + shift, targets, up, moments)
+                    - objective_value(layout, theta - shift, targets, down, moments)
+                ) / (2 * STEP)
+        calls[0] += 1
+        if calls[0] % 10 == 0:
+            params, _, shares = layout.unpack(theta)
+            tau = next(iter(params.values())).conversion_spread
+            progress(
+                f"evaluation {calls[0]}: objective {value:.2f}, conversion spread {tau:.2f}, "
+                + ", ".join(f"{k} share {v:.2f}" for k, v in shares.items())
+                + "; "
+                + ", ".join(
+                    f"{g} b {p.score_weight:.2f} sigma {p.spread:.2f} c {p.conversion:.2f}"
+                    for g, p in params.items()
+                )
+            )
         return value, grad
 
-    theta0 = np.zeros(len(names))
-    if start is not None:
-        for i, name in enumerate(names):
-            theta0[i] = _start_value(start, name)
+    theta0 = np.array([_start_value(start, name) for name in layout.names])
+    theta0 = np.clip(theta0, *np.array([BOUNDS[_kind(n)] for n in layout.names]).T)
     result = minimize(
-        objective, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter, "ftol": 1e-8}
+        objective,
+        theta0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[BOUNDS[_kind(n)] for n in layout.names],
+        options={"maxiter": max_iter, "ftol": 1e-9},
     )
-    params, offsets = unpack(result.x)
+    params, offsets, shares = layout.unpack(result.x)
     cov = (
         _covariance(lambda theta: objective(theta)[1], result.x)
         if covariance
-        else np.full((len(names), len(names)), np.nan)
+        else np.full((len(layout.names), len(layout.names)), np.nan)
     )
+    final = results_at(result.x)
+    nll = sum(r.neg_log_likelihood for r in final)
     return Fit(
         params,
         offsets,
-        float(result.fun),
+        float(nll),
         cov,
-        names,
+        layout.names,
         sum(t.targets for t in targets),
         bool(result.success),
+        shares,
+        float(result.fun),
     )
 
 
@@ -253,13 +555,34 @@ def _covariance(gradient: Callable[[Array], Array], theta: Array, step: float = 
     return np.asarray(np.linalg.pinv(hessian, hermitian=True), dtype=np.float64)
 
 
-def _start_value(start: Fit, name: str) -> float:
+def _start_value(start: Fit | None, name: str) -> float:
+    """A parameter's starting value: the previous fit's, else a neutral guess."""
     kind, _, what = name.partition(":")
+    first = next(iter(start.params.values())) if start else None
+    if name == "log_tau":
+        tau = first.conversion_spread if first else 0.0
+        return math.log(tau) if tau > 0 else 0.0
+    if name == "log_lambda":
+        return math.log(first.conversion_weight) if first else 0.0
+    if kind == "targeting":
+        typed = (
+            start.params.get({"seniors": "md", "img": "non-us-img"}.get(what, ""))
+            if start
+            else None
+        )
+        return typed.targeting if typed is not None else 1.0
     if kind == "offset":
-        return start.offsets.get(what, 0.0)
-    params = start.params.get(kind)
+        return start.offsets.get(what, 0.0) if start else 0.0
+    if kind == "share":
+        key, _, specialty = what.partition("@")
+        if start is None:
+            return 0.0 if specialty else math.log(0.5)
+        if specialty:  # the deviation from the type's share
+            return math.log(start.share(key, specialty) / start.shares.get(key, 1.0))
+        return math.log(start.shares.get(key, 0.5))
+    params = start.params.get(kind) if start else None
     if params is None:
-        return 0.0
+        return {"log_b": -0.5, "log_sigma": 0.0, "c": 0.0}[what]
     return {
         "log_b": math.log(params.score_weight),
         "log_sigma": math.log(params.spread),

@@ -99,6 +99,76 @@ class CellRates:
         return self.level[applicant_type] + self.location * in_state + sig
 
 
+@dataclass(frozen=True)
+class Shrinkage:
+    """How one column of published rates was pulled toward its specialty (empirical Bayes):
+    the stated prior number of applicants behind each program's rate, the column's centre
+    over programs, and the prior's concentration (in applicants) from the spread between
+    programs beyond binomial noise."""
+
+    applicants: float
+    centre: float
+    concentration: float
+
+    @property
+    def weight(self) -> float:
+        """The weight of a program's own rate in its shrunk rate."""
+        return self.applicants / (self.applicants + self.concentration)
+
+
+MIN_CONCENTRATION = 0.5  # applicants: a prior never weaker than this
+
+
+def shrink_column(rates: Array, applicants: float) -> tuple[Array, Shrinkage]:
+    """Each program's rate as Beta-binomial evidence: `applicants` applicants (a stated prior:
+    the count is not published), a Beta prior with the column's mean over programs and a
+    concentration from the between-program variance that binomial noise does not explain
+    (method of moments); the posterior mean (n r + k m) / (n + k). A published 0.00 or 1.00
+    is then never taken as certain."""
+    finite = rates[np.isfinite(rates)]
+    n = max(applicants, 1.0)
+    if finite.size < 3:
+        return rates, Shrinkage(n, float("nan"), 0.0)
+    centre = float(np.clip(finite.mean(), LOW, HIGH))
+    noise = centre * (1 - centre) / n
+    between = max(float(finite.var()) - noise, 1e-6)
+    k = max(centre * (1 - centre) / between - 1.0, MIN_CONCENTRATION)
+    shrunk = np.where(np.isfinite(rates), (n * rates + k * centre) / (n + k), rates)
+    return np.asarray(shrunk, dtype=np.float64), Shrinkage(n, centre, k)
+
+
+def shrink(
+    rates: ProgramRates, per_program: float, type_shares: Mapping[str, float], mix: Mix
+) -> tuple[ProgramRates, dict[str, Shrinkage]]:
+    """Every column of a specialty's rates shrunk toward its centre (`shrink_column`), each
+    over the applicants it counts: `per_program` applicants to a program, split by type
+    (`type_shares`, the specialty's applicants by type), by in-state or not and by signal
+    tier (`mix`)."""
+    total = sum(type_shares.values()) or 1.0
+    done: dict[str, Shrinkage] = {}
+    by_type = {}
+    for g, column in rates.by_type.items():
+        share = type_shares.get(BORROWS.get(g, g), 0.0) / total
+        by_type[g], done[g] = shrink_column(column, per_program * share)
+    in_state, done["in_state"] = shrink_column(rates.in_state, per_program * mix.in_state)
+    out_of_state, done["out_of_state"] = shrink_column(
+        rates.out_of_state, per_program * (1 - mix.in_state)
+    )
+    signal = {}
+    for t, column in rates.signal.items():
+        share = mix.tiers.get(t, 0.0) if t != "none" else 1.0 - sum(mix.tiers.values())
+        signal[t], done[t] = shrink_column(column, per_program * share)
+    shrunk = ProgramRates(
+        rates.ids, by_type, in_state, out_of_state, rates.tiers, signal, rates.season
+    )
+    return shrunk, done
+
+
+# U.S.-citizen IMGs have no count of their own in the Charting Outcomes figures: their share
+# of a program's applicants is taken as non-U.S. IMGs' (an upper end: fewer, so noisier).
+BORROWS = {"us-img": "non-us-img"}
+
+
 def _median(values: Array, default: float) -> float:
     finite = values[np.isfinite(values)]
     return float(np.median(finite)) if finite.size else default

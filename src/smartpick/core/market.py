@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smartpick.core.interview import anchor, expit
-from smartpick.core.model import Params, Pool, variance
+from smartpick.core.model import ETA_NODES, Params, Pool, variance
 from smartpick.core.outcomes import normal_nodes
 
 Array = NDArray[np.float64]
@@ -194,16 +194,23 @@ def _cohort_block(
 
 def _engine_chance(c: Cohort, score: Array, a: Array, sent: NDArray[np.bool_]) -> Array:
     """The engine's closed-form chance of matching for each applicant's own list, knowing
-    only the score (core.model): 1 - E_e[prod_j (1 - expit(A_j + S) expit(c + S))],
-    S = b z + sigma e, over Gauss-Hermite nodes of e."""
+    only the score (core.model): 1 - E[prod_j (1 - expit(A_j + S) expit(c + S + tau eta))],
+    S = b z + sigma e, over Gauss-Hermite nodes of e and eta."""
     e, w = normal_nodes(ENGINE_NODES)
+    h, v = normal_nodes(ETA_NODES) if c.params.conversion_spread > 0 else (np.zeros(1), np.ones(1))
     base = c.params.score_weight * c.pool.z(score)
     miss = np.zeros(score.size)
     for node, weight in zip(e, w, strict=True):
         s = base + c.params.spread * node
-        q = expit(c.params.conversion + s)
-        f = np.where(sent, expit(a + s[:, None]) * q[:, None], 0.0)
-        miss += weight * np.exp(np.log1p(-np.minimum(f, 1 - 1e-15)).sum(axis=1))
+        p = np.where(sent, expit(a + s[:, None]), 0.0)
+        for eta, weight_eta in zip(h, v, strict=True):
+            q = expit(
+                c.params.conversion
+                + c.params.conversion_weight * s
+                + c.params.conversion_spread * eta
+            )
+            f = p * q[:, None]
+            miss += weight * weight_eta * np.exp(np.log1p(-np.minimum(f, 1 - 1e-15)).sum(axis=1))
     return np.asarray(1.0 - miss, dtype=np.float64)
 
 

@@ -36,6 +36,7 @@ from smartpick.core.standing import Figures
 
 Array = NDArray[np.float64]
 NODES = 20
+ETA_NODES = 7  # nodes of what the interviews show (eta)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,25 @@ class Params:
     score_weight: float  # b: log-odds per pool standard deviation of Step 2 CK
     spread: float  # sigma: the standard deviation of what programs see beyond the score
     conversion: float  # c: log-odds of matching at an interviewing program, at S = 0
+    # tau: the standard deviation of what the interviews show (eta), shared by every program
+    # that interviews the applicant and unseen when programs choose whom to interview
+    conversion_spread: float = 0.0
+    # lambda: how much of the strength that earns interviews also converts them
+    conversion_weight: float = 1.0
+    # alpha: how closely a typical applicant's list follows the programs' rates for the type
+    # (the chance of applying grows with rate ** alpha; 0: applications spread evenly)
+    targeting: float = 1.0
+
+
+@dataclass(frozen=True)
+class Nodes:
+    """Quadrature nodes of one applicant's unknowns, a product grid flattened to Q nodes:
+    the strength S programs see before interviews (`s`) and what the interviews show
+    (`eta`, standard normal), with weights `w` summing to one."""
+
+    s: Array
+    eta: Array
+    w: Array
 
 
 @dataclass(frozen=True)
@@ -72,15 +92,18 @@ def variance(params: Params, pool: Pool) -> float:
     return params.score_weight**2 * pool.var_z + params.spread**2
 
 
-def strength(
-    params: Params, pool: Pool, score: float | None, nodes: int = NODES
-) -> tuple[Array, Array]:
-    """Nodes and weights of one applicant's strength S. Without a score, S is spread like the
-    pool's (a wider distribution: nothing pins it down)."""
+def strength(params: Params, pool: Pool, score: float | None, nodes: int = NODES) -> Nodes:
+    """Nodes and weights of one applicant's strength S and interview draw eta. Without a
+    score, S is spread like the pool's (a wider distribution: nothing pins it down)."""
     e, w = normal_nodes(nodes)
     if score is None:
-        return np.sqrt(variance(params, pool)) * e, w
-    return params.score_weight * float(pool.z(score)) + params.spread * e, w
+        s = np.sqrt(variance(params, pool)) * e
+    else:
+        s = params.score_weight * float(pool.z(score)) + params.spread * e
+    if params.conversion_spread <= 0:
+        return Nodes(np.asarray(s, dtype=np.float64), np.zeros(e.size), w)
+    h, v = normal_nodes(ETA_NODES)
+    return Nodes(np.repeat(s, h.size), np.tile(h, s.size), np.outer(w, v).ravel())
 
 
 def interview(anchors: Array, s: Array) -> Array:
@@ -88,9 +111,13 @@ def interview(anchors: Array, s: Array) -> Array:
     return expit(anchors[None, :] + s[:, None])
 
 
-def conversion(params: Params, s: Array) -> Array:
-    """(Q,): P(ranked high enough to match | interviewed) at each strength node."""
-    return expit(params.conversion + s)
+def conversion(params: Params, nodes: Nodes) -> Array:
+    """(Q,): P(ranked high enough to match | interviewed) at each node."""
+    return expit(
+        params.conversion
+        + params.conversion_weight * nodes.s
+        + params.conversion_spread * nodes.eta
+    )
 
 
 @dataclass(frozen=True)
@@ -99,65 +126,133 @@ class Typical:
 
     Each cell is one kind of application (in-state or not, which signal): its share of the
     applicant's applications, and the programs' population log-odds with the expected number
-    of applications going to them (`weights`, summing to the number of applications). Programs
-    with nearly equal log-odds are merged (`compress`): the sums below are then over at most a
-    few dozen groups instead of hundreds of programs.
+    of applications going to them (`weights`, summing to the number of applications) and the
+    sum of the squared chances of applying (`squares`). Programs with nearly equal log-odds
+    are merged (`compress`): the sums below are then over at most a few dozen groups instead
+    of hundreds of programs.
     """
 
-    cells: Sequence[tuple[float, Array, Array]]  # (share, population logits, weights)
+    cells: Sequence[tuple[float, Array, Array, Array]]  # (share, logits, weights, squares)
 
     @property
     def applications(self) -> float:
         return float(self.cells[0][2].sum()) if self.cells else 0.0
 
 
-def compress(logits: Array, weights: Array, groups: int = 32) -> tuple[Array, Array]:
-    """Merge programs into at most `groups` groups of consecutive log-odds (equal weight per
-    group), each at its weighted mean log-odds."""
-    order = np.argsort(logits)
-    cum = np.cumsum(weights[order])
-    if cum.size == 0 or cum[-1] <= 0:
-        return np.zeros(0), np.zeros(0)
-    label = np.minimum((cum / cum[-1] * groups).astype(int), groups - 1)
+def compress(logits: Array, weights: Array, groups: int = 32) -> tuple[Array, Array, Array]:
+    """Merge programs into at most `groups` groups of consecutive log-odds (equal numbers of
+    programs, so that the groups do not move when the weights do), each at its weighted mean
+    log-odds: (mean log-odds, sum of weights, sum of squared weights) per group."""
+    order = np.argsort(logits, kind="stable")
+    if order.size == 0 or weights.sum() <= 0:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    label = np.arange(order.size) * groups // order.size
     total = np.bincount(label, weights=weights[order], minlength=groups)
     mean = np.bincount(label, weights=weights[order] * logits[order], minlength=groups)
+    squares = np.bincount(label, weights=weights[order] ** 2, minlength=groups)
     keep = total > 0
-    return np.asarray(mean[keep] / total[keep], dtype=np.float64), total[keep].astype(np.float64)
+    return (
+        np.asarray(mean[keep] / total[keep], dtype=np.float64),
+        total[keep].astype(np.float64),
+        squares[keep].astype(np.float64),
+    )
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """A typical applicant at n scores: the number of interviews and the match.
+
+    Each program of the typical list is applied to independently with its chance of being
+    on the list, so at a node e of strength the number of interviews K is Poisson-binomial
+    with per-program chances pi_j = (chance of applying) x P(interview). It is taken as the
+    binomial with the same mean lam = sum pi and variance lam - kap (kap = sum pi^2): N =
+    lam^2 / kap trials of chance lam / N, N not necessarily whole (the generating function
+    (1 - p (1 - s))^N is smooth in N, which the fit needs). Once interviewed, every program
+    ranks the applicant high enough with the same chance q (which also depends on eta),
+    independently given (e, eta): K interviews give a match with probability 1 - (1 - q)^K.
+    """
+
+    w_e: Array  # (Qe,)
+    w_eta: Array  # (Qh,)
+    lam: Array  # (n, Qe)
+    kap: Array  # (n, Qe)
+    q: Array  # (n, Qe, Qh)
+
+    def _trials(self) -> tuple[Array, Array]:
+        """(N, p) of the binomial."""
+        lam = np.maximum(self.lam, 1e-12)
+        n = np.maximum(lam**2 / np.maximum(self.kap, 1e-300), 1.0)
+        return n, np.minimum(lam / n, 1.0)
+
+    def p_match(self) -> Array:
+        """(n,) P(match) = 1 - E[(1 - p q)^N]."""
+        n, p = self._trials()
+        miss = (1.0 - p[..., None] * self.q) ** n[..., None]
+        return np.asarray(1.0 - (miss @ self.w_eta) @ self.w_e)
+
+    def p_interviewed(self) -> Array:
+        """(n,) P(at least one interview)."""
+        n, p = self._trials()
+        return np.asarray(1.0 - ((1.0 - p) ** n) @ self.w_e)
+
+    def pmf(self, kmax: int) -> Array:
+        """(n, Qe, kmax + 1): P(K = k | e) for k = 0..kmax (the last holds k >= kmax)."""
+        n, p = self._trials()
+        out = _binomial(n, p, kmax)
+        out[..., kmax] = np.maximum(1.0 - out[..., :kmax].sum(axis=-1), 0.0)
+        return out
+
+    def match_given(self, kmax: int) -> Array:
+        """(n, Qe, kmax + 1): P(match | K = k, e), averaged over eta."""
+        k = np.arange(kmax + 1, dtype=np.float64)
+        miss = (1.0 - self.q)[..., None] ** k  # (n, Qe, Qh, K)
+        return np.asarray(1.0 - np.einsum("neqk,q->nek", miss, self.w_eta))
+
+
+def _binomial(trials: Array, p: Array, kmax: int) -> Array:
+    """Binomial probabilities of k = 0..kmax successes, element-wise over the arrays, by the
+    ratio of successive terms; for a number of trials that is not whole, the terms past it
+    are dropped and the rest rescaled to sum to one."""
+    p = np.clip(p, 0.0, 1 - 1e-12)
+    out = np.zeros((*p.shape, kmax + 1))
+    term = np.exp(trials * np.log1p(-p))
+    ratio = p / (1 - p)
+    for k in range(kmax + 1):
+        out[..., k] = term
+        term = term * np.maximum(trials - k, 0.0) / (k + 1) * ratio
+    total = out.sum(axis=-1, keepdims=True)
+    tail = np.maximum(1.0 - total, 0.0)  # mass beyond kmax where the trials reach it
+    whole = total + tail * (trials[..., None] > kmax)
+    return np.asarray(out / np.maximum(whole, 1e-300), dtype=np.float64)
+
+
+def outlook(
+    params: Params, pool: Pool, typical: Typical, scores: Array, nodes: int = NODES
+) -> Outlook:
+    """The typical applicant of `typical` at each score (scores in points)."""
+    v = variance(params, pool)
+    e, w = normal_nodes(nodes)
+    s = params.score_weight * pool.z(scores)[:, None] + params.spread * e[None, :]  # (n, Qe)
+    lam = np.zeros_like(s)
+    kap = np.zeros_like(s)
+    for share, pop_logit, weight, square in typical.cells:
+        p = expit(anchor(pop_logit, v)[:, None, None] + s[None, :, :])  # (k, n, Qe)
+        lam += share * np.tensordot(weight, p, axes=1)
+        kap += share**2 * np.tensordot(square, p**2, axes=1)
+    if params.conversion_spread > 0:
+        h, v_eta = normal_nodes(ETA_NODES)
+    else:
+        h, v_eta = np.zeros(1), np.ones(1)
+    q = expit(
+        params.conversion
+        + params.conversion_weight * s[:, :, None]
+        + params.conversion_spread * h[None, None, :]
+    )
+    return Outlook(w, v_eta, lam, kap, np.asarray(q, dtype=np.float64))
 
 
 def typical_p_match(
     params: Params, pool: Pool, typical: Typical, scores: Array, nodes: int = NODES
 ) -> Array:
     """P(match | Step 2 CK) of a typical applicant, for each score."""
-    w, log_miss, _ = mean_field(params, pool, typical, scores, nodes)
-    return np.asarray(1.0 - np.exp(log_miss) @ w, dtype=np.float64)
-
-
-def mean_field(
-    params: Params,
-    pool: Pool,
-    typical: Typical,
-    scores: Array,
-    nodes: int = NODES,
-    count: bool = False,
-) -> tuple[Array, Array, Array | None]:
-    """A typical applicant at each score and strength node: the node weights (Q,), log P(no
-    program won) (n, Q) and, with `count`, the expected number of interviews (n, Q).
-
-    Mean field over the list: log P(no program won) = sum_j weight_j E_cell log(1 - p q), the
-    expected log over the random list, exact when the chances of applying are small and close
-    otherwise.
-    """
-    v = variance(params, pool)
-    e, w = normal_nodes(nodes)
-    s = params.score_weight * pool.z(scores)[:, None] + params.spread * e[None, :]  # (n, Q)
-    q = conversion(params, s)
-    log_miss = np.zeros_like(s)
-    interviews = np.zeros_like(s) if count else None
-    for share, pop_logit, weight in typical.cells:
-        p = expit(anchor(pop_logit, v)[:, None, None] + s[None, :, :])  # (k, n, Q)
-        f = np.minimum(p * q[None, :, :], 1 - 1e-15)
-        log_miss += share * np.tensordot(weight, np.log1p(-f), axes=1)
-        if interviews is not None:
-            interviews += share * np.tensordot(weight, p, axes=1)
-    return w, log_miss, interviews
+    return outlook(params, pool, typical, scores, nodes).p_match()

@@ -174,16 +174,17 @@ def passing_score(schedule: list[tuple[dt.date, int]], on: dt.date) -> int | Non
 def profile_flags(
     profile: Profile, season: int, step2_passing: list[tuple[dt.date, int]], today: dt.date
 ) -> list[str]:
-    """Warnings a profile carries: values accepted but worth saying out loud."""
-    flags = []
-    if profile.step2 is not None:
-        when = profile.step2_date or today
-        mark = passing_score(step2_passing, when)
-        if mark is not None and profile.step2 < mark:
-            flags.append(
-                f"Step 2 CK {profile.step2} is under the passing mark of {mark} in force on "
-                f"{when.isoformat()}"
-            )
+    """Warnings a profile carries: values accepted but worth saying out loud, first the red
+    flags the model does not count (each with the direction of the error)."""
+    flags = red_flags(profile, season)
+    below = below_passing(profile, step2_passing, today)
+    if below is not None:
+        flags.insert(
+            0,
+            f"Step 2 CK {profile.step2} is under the passing mark of {below[0]} in force on "
+            f"{below[1].isoformat()}: a failing score gets no chance of matching here, see the "
+            "retake path",
+        )
     if profile.applicant_type in ("md", "do") and profile.graduation_year not in (None, season):
         flags.append(
             f"graduation in {profile.graduation_year} is not with the {season} Match: the "
@@ -191,6 +192,55 @@ def profile_flags(
         )
     if profile.step2 is None and profile.comlex2 is None:
         flags.append("no Step 2 CK or COMLEX Level 2-CE score: standing cannot use a score yet")
+    return flags
+
+
+def below_passing(
+    profile: Profile, step2_passing: list[tuple[dt.date, int]], today: dt.date
+) -> tuple[int, dt.date] | None:
+    """(the passing mark, the date it applies on) when the Step 2 CK score is under it."""
+    if profile.step2 is None:
+        return None
+    when = profile.step2_date or today
+    mark = passing_score(step2_passing, when)
+    return (mark, when) if mark is not None and profile.step2 < mark else None
+
+
+# Years after graduation beyond which a graduate is flagged: the Match year minus one is the
+# year a senior graduates in (the season's graduation); more than this many years before it,
+# programs' graduation-year screens may apply (no effect size is in the dataset).
+RECENT_YEARS = 1
+LOWER = "your chance is likely lower than shown"
+
+
+def red_flags(profile: Profile, season: int) -> list[str]:
+    """The profile's red flags that the model does not count, each said with the direction
+    of the error (no cited effect size for any of them is in the dataset)."""
+    flags = []
+    if profile.step1 == "fail":
+        flags.append(
+            f"a Step 1 failure is not counted in these numbers (no published effect size in "
+            f"SmartPick's data); many programs screen on it, so {LOWER}"
+        )
+    if profile.failed_attempts:
+        flags.append(
+            f"{profile.failed_attempts} failed exam attempt"
+            f"{'s are' if profile.failed_attempts > 1 else ' is'} not counted in these numbers "
+            f"(no published effect size in SmartPick's data); {LOWER}"
+        )
+    if profile.graduation_year is not None and season - profile.graduation_year > RECENT_YEARS:
+        years = season - profile.graduation_year
+        flags.append(
+            f"graduation in {profile.graduation_year} ({years} years before the {season} "
+            f"Match) is not counted in these numbers: some programs screen on the year of "
+            f"graduation and SmartPick's data give no effect size, so {LOWER}"
+        )
+    if profile.visa != "none":
+        flags.append(
+            "a visa need is counted only where a program's sponsorship is known (programs known "
+            "not to sponsor are left out); where it is unknown the program is kept as if it "
+            f"sponsored, so {LOWER}"
+        )
     return flags
 
 

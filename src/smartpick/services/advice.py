@@ -9,7 +9,7 @@ general advice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -17,7 +17,7 @@ import jinja2
 from smartpick.core.advice import classify, timeline
 from smartpick.core.profile import Profile, parse_profile
 from smartpick.core.standing import IQR_TO_SD
-from smartpick.errors import InputError
+from smartpick.services.calendar import calendar_row, review_start
 from smartpick.services.chances import pool_figures
 from smartpick.services.plan import plan_report
 from smartpick.services.standing import CITED_METRICS, figures_table, report_header
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from smartpick.services import Services
 
 WHAT_IF = (230, 240, 250, 260)
-REVIEW_EVENTS = {"ERAS": "programs may begin reviewing", "ResidencyCAS": "programs may view"}
 SECTIONS = {
     "timing": "Timing and release",
     "myeras": "MyERAS",
@@ -48,29 +47,6 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["percent"] = lambda v: f"{v:.0%}"
     return env
-
-
-def review_start(services: Services, season: int, service: str) -> tuple[dt.date, str]:
-    """When programs start reviewing in the season: the calendar's date, or the latest
-    earlier season's moved forward by the years between (said)."""
-    phrase = REVIEW_EVENTS.get(service, REVIEW_EVENTS["ERAS"])
-    found = _calendar_row(
-        services, season, lambda r: r["service"] == service and phrase in r["event"], later=True
-    )
-    if found is None:
-        raise InputError(f"the dataset has no review date for {service}")
-    row, exact = found
-    if exact:
-        status = "projected" if row["projected"] == "true" else "published"
-        return dt.date.fromisoformat(row["date"]), f"{row['event']}, {season}, {status}"
-    earlier = row
-    shift = season - int(earlier["match_year"])
-    date = dt.date.fromisoformat(earlier["date"])
-    moved = date.replace(year=date.year + shift)
-    return moved, (
-        f"{earlier['event']}: the {earlier['match_year']} date moved forward "
-        f"{shift} year(s); not published for {season}"
-    )
 
 
 def _exam_fact(services: Services, exam: str, key: str) -> Mapping[str, str] | None:
@@ -144,8 +120,11 @@ def advise_report(
         and not any("under the passing mark" in f for f in header["flags"]),
         "failed": bool(profile.failed_attempts) or profile.step1 == "fail",
         "usual": round(
-            services.engine.applications_by_type[profile.applicant_type]
-            * services.fit.application_scale
+            services.engine.applications(
+                services.resolve_specialty(profile.specialty).key,
+                profile.applicant_type,
+                services.fit,
+            )
         ),
     }
     env = _environment()
@@ -196,33 +175,13 @@ def _service(services: Services, specialty: str, season: int) -> str:
 
 def _calendar(services: Services, season: int, event: str) -> str | None:
     """The event's date in the season, or the latest earlier one, said as such."""
-    found = _calendar_row(services, season, lambda r: r["event"] == event)
+    found = calendar_row(services, season, lambda r: r["event"] == event)
     if found is None:
         return None
     row, exact = found
     if exact:
         return str(row["date"])
     return f"{row['date']} in {row['match_year']}; not yet published for {season}"
-
-
-def _calendar_row(
-    services: Services,
-    season: int,
-    keep: Callable[[Mapping[str, str]], bool],
-    later: bool = False,
-) -> tuple[Mapping[str, str], bool] | None:
-    """The dated calendar row kept by `keep` for the season (exact: True), else the latest
-    earlier season's (False), else, with `later`, the earliest later one's (False)."""
-    rows = [r for r in services.dataset.rows("calendar") if keep(r) and r["date"]]
-    exact = [r for r in rows if int(r["match_year"]) == season]
-    if exact:
-        return exact[0], True
-    earlier = [r for r in rows if int(r["match_year"]) < season]
-    if earlier:
-        return max(earlier, key=lambda r: int(r["match_year"])), False
-    if later and rows:
-        return min(rows, key=lambda r: int(r["match_year"])), False
-    return None
 
 
 def _cited(

@@ -30,8 +30,8 @@ from smartpick.core.model import (
     Pool,
     conversion,
     interview,
+    outlook,
     strength,
-    typical_p_match,
     variance,
 )
 from smartpick.core.outcomes import normal_nodes, outcomes
@@ -123,6 +123,7 @@ class Draw:
 
     params: Params
     cells: CellRates
+    applications: float | None = None  # the typical list's length under this draw
 
 
 def chances_report(
@@ -143,6 +144,12 @@ def chances_report(
             "the Step 2 CK score is an expected one: it is used as if it "
             "were the real score (its own uncertainty is not modelled)"
         )
+    if header["retake"] is not None:
+        report["notes"].append(
+            "the Step 2 CK score is under the passing mark: no chances are given until you "
+            "have a passing score (see the retake path)"
+        )
+        return report
     ctx = build_context(services, profile, spec.key, season, report["notes"])
     if ctx is None:
         return report
@@ -423,7 +430,7 @@ def matrices(
     """(weights, p (Q, m), q (Q,)) for one draw and one signal tier at every program. With a
     cache (the point estimate), each program's intercepts for in-state and out-of-state
     applicants are solved once per session and reused for every profile."""
-    s, w = strength(draw.params, ctx.pool, score)
+    nodes = strength(draw.params, ctx.pool, score)
     v = variance(draw.params, ctx.pool)
     if cache is None:
         a = anchor(population_logits(ctx, draw.cells, tier), v)
@@ -435,7 +442,7 @@ def matrices(
         both = cache[key]
         a = np.where(ctx.in_state > 0, both[1], both[0])
     a = a + ctx.away
-    return w, interview(a, s) * ctx.allowed, conversion(draw.params, s)
+    return nodes.w, interview(a, nodes.s) * ctx.allowed, conversion(draw.params, nodes)
 
 
 def _evaluate(
@@ -461,25 +468,35 @@ def parameter_draws(services: Services, ctx: Context, specialty: str) -> list[Dr
 def _make_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
     rng = np.random.default_rng(SEED)
     fit = services.fit
-    g = BORROWED.get(ctx.applicant_type, ctx.applicant_type)
-    names = [f"{g}:log_b", f"{g}:log_sigma", f"{g}:c", f"offset:{specialty}"]
-    index = [fit.names.index(n) for n in names if n in fit.names]
-    cov = fit.covariance[np.ix_(index, index)]
-    centre = np.array(
-        [math.log(ctx.params.score_weight), math.log(ctx.params.spread), ctx.params.conversion]
-    )
     engine = services.engine
+    g = BORROWED.get(ctx.applicant_type, ctx.applicant_type)
+    share = engine.published_applications(specialty, g).share_key
+    wanted = [f"{g}:log_b", f"{g}:log_sigma", f"{g}:c", "log_tau", "log_lambda",
+              f"targeting:{share}", f"share:{share}", f"share:{share}@{specialty}",
+              f"offset:{specialty}"]  # fmt: skip
+    names = [n for n in wanted if n in fit.names]
+    index = [fit.names.index(n) for n in names]
+    cov = fit.covariance[np.ix_(index, index)]
+    p = ctx.params
+    applications = engine.applications(specialty, ctx.applicant_type, fit)
     shares, then = engine.type_shares(specialty), engine.signals_then(specialty)
     out = []
     for _ in range(DRAWS):
-        step = rng.multivariate_normal(np.zeros(len(index)), cov)
-        theta = centre + np.array([step[0], step[1], step[2:].sum()])
-        params = Params(math.exp(theta[0]), math.exp(theta[1]), float(theta[2]))
+        step = dict(zip(names, rng.multivariate_normal(np.zeros(len(names)), cov), strict=True))
+        params = Params(
+            p.score_weight * math.exp(step.get(f"{g}:log_b", 0.0)),
+            p.spread * math.exp(step.get(f"{g}:log_sigma", 0.0)),
+            p.conversion + step.get(f"{g}:c", 0.0) + step.get(f"offset:{specialty}", 0.0),
+            p.conversion_spread * math.exp(step.get("log_tau", 0.0)),
+            p.conversion_weight * math.exp(step.get("log_lambda", 0.0)),
+            p.targeting + step.get(f"targeting:{share}", 0.0),
+        )
         rates = _jitter(ctx.rates, rng)
         cells = cell_rates(rates, shares, then)
         if ctx.counts is not None:
             cells = carry_over(rates, cells, *ctx.counts)
-        out.append(Draw(params, cells))
+        moved = step.get(f"share:{share}", 0.0) + step.get(f"share:{share}@{specialty}", 0.0)
+        out.append(Draw(params, cells, applications * math.exp(moved)))
     return out
 
 
@@ -497,13 +514,21 @@ def _jitter(rates: ProgramRates, rng: np.random.Generator) -> ProgramRates:
     )
 
 
-def _typical_chance(ctx: Context, draw: Draw, applications: float, score: int | None) -> float:
-    typical = typical_applicant(draw.cells, ctx.applicant_type, applications)
+def _typical_chance(
+    ctx: Context, draw: Draw, applications: float, score: int | None, ranked: bool = False
+) -> float:
+    """The typical applicant's chance of matching; with `ranked`, among those who had at least
+    one interview (whom the published match shares count)."""
+    typical = typical_applicant(
+        draw.cells, ctx.applicant_type, applications, draw.params.targeting, ctx.signal_counts
+    )
     if score is not None:
-        return float(typical_p_match(draw.params, ctx.pool, typical, np.array([score]))[0])
-    # Without a score: the pool's average, over its score distribution.
-    z, w = normal_nodes_for_pool(ctx.pool)
-    return float(w @ typical_p_match(draw.params, ctx.pool, typical, z))
+        scores, w = np.array([float(score)]), np.ones(1)
+    else:  # the pool's average, over its score distribution
+        scores, w = normal_nodes_for_pool(ctx.pool)
+    look = outlook(draw.params, ctx.pool, typical, scores)
+    matched = float(w @ look.p_match())
+    return matched / float(w @ look.p_interviewed()) if ranked else matched
 
 
 def normal_nodes_for_pool(pool: Pool) -> tuple[Array, Array]:
@@ -517,10 +542,10 @@ def _typical(
 ) -> dict[str, Any]:
     """The model's chance for a typical applicant of the type with this score: the number the
     standing's published curve gives, now from the programs' rates."""
-    h = services.engine.applications_by_type[ctx.applicant_type] * services.fit.application_scale
+    h = services.engine.applications(ctx.specialty, ctx.applicant_type, services.fit)
     # How far the model's average over the pool is from the published match share: said when
     # it is more than 5 points (docs/validation.md lists every cell).
-    gap = _typical_chance(ctx, point, h, None) - ctx.share
+    gap = _typical_chance(ctx, point, h, None, ranked=True) - ctx.share
     if abs(gap) > GAP_NOTE:
         ctx.notes.append(
             f"for {APPLICANT_TYPES[ctx.applicant_type]}s in this specialty the model's average "
@@ -529,12 +554,35 @@ def _typical(
         )
     return {
         "p_match": _r(_typical_chance(ctx, point, h, score)),
-        "p_match_interval": _interval([_typical_chance(ctx, d, h, score) for d in draws]),
+        "p_match_interval": _interval(
+            [_typical_chance(ctx, d, d.applications or h, score) for d in draws]
+        ),
         "applications": round(min(h, len(ctx.programs)), 1),
         "meaning": f"applies to about {min(h, len(ctx.programs)):.0f} programs of the specialty "
-        "as applicants of the type do (where applicants like them are interviewed), signals "
-        "spread as the programs' applicants sent them",
+        "as applicants of the type do (where applicants like them are interviewed) and sends "
+        "every signal the season allows, spread over the list",
     }
+
+
+def typical_standing(services: Services, profile: Profile) -> dict[str, Any] | None:
+    """The chance of matching of a typical applicant of the profile's type and score: the
+    standing's headline, from the same model as every plan (None where the specialty has no
+    program rates)."""
+    spec, season, _ = report_header(services, profile)
+    notes: list[str] = []
+    ctx = build_context(services, profile, spec.key, season, notes)
+    if ctx is None:
+        return None
+    point = Draw(ctx.params, ctx.cells)
+    draws = parameter_draws(services, ctx, spec.key)
+    typical = _typical(services, ctx, point, draws, profile.step2)
+    count = services.engine.published_applications(spec.key, ctx.applicant_type)
+    typical["applications_source"] = count.source
+    typical["applications_share"] = (
+        None if count.own else round(services.fit.shares.get(count.share_key, 1.0), 4)
+    )
+    typical["notes"] = notes
+    return typical
 
 
 def _parse_list(ctx: Context, entries: Sequence[str]) -> list[tuple[int, str | None]]:

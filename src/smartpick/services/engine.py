@@ -3,19 +3,28 @@ targets, and the fitted parameters (a data file with its own provenance)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from smartpick.core.calibration import Fit, Target, typical_applicant
-from smartpick.core.interview import TYPES, CellRates, ProgramRates, cell_rates
+from smartpick.core.calibration import Curve, Fit, Moments, Ranks, Target
+from smartpick.core.interview import (
+    TYPES,
+    CellRates,
+    ProgramRates,
+    Shrinkage,
+    cell_rates,
+    estimate_mix,
+    shrink,
+)
 from smartpick.core.model import Params, Pool
 from smartpick.core.seasons import signal_rule
 from smartpick.core.standing import Figures, figures_for
@@ -31,17 +40,34 @@ _SIGNAL_COLUMNS = {
     "signal": "signal",
     "none": "no_signal",
 }
+APPLICATIONS_METRIC = "eras:mean_applications_per_applicant"
+ERAS_TYPE = {"md": "md", "do": "do", "us-img": "img", "non-us-img": "img"}
+# Whose fitted share of the all-specialty mean goes to the preferred specialty: U.S. seniors
+# (MD and DO) share one, IMGs (U.S. and non-U.S.) another; said in docs/model.md.
+SHARE_KEY = {"md": "seniors", "do": "seniors", "us-img": "img", "non-us-img": "img"}
+CURVE_METRIC = "p_match_by_contiguous_ranks_approx_"
+# The published curve is a rounded summary to be used "with a tolerance of about 5 points"
+# (its README): taken as two standard deviations.
+CURVE_TOLERANCE = 0.025
+RANKS_MATCHED = "contiguous_ranks_matched_median"
+RANKS_NOT_MATCHED = "contiguous_ranks_not_matched_median"
+INTERVIEW_TOLERANCE = 0.05  # relative: FREIDA's self-reported interview counts
+
+
+@dataclass(frozen=True)
+class Applications:
+    """A published mean number of applications per applicant and what it counts."""
+
+    value: float
+    own: bool  # the specialty's own figure (True) or the type's mean over all specialties
+    share_key: str
+    year: int
+    source: str
+
+
 # Types whose Step 2 CK figures are published; U.S.-citizen IMGs borrow non-U.S. IMGs' (said).
 FITTED_TYPES = ("md", "do", "non-us-img")
 BORROWED = {"us-img": "non-us-img"}
-# The evidence rows of applications per applicant by type (ERAS 2022 averages) and the
-# specialty-level mean (2026); see applications_by_type.
-_TYPE_EVIDENCE = {
-    "md": "U.S. MD applicants",
-    "do": "U.S. DO applicants",
-    "us-img": "IMG applicants",
-    "non-us-img": "IMG applicants",
-}
 
 
 def _num(text: str) -> float:
@@ -50,9 +76,12 @@ def _num(text: str) -> float:
 
 @dataclass(frozen=True)
 class SpecialtyInputs:
-    rates: ProgramRates
+    rates: ProgramRates  # shrunk toward the specialty (core.interview.shrink)
     cells: CellRates
     type_shares: Mapping[str, float]
+    published: ProgramRates  # as published
+    shrinkage: Mapping[str, Shrinkage]
+    applicants_per_program: float
 
 
 class EngineData:
@@ -130,36 +159,69 @@ class EngineData:
             season=self.rates_season,
         )
         shares = self.type_shares(specialty)
+        then = self.signals_then(specialty)
+        per_program = self.applicants_per_program(specialty, shares, rates.size)
+        shrunk, shrinkage = shrink(rates, per_program, shares, estimate_mix(rates, shares, then))
         return SpecialtyInputs(
-            rates, cell_rates(rates, shares, self.signals_then(specialty)), shares
+            shrunk, cell_rates(shrunk, shares, then), shares, rates, shrinkage, per_program
         )
 
-    @functools.cached_property
-    def applications_by_type(self) -> dict[str, float]:
-        """A typical applicant's applications in one specialty, by type: the 2026 mean per
-        specialty (all applicants) scaled by the type's total applications (ERAS 2022)
-        against the 2026 mean total. An assumption, stated in docs/model.md."""
-        table, _, _ = self.figures
-        totals = table.get(("all", "all"), {})
-        per_specialty = totals.get("eras:applications_per_applicant_per_specialty")
-        overall = totals.get("eras:applications_per_applicant")
-        if per_specialty is None or overall is None:
-            raise DataError("the dataset lacks the ERAS applications-per-applicant figures")
-        by_type: dict[str, float] = {}
-        rows = self.dataset.rows("evidence_restricted")
-        for g, population in _TYPE_EVIDENCE.items():
-            value = next(
-                float(r["value_low"])
-                for r in rows
-                if r["quantity"] == "mean applications per applicant"
-                and r["population"] == population
-            )
-            by_type[g] = per_specialty * value / overall
-        return by_type
+    def applicants_per_program(
+        self, specialty: str, type_shares: Mapping[str, float], programs: int
+    ) -> float:
+        """The stated prior on how many applicants stand behind a program's published rates:
+        the specialty's applicants by type (Charting Outcomes counts) times their published
+        mean applications (the type's over every specialty where the specialty has none: an
+        upper end, so the least shrinkage), over its programs."""
+        total = sum(
+            count * self.published_applications(specialty, g).value
+            for g, count in type_shares.items()
+        )
+        return total / max(programs, 1)
 
-    def targets(self, exclude: str | None = None, scale: float = 1.0) -> list[Target]:
-        """Every published cell with program rates behind it; typical applications scaled
-        by `scale` (the fitted application scale)."""
+    def published_applications(self, specialty: str, applicant_type: str) -> Applications:
+        """The published mean number of applications behind a typical list: the specialty's
+        own (for the type where published, else for all applicants), else the type's mean
+        over every specialty (ERAS pools U.S. and non-U.S. IMGs), the latest year in each
+        case."""
+        table = [
+            r for r in self.dataset.rows("specialty_figures")
+            if r["metric"] == APPLICATIONS_METRIC and r["year"]
+        ]  # fmt: skip
+        eras_type = ERAS_TYPE[applicant_type]
+
+        def latest(key: str, who: str) -> dict[str, str] | None:
+            rows = [r for r in table if r["specialty_key"] == key and r["applicant_type"] == who]
+            return max(rows, key=lambda r: int(r["year"]), default=None)
+
+        for key, who, own in (
+            (specialty, eras_type, True),
+            (specialty, "all", True),
+            ("all", eras_type, False),
+        ):
+            row = latest(key, who)
+            if row is not None:
+                return Applications(
+                    float(row["value"]),
+                    own,
+                    SHARE_KEY[applicant_type],
+                    int(row["year"]),
+                    f"ERAS {row['year']} mean applications per applicant, "
+                    + (
+                        ("this specialty" if own else "all specialties")
+                        + (", all applicants" if who == "all" else f", {who.upper()} applicants")
+                    )
+                    + f" ({row['source']}, {row['confidence']})",
+                )
+        raise DataError("the dataset lacks the ERAS applications-per-applicant figures")
+
+    def applications(self, specialty: str, applicant_type: str, fit: Fit) -> float:
+        """The typical applicant's number of applications to the specialty under a fit."""
+        count = self.published_applications(specialty, applicant_type)
+        return count.value if count.own else count.value * fit.share(count.share_key, specialty)
+
+    def targets(self, exclude: str | None = None) -> list[Target]:
+        """Every published cell with program rates behind it."""
         out = []
         for spec in self.specialties:
             inputs = self.inputs(spec)
@@ -169,9 +231,42 @@ class EngineData:
                 f, _ = self.figures_for(spec, g)
                 if f is None:
                     continue
-                typical = typical_applicant(inputs.cells, g, scale * self.applications_by_type[g])
-                out.append(Target(spec, g, f, Pool.from_figures(f), typical))
+                count = self.published_applications(spec, g)
+                out.append(
+                    Target(
+                        spec, g, f, Pool.from_figures(f), inputs.cells, count.value, count.own,
+                        count.share_key, self.signals_then(spec),
+                    )
+                )  # fmt: skip
         return out
+
+    def moments(self) -> Moments:
+        """The published figures on interviews the fit also meets: the U.S. MD share matched
+        by programs ranked, the non-U.S. IMG contiguous-rank medians, and Internal Medicine's
+        interviews per filled position."""
+        rows = self.dataset.rows("specialty_figures")
+        curve: dict[int, float] = {}
+        for r in rows:
+            if r["metric"].startswith(CURVE_METRIC) and r["applicant_type"] == "md":
+                curve[int(r["metric"].removeprefix(CURVE_METRIC))] = float(r["value"])
+        ranks = []
+        for spec in self.specialties:
+            found = {
+                r["metric"]: float(r["value"]) for r in rows
+                if r["specialty_key"] == spec and r["applicant_type"] == "non-us-img"
+                and r["metric"] in (RANKS_MATCHED, RANKS_NOT_MATCHED)
+            }  # fmt: skip
+            if len(found) == 2:
+                ranks.append(
+                    Ranks(spec, "non-us-img", found[RANKS_MATCHED], found[RANKS_NOT_MATCHED])
+                )
+        wanted, _ = interviews_per_match(self.dataset)
+        return Moments(
+            curves=(Curve("md", tuple(sorted(curve)), tuple(curve[k] for k in sorted(curve)),
+                          CURVE_TOLERANCE),) if curve else (),
+            ranks=tuple(ranks),
+            interviews=((INTERVIEW_SPECIALTY, wanted, INTERVIEW_TOLERANCE),),
+        )  # fmt: skip
 
 
 # -- fitted parameters ------------------------------------------------------------------------
@@ -212,38 +307,37 @@ def code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-MAX_ROUNDS = 8
-
-
-def _modelled_interviews(
-    engine: EngineData, result: Fit, scale: float, per_cell: Callable[[Params, Target], float]
-) -> float:
-    """Interviews per matched applicant in Internal Medicine, pooled over the types by
-    their matched counts."""
-    cells = [t for t in engine.targets(scale=scale) if t.specialty == INTERVIEW_SPECIALTY]
-    weights = [t.counts[0] for t in cells]
-    values = [per_cell(result.for_cell(t.specialty, t.applicant_type), t) for t in cells]
-    return sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
-
-
-def fit_record(fit: Fit, dataset_version: str, when: str) -> dict[str, Any]:
+def fit_record(fit: Fit, dataset_version: str, when: str, moments: Moments) -> dict[str, Any]:
+    first = next(iter(fit.params.values()))
+    extra = sum(len(c.ks) for c in moments.curves) + 2 * len(moments.ranks)
+    extra += len(moments.interviews)
     return {
         "description": "SmartPick's fitted model parameters (smartpick calibrate)",
         "method": "penalized maximum likelihood of the published Step 2 CK distributions of "
-        "matched and unmatched applicants, expanded to individuals (docs/model.md)",
+        "matched and unmatched applicants (expanded to individuals, given at least one "
+        "interview), jointly with the published figures on interviews: the U.S. MD share "
+        "matched by programs ranked, the non-U.S. IMG contiguous-rank medians and Internal "
+        "Medicine's interviews per filled position (docs/model.md)",
         "dataset_version": dataset_version,
         "code_hash": code_hash(),
         "fitted_on": when,
-        # The likelihood's targets and parameters, plus one of each for the application scale
-        # (Internal Medicine's interviews per filled position).
-        "targets": fit.targets + 1,
-        "parameter_count": fit.parameters + 1,
+        "targets": fit.targets + extra,
+        "parameter_count": fit.parameters,
         "likelihood_targets": fit.targets,
-        "application_scale": fit.application_scale,
+        "moment_targets": extra,
         "neg_log_likelihood": round(fit.neg_log_likelihood, 4),
+        "objective": round(fit.objective, 4),
         "converged": fit.converged,
+        "conversion_spread": first.conversion_spread,
+        "conversion_weight": first.conversion_weight,
+        "application_shares": dict(fit.shares),
         "types": {
-            g: {"score_weight": p.score_weight, "spread": p.spread, "conversion": p.conversion}
+            g: {
+                "score_weight": p.score_weight,
+                "spread": p.spread,
+                "conversion": p.conversion,
+                "targeting": p.targeting,
+            }
             for g, p in fit.params.items()
         },
         "offsets": dict(fit.offsets),
@@ -253,19 +347,23 @@ def fit_record(fit: Fit, dataset_version: str, when: str) -> dict[str, Any]:
             "targets": "specialty_figures (NRMP Charting Outcomes 2026 U.S. MD seniors and "
             "non-U.S. IMGs, 2024 means for U.S. DO seniors)",
             "program rates": "interview_rates (datadoc1/signal-analysis, ERAS 2024 season)",
-            "applications": "specialty_figures eras:applications_per_applicant(_per_specialty) "
-            "2026 and evidence_restricted 'mean applications per applicant' 2022, scaled by "
-            "application_scale",
-            "application_scale": "fitted so that Internal Medicine's matched applicants have "
-            "as many interviews as its programs report per filled position (freida_im "
-            "interviews_conducted and first_year_positions, specialty_figures fill_rate 2025)",
+            "applications": f"specialty_figures {APPLICATIONS_METRIC}: the specialty's own mean "
+            "where published, else the type's mean over all specialties times the fitted "
+            "application share",
+            "moments": f"specialty_figures {CURVE_METRIC}* (U.S. MD), {RANKS_MATCHED} and "
+            f"{RANKS_NOT_MATCHED} (non-U.S. IMGs), freida_im interviews_conducted and "
+            "first_year_positions with the 2025 fill_rate",
         },
     }
 
 
 def fit_from_record(record: Mapping[str, Any]) -> Fit:
+    tau = float(record.get("conversion_spread", 0.0))
+    weight = float(record.get("conversion_weight", 1.0))
     params = {
-        g: Params(v["score_weight"], v["spread"], v["conversion"])
+        g: Params(
+            v["score_weight"], v["spread"], v["conversion"], tau, weight, v.get("targeting", 1.0)
+        )
         for g, v in record["types"].items()
     }
     return Fit(
@@ -276,7 +374,8 @@ def fit_from_record(record: Mapping[str, Any]) -> Fit:
         tuple(record["names"]),
         int(record["likelihood_targets"]),
         bool(record["converged"]),
-        float(record["application_scale"]),
+        dict(record.get("application_shares", {})),
+        float(record.get("objective", float("nan"))),
     )
 
 
@@ -301,31 +400,17 @@ def load_parameters(directory: Path | None = None) -> dict[str, Any]:
 def calibrate(
     dataset: Dataset, out: Path, when: str, progress: Callable[[str], None] = lambda _: None
 ) -> dict[str, Any]:
-    """Refit the parameters on the dataset's targets and write them to `out`.
-
-    The typical number of applications is scaled so that Internal Medicine's matched
-    applicants have as many interviews as its programs report per filled position: fit the
-    parameters, rescale the applications by the ratio of reported to modelled interviews,
-    refit, until the two agree within 1%.
-    """
-    from smartpick.core.calibration import fit, interviews_when_matched
+    """Refit the parameters on the dataset's targets and moments and write them to `out`."""
+    from smartpick.core.calibration import fit
 
     engine = EngineData(dataset)
-    wanted, _ = interviews_per_match(dataset)
-    scale, result = 1.0, None
-    for _ in range(MAX_ROUNDS):
-        result = fit(engine.targets(scale=scale), start=result, covariance=False)
-        modelled = _modelled_interviews(engine, result, scale, interviews_when_matched)
-        progress(
-            f"applications x {scale:.3f}: {modelled:.2f} interviews per matched "
-            f"applicant in Internal Medicine (reported {wanted:.2f})"
-        )
-        if abs(modelled / wanted - 1) < 0.01:
-            break
-        scale *= wanted / modelled
-    result = fit(engine.targets(scale=scale), start=result)
-    result = replace(result, application_scale=scale)
-    record = fit_record(result, dataset.version, when)
+    moments = engine.moments()
+    targets = engine.targets()
+    start = None
+    with contextlib.suppress(DataError):  # no earlier fit: start from neutral values
+        start = fit_from_record(load_parameters(out))
+    result = fit(targets, moments, start=start, progress=progress)
+    record = fit_record(result, dataset.version, when, moments)
     path = parameters_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

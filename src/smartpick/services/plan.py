@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smartpick.core.decision import COST_OF_NOT_MATCHING
 from smartpick.core.fees import Tier, cost
 from smartpick.core.interview import anchor
 from smartpick.core.model import Params, Pool, conversion, interview, strength, variance
@@ -43,7 +44,7 @@ from smartpick.services.plan_options import (
     season_update,
     utilities,
 )
-from smartpick.services.solution import assistance_for, decode, plan_limit, recommend, solve
+from smartpick.services.solution import assistance_for, choose_count, decode, plan_limit, solve
 from smartpick.services.standing import report_header
 
 if TYPE_CHECKING:
@@ -117,10 +118,18 @@ def plan_report(
     geography: str | Sequence[int] = "none",
     fee_assistance: bool = False,
     connections: Sequence[str] = (),
+    cost_of_not_matching: float = COST_OF_NOT_MATCHING.value,
 ) -> dict[str, Any]:
     """`geography`: "none" (no ERAS geographic preference), "auto" (the best of the 130
     choices for the chance of matching) or the divisions to state; `fee_assistance`: the
-    applicant has the AAMC Fee Assistance Program's ERAS discount."""
+    applicant has the AAMC Fee Assistance Program's ERAS discount; `cost_of_not_matching`:
+    what a lost year costs the applicant, in dollars (core.decision)."""
+    if not 0 < cost_of_not_matching <= 10_000_000:
+        raise InputError(
+            f"cost of not matching {cost_of_not_matching:g}: a dollar amount above 0 "
+            f"(the default, ${COST_OF_NOT_MATCHING.value:,.0f}, is {COST_OF_NOT_MATCHING.what})",
+            field="cost_of_not_matching",
+        )
     if not 0 < backup_value < 1:
         raise InputError(
             f"backup value {backup_value}: between 0 and 1 (matching in the "
@@ -138,6 +147,12 @@ def plan_report(
         "notes": [],
         "programs": [],
     }
+    if header["retake"] is not None:
+        report["notes"].append(
+            "the Step 2 CK score is under the passing mark: no list and no chance are given "
+            "until you have a passing score (see the retake path)"
+        )
+        return report
     ctx = build_context(services, profile, spec.key, season, report["notes"])
     if ctx is None:
         return report
@@ -180,22 +195,24 @@ def plan_report(
             point["value"] = round(list_value(sol, *lists[h]), 4)
     w, p0, p_tier, q, sub, tiers = sol.w, sol.p0, sol.p_tier, sol.q, sol.sub, sol.tiers
     f_nodes = sol.f_nodes
-    chances = np.array([c["p_match"] for c in curve])
-    recommended = recommend(chances, target, applications, budget)
+    recommended = choose_count(
+        services, sol, profile.step2, target, applications, budget, cost_of_not_matching
+    )
+    lower = recommended.pop("lower")
+    for point, low in zip(curve, lower, strict=True):
+        point["p_match_low"] = round(float(low), 4)
+    recommended["cost_of_not_matching_source"] = (
+        f"{COST_OF_NOT_MATCHING.what}; {COST_OF_NOT_MATCHING.source}"
+        if cost_of_not_matching == COST_OF_NOT_MATCHING.value
+        else "your own figure"
+    )
     _dollars_per_point(curve, recommended)
     report["curve"] = curve
     report["recommended_applications"] = recommended
-    usual = (
-        services.engine.applications_by_type[ctx.applicant_type] * services.fit.application_scale
-    )
-    if recommended["n"] < usual:
-        report["notes"].append(
-            f"{recommended['n']} applications is fewer than the about {usual:.0f} that "
-            f"{APPLICANT_TYPES[ctx.applicant_type]}s usually send in a specialty: the chance "
-            "for a short list rests on how interviews turn into a match, which the published "
-            "figures SmartPick has do not pin down (docs/model.md, known limits); treat it as "
-            "optimistic"
-        )
+    report["typical_applications"] = _typical_applications(services, ctx)
+    if budget is not None:
+        report["budget_usd"] = budget
+        report["unspent_usd"] = round(budget - cost(schedule, recommended["n"]), 2)
     chosen, sig = lists[recommended["n"]]
     report |= _list_report(
         ctx, profile, w, p0, p_tier, q, sub, chosen, sig, tiers, schedule, sol.utility
@@ -252,6 +269,27 @@ def plan_report(
     return report
 
 
+def _typical_applications(services: Services, ctx: Context) -> dict[str, Any]:
+    """How many programs of the specialty a typical applicant of the type applies to, and
+    from what published figure."""
+    count = services.engine.published_applications(ctx.specialty, ctx.applicant_type)
+    n = services.engine.applications(ctx.specialty, ctx.applicant_type, services.fit)
+    share = None if count.own else services.fit.share(count.share_key, ctx.specialty)
+    return {
+        "applications": round(n, 1),
+        "share": None if share is None else round(share, 4),
+        "source": count.source,
+        "meaning": f"{APPLICANT_TYPES[ctx.applicant_type]}s apply to about {n:.0f} programs of "
+        "the specialty"
+        + (
+            f" ({share:.0%} of their applications to every specialty, a share SmartPick fits "
+            "to the published figures on interviews)"
+            if share is not None
+            else ""
+        ),
+    }
+
+
 def _interval(
     services: Services,
     ctx: Context,
@@ -270,12 +308,13 @@ def _interval(
     values = []
     interviews = []
     for draw in parameter_draws(services, ctx, ctx.specialty):
-        s, w = strength(draw.params, ctx.pool, profile.step2)
+        nodes = strength(draw.params, ctx.pool, profile.step2)
+        w = nodes.w
         by_tier = {t: population_logits(ctx, draw.cells, t) for t in set(signal)}
         logits = np.array([by_tier[t][i] for i, t in zip(idx, signal, strict=True)])
         a = anchor(logits, variance(draw.params, ctx.pool)) + ctx.away[idx]
-        p = interview(a, s)
-        f = p * conversion(draw.params, s)[:, None]
+        p = interview(a, nodes.s)
+        f = p * conversion(draw.params, nodes)[:, None]
         values.append(float(w @ (1 - np.prod(1 - f, axis=1))))
         interviews.append(w @ p)
     low, high = np.quantile(values, [0.025, 0.975])
@@ -474,4 +513,5 @@ PREFERENCES = {
     "geography",
     "fee_assistance",
     "connections",
+    "cost_of_not_matching",
 }

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smartpick.core.decision import COST_OF_NOT_MATCHING
 from smartpick.core.fees import cost
 from smartpick.core.geography import (
     choices,
@@ -32,8 +33,8 @@ from smartpick.services.solution import (
     MAX_CURVE,
     Solution,
     assistance_for,
+    choose_count,
     decode,
-    recommend,
     solve,
 )
 
@@ -142,7 +143,10 @@ def choose_geography(
     # The count to compare at: what the plan would recommend without a preference.
     base = solve(services, ctx, profile, season, limit, signals, utility)
     p_base = 1 - base.miss[1:] @ base.w
-    n = recommend(np.round(p_base, 4), target, applications, budget)["n"]
+    n = choose_count(
+        services, base, profile.step2, target, applications, budget, COST_OF_NOT_MATCHING.value,
+        cautious=False,
+    )["n"]  # fmt: skip
     scored = []
     for stated in candidates_:
         trial = replace(ctx, away=ctx.away + offsets(divisions, stated, prior))

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smartpick.core.decision import LOWER, recommend
 from smartpick.core.fees import Assistance, Tier, cost, most_programs, total_cost
+from smartpick.core.interview import anchor
+from smartpick.core.model import conversion, interview, strength, variance
 from smartpick.core.optimize import candidates, signal_dp
 from smartpick.core.profile import Profile
 from smartpick.core.seasons import fee_tiers
@@ -19,13 +22,14 @@ from smartpick.services.chances import (
     Context,
     Draw,
     matrices,
+    parameter_draws,
+    population_logits,
 )
 
 if TYPE_CHECKING:
     from smartpick.services import Services
 
 Array = NDArray[np.float64]
-KNEE_STEP, KNEE_RUN = 0.0025, 3  # the knee: gains under 0.25 points for 3 programs running
 MAX_CURVE = 150  # the curve goes to this many applications at most
 FEE_ITEM = {"ERAS": "residency application fee", "ResidencyCAS": "application fee"}
 
@@ -173,14 +177,7 @@ def solve(
     every = np.zeros((limit, sub.size), dtype=np.int8)
     keep = candidates(options, limit) if utility is None else np.arange(sub.size)
     every[:, keep] = signal_dp(t[keep], options[keep], limit, caps).choices()[1:]
-    log_miss = np.stack(
-        [np.zeros_like(f_nodes[0]), *[np.log1p(-np.minimum(f, 1 - 1e-15)) for f in f_nodes]]
-    )  # (1 + options, Q, m)
-    nodes, m = f_nodes[0].shape
-    gathered = log_miss[
-        every[:, None, :], np.arange(nodes)[None, :, None], np.arange(m)[None, None, :]
-    ]  # (limit, Q, m)
-    miss = np.vstack([np.ones(nodes), np.exp(gathered.sum(axis=2))])
+    miss = list_misses(every, f_nodes)
     return Solution(
         ctx,
         w,
@@ -199,37 +196,74 @@ def solve(
     )
 
 
+def list_misses(every: NDArray[np.int8], f_nodes: list[Array]) -> Array:
+    """(sizes + 1, Q): P(no program of each size's list won) at each node (the first row is
+    the empty list): log P sums log(1 - f) over the list, one matrix product per option."""
+    total = np.zeros((every.shape[0], f_nodes[0].shape[0]))
+    for option, f in enumerate(f_nodes, start=1):
+        chosen = (every == option).astype(np.float64)
+        total += chosen @ np.log1p(-np.minimum(f, 1 - 1e-15)).T
+    return np.vstack([np.ones(total.shape[1]), np.exp(total)])
+
+
+def lower_curve(services: Services, sol: Solution, score: int | None, level: float) -> Array:
+    """The `level` quantile of every size's chance of matching over the parameter draws (the
+    fitted parameters within their uncertainty, the published rates within their rounding):
+    each size's best list of the point estimate, scored under every draw."""
+    used = np.flatnonzero((sol.every > 0).any(axis=0))
+    if used.size == 0:
+        return np.zeros(sol.every.shape[0])
+    programs = sol.sub[used]
+    every = sol.every[:, used]
+    ctx = sol.ctx
+    curves = []
+    for draw in parameter_draws(services, ctx, ctx.specialty):
+        nodes = strength(draw.params, ctx.pool, score)
+        v = variance(draw.params, ctx.pool)
+        q = conversion(draw.params, nodes)
+        f_nodes = []
+        for tier in (None, *sol.tiers):
+            a = anchor(population_logits(ctx, draw.cells, tier)[programs], v) + ctx.away[programs]
+            f_nodes.append(interview(a, nodes.s) * q[:, None])
+        curves.append(1 - list_misses(every, f_nodes)[1:] @ nodes.w)
+    return np.asarray(np.quantile(np.array(curves), level, axis=0), dtype=np.float64)
+
+
 def decode(row: NDArray[np.int8]) -> tuple[list[int], dict[int, int]]:
     """(programs applied to, their signal tiers) from one row of choices."""
     chosen = [int(j) for j in np.flatnonzero(row)]
     return chosen, {j: int(row[j]) - 1 for j in chosen if row[j] > 1}
 
 
-def recommend(
-    chances: Array, target: float, applications: int | None, budget: float | None
+def choose_count(
+    services: Services,
+    sol: Solution,
+    score: int | None,
+    target: float,
+    applications: int | None,
+    budget: float | None,
+    cost_of_not_matching: float,
+    cautious: bool = True,
 ) -> dict[str, Any]:
-    """The smallest count reaching the target, the knee, and the count to show."""
-    reach = next((i + 1 for i, p in enumerate(chances) if p >= target), None)
-    gains = np.diff(np.concatenate([[0.0], chances]))
-    knee = next(
-        (
-            i + 1
-            for i in range(len(gains))
-            if np.all(gains[i + 1 : i + 1 + KNEE_RUN] < KNEE_STEP)
-            and len(gains[i + 1 : i + 1 + KNEE_RUN]) == KNEE_RUN
-        ),
-        len(chances),
-    )
-    if applications is not None or budget is not None:
-        n, why = len(chances), "the most your number of applications or budget allows"
-    elif reach is not None:
-        n, why = reach, f"the fewest applications that reach your target of {target:.0%}"
-    else:
-        n, why = (
-            knee,
-            (
-                f"your target of {target:.0%} is out of reach; past this count each "
-                f"program adds less than {KNEE_STEP:.2%} to your chance"
-            ),
-        )
-    return {"n": n, "why": why, "reaches_target": reach, "knee": knee, "target": target}
+    """The count to recommend (core.decision): from the lower end of each size's chance with
+    `cautious` (else the point estimate), the fees and the cost of not matching; a number of
+    applications given is taken as it is."""
+    sizes = sol.every.shape[0]
+    point = 1 - sol.miss[1:] @ sol.w
+    lower = lower_curve(services, sol, score, LOWER) if cautious else point
+    fees = np.array([cost(sol.schedule, h) for h in range(1, sizes + 1)])
+    limit_reason = "the most your budget allows" if budget is not None else None
+    rec = recommend(lower, fees, target, cost_of_not_matching, limit_reason)
+    n, why = rec.n, rec.why
+    if applications is not None:
+        n, why = sizes, "the number of applications you asked for"
+    return {
+        "n": n,
+        "why": why,
+        "reaches_target": rec.reaches_target,
+        "best_value": rec.best_value,
+        "target": target,
+        "cost_of_not_matching_usd": cost_of_not_matching,
+        "p_match_low": round(float(lower[n - 1]), 4),
+        "lower": lower,
+    }

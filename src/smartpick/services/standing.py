@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile, profile_flags
+from smartpick.core.profile import (
+    APPLICANT_TYPES,
+    Profile,
+    below_passing,
+    parse_profile,
+    profile_flags,
+)
+from smartpick.core.seasons import signal_rule
 from smartpick.core.standing import Figures, figures_for, standing
 
 if TYPE_CHECKING:
@@ -75,6 +82,7 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
         **header,
         "p_match": None,
         "p_match_interval": None,
+        "basis": None,
         "score_percentile_matched": None,
         "score_percentile_unmatched": None,
         "reasons": reasons,
@@ -86,28 +94,55 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
         ),
         "sources": [],
     }
-    if figures is None:
+    if figures is not None:
+        report["figures_year"] = figures.year
+        group = _group(figures, spec.key, profile.applicant_type)
+        centre = CITED_METRICS[1] if profile.applicant_type == "do" else CITED_METRICS[0]
+        used = [
+            *[(*group, m) for m in SCORE_METRICS],
+            *[(spec.key, profile.applicant_type, m) for m in SHARE_METRICS],
+            *[(spec.key, "md", m) for m in ("step2_matched_q1", "step2_matched_q3")
+              if profile.applicant_type == "do"],
+        ]  # fmt: skip
+        report["sources"] = sorted({sources[k] for k in used if k in sources})
+        pooled = group[0] == "all"
+        report["cited"] = _cited(figures, profile.applicant_type, sources[(*group, centre)], pooled)
+    if header["retake"] is not None:
+        report["reasons"].append("the score is under the passing mark: no chance is given")
         return report
-    report["figures_year"] = figures.year
-    group = _group(figures, spec.key, profile.applicant_type)
-    centre = CITED_METRICS[1] if profile.applicant_type == "do" else CITED_METRICS[0]
-    used = [
-        *[(*group, m) for m in SCORE_METRICS],
-        *[(spec.key, profile.applicant_type, m) for m in SHARE_METRICS],
-        *[(spec.key, "md", m) for m in ("step2_matched_q1", "step2_matched_q3")
-          if profile.applicant_type == "do"],
-    ]  # fmt: skip
-    report["sources"] = sorted({sources[k] for k in used if k in sources})
-    pooled = group[0] == "all"
-    report["cited"] = _cited(figures, profile.applicant_type, sources[(*group, centre)], pooled)
     if profile.step2 is None:
-        report["reasons"].append("no Step 2 CK score: give --step2 or --step2-expected")
+        report["reasons"].append("no Step 2 CK score yet: add your score or an expected one")
+        return report
+    from smartpick.services.chances import typical_standing  # the engine imports SciPy
+
+    typical = typical_standing(services, profile)
+    if typical is not None:
+        report["basis"] = "model"
+        report["p_match"] = round(typical["p_match"], 3)
+        report["p_match_interval"] = [round(v, 3) for v in typical["p_match_interval"]]
+        share = typical["applications_share"]
+        report["applies_as"] = (
+            f"an applicant who applies to about {typical['applications']:.0f} programs of the "
+            f"specialty, as {APPLICANT_TYPES[profile.applicant_type]}s do ("
+            + (f"{share:.0%} of the " if share is not None else "")
+            + f"{typical['applications_source']}), where applicants like them are interviewed"
+        )
+        report["typical"] = typical
+        report["reasons"] += [n for n in typical["notes"] if n not in report["reasons"]]
+    if figures is None:
         return report
     result = standing(profile.step2, figures, np.random.default_rng(SEED))
     report["reasons"] += result.reasons
-    report["p_match"] = round(result.p_match, 3) if result.p_match is not None else None
-    if result.interval is not None:
-        report["p_match_interval"] = [round(v, 3) for v in result.interval]
+    if typical is None and result.p_match is not None:
+        report["basis"] = "published curve"
+        report["p_match"] = round(result.p_match, 3)
+        if result.interval is not None:
+            report["p_match_interval"] = [round(v, 3) for v in result.interval]
+        report["reasons"].append(
+            "the specialty has no program interview rates: the chance is the published curve "
+            "of applicants who ranked at least one program (not counting those with no "
+            "interview), so it is likely higher than yours"
+        )
     report["score_percentile_matched"] = _round(result.percentile_matched)
     report["score_percentile_unmatched"] = _round(result.percentile_unmatched)
     if result.percentile_unmatched is None:
@@ -134,20 +169,75 @@ def report_header(services: Services, profile: Profile) -> tuple[Specialty, int,
         "applicant_type": profile.applicant_type,
         "step2": profile.step2,
         "flags": flags_for(services, profile, season),
+        "retake": retake_path(services, profile, season, spec.key),
     }
     return spec, season, header
 
 
-def flags_for(services: Services, profile: Profile, season: int) -> list[str]:
-    """The warnings a profile carries (a score under the passing mark of its date, a
-    graduate outside the calibrated population, no score)."""
-    passing = [
+# The USMLE's rules on repeating a Step (how often, how many times) change; SmartPick's data
+# do not hold the current ones, so the retake path points to them instead of stating them.
+REPEAT_RULES = (
+    "the USMLE limits how often and how many times a Step may be repeated (for example, no more "
+    "than three attempts at the same Step within 12 months: ECFMG, 'New Rules on Repeating "
+    "USMLE Examinations', 2012); check the current rules on usmle.org before you schedule"
+)
+
+
+def retake_path(
+    services: Services, profile: Profile, season: int, specialty: str
+) -> dict[str, Any] | None:
+    """For a Step 2 CK score under the passing mark: no chance of matching is given, and this
+    path instead (None when the score passes or there is none)."""
+    below = below_passing(profile, _passing(services), services.config.today)
+    if below is None:
+        return None
+    mark, on = below
+    from smartpick.services.calendar import review_start  # the calendar reads the dataset
+
+    rule = signal_rule(services.dataset.rows("signals"), specialty, season)
+    review, event = review_start(services, season, rule.service if rule else "ERAS")
+    facts = {
+        r["fact_key"]: r for r in services.dataset.rows("exams") if r["exam"] == "USMLE Step 2 CK"
+    }
+    typical = int(float(facts["score_reporting_time"]["value"]))
+    planning = int(float(facts["score_reporting_time_planning"]["value"]))
+    latest = review - dt.timedelta(weeks=planning)
+    return {
+        "score": profile.step2,
+        "passing_mark": mark,
+        "on": on.isoformat(),
+        "steps": [
+            f"Step 2 CK {profile.step2} is under the passing mark of {mark} (in force on "
+            f"{on.isoformat()}): it is a failed attempt, and SmartPick gives no chance of "
+            "matching until you have a passing score.",
+            f"Retake Step 2 CK. Results typically arrive within {typical} weeks; allow "
+            f"{planning}. To have the new score in when programs start reviewing "
+            f"({review.isoformat()}, {event}), test by {latest.isoformat()}.",
+            "Programs that already have your transcript see a new score only if you resend it "
+            "('Resend My Scores' in MyERAS).",
+            f"Before you schedule: {REPEAT_RULES}.",
+            "Then come back with the new score: SmartPick will give your chances and a list.",
+        ],
+        "sources": [
+            "exams.csv (passing marks, score reporting, ERAS transcript)",
+            f"calendar.csv ({event})",
+        ],
+    }
+
+
+def _passing(services: Services) -> list[tuple[dt.date, int]]:
+    return [
         (dt.date.fromisoformat(r["effective_date"]), int(r["value"]))
         for r in services.dataset.rows("exams")
         if r["exam"] == "USMLE Step 2 CK" and r["fact_key"] == "min_passing_score"
         and r["effective_date"]
     ]  # fmt: skip
-    return profile_flags(profile, season, passing, services.config.today)
+
+
+def flags_for(services: Services, profile: Profile, season: int) -> list[str]:
+    """The warnings a profile carries (a score under the passing mark of its date, a
+    graduate outside the calibrated population, no score)."""
+    return profile_flags(profile, season, _passing(services), services.config.today)
 
 
 def _group(figures: Figures, specialty: str, applicant_type: str) -> tuple[str, str]:

@@ -19,7 +19,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.calibration import Fit, Target, fit, individuals, predict
+from smartpick.core.calibration import (
+    Fit,
+    Target,
+    curve_of,
+    evaluate_cell,
+    fit,
+    individuals,
+    interviews_when_matched,
+    predict,
+    ranks_of,
+)
 from smartpick.core.standing import p_match as curve
 from smartpick.core.validation import (
     Bin,
@@ -73,8 +83,8 @@ def _holdout_fit(args: tuple[Path | None, str, Fit]) -> tuple[str, Fit]:
     """Refit without one specialty (run in a worker process)."""
     directory, specialty, start = args
     engine = EngineData(load_dataset(directory))
-    targets = engine.targets(exclude=specialty, scale=start.application_scale)
-    return specialty, fit(targets, start=start, covariance=False)
+    targets = engine.targets(exclude=specialty)
+    return specialty, fit(targets, start=start, covariance=False, fixed=start)
 
 
 def run(
@@ -85,8 +95,7 @@ def run(
     progress: Callable[[str], None] = lambda _: None,
 ) -> list[Cell]:
     engine = EngineData(dataset)
-    # The application scale stays as fitted on every specialty (docs/validation.md says so).
-    targets = engine.targets(scale=fitted.application_scale)
+    targets = engine.targets()
     cells = []
     for t in targets:
         x, y, n = individuals(t.figures, t.counts)
@@ -97,7 +106,9 @@ def run(
                 y,
                 n,
                 {
-                    "model": predict(fitted.for_cell(t.specialty, t.applicant_type), t, x),
+                    "model": predict(
+                        fitted.for_cell(t.specialty, t.applicant_type), t, x, _share(fitted, t)
+                    ),
                     "lookup": np.full(x.size, t.figures.match_share),
                     "curve": curve(x, t.figures),
                 },
@@ -117,8 +128,9 @@ def run(
             for o in cells
             if o.target.applicant_type == t.applicant_type and o.target.specialty != t.specialty
         ]
+        held = holdout[t.specialty]
         c.predictions["held_out"] = predict(
-            holdout[t.specialty].for_cell(t.specialty, t.applicant_type), t, c.x
+            held.for_cell(t.specialty, t.applicant_type), t, c.x, _share(held, t)
         )
         if others:
             x = np.concatenate([o.x for o in others])
@@ -128,6 +140,86 @@ def run(
             a, b = pooled_logistic(x, y, n)
             c.predictions["logistic"] = 1 / (1 + np.exp(-(a + b * c.x)))
     return cells
+
+
+def _share(fitted: Fit, t: Target) -> float:
+    return 1.0 if t.own_count else fitted.shares.get(t.share_key, 1.0)
+
+
+CURVE_KS = tuple(range(1, 16))  # interviews shown in the share-matched curve
+
+
+def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
+    """What the fitted model implies for the published figures on interviews and
+    applications, beside them: the U.S. MD share matched by number of interviews (pooled over
+    specialties), the non-U.S. IMG contiguous-rank medians by specialty, Internal Medicine's
+    interviews per matched applicant, and the typical applicant's number of applications to
+    each specialty by type."""
+    engine = EngineData(dataset)
+    targets = engine.targets()
+    moments = engine.moments()
+    results = {
+        (t.specialty, t.applicant_type): evaluate_cell(
+            t, fitted.for_cell(t.specialty, t.applicant_type), _share(fitted, t)
+        )
+        for t in targets
+    }
+    md = [r for (_, g), r in results.items() if g == "md"]
+    published_curve = {
+        str(k): v for c in moments.curves if c.applicant_type == "md"
+        for k, v in zip(c.ks, c.shares, strict=True)
+    }  # fmt: skip
+    ranks: dict[str, dict[str, Any]] = {}
+    published_ranks = {r.specialty: r for r in moments.ranks}
+    for (spec, g), result in sorted(results.items()):
+        if g != "non-us-img":
+            continue
+        matched, not_matched = ranks_of(result)
+        ranks[spec] = {"matched": round(matched, 2), "not_matched": round(not_matched, 2)}
+        if spec in published_ranks:
+            pub = published_ranks[spec]
+            ranks[spec]["published"] = {"matched": pub.matched, "not_matched": pub.not_matched}
+    typical: dict[str, dict[str, float]] = {}
+    for g in ("md", "do", "us-img", "non-us-img"):
+        typical[g] = {
+            spec: round(engine.applications(spec, g, fitted), 1) for spec in engine.specialties
+        }
+    interviews = {
+        spec: {
+            "model": round(
+                interviews_when_matched([r for (s, _), r in results.items() if s == spec]), 2
+            ),
+            "published": round(wanted, 2),
+        }
+        for spec, wanted, _ in moments.interviews
+    }
+    return {
+        "p_match_by_interviews": {
+            "md": {
+                str(k): round(v, 4) for k, v in zip(CURVE_KS, curve_of(md, CURVE_KS), strict=True)
+            },
+        },
+        "p_match_by_interviews_published": {"md": published_curve},
+        "contiguous_ranks_median": {"non-us-img": ranks},
+        "interviews_per_matched_applicant": interviews,
+        "applications_typical": typical,
+        "parameters": {
+            "conversion_spread": next(iter(fitted.params.values())).conversion_spread,
+            "conversion_weight": next(iter(fitted.params.values())).conversion_weight,
+            "application_shares": dict(fitted.shares),
+        },
+        "sources": {
+            "p_match_by_interviews_published": "specialty_figures p_match_by_contiguous_ranks_"
+            "approx_* (an advising site's rounded summary of NRMP Charting Outcomes charts; "
+            "use with a tolerance of about 5 points)",
+            "contiguous_ranks_median": "specialty_figures contiguous_ranks_(not_)matched_median "
+            "(NRMP Charting Outcomes 2026, non-U.S. IMGs)",
+            "interviews_per_matched_applicant": "freida_im interviews_conducted over "
+            "first_year_positions, over the NRMP 2025 fill rate",
+            "applications_typical": "specialty_figures eras:mean_applications_per_applicant, "
+            "times the fitted application share where the figure counts every specialty",
+        },
+    }
 
 
 def _stack(cells: Sequence[Cell], method: str) -> tuple[Array, Array, Array]:
@@ -171,12 +263,10 @@ def render(
         "individuals. NRMP figures are `derive` data: the report shows scores, errors in "
         "percentage points and binned reliability, never a published value.",
         "",
-        f"The model has **{fitted.parameters + 1} fitted parameters for {fitted.targets + 1} "
-        f"targets**: {fitted.parameters} in the likelihood of {len(cells)} cells (two targets "
-        "per cell, the match share and how it moves with the score, one where the unmatched "
-        "scores are suppressed), and the application scale "
-        f"(x{fitted.application_scale:.2f}) for Internal Medicine's interviews per filled "
-        "position.",
+        f"The model has **{fitted.parameters} fitted parameters** for {fitted.targets} "
+        f"likelihood targets in {len(cells)} cells (two per cell, the match share and how it "
+        "moves with the score, one where the unmatched scores are suppressed) and the "
+        "published figures on interviews (section *Interviews* below).",
         "",
         "- *In sample*: the shipped fit, scored on the cells it was fitted to, beside the "
         "lookup tables that have a free value per cell.",
@@ -184,8 +274,8 @@ def render(
         "predicts it with its conversion offset at the prior mean (0): the prediction rests on "
         "the specialty's program interview rates and the other specialties' parameters. The "
         "baselines see the same: the type's pooled share, or a logistic regression on the "
-        "score, fitted on the other specialties. The application scale (fitted on Internal "
-        "Medicine's interviews per position) is kept as fitted on all specialties.",
+        "score, fitted on the other specialties. The conversion spread and the application "
+        "shares (fitted on the figures on interviews) are kept as fitted on all specialties.",
         "",
         "## Scores",
         "",

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from smartpick.core.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import Profile
 from smartpick.services import Services
 from smartpick.services.advice import advise_report
@@ -71,6 +72,12 @@ class PlanRequest(BaseModel):
         default_factory=list,
         max_length=3,
         description="ResidencyCAS geographic connections: up to three states of your ties",
+    )
+    cost_of_not_matching: float = Field(
+        default=COST_OF_NOT_MATCHING.value,
+        gt=0,
+        le=10_000_000,
+        description="what going unmatched for a year costs the applicant, US dollars",
     )
 
 
@@ -143,6 +150,7 @@ def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
         body.geography,
         body.fee_assistance,
         body.connections,
+        body.cost_of_not_matching,
     )
 
 

@@ -24,6 +24,9 @@ class Header(BaseModel):
     step2: int | None = Field(default=None, ge=1, le=300)
     flags: list[str]
     notes: list[str] = Field(default_factory=list)
+    retake: dict[str, Any] | None = Field(
+        default=None, description="a Step 2 CK under the passing mark: the retake path"
+    )
 
 
 class PlanProgram(BaseModel):
@@ -47,14 +50,22 @@ class CurvePoint(BaseModel):
     n: int = Field(ge=1, description="number of applications")
     cost: float = Field(ge=0, description="application fees, US dollars")
     p_match: Chance
+    p_match_low: Chance = Field(description="the lower end of the chance's 95% interval")
 
 
 class Recommended(BaseModel):
     n: int = Field(ge=1)
     why: str
-    reaches_target: int | None = Field(ge=1)
-    knee: int = Field(ge=1)
+    reaches_target: int | None = Field(
+        ge=1, description="the fewest applications whose cautious chance reaches the target"
+    )
+    best_value: int = Field(
+        ge=1, description="the count maximizing cost of not matching x cautious chance - fees"
+    )
     target: Chance
+    p_match_low: Chance = Field(description="the cautious chance at the recommended count")
+    cost_of_not_matching_usd: float = Field(gt=0)
+    cost_of_not_matching_source: str
     usd_per_point: float | None = Field(
         default=None, ge=0, description="the last application's fee per point of chance it adds"
     )
@@ -74,6 +85,11 @@ class PlanResponse(Header):
     applications: int | None = Field(default=None, ge=1)
     cost_usd: float | None = Field(default=None, ge=0)
     total_cost_usd: float | None = Field(default=None, ge=0)
+    budget_usd: float | None = Field(default=None, ge=0)
+    unspent_usd: float | None = Field(default=None, ge=0, description="budget not spent")
+    typical_applications: dict[str, Any] | None = Field(
+        default=None, description="what a typical applicant of the type sends, and its source"
+    )
     goal: str | None = None
     service: Literal["ERAS", "ResidencyCAS"] | None = None
     signals: dict[str, dict[str, int]] = Field(default_factory=dict)
@@ -121,6 +137,9 @@ class ChancesResponse(Header):
 class StandingResponse(Header):
     p_match: Chance | None
     p_match_interval: Interval | None
+    basis: Literal["model", "published curve"] | None = Field(
+        default=None, description="where the chance comes from"
+    )
     score_percentile_matched: Chance | None
     score_percentile_unmatched: Chance | None
     reasons: list[str]
