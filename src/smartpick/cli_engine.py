@@ -183,7 +183,7 @@ def validate_command(ctx: click.Context, docs: Path, targets: bool, as_json: boo
     """Score the fitted model against the published figures, in sample and leaving each
     specialty out, against lookup-table baselines; write docs/validation.md (minutes)."""
     from smartpick.services.simulate import engine_check
-    from smartpick.services.validation import targets_report, validate
+    from smartpick.services.validation import profile_checks, targets_report, validate
 
     services = _services(ctx)
     if targets:
@@ -205,6 +205,7 @@ def validate_command(ctx: click.Context, docs: Path, targets: bool, as_json: boo
         services.config.today.isoformat(),
         progress=lambda line: click.echo(f"  {line}", err=True),
         simulation=simulation,
+        profiles=profile_checks(services),
     )
     click.echo(
         f"Wrote {result['path']} (stamp {result['stamp']}; {result['cells']} cells; held-out "

@@ -15,6 +15,9 @@ PAGES = [
     "/",
     "/plan?specialty=dermatology&applicant_type=md&step2=255&school_state=NY",
     "/plan?specialty=psychiatry&applicant_type=non-us-img&step2=999",  # the form with an error
+    # red flags first, and a failing Step 2 CK's retake path
+    "/plan?specialty=psychiatry&applicant_type=non-us-img&step2=240&step1=fail&visa=j1",
+    "/plan?specialty=family_medicine&applicant_type=md&step2=216&step2_date=2026-01-10",
     "/programs/1403521292",
     "/how-it-works",
     "/validation",

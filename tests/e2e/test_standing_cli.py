@@ -37,16 +37,19 @@ def test_a_higher_score_never_lowers_the_chance(invoke: Invoke) -> None:
     assert chances == sorted(chances)
 
 
-def test_unsupported_types_say_why_and_give_no_number(invoke: Invoke) -> None:
+def test_us_img_standing_comes_from_the_model_and_says_what_it_borrows(invoke: Invoke) -> None:
     report = standing(invoke, "-s", "im", "--type", "us-img", "--step2", "240")
-    assert report["p_match"] is None and report["score_percentile_matched"] is None
+    assert report["basis"] == "model" and 0 < report["p_match"] < 1
+    # No published percentiles for U.S.-citizen IMGs: none are made up.
+    assert report["score_percentile_matched"] is None
     assert "U.S.-citizen IMGs" in report["reasons"][0]
+    assert any("non-U.S.-citizen" in r and "used" in r for r in report["reasons"])
 
 
 def test_no_score_gives_no_number_and_says_how_to_give_one(invoke: Invoke) -> None:
     report = standing(invoke, "-s", "im", "--type", "md")
     assert report["p_match"] is None
-    assert any("--step2" in r for r in report["reasons"])
+    assert any("add your score or an expected one" in r for r in report["reasons"])
 
 
 def test_text_output_names_the_published_figure_and_what_is_not_modelled(invoke: Invoke) -> None:

@@ -47,6 +47,7 @@ def test_the_form_has_every_field_and_no_outside_request(client: TestClient) -> 
         "backup_specialty",
         "applications",
         "budget",
+        "cost_of_not_matching",
         "signals",
     ):
         assert f'<label for="{name}"' in page.text and f'id="{name}"' in page.text, name
@@ -59,6 +60,7 @@ def test_a_plan_page_shows_the_list_the_standing_and_the_advice(client: TestClie
     html = page.text
     assert "Apply to" in html and 'class="tier tier-' in html and "/programs/" in html
     assert "Where your score stands" in html and "Step 2 CK strategy" in html
+    assert "What applicants like you send:" in html and "cautious end of the chance" in html
     assert "<svg" in html and "<polyline" in html
     no_outside_requests(html)
 
@@ -336,3 +338,100 @@ def test_the_form_takes_geographic_preferences_and_connections(client: TestClien
     ):
         bad = client.get(f"/plan?{query}")
         assert bad.status_code == 400 and f'id="{field}-error"' in bad.text, query
+
+
+# A profile with red flags the model does not count, and one whose Step 2 CK fails.
+FLAGGED = (
+    "specialty=psychiatry&applicant_type=non-us-img&step2=240&step1=fail&visa=j1"
+    "&graduation_year=2020"
+)
+FAILING = "specialty=family_medicine&applicant_type=md&step2=216&step2_date=2026-01-10"
+PERCENT = re.compile(r"\d\s*%")
+
+
+def main_of(html: str) -> str:
+    """The page without its header and footer."""
+    return html.split("<main>")[1].split("</main>")[0]
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())
+
+
+def test_red_flags_are_said_first_before_any_number(client: TestClient) -> None:
+    page = client.get(f"/plan?{FLAGGED}")
+    assert page.status_code == 200
+    html = main_of(page.text)
+    flags = html.index('id="flags-h"')
+    block = html[flags : html.index("</section>", flags)]
+    assert "Step 1 failure" in block and "likely lower than shown" in block
+    assert "Graduation in 2020" in block and "visa need" in block
+    assert flags < html.index('id="standing-h"') < html.index('id="plan-h"')
+    assert flags < html.index("Apply to")
+    assert not PERCENT.search(html[:flags])  # no chance comes before the warnings
+    notes = html[html.index('id="notes-h"') :]
+    assert "Step 1 failure" not in notes  # said once, at the top; the notes stay at the bottom
+    text = pdf_text(client.get(f"/plan.pdf?{FLAGGED}").content)
+    assert text.index("Read this first") < text.index("Step 1 failure") < text.index("Apply to")
+    assert not PERCENT.search(text[: text.index("Step 1 failure")])
+
+
+def test_a_failing_score_gets_the_retake_path_and_no_chance(client: TestClient) -> None:
+    page = client.get(f"/plan?{FAILING}")
+    assert page.status_code == 200
+    html = main_of(page.text)
+    assert html.index('id="flags-h"') < html.index('id="retake-h"')
+    retake = html[html.index('id="retake-h"') : html.index("</section>", html.index("retake-h"))]
+    steps = re.findall(r"<li>(.*?)</li>", retake)
+    assert len(steps) >= 3 and any("Retake Step 2 CK" in s for s in steps)
+    assert "under the passing mark of 218" in retake
+    assert not PERCENT.search(html)  # no chance anywhere
+    assert "Apply to" not in html and 'class="list"' not in html and "<polyline" not in html
+    assert "/plan.csv" not in html  # no list to download
+    text = pdf_text(client.get(f"/plan.pdf?{FAILING}").content)
+    assert "The retake path" in text and "Retake Step 2 CK" in text
+    assert not PERCENT.search(text) and "Apply to" not in text
+
+
+def test_the_cost_of_not_matching_is_taken_as_people_write_it(client: TestClient) -> None:
+    form = client.get("/")
+    assert 'for="cost_of_not_matching"' in form.text and "$68,166" in form.text
+    profile = {"specialty": "psychiatry", "applicant_type": "md", "step2": "240"}
+    page = client.get("/plan", params={**profile, "cost_of_not_matching": "$50,000"})
+    assert page.status_code == 200
+    assert "costing you $50,000" in page.text and "your own figure" in page.text
+    default = client.get("/plan", params=profile)
+    assert "costing you $68,166" in default.text and "AAMC" in default.text
+    bad = client.get("/plan", params={**profile, "cost_of_not_matching": "abc"})
+    assert bad.status_code == 400 and 'id="cost_of_not_matching-error"' in bad.text
+    assert "is not an amount in dollars" in bad.text and 'value="abc"' in bad.text
+    zero = client.get("/plan", params={**profile, "cost_of_not_matching": "0"})
+    assert zero.status_code == 400 and "above $0" in zero.text
+
+
+def test_a_saved_plan_keeps_its_cost_of_not_matching(client: TestClient) -> None:
+    fields = {**dict(pair.split("=") for pair in GOOD.split("&")), "cost_of_not_matching": "50000"}
+    page = client.get("/plan", params=fields).text
+    assert 'name="cost_of_not_matching" value="50000"' in page  # the save form carries it
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    saved = client.post("/saved", data={**fields, "csrf": csrf})
+    assert saved.status_code == 201
+    token = re.search(r'id="share-link" href="/saved/([^"]+)"', saved.text).group(1)  # type: ignore[union-attr]
+    shared = client.get(f"/saved/{token}")
+    assert shared.status_code == 200 and "costing you $50,000" in shared.text
+
+
+def test_a_budget_says_what_is_left_unspent(client: TestClient) -> None:
+    # More than 150 applications (the most a plan weighs) cost in Psychiatry: some is left.
+    profile = dict(pair.split("=") for pair in GOOD.split("&"))
+    page = client.get("/plan", params={**profile, "budget": "$5,000"})  # as people write it
+    assert page.status_code == 200
+    assert re.search(r"Of your \$5,000 budget, \$[\d,]+ is left unspent\.", page.text)
+    assert "left unspent" not in client.get(f"/plan?{GOOD}").text
+    text = pdf_text(client.get("/plan.pdf", params={**profile, "budget": "5000"}).content)
+    assert re.search(r"Of your \$5,000 budget, \$[\d,]+ is left unspent\.", text)

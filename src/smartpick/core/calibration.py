@@ -1,19 +1,24 @@
-"""Closed-form calibration (METHODS §3.6, fallback): fit the model's few parameters so that
+"""Closed-form calibration (METHODS §3.6, fallback): fit the model's parameters so that
 typical applicants reproduce the published Step 2 CK distributions of matched and unmatched
-applicants, specialty by specialty.
+applicants, specialty by specialty, and the published figures on interviews.
 
 Targets. One per published cell (specialty x applicant type): the matched and unmatched
 applicants with their score distributions (core.standing), expanded to individuals: n1
 matched applicants spread over their normal, n0 unmatched over theirs, on Gauss-Hermite
-nodes. The log-likelihood of those individuals under the model's P(match | score) is what
-the fit maximizes; each cell carries two targets (its match share and how the chance moves
-with the score) or one where the unmatched scores are suppressed.
+nodes. The log-likelihood of those individuals under the model's P(match | score, at least
+one interview) is fitted; each cell carries two targets (its match share and how the chance
+moves with the score) or one where the unmatched scores are suppressed. Moments: the share
+matched by number of interviews (pooled over a type's cells), contiguous-rank medians of
+matched and unmatched applicants, and interviews per matched applicant, each a normal
+penalty with its tolerance.
 
 Parameters. Per applicant type, the score's weight b, the spread sigma of what programs see
-beyond the score, and the conversion c (core.model); per specialty, one conversion offset u
-shared by every type, shrunk toward 0 by a normal prior (sd 1 on the log-odds scale). A
-specialty left out of the fit gets u = 0: its prediction then rests on its programs'
-published interview rates alone.
+beyond the score, and the conversion c (core.model); per share group (U.S. seniors, IMGs)
+the conversion spread tau, the application share and the targeting alpha; the conversion
+weight lambda; per specialty, one conversion offset u shared by every type and, where
+contiguous ranks are published, a deviation of the application share, both shrunk toward 0
+by normal priors. A specialty left out of the fit gets u = 0: its prediction then rests on
+its programs' published interview rates alone.
 """
 
 from __future__ import annotations
@@ -300,7 +305,8 @@ BOUNDS = {
 
 def _kind(name: str) -> str:
     head, _, tail = name.partition(":")
-    return name if not tail else tail if head not in ("share", "offset", "targeting") else head
+    kinds = ("share", "offset", "targeting", "log_tau")
+    return name if not tail else tail if head not in kinds else head
 
 
 class _Layout:
@@ -313,6 +319,7 @@ class _Layout:
         self.types = tuple(sorted({t.applicant_type for t in targets}))
         self.specialties = tuple(sorted({t.specialty for t in targets}))
         self.share_keys = {t.applicant_type: t.share_key for t in targets}
+        self.groups = tuple(sorted(set(self.share_keys.values())))
         wanted = sorted({t.share_key for t in targets if not t.own_count})
         self.fixed = fixed
         self.shares = () if fixed is not None else tuple(wanted)
@@ -324,7 +331,8 @@ class _Layout:
         self.fit_conversion = fixed is None and bool(moments.curves or moments.ranks)
         self.names = tuple(
             [f"{g}:{p}" for g in self.types for p in ("log_b", "log_sigma", "c")]
-            + (["log_tau", "log_lambda"] if self.fit_conversion else [])
+            + ([f"log_tau:{k}" for k in self.groups] if self.fit_conversion else [])
+            + (["log_lambda"] if self.fit_conversion else [])
             + [f"targeting:{k}" for k in self.shares]
             + [f"share:{k}" for k in self.shares]
             + [f"share:{k}" for k in self.deviations]
@@ -334,7 +342,7 @@ class _Layout:
 
     def uses(self, t: Target) -> list[int]:
         names = [f"{t.applicant_type}:{p}" for p in ("log_b", "log_sigma", "c")]
-        names += ["log_tau", "log_lambda"] if self.fit_conversion else []
+        names += [f"log_tau:{t.share_key}", "log_lambda"] if self.fit_conversion else []
         if self.fixed is None and t.share_key in self.shares:
             names.append(f"targeting:{t.share_key}")
         if not t.own_count and self.fixed is None:
@@ -344,19 +352,22 @@ class _Layout:
         names.append(f"offset:{t.specialty}")
         return [self.index[n] for n in names]
 
-    def _conversion(self, theta: Array) -> tuple[float, float]:
+    def _conversion(self, theta: Array, applicant_type: str) -> tuple[float, float]:
+        """(tau, lambda) of the type: tau per share group, lambda shared."""
         if self.fit_conversion:
             i = self.index
-            return float(np.exp(theta[i["log_tau"]])), float(np.exp(theta[i["log_lambda"]]))
-        if self.fixed is not None:
-            p = next(iter(self.fixed.params.values()))
+            key = self.share_keys[applicant_type]
+            tau = float(np.exp(theta[i[f"log_tau:{key}"]]))
+            return tau, float(np.exp(theta[i["log_lambda"]]))
+        if self.fixed is not None and applicant_type in self.fixed.params:
+            p = self.fixed.params[applicant_type]
             return p.conversion_spread, p.conversion_weight
         return 0.0, 1.0
 
     def cell(self, theta: Array, t: Target) -> tuple[Params, float]:
         i = self.index
         g = t.applicant_type
-        tau, weight = self._conversion(theta)
+        tau, weight = self._conversion(theta, g)
         params = Params(
             float(np.exp(theta[i[f"{g}:log_b"]])),
             float(np.exp(theta[i[f"{g}:log_sigma"]])),
@@ -386,14 +397,12 @@ class _Layout:
 
     def unpack(self, theta: Array) -> tuple[dict[str, Params], dict[str, float], dict[str, float]]:
         i = self.index
-        tau, weight = self._conversion(theta)
         params = {
             g: Params(
                 float(np.exp(theta[i[f"{g}:log_b"]])),
                 float(np.exp(theta[i[f"{g}:log_sigma"]])),
                 float(theta[i[f"{g}:c"]]),
-                tau,
-                weight,
+                *self._conversion(theta, g),
                 self._targeting(theta, self.share_keys.get(g, ""), g),
             )
             for g in self.types
@@ -519,7 +528,7 @@ def fit(
         jac=True,
         method="L-BFGS-B",
         bounds=[BOUNDS[_kind(n)] for n in layout.names],
-        options={"maxiter": max_iter, "ftol": 1e-9},
+        options={"maxiter": max_iter, "ftol": 1e-8},
     )
     params, offsets, shares = layout.unpack(result.x)
     cov = (
@@ -555,21 +564,22 @@ def _covariance(gradient: Callable[[Array], Array], theta: Array, step: float = 
     return np.asarray(np.linalg.pinv(hessian, hermitian=True), dtype=np.float64)
 
 
+# A type of each share group, whose parameters start the group's in a refit.
+GROUP_TYPE = {"seniors": "md", "img": "non-us-img"}
+
+
 def _start_value(start: Fit | None, name: str) -> float:
     """A parameter's starting value: the previous fit's, else a neutral guess."""
     kind, _, what = name.partition(":")
     first = next(iter(start.params.values())) if start else None
-    if name == "log_tau":
-        tau = first.conversion_spread if first else 0.0
+    if kind == "log_tau":
+        typed = start.params.get(GROUP_TYPE.get(what, "")) if start else None
+        tau = typed.conversion_spread if typed is not None else 0.0
         return math.log(tau) if tau > 0 else 0.0
     if name == "log_lambda":
         return math.log(first.conversion_weight) if first else 0.0
     if kind == "targeting":
-        typed = (
-            start.params.get({"seniors": "md", "img": "non-us-img"}.get(what, ""))
-            if start
-            else None
-        )
+        typed = start.params.get(GROUP_TYPE.get(what, "")) if start else None
         return typed.targeting if typed is not None else 1.0
     if kind == "offset":
         return start.offsets.get(what, 0.0) if start else 0.0

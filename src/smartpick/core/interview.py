@@ -175,13 +175,19 @@ def _median(values: Array, default: float) -> float:
 
 
 def cell_rates(
-    rates: ProgramRates, type_shares: Mapping[str, float], signals: Mapping[str, int]
+    rates: ProgramRates,
+    type_shares: Mapping[str, float],
+    signals: Mapping[str, int],
+    location_cap: float | None = None,
 ) -> CellRates:
     """Step 1: the additive log-odds cells, consistent with each program's type rates.
 
     `type_shares` are the specialty's applicant shares by type (used only to estimate how many
     of a program's applicants were in-state or signaled); `signals` the tier counts of the
-    rates' season (gold and silver, or signal).
+    rates' season (gold and silver, or signal). `location_cap` bounds a program's in-state log
+    odds ratio: its in-state rate includes its own school's students, whom an applicant from
+    another school of the state is not, and its out-of-state rate the IMGs (no U.S. school),
+    so a published ratio overstates the advantage.
     """
     notes: list[str] = []
     m = rates.size
@@ -194,6 +200,15 @@ def cell_rates(
             "they take the specialty's median location effect"
         )
     location = np.where(np.isfinite(loc), loc, loc_median)
+    if location_cap is not None:
+        capped = int((location > location_cap).sum())
+        location = np.minimum(location, location_cap)
+        if capped:
+            notes.append(
+                f"{capped} programs' in-state advantage is taken at most at the largest "
+                f"published odds ratio ({np.exp(location_cap):.2f}): their in-state rates "
+                "include their own school's students, and their out-of-state rates the IMGs"
+            )
     # Signals: each tier's log odds ratio against no signal, floored at 0, gold >= silver.
     signal: dict[str, Array] = {"none": np.zeros(m)}
     none = logit(clamp(rates.signal["none"])) if rates.tiers else np.zeros(m)

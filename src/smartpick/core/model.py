@@ -14,12 +14,16 @@ Interviews. A program's cell rate (core.interview) is anchored at v, so an appli
 strength S is offered an interview with probability expit(A + S).
 
 Conversion. Once interviewed, the program ranks the applicant high enough to match with
-probability expit(c + S), c fitted per type: the same strength that earns interviews
-converts them.
+probability expit(c + lambda S + tau eta), eta ~ N(0, 1): c fitted per type, lambda how much
+of the strength that earns interviews also converts them, and eta what the interviews show,
+shared by every program that interviews the applicant and unseen before.
 
-Given S, programs decide independently; the quantities of METHODS §1.3 (core.outcomes)
-follow by integrating over e on Gauss-Hermite nodes. Every probability rises with S, and S
-with the score (b > 0), so P(match) never falls as Step 2 CK rises.
+Given S and eta, programs decide independently; the quantities of METHODS §1.3
+(core.outcomes) follow by integrating over e and eta on Gauss-Hermite nodes (a product
+grid). Every probability rises with S, and S with the score (b > 0, lambda > 0), so P(match)
+never falls as Step 2 CK rises. The typical applicant of a type (Outlook) applies to a list
+drawn from the specialty's programs; its number of interviews is counted, so that the
+published figures on interviews can be met as well as the match shares.
 """
 
 from __future__ import annotations

@@ -471,7 +471,7 @@ def _make_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
     engine = services.engine
     g = BORROWED.get(ctx.applicant_type, ctx.applicant_type)
     share = engine.published_applications(specialty, g).share_key
-    wanted = [f"{g}:log_b", f"{g}:log_sigma", f"{g}:c", "log_tau", "log_lambda",
+    wanted = [f"{g}:log_b", f"{g}:log_sigma", f"{g}:c", f"log_tau:{share}", "log_lambda",
               f"targeting:{share}", f"share:{share}", f"share:{share}@{specialty}",
               f"offset:{specialty}"]  # fmt: skip
     names = [n for n in wanted if n in fit.names]
@@ -480,19 +480,29 @@ def _make_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
     p = ctx.params
     applications = engine.applications(specialty, ctx.applicant_type, fit)
     shares, then = engine.type_shares(specialty), engine.signals_then(specialty)
+    sd = dict(zip(names, np.sqrt(np.maximum(np.diag(cov), 0.0)), strict=True))
+
+    def scaled(value: float, name: str, step: dict[str, float]) -> float:
+        """A positive parameter fitted on the log scale, moved by its draw. Where the fit is
+        flat on that scale (a spread near zero: standard deviation above 1), the draw is
+        taken on the natural scale instead (the delta method), reflected at zero."""
+        if sd.get(name, 0.0) > 1.0:
+            return abs(value * (1.0 + step.get(name, 0.0)))
+        return value * math.exp(step.get(name, 0.0))
+
     out = []
     for _ in range(DRAWS):
         step = dict(zip(names, rng.multivariate_normal(np.zeros(len(names)), cov), strict=True))
         params = Params(
-            p.score_weight * math.exp(step.get(f"{g}:log_b", 0.0)),
-            p.spread * math.exp(step.get(f"{g}:log_sigma", 0.0)),
+            scaled(p.score_weight, f"{g}:log_b", step),
+            scaled(p.spread, f"{g}:log_sigma", step),
             p.conversion + step.get(f"{g}:c", 0.0) + step.get(f"offset:{specialty}", 0.0),
-            p.conversion_spread * math.exp(step.get("log_tau", 0.0)),
-            p.conversion_weight * math.exp(step.get("log_lambda", 0.0)),
-            p.targeting + step.get(f"targeting:{share}", 0.0),
+            scaled(p.conversion_spread, f"log_tau:{share}", step),
+            scaled(p.conversion_weight, "log_lambda", step),
+            max(p.targeting + step.get(f"targeting:{share}", 0.0), 0.0),
         )
         rates = _jitter(ctx.rates, rng)
-        cells = cell_rates(rates, shares, then)
+        cells = cell_rates(rates, shares, then, engine.location_cap)
         if ctx.counts is not None:
             cells = carry_over(rates, cells, *ctx.counts)
         moved = step.get(f"share:{share}", 0.0) + step.get(f"share:{share}@{specialty}", 0.0)

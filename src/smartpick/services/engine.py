@@ -7,6 +7,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -41,6 +42,7 @@ _SIGNAL_COLUMNS = {
     "none": "no_signal",
 }
 APPLICATIONS_METRIC = "eras:mean_applications_per_applicant"
+IN_STATE_PRIOR = "interview invitation odds ratio: in-state applicant"
 ERAS_TYPE = {"md": "md", "do": "do", "us-img": "img", "non-us-img": "img"}
 # Whose fitted share of the all-specialty mean goes to the preferred specialty: U.S. seniors
 # (MD and DO) share one, IMGs (U.S. and non-U.S.) another; said in docs/model.md.
@@ -162,9 +164,17 @@ class EngineData:
         then = self.signals_then(specialty)
         per_program = self.applicants_per_program(specialty, shares, rates.size)
         shrunk, shrinkage = shrink(rates, per_program, shares, estimate_mix(rates, shares, then))
-        return SpecialtyInputs(
-            shrunk, cell_rates(shrunk, shares, then), shares, rates, shrinkage, per_program
+        cells = cell_rates(shrunk, shares, then, self.location_cap)
+        return SpecialtyInputs(shrunk, cells, shares, rates, shrinkage, per_program)
+
+    @functools.cached_property
+    def location_cap(self) -> float | None:
+        """The largest published odds ratio of an interview for an in-state applicant (log):
+        a program's own in-state ratio is taken at most at it (core.interview.cell_rates)."""
+        row = next(
+            (r for r in self.dataset.rows("evidence") if r["quantity"] == IN_STATE_PRIOR), None
         )
+        return math.log(float(row["value_high"])) if row and row["value_high"] else None
 
     def applicants_per_program(
         self, specialty: str, type_shares: Mapping[str, float], programs: int
@@ -328,7 +338,6 @@ def fit_record(fit: Fit, dataset_version: str, when: str, moments: Moments) -> d
         "neg_log_likelihood": round(fit.neg_log_likelihood, 4),
         "objective": round(fit.objective, 4),
         "converged": fit.converged,
-        "conversion_spread": first.conversion_spread,
         "conversion_weight": first.conversion_weight,
         "application_shares": dict(fit.shares),
         "types": {
@@ -336,6 +345,7 @@ def fit_record(fit: Fit, dataset_version: str, when: str, moments: Moments) -> d
                 "score_weight": p.score_weight,
                 "spread": p.spread,
                 "conversion": p.conversion,
+                "conversion_spread": p.conversion_spread,
                 "targeting": p.targeting,
             }
             for g, p in fit.params.items()
@@ -362,7 +372,12 @@ def fit_from_record(record: Mapping[str, Any]) -> Fit:
     weight = float(record.get("conversion_weight", 1.0))
     params = {
         g: Params(
-            v["score_weight"], v["spread"], v["conversion"], tau, weight, v.get("targeting", 1.0)
+            v["score_weight"],
+            v["spread"],
+            v["conversion"],
+            v.get("conversion_spread", tau),
+            weight,
+            v.get("targeting", 1.0),
         )
         for g, v in record["types"].items()
     }

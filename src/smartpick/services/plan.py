@@ -214,6 +214,14 @@ def plan_report(
         report["budget_usd"] = budget
         report["unspent_usd"] = round(budget - cost(schedule, recommended["n"]), 2)
     chosen, sig = lists[recommended["n"]]
+    if not chosen:  # no program gives a chance worth a place on the list
+        report["notes"].append(
+            "no program of the specialty gives you a chance of matching at this score: "
+            "SmartPick recommends no list; see the Step 2 CK advice and consider a backup "
+            "specialty"
+        )
+        report["recommended_applications"] = None
+        return report
     report |= _list_report(
         ctx, profile, w, p0, p_tier, q, sub, chosen, sig, tiers, schedule, sol.utility
     )

@@ -123,9 +123,12 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
         share = typical["applications_share"]
         report["applies_as"] = (
             f"an applicant who applies to about {typical['applications']:.0f} programs of the "
-            f"specialty, as {APPLICANT_TYPES[profile.applicant_type]}s do ("
-            + (f"{share:.0%} of the " if share is not None else "")
-            + f"{typical['applications_source']}), where applicants like them are interviewed"
+            f"specialty, as {APPLICANT_TYPES[profile.applicant_type]}s do, where applicants "
+            "like them are interviewed"
+        )
+        report["sources"].append(
+            f"{typical['applications_source']}"
+            + (f"; {share:.0%} of it taken as going to the specialty (fitted)" if share else "")
         )
         report["typical"] = typical
         report["reasons"] += [n for n in typical["notes"] if n not in report["reasons"]]

@@ -143,10 +143,72 @@ def run(
 
 
 def _share(fitted: Fit, t: Target) -> float:
-    return 1.0 if t.own_count else fitted.shares.get(t.share_key, 1.0)
+    return 1.0 if t.own_count else fitted.share(t.share_key, t.specialty)
 
 
 CURVE_KS = tuple(range(1, 16))  # interviews shown in the share-matched curve
+
+# The profiles the December 2026 review tried, with what the first fit answered (issue 13,
+# dataset c164d95ff1ed): (label, profile, plan options, what the first fit said).
+PROFILES: tuple[tuple[str, dict[str, Any], dict[str, Any], str], ...] = (
+    ("Internal Medicine, U.S. MD, 245, school in Ohio",
+     {"specialty": "internal_medicine", "applicant_type": "md", "step2": 245,
+      "school_state": "OH"}, {}, "4 programs for 92%"),
+    ("Diagnostic Radiology, U.S. MD, 255",
+     {"specialty": "diagnostic_radiology", "applicant_type": "md", "step2": 255}, {},
+     "4 programs for 94%"),
+    ("Pediatrics, U.S. MD, 238", {"specialty": "pediatrics", "applicant_type": "md",
+     "step2": 238}, {}, "3 programs for 90%"),
+    ("Emergency Medicine, U.S. MD, 240", {"specialty": "emergency_medicine",
+     "applicant_type": "md", "step2": 240}, {}, "8 programs for 91%"),
+    ("Dermatology, U.S. MD, 268", {"specialty": "dermatology", "applicant_type": "md",
+     "step2": 268}, {}, "9 programs for 91%"),
+    ("Internal Medicine, non-U.S. IMG, 250, H-1B", {"specialty": "internal_medicine",
+     "applicant_type": "non-us-img", "step2": 250, "visa": "h1b"}, {},
+     "16 programs for about 40%"),
+    ("Orthopaedic Surgery, U.S. MD, 247, 30 applications", {"specialty":
+     "orthopaedic_surgery", "applicant_type": "md", "step2": 247}, {"applications": 30},
+     "standing 62%, 30 applications 75%"),
+    ("Dermatology, U.S. MD, 260, 30 applications", {"specialty": "dermatology",
+     "applicant_type": "md", "step2": 260}, {"applications": 30},
+     "standing 71%, 30 applications 88%"),
+    ("Family Medicine, U.S. MD, 216 (under the passing mark)", {"specialty":
+     "family_medicine", "applicant_type": "md", "step2": 216, "step2_date": "2026-01-10"},
+     {}, "97%"),
+    ("Family Medicine, U.S.-citizen IMG, 240", {"specialty": "family_medicine",
+     "applicant_type": "us-img", "step2": 240}, {}, "no standing, a plan with a chance"),
+)  # fmt: skip
+
+
+def profile_checks(services: Any) -> list[dict[str, Any]]:
+    """The review's profiles through today's standing and plan."""
+    from smartpick.core.profile import parse_profile
+    from smartpick.services.plan import plan_report
+    from smartpick.services.standing import standing_report
+
+    out = []
+    for label, data, options, before in PROFILES:
+        profile = parse_profile(data)
+        standing = standing_report(services, profile)
+        plan = plan_report(services, profile, **options)
+        if plan.get("retake") is not None:
+            after = "no chance: the retake path"
+        else:
+            curve = plan.get("curve", [])
+            at4 = next((c["p_match"] for c in curve if c["n"] == 4), None)
+            cautious = plan["recommended_applications"]["p_match_low"]
+            after = (
+                f"standing {_pct(standing['p_match'])}; {plan['applications']} programs for "
+                f"{_pct(plan['p_match'])} (cautious {_pct(cautious)})"
+                + (f"; 4 programs {_pct(at4)}" if at4 is not None and not options else "")
+                + f"; typical list {plan['typical_applications']['applications']:.0f}"
+            )
+        out.append({"profile": label, "before": before, "after": after})
+    return out
+
+
+def _pct(value: float | None) -> str:
+    return "none" if value is None else f"{value:.0%}"
 
 
 def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
@@ -204,7 +266,7 @@ def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
         "interviews_per_matched_applicant": interviews,
         "applications_typical": typical,
         "parameters": {
-            "conversion_spread": next(iter(fitted.params.values())).conversion_spread,
+            "conversion_spread": {g: p.conversion_spread for g, p in fitted.params.items()},
             "conversion_weight": next(iter(fitted.params.values())).conversion_weight,
             "application_shares": dict(fitted.shares),
         },
@@ -370,6 +432,62 @@ def render(
     _plot_reliability(tables, figures / "reliability.svg")
     _plot_errors(cells, figures / "errors.svg")
     return "\n".join(lines)
+
+
+def _targets_section(targets: dict[str, Any], profiles: list[dict[str, Any]]) -> str:
+    """The figures on interviews beside what the model implies, and the review's profiles."""
+    curve = targets["p_match_by_interviews"]["md"]
+    published = targets["p_match_by_interviews_published"]["md"]
+    lines = [
+        "## Interviews and applications",
+        "",
+        "What the fitted model implies for the published figures on interviews it is fitted "
+        "to (`smartpick validate --targets`), beside them. These targets are approximate or "
+        "medians of whole numbers; the tolerances asked of the model are 7 points on the curve "
+        "(k = 1, 2, 3, 4, 5, 7, 10) and 1.5 ranks on the medians.",
+        "",
+        "U.S. MD seniors, share matched by number of interviews (programs ranked stand in for "
+        f"interviews; published: {targets['sources']['p_match_by_interviews_published']}):",
+        "",
+        "| Interviews | Model | Published |",
+        "|---|---|---|",
+    ]
+    for k, value in curve.items():
+        pub = published.get(k)
+        lines.append(f"| {k} | {value:.1%} | {'' if pub is None else f'{pub:.0%}'} |")
+    lines += [
+        "",
+        "Non-U.S. IMGs, median contiguous ranks (interviews in the preferred specialty) of "
+        f"matched and unmatched applicants ({targets['sources']['contiguous_ranks_median']}):",
+        "",
+        "| Specialty | Matched, model | Matched, published | Not matched, model | "
+        "Not matched, published |",
+        "|---|---|---|---|---|",
+    ]
+    for spec, row in targets["contiguous_ranks_median"]["non-us-img"].items():
+        pub = row.get("published") or {}
+        lines.append(
+            f"| {spec} | {row['matched']:.1f} | {pub.get('matched', '')} | "
+            f"{row['not_matched']:.1f} | {pub.get('not_matched', '')} |"
+        )
+    for spec, row in targets["interviews_per_matched_applicant"].items():
+        lines += ["", f"Interviews per matched applicant, {spec}: model {row['model']:.1f}, "
+                  f"programs' reports {row['published']:.1f}."]  # fmt: skip
+    if profiles:
+        lines += [
+            "",
+            "## The review's profiles, before and after",
+            "",
+            "The profiles of the December 2026 review (issue 13), with default settings: what "
+            "the first fit answered, and what SmartPick answers now (standing; recommended "
+            "list and its chance, with the cautious end the count is chosen by; the typical "
+            "applicant's list).",
+            "",
+            "| Profile | Before | Now |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {p['profile']} | {p['before']} | {p['after']} |" for p in profiles]
+    return "\n".join([*lines, ""])
 
 
 def _weighted_gap(
@@ -538,12 +656,15 @@ def validate(
     when: str,
     progress: Callable[[str], None],
     simulation: dict[str, Any] | None = None,
+    profiles: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Write docs/validation.md; `simulation` (services.simulate.engine_check) adds the
-    section on the engine against the simulated Match."""
+    section on the engine against the simulated Match, `profiles` (profile_checks) the
+    review's profiles before and after."""
     value = stamp(dataset, parameters_path(directory))
     cells = run(dataset, directory, fitted, progress=progress)
     text = render(cells, fitted, value, docs / "validation", when, dataset.version, simulation)
+    text += _targets_section(targets_report(dataset, fitted), profiles or [])
     report = docs / "validation.md"
     report.write_text(text, encoding="utf-8")
     p, y, n = _stack(cells, "held_out")

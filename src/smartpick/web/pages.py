@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 
+from smartpick.core.decision import COST_OF_NOT_MATCHING
 from smartpick.core.geography import albers_usa
 from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
 from smartpick.errors import InputError, NotFoundError
@@ -24,7 +26,7 @@ from smartpick.services.plan import LIST_COLUMNS, plan_report
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
 from smartpick.web.app import WEB, templates
-from smartpick.web.pdf import render_pdf
+from smartpick.web.pdf import dollars, render_pdf, sentence
 from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -63,7 +65,44 @@ OPTION_FIELDS = (
     "fee_assistance",
     "geography",
     "connections",
+    "cost_of_not_matching",
 )
+# The most a year without a match may be said to cost (the plan refuses more).
+MOST_COST_OF_NOT_MATCHING = 10_000_000
+# The form's help for it: the default and its source (the source without its web address).
+COST_OF_NOT_MATCHING_HELP = (
+    f"Empty: ${COST_OF_NOT_MATCHING.value:,.0f}, the average pay of a first-year resident "
+    f"({COST_OF_NOT_MATCHING.source.split(' (http')[0]}); a lost year costs more than that "
+    "pay. The higher the cost, the more applications are worth their fees."
+)
+
+
+# The profile's fields in the words of the form, for the line on what the numbers leave out.
+FIELD_WORDS = {
+    "step2_kind": "whether the score is reported or expected",
+    "step2_date": "the Step 2 CK test date",
+    "step1": "Step 1",
+    "comlex2": "COMLEX Level 2-CE",
+    "graduation_year": "graduation year",
+    "failed_attempts": "failed exam attempts",
+    "research_items": "abstracts, presentations and publications",
+    "us_clinical_months": "months of US clinical experience",
+    "visa": "visa need",
+    "home_state": "state of legal residence",
+    "school_state": "state of your medical school",
+    "home_program": "home program",
+    "away_rotations": "away rotations",
+    "backup_specialty": "backup specialty",
+}
+
+
+def _field_words(name: str) -> str:
+    return FIELD_WORDS.get(name, name.replace("_", " "))
+
+
+templates.env.filters["sentence"] = sentence
+templates.env.filters["dollars"] = dollars
+templates.env.filters["field_words"] = _field_words
 
 
 def _services(request: Request) -> Services:
@@ -84,6 +123,7 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
         "specialties": services.specialties(),
         "types": APPLICANT_TYPES,
         "csrf": token,
+        "cost_of_not_matching_help": COST_OF_NOT_MATCHING_HELP,
     }
     response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
     set_csrf_cookie(response, token)
@@ -135,6 +175,7 @@ class PlanOptions:
     fee_assistance: bool
     geography: str | list[int]
     connections: list[str]
+    cost_of_not_matching: float = COST_OF_NOT_MATCHING.value
 
     def report(self, services: Services, profile: Profile) -> dict[str, Any]:
         return plan_report(
@@ -146,24 +187,47 @@ class PlanOptions:
             geography=self.geography,
             fee_assistance=self.fee_assistance,
             connections=self.connections,
+            cost_of_not_matching=self.cost_of_not_matching,
         )
 
 
+def _amount(form: dict[str, str], name: str, example: str) -> float | None:
+    """A dollar amount as people write it ("$68,166", "68166", "68,166.50"), or None when
+    the field is empty."""
+    text = form[name]
+    if not text:
+        return None
+    try:
+        value = float(text.replace("$", "").replace(",", "").replace(" ", ""))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(
+            f"'{text}' is not an amount in dollars: write a number, such as {example}",
+            field=name,
+        )
+    return value
+
+
 def _options(form: dict[str, str], services: Services) -> PlanOptions:
-    applications = budget = None
+    applications = None
     if form["applications"]:
         if not form["applications"].isdigit():
             raise InputError(
                 f"applications '{form['applications']}': a whole number", field="applications"
             )
         applications = int(form["applications"])
-    if form["budget"]:
-        try:
-            budget = float(form["budget"])
-        except ValueError:
-            raise InputError(
-                f"budget '{form['budget']}': an amount in dollars", field="budget"
-            ) from None
+    budget = _amount(form, "budget", "900 or $900")
+    cost_of_not_matching = _amount(form, "cost_of_not_matching", "68166 or $68,166")
+    if cost_of_not_matching is None:
+        cost_of_not_matching = COST_OF_NOT_MATCHING.value
+    elif not 0 < cost_of_not_matching <= MOST_COST_OF_NOT_MATCHING:
+        raise InputError(
+            f"'{form['cost_of_not_matching']}' is out of range: give an amount above $0 and up "
+            f"to {dollars(MOST_COST_OF_NOT_MATCHING)}, or leave it empty for "
+            f"{dollars(COST_OF_NOT_MATCHING.value)}",
+            field="cost_of_not_matching",
+        )
     signals = form["signals"] or "auto"
     if signals not in ("auto", "none"):
         raise InputError(f"signals '{signals}': auto or none", field="signals")
@@ -181,7 +245,13 @@ def _options(form: dict[str, str], services: Services) -> PlanOptions:
             raise InputError(exc.message, field="geography", hint=exc.hint) from None
     connections = [c.strip() for c in form["connections"].split(",") if c.strip()]
     return PlanOptions(
-        applications, budget, signals, form["fee_assistance"] == "yes", geography, connections
+        applications,
+        budget,
+        signals,
+        form["fee_assistance"] == "yes",
+        geography,
+        connections,
+        cost_of_not_matching,
     )
 
 
@@ -215,7 +285,8 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
         "profile": profile,
         "plan": plan,
         "standing": standing_report(services, profile),
-        # The page's plan is the default one when the user left count and budget empty.
+        # The page's plan is the default one when the user left count and budget empty (a
+        # cost of not matching of their own still leaves the count to SmartPick).
         "advice": advise_report(
             services,
             profile,
@@ -331,7 +402,12 @@ def plan_csv(request: Request) -> Response:
 def plan_pdf(request: Request) -> Response:
     """The whole plan as a printable PDF (reportlab; fonts built in, nothing fetched)."""
     context = _plan_context(request, _form(request), figures=False)
-    data = render_pdf(context["plan"], context["standing"], context["advice"])
+    data = render_pdf(
+        context["plan"],
+        context["standing"],
+        context["advice"],
+        asked_count=bool(context["form"]["applications"]),
+    )
     specialty = context["plan"]["specialty"]
     return Response(
         data,
@@ -438,9 +514,10 @@ def validation_figure(name: str) -> Response:
 
 
 def _chart(curve: list[dict[str, Any]], width: int = 560, height: int = 240) -> dict[str, Any]:
-    """The chance of matching against the number of applications, as SVG coordinates."""
+    """The chance of matching against the number of applications, and its cautious end (the
+    low end of its 95% interval), as SVG coordinates."""
     if not curve:
-        return {"points": "", "width": width, "height": height, "ticks": []}
+        return {"points": "", "cautious": "", "width": width, "height": height, "ticks": []}
     n_max = int(curve[-1]["n"])
     pad = 36
 
@@ -451,6 +528,9 @@ def _chart(curve: list[dict[str, Any]], width: int = 560, height: int = 240) -> 
         return height - pad - (height - 2 * pad) * p
 
     points = " ".join(f"{x(c['n']):.1f},{y(c['p_match']):.1f}" for c in curve)
+    cautious = " ".join(
+        f"{x(c['n']):.1f},{y(c['p_match_low']):.1f}" for c in curve if "p_match_low" in c
+    )
     cost = {c["n"]: c["cost"] for c in curve}
     ticks = [
         {"x": x(n), "label": str(n), "cost": f"${cost[n]:g}" if n in cost else ""}
@@ -458,6 +538,7 @@ def _chart(curve: list[dict[str, Any]], width: int = 560, height: int = 240) -> 
     ]
     return {
         "points": points,
+        "cautious": cautious,
         "width": width,
         "height": height,
         "ticks": ticks,

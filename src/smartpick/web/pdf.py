@@ -1,4 +1,5 @@
-"""The plan as a PDF: the summary, the list and the Step 2 CK strategy, for printing."""
+"""The plan as a PDF: what to read first, the summary, the list and the Step 2 CK strategy, for
+printing; for a failing Step 2 CK, the retake path instead of a plan."""
 
 from __future__ import annotations
 
@@ -8,16 +9,39 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+WARNING = colors.HexColor("#9b1c1c")
 
 
 def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
-def render_pdf(plan: dict[str, Any], standing: dict[str, Any], advice: dict[str, Any]) -> bytes:
+def dollars(value: float) -> str:
+    """Whole dollars, with thousands separated: $68,166 (the page says them the same way)."""
+    return f"${value:,.0f}"
+
+
+def sentence(text: str, capital: bool = True) -> str:
+    """A report's clause as a sentence: a capital first letter unless it follows a colon
+    (the rest untouched, unlike Jinja's `capitalize`) and a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    first = text[0].upper() if capital else text[0]
+    return first + text[1:] + ("" if text[-1] in ".!?" else ".")
+
+
+def render_pdf(
+    plan: dict[str, Any],
+    standing: dict[str, Any],
+    advice: dict[str, Any],
+    asked_count: bool = False,
+) -> bytes:
+    """`asked_count`: the number of applications is the applicant's own, not SmartPick's."""
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     story: list[Any] = [
@@ -26,76 +50,185 @@ def render_pdf(plan: dict[str, Any], standing: dict[str, Any], advice: dict[str,
             styles["Title"],
         ),
     ]
-    if standing.get("p_match") is not None:
+    story += _flags(plan.get("flags") or [], styles)
+    if plan.get("retake"):
+        story += _retake(plan["retake"], styles, small)
+    else:
+        story += _standing(standing, styles)
+        if plan.get("programs"):
+            story += _plan(plan, asked_count, styles, small)
+        story += _advice(advice, styles, small)
+    story += _notes(plan, styles, small)
+    out = io.BytesIO()
+    SimpleDocTemplate(
+        out, pagesize=letter, title="SmartPick plan", leftMargin=0.6 * inch, rightMargin=0.6 * inch
+    ).build(story)
+    return out.getvalue()
+
+
+def _flags(flags: list[str], styles: StyleSheet1) -> list[Any]:
+    """The red flags the numbers do not count, before any number."""
+    if not flags:
+        return []
+    heading = styles["Heading2"].clone("warning-heading", textColor=WARNING)
+    body = styles["BodyText"].clone("warning", leftIndent=12)
+    return [
+        Paragraph("Read this first", heading),
+        *[Paragraph(escape(sentence(f)), body, bulletText="\u2022") for f in flags],
+        Spacer(1, 0.1 * inch),
+    ]
+
+
+def _retake(retake: dict[str, Any], styles: StyleSheet1, small: Any) -> list[Any]:
+    body = styles["BodyText"].clone("step", leftIndent=14)
+    return [
+        Paragraph("The retake path: what to do next", styles["Heading2"]),
+        Paragraph(
+            escape(
+                f"Step 2 CK {retake['score']} is under the passing mark of "
+                f"{retake['passing_mark']}, so this plan gives no list of programs and no "
+                "chance of matching. Here is the way back:"
+            ),
+            styles["BodyText"],
+        ),
+        *[
+            Paragraph(escape(step), body, bulletText=f"{i}.")
+            for i, step in enumerate(retake["steps"], start=1)
+        ],
+        Paragraph(escape(f"Sources: {'; '.join(retake.get('sources', []))}."), small),
+    ]
+
+
+def _standing(standing: dict[str, Any], styles: StyleSheet1) -> list[Any]:
+    if standing.get("p_match") is None:
+        return []
+    if standing.get("basis") == "published curve":
+        text = (
+            f"Where your score stands: of the applicants of your type with your score who "
+            f"ranked at least one program of the specialty, about {_pct(standing['p_match'])} "
+            "matched, by the published figures; those who got no interview are not counted, "
+            "so your own chance is likely lower."
+        )
+    else:
+        typical = standing.get("typical") or {}
+        count = (
+            f" (to about {typical['applications']:.0f} programs of the specialty)"
+            if typical.get("applications")
+            else ""
+        )
+        text = (
+            f"Where your score stands: an applicant of your type with your score who applies "
+            f"as such applicants usually do{count} has a {_pct(standing['p_match'])} chance "
+            "of matching in the specialty."
+        )
+    return [Paragraph(escape(text), styles["BodyText"])]
+
+
+def _why(plan: dict[str, Any], asked: bool) -> str:
+    """Why this many applications, what is left of a budget, and what the count was judged by
+    (the page says the same)."""
+    rec = plan["recommended_applications"]
+    why = f"Why {plan['applications']}: {sentence(rec['why'], capital=False)}"
+    if plan.get("budget_usd") is not None and plan.get("unspent_usd") is not None:
+        budget = dollars(plan["budget_usd"])
+        why += (
+            f" Of your {budget} budget, {dollars(plan['unspent_usd'])} is left unspent."
+            if plan["unspent_usd"] >= 0.5
+            else f" This uses your whole {budget} budget."
+        )
+    low = rec.get("p_match_low")
+    if low is not None and asked:
+        why += f" At the cautious end of its range, the chance is {_pct(low)}."
+    elif low is not None:
+        why += (
+            f" SmartPick judges by the cautious end of the chance, {_pct(low)} at "
+            f"{plan['applications']} applications"
+        )
+        if rec.get("cost_of_not_matching_usd"):
+            why += (
+                ", and counts a year without a match as costing you "
+                f"{dollars(rec['cost_of_not_matching_usd'])} "
+                f"({rec.get('cost_of_not_matching_source', '')})"
+            )
+        why += "."
+    return why
+
+
+def _plan(plan: dict[str, Any], asked: bool, styles: StyleSheet1, small: Any) -> list[Any]:
+    low, high = plan["p_match_interval"]
+    story: list[Any] = [
+        Paragraph(
+            escape(
+                f"Apply to {plan['applications']} programs ({dollars(plan['cost_usd'])} in "
+                f"{plan['service']} fees): {_pct(plan['p_match'])} chance of matching "
+                f"(95% interval {_pct(low)}-{_pct(high)}); about "
+                f"{plan['expected_interviews']:.0f} interviews expected."
+            ),
+            styles["BodyText"],
+        ),
+        Paragraph(escape(_why(plan, asked)), styles["BodyText"]),
+    ]
+    typical = plan.get("typical_applications")
+    if typical:
         story.append(
             Paragraph(
                 escape(
-                    f"Where your score stands: {_pct(standing['p_match'])} chance of matching "
-                    "for an applicant of your type who applies as peers do."
+                    f"What applicants like you send: {sentence(typical['meaning'], False)} "
+                    f"Source: {typical['source']}."
                 ),
                 styles["BodyText"],
             )
         )
-    if plan.get("programs"):
-        low, high = plan["p_match_interval"]
-        story.append(
-            Paragraph(
-                escape(
-                    f"Apply to {plan['applications']} programs (${plan['cost_usd']:g} in "
-                    f"{plan['service']} fees): {_pct(plan['p_match'])} chance of matching "
-                    f"(95% interval {_pct(low)}-{_pct(high)}); {plan['expected_interviews']} "
-                    "interviews expected."
-                ),
-                styles["BodyText"],
-            )
-        )
-        story.append(Spacer(1, 0.15 * inch))
-        rows: list[list[Any]] = [["Program", "State", "Tier", "Signal", "Interview", "Alone"]]
-        rows += [
-            [
-                Paragraph(escape(p["name"]), small),
-                p["state"],
-                p["tier"],
-                p["signal"] or "",
-                _pct(p["p_interview"]),
-                _pct(p["p_match_alone"]),
-            ]
-            for p in plan["programs"]
+    story.append(Spacer(1, 0.15 * inch))
+    rows: list[list[Any]] = [["Program", "State", "Tier", "Signal", "Interview", "Alone"]]
+    rows += [
+        [
+            Paragraph(escape(p["name"]), small),
+            p["state"],
+            p["tier"],
+            p["signal"] or "",
+            _pct(p["p_interview"]),
+            _pct(p["p_match_alone"]),
         ]
-        table = Table(
-            rows,
-            colWidths=[3.4 * inch, 0.5 * inch, 0.7 * inch, 0.7 * inch, 0.8 * inch, 0.6 * inch],
-            repeatRows=1,
-        )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONTSIZE", (0, 0), (-1, -1), 8),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ea")),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(table)
-    story.append(Spacer(1, 0.2 * inch))
-    story.append(
-        Paragraph(escape(f"Your Step 2 CK strategy: {advice['scenario']}"), styles["Heading2"])
+        for p in plan["programs"]
+    ]
+    table = Table(
+        rows,
+        colWidths=[3.4 * inch, 0.5 * inch, 0.7 * inch, 0.7 * inch, 0.8 * inch, 0.6 * inch],
+        repeatRows=1,
     )
-    for item in advice["recommendations"]:
-        story.append(Paragraph(escape(item["text"]), small))
-    story.append(Spacer(1, 0.2 * inch))
-    story.append(
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ea")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story.append(table)
+    return story
+
+
+def _advice(advice: dict[str, Any], styles: StyleSheet1, small: Any) -> list[Any]:
+    return [
+        Spacer(1, 0.2 * inch),
+        Paragraph(escape(f"Your Step 2 CK strategy: {advice['scenario']}"), styles["Heading2"]),
+        *[Paragraph(escape(item["text"]), small) for item in advice["recommendations"]],
+    ]
+
+
+def _notes(plan: dict[str, Any], styles: StyleSheet1, small: Any) -> list[Any]:
+    return [
+        Spacer(1, 0.2 * inch),
+        Paragraph("What the numbers rest on", styles["Heading3"]),
+        *[Paragraph(escape(sentence(n)), small) for n in plan.get("notes") or []],
         Paragraph(
             escape(
                 "Every number traces to a public source and year; the "
                 "model's accuracy is published (docs/validation.md)."
             ),
             small,
-        )
-    )
-    out = io.BytesIO()
-    SimpleDocTemplate(
-        out, pagesize=letter, title="SmartPick plan", leftMargin=0.6 * inch, rightMargin=0.6 * inch
-    ).build(story)
-    return out.getvalue()
+        ),
+    ]
