@@ -4,7 +4,7 @@ list size, each list scored under correlated strength, and the recommended size.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -217,16 +217,33 @@ def lower_curve(services: Services, sol: Solution, score: int | None, level: flo
     every = sol.every[:, used]
     ctx = sol.ctx
     curves = []
-    for draw in parameter_draws(services, ctx, ctx.specialty):
+    in_state = ctx.in_state[programs] > 0
+    for k, draw in enumerate(parameter_draws(services, ctx, ctx.specialty)):
         nodes = strength(draw.params, ctx.pool, score)
-        v = variance(draw.params, ctx.pool)
         q = conversion(draw.params, nodes)
         f_nodes = []
         for tier in (None, *sol.tiers):
-            a = anchor(population_logits(ctx, draw.cells, tier)[programs], v) + ctx.away[programs]
+            both = _draw_anchors(services, ctx, k, draw, tier)
+            a = np.where(in_state, both[1][programs], both[0][programs]) + ctx.away[programs]
             f_nodes.append(interview(a, nodes.s) * q[:, None])
         curves.append(1 - list_misses(every, f_nodes)[1:] @ nodes.w)
     return np.asarray(np.quantile(np.array(curves), level, axis=0), dtype=np.float64)
+
+
+def _draw_anchors(
+    services: Services, ctx: Context, k: int, draw: Draw, tier: str | None
+) -> Array:
+    """(2, m): every program's intercepts under draw k for out-of-state and in-state
+    applicants with a signal of `tier`: they do not depend on the score, so they are solved
+    once per session (the draws are made once per session too)."""
+    key = ("draw", ctx.specialty, ctx.applicant_type, str(ctx.counts), k, tier)
+    if key not in services.anchors:
+        v = variance(draw.params, ctx.pool)
+        out_of_state = replace(ctx, in_state=np.zeros_like(ctx.in_state))
+        base = population_logits(out_of_state, draw.cells, tier)
+        services.anchors[key] = np.vstack([anchor(base, v), anchor(base + draw.cells.location, v)])
+    cached: Array = services.anchors[key]
+    return cached
 
 
 def decode(row: NDArray[np.int8]) -> tuple[list[int], dict[int, int]]:
