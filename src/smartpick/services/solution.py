@@ -230,9 +230,7 @@ def lower_curve(services: Services, sol: Solution, score: int | None, level: flo
     return np.asarray(np.quantile(np.array(curves), level, axis=0), dtype=np.float64)
 
 
-def _draw_anchors(
-    services: Services, ctx: Context, k: int, draw: Draw, tier: str | None
-) -> Array:
+def _draw_anchors(services: Services, ctx: Context, k: int, draw: Draw, tier: str | None) -> Array:
     """(2, m): every program's intercepts under draw k for out-of-state and in-state
     applicants with a signal of `tier`: they do not depend on the score, so they are solved
     once per session (the draws are made once per session too)."""
