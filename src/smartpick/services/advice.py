@@ -20,7 +20,7 @@ from smartpick.core.standing import IQR_TO_SD
 from smartpick.services.calendar import calendar_row, review_start
 from smartpick.services.chances import pool_figures
 from smartpick.services.plan import plan_report
-from smartpick.services.standing import CITED_METRICS, figures_table, report_header
+from smartpick.services.standing import CITED_METRICS, report_header
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -190,7 +190,7 @@ def _cited(
     """The one published figure the advice may show: the centre of matched scores, cited."""
     if figures is None:
         return None
-    _, _, sources = figures_table(services.dataset.rows("specialty_figures"))
+    _, _, sources = services.engine.figures
     metric = CITED_METRICS[1] if applicant_type == "do" else CITED_METRICS[0]
     source = sources.get((specialty, applicant_type, metric))
     if source is None:

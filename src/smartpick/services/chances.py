@@ -28,6 +28,7 @@ from smartpick.core.interview import (
 from smartpick.core.model import (
     Params,
     Pool,
+    Typical,
     conversion,
     interview,
     outlook,
@@ -524,14 +525,25 @@ def _jitter(rates: ProgramRates, rng: np.random.Generator) -> ProgramRates:
     )
 
 
-def _typical_chance(
-    ctx: Context, draw: Draw, applications: float, score: int | None, ranked: bool = False
-) -> float:
-    """The typical applicant's chance of matching; with `ranked`, among those who had at least
-    one interview (whom the published match shares count)."""
-    typical = typical_applicant(
+def _typical_list(ctx: Context, draw: Draw, applications: float) -> Typical:
+    return typical_applicant(
         draw.cells, ctx.applicant_type, applications, draw.params.targeting, ctx.signal_counts
     )
+
+
+def _typical_chance(
+    ctx: Context,
+    draw: Draw,
+    applications: float,
+    score: int | None,
+    ranked: bool = False,
+    typical: Typical | None = None,
+) -> float:
+    """The typical applicant's chance of matching; with `ranked`, among those who had at least
+    one interview (whom the published match shares count). `typical` is the draw's typical
+    list when the caller has it already."""
+    if typical is None:
+        typical = _typical_list(ctx, draw, applications)
     if score is not None:
         scores, w = np.array([float(score)]), np.ones(1)
     else:  # the pool's average, over its score distribution
@@ -562,10 +574,18 @@ def _typical(
             f"chance of matching is {gap * 100:+.0f} points from the published share "
             "(docs/validation.md): read these numbers with that in mind"
         )
+    # The typical lists do not depend on the score: made once per session and draw.
+    key = ("typical", ctx.specialty, ctx.applicant_type, str(ctx.counts), str(ctx.signal_counts))
+    if key not in services.draws:
+        services.draws[key] = [_typical_list(ctx, d, d.applications or h) for d in draws]
+    lists: list[Typical] = services.draws[key]
     return {
         "p_match": _r(_typical_chance(ctx, point, h, score)),
         "p_match_interval": _interval(
-            [_typical_chance(ctx, d, d.applications or h, score) for d in draws]
+            [
+                _typical_chance(ctx, d, d.applications or h, score, typical=t)
+                for d, t in zip(draws, lists, strict=True)
+            ]
         ),
         "applications": round(min(h, len(ctx.programs)), 1),
         "meaning": f"applies to about {min(h, len(ctx.programs)):.0f} programs of the specialty "

@@ -76,7 +76,7 @@ def figures_table(
 
 def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
     spec, _, header = report_header(services, profile)
-    table, years, sources = figures_table(services.dataset.rows("specialty_figures"))
+    table, years, sources = services.engine.figures  # read once per session
     figures, reasons = figures_for(table, years, spec.key, profile.applicant_type)
     report: dict[str, Any] = {
         **header,
