@@ -49,7 +49,8 @@ def test_cells_reproduce_each_programs_type_rate() -> None:
     rest = 1 - sum(mix.tiers.values())
     for g in TYPES:
         total = np.zeros(r.size)
-        for loc_share, loc in ((mix.in_state, cells.location), (1 - mix.in_state, 0.0)):
+        share_in = cells.in_state_share(g)
+        for loc_share, loc in ((share_in, cells.location), (1 - share_in, 0.0)):
             total += loc_share * rest * expit(cells.level[g] + loc)
             for t, share in mix.tiers.items():
                 total += loc_share * share * expit(cells.level[g] + loc + cells.signal[t])
@@ -196,3 +197,27 @@ def test_fewer_applicants_behind_a_rate_pull_it_further() -> None:
     nan = column.copy()
     nan[2] = np.nan
     assert np.isnan(shrink_column(nan, 20.0)[0][2])  # a missing rate stays missing
+
+
+def test_in_state_cells_hold_us_graduates_only_and_reproduce_the_in_state_rate() -> None:
+    """IMGs have no U.S. school: they are never in-state. The in-state effect is solved so that
+    U.S. graduates in-state reproduce each program's published in-state rate."""
+    base = rates(m=12, seed=11)
+    # Consistent margins: U.S. graduates' type rates high enough for their in-state rate.
+    rng = np.random.default_rng(4)
+    by_type = {**base.by_type, "md": rng.uniform(0.35, 0.5, 12), "do": rng.uniform(0.3, 0.45, 12)}
+    r = ProgramRates(base.ids, by_type, rng.uniform(0.5, 0.6, 12), rng.uniform(0.28, 0.32, 12),
+                     base.tiers, base.signal, 2024)  # fmt: skip
+    cells = cell_rates(r, SHARES, {"gold": 3, "silver": 10})
+    assert cells.in_state_share("non-us-img") == 0 and cells.in_state_share("us-img") == 0
+    assert cells.in_state_share("md") == cells.in_state_share("do") > cells.mix.in_state
+    mix = cells.mix
+    rest = 1 - sum(mix.tiers.values())
+    us = {"md": SHARES["md"], "do": SHARES["do"]}
+    implied = np.zeros(r.size)
+    for g, n in us.items():
+        w = n / sum(us.values())
+        implied += w * rest * expit(cells.level[g] + cells.location)
+        for t, share in mix.tiers.items():
+            implied += w * share * expit(cells.level[g] + cells.location + cells.signal[t])
+    np.testing.assert_allclose(implied, clamp(r.in_state), atol=2e-3)

@@ -60,7 +60,7 @@ def test_a_plan_page_shows_the_list_the_standing_and_the_advice(client: TestClie
     html = page.text
     assert "Apply to" in html and 'class="tier tier-' in html and "/programs/" in html
     assert "Where your score stands" in html and "Step 2 CK strategy" in html
-    assert "What applicants like you send:" in html and "cautious end of the chance" in html
+    assert "What applicants like you send:" in html and "cautious end of its range" in html
     assert "<svg" in html and "<polyline" in html
     no_outside_requests(html)
 

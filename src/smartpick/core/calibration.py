@@ -111,7 +111,8 @@ def typical_applicant(
             tiers = {t: v / sum(tiers.values()) for t, v in tiers.items()}
     rest = 1.0 - sum(tiers.values())
     parts: list[tuple[float, Array]] = []
-    for loc_share, loc in ((mix.in_state, cells.location), (1 - mix.in_state, 0 * cells.location)):
+    in_share = cells.in_state_share(applicant_type)
+    for loc_share, loc in ((in_share, cells.location), (1 - in_share, 0 * cells.location)):
         base = cells.level[applicant_type] + loc
         parts.append((loc_share * rest, base))
         parts += [(loc_share * s, base + cells.signal[t]) for t, s in tiers.items()]

@@ -1,14 +1,14 @@
 """How many applications to recommend: the decision rule (METHODS §3.9).
 
-A lost year is not zero dollars. With C the cost of not matching and P_low(h) the lower end
-of the chance of matching with the best list of h applications (its interval over the model's
-uncertainty), the recommended count maximizes
+A lost year is not zero dollars. With C the cost of not matching and P(h) the chance of
+matching with the best list of h applications averaged over the model's uncertainty (the
+expected value a decision should maximize), the recommended count maximizes
 
-    C * P_low(h) - fees(h),
+    C * P(h) - fees(h),
 
-so an application is worth its fee when it adds at least fee / C to the cautious chance: the
-uncertainty buys applications instead of removing them. A target chance, when reachable at
-the lower end, is a floor on the count.
+so an application is worth its fee when it adds at least fee / C to the chance. A target
+chance is a floor on the count when the lower end of the chance's interval, P_low(h),
+reaches it: the uncertainty buys applications instead of removing them.
 """
 
 from __future__ import annotations
@@ -62,11 +62,13 @@ def recommend(
     target: float,
     cost_of_not_matching: float,
     limit_reason: str | None = None,
+    expected: Array | None = None,
 ) -> Recommendation:
-    """The count to recommend from the lower-end chances `lower[h - 1]` and the fees
-    `fees[h - 1]` of h = 1..len(lower) applications. `limit_reason` says why the curve
-    stops where it does (a budget or a number of applications given), if it does."""
-    value = cost_of_not_matching * lower - fees
+    """The count to recommend from the chances averaged over the uncertainty `expected[h - 1]`
+    (the lower ends themselves if not given), the lower-end chances `lower[h - 1]` and the fees
+    `fees[h - 1]` of h = 1..len(lower) applications. `limit_reason` says why the curve stops
+    where it does (a budget or a number of applications given), if it does."""
+    value = cost_of_not_matching * (lower if expected is None else expected) - fees
     best = int(np.argmax(value)) + 1
     reach = next((i + 1 for i, p in enumerate(lower) if p >= target), None)
     n = max(best, reach or 0)
@@ -77,8 +79,8 @@ def recommend(
         )
     else:
         why = (
-            f"past this count an application adds less to your cautious chance than its fee "
-            f"is worth, when not matching costs ${cost_of_not_matching:,.0f}"
+            f"past this count an application adds less to your chance than its fee is worth, "
+            f"when not matching costs ${cost_of_not_matching:,.0f}"
         )
         if reach is None:
             why += f"; your target of {target:.0%} is out of reach at the cautious end"

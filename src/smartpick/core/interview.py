@@ -92,6 +92,12 @@ class CellRates:
     signal: Mapping[str, Array]
     mix: Mix
     notes: tuple[str, ...] = field(default=())
+    # The share of each type's applicants who are in-state: U.S. graduates only (IMGs have no
+    # U.S. school), so U.S. MD and DO applicants carry the whole in-state share.
+    in_share: Mapping[str, float] = field(default_factory=dict)
+
+    def in_state_share(self, applicant_type: str) -> float:
+        return self.in_share.get(applicant_type, self.mix.in_state)
 
     def logit_rate(self, applicant_type: str, in_state: Array, tier: Sequence[str]) -> Array:
         """Log-odds of the population rate for one applicant's cells, program by program."""
@@ -179,15 +185,18 @@ def cell_rates(
     type_shares: Mapping[str, float],
     signals: Mapping[str, int],
     location_cap: float | None = None,
+    known_location: Array | None = None,
 ) -> CellRates:
     """Step 1: the additive log-odds cells, consistent with each program's type rates.
 
     `type_shares` are the specialty's applicant shares by type (used only to estimate how many
     of a program's applicants were in-state or signaled); `signals` the tier counts of the
-    rates' season (gold and silver, or signal). `location_cap` bounds a program's in-state log
-    odds ratio: its in-state rate includes its own school's students, whom an applicant from
-    another school of the state is not, and its out-of-state rate the IMGs (no U.S. school),
-    so a published ratio overstates the advantage.
+    rates' season (gold and silver, or signal). The in-state effect is solved among U.S.
+    graduates (`_solve_location`): the published in-state rate counts only them, the
+    out-of-state rate the IMGs too. `location_cap` bounds it: the in-state rate also includes
+    the program's own school's students, whom an applicant from another school of the state
+    is not. `known_location` (an earlier solve's effects, for rates within their rounding of
+    the same ones) skips the solve.
     """
     notes: list[str] = []
     m = rates.size
@@ -200,15 +209,6 @@ def cell_rates(
             "they take the specialty's median location effect"
         )
     location = np.where(np.isfinite(loc), loc, loc_median)
-    if location_cap is not None:
-        capped = int((location > location_cap).sum())
-        location = np.minimum(location, location_cap)
-        if capped:
-            notes.append(
-                f"{capped} programs' in-state advantage is taken at most at the largest "
-                f"published odds ratio ({np.exp(location_cap):.2f}): their in-state rates "
-                "include their own school's students, and their out-of-state rates the IMGs"
-            )
     # Signals: each tier's log odds ratio against no signal, floored at 0, gold >= silver.
     signal: dict[str, Array] = {"none": np.zeros(m)}
     none = logit(clamp(rates.signal["none"])) if rates.tiers else np.zeros(m)
@@ -225,12 +225,76 @@ def cell_rates(
             "programs without a published signal rate take the specialty's median signal effect"
         )
     mix = estimate_mix(rates, type_shares, signals)
-    level = {g: _solve_level(rates, g, location, signal, mix) for g in TYPES}
+    in_share = in_state_shares(type_shares, mix)
+    if known_location is not None:
+        level = {g: _solve_level(rates, g, known_location, signal, mix, in_share[g]) for g in TYPES}
+        return CellRates(level, known_location, signal, mix, tuple(notes), in_share)
+    location, level = _solve_location(rates, type_shares, location, signal, mix, in_share)
+    capped = 0 if location_cap is None else int((location > location_cap).sum())
+    if capped:
+        assert location_cap is not None
+        location = np.minimum(location, location_cap)
+        level = {g: _solve_level(rates, g, location, signal, mix, in_share[g]) for g in TYPES}
+        notes.append(
+            f"{capped} programs' in-state advantage among U.S. graduates is taken at most at "
+            f"the largest published odds ratio ({np.exp(location_cap):.2f}): their in-state "
+            "rates include their own school's students"
+        )
     for g in TYPES:
         gap = int(np.isnan(rates.by_type[g]).sum())
         if gap:
             notes.append(f"{gap} programs publish no {g} rate: they take the specialty's median")
-    return CellRates(level, location, signal, mix, tuple(notes))
+    return CellRates(level, location, signal, mix, tuple(notes), in_share)
+
+
+US_TYPES = ("md", "do")  # graduates of U.S. schools: the only applicants with a school state
+LOCATION_ROUNDS = 10
+
+
+def in_state_shares(type_shares: Mapping[str, float], mix: Mix) -> dict[str, float]:
+    """The share of each type's applicants to a program who are in-state: none of the IMGs;
+    for U.S. graduates, the program's in-state share over their share of its applicants."""
+    total = sum(type_shares.values()) or 1.0
+    us = sum(type_shares.get(g, 0.0) for g in US_TYPES) / total
+    share = min(mix.in_state / us, 0.95) if us > 0 else mix.in_state
+    return {g: share if g in US_TYPES else 0.0 for g in TYPES}
+
+
+def _solve_location(
+    rates: ProgramRates,
+    type_shares: Mapping[str, float],
+    start: Array,
+    signal: Mapping[str, Array],
+    mix: Mix,
+    in_share: Mapping[str, float],
+) -> tuple[Array, dict[str, Array]]:
+    """The in-state effect among U.S. graduates, solved with the type levels: levels that
+    reproduce the type rates given the effect, then the effect that reproduces the published
+    in-state rate given the levels (U.S. MD and DO applicants in the specialty's proportion,
+    over the signal mix), alternately. Programs without an in-state rate keep `start`."""
+    location = start.copy()
+    target = rates.in_state
+    known = np.isfinite(target)
+    us = {g: type_shares.get(g, 0.0) for g in US_TYPES}
+    us_total = sum(us.values())
+    level = {g: _solve_level(rates, g, location, signal, mix, in_share[g]) for g in TYPES}
+    if us_total <= 0 or not known.any():
+        return location, level
+    rest = 1.0 - sum(mix.tiers.values())
+    for _ in range(LOCATION_ROUNDS):
+        cells = [
+            (us[g] / us_total * share, level[g] + signal[t])
+            for g in US_TYPES
+            for t, share in (("none", rest), *mix.tiers.items())
+        ]
+        weights = np.array([w for w, _ in cells])
+        offsets = np.vstack([d for _, d in cells])  # (cells, m)
+        solved = _newton(
+            location.copy(), clamp(np.where(known, target, 0.5)), _cells_at(offsets), weights
+        )
+        location = np.where(known, solved, location)
+        level = {g: _solve_level(rates, g, location, signal, mix, in_share[g]) for g in TYPES}
+    return location, level
 
 
 def estimate_mix(
@@ -265,17 +329,29 @@ def estimate_mix(
     return Mix(in_state=_median(w_in, 0.0), tiers=tiers)
 
 
+def _cells_at(offsets: Array) -> Callable[[Array], Array]:
+    """(m, cells) rates at intercepts x for cells offset by `offsets` (cells, m)."""
+    return lambda x: expit(x[None, :] + offsets).T
+
+
 def _solve_level(
-    rates: ProgramRates, g: str, location: Array, signal: Mapping[str, Array], mix: Mix
+    rates: ProgramRates,
+    g: str,
+    location: Array,
+    signal: Mapping[str, Array],
+    mix: Mix,
+    in_share: float | None = None,
 ) -> Array:
-    """a_g per program: sum over cells of share * expit(a + d_cell) = the type rate."""
+    """a_g per program: sum over cells of share * expit(a + d_cell) = the type rate, with
+    `in_share` of the type's applicants in-state (the specialty's in-state share if None)."""
+    in_share = mix.in_state if in_share is None else in_share
     target = rates.by_type[g]
     target = np.where(
         np.isfinite(target), target, np.nanmedian(target) if np.isfinite(target).any() else LOW
     )
     target = clamp(target)
     cells: list[tuple[float, Array]] = []
-    for loc_share, loc_effect in ((mix.in_state, location), (1 - mix.in_state, 0 * location)):
+    for loc_share, loc_effect in ((in_share, location), (1 - in_share, 0 * location)):
         rest = 1.0 - sum(mix.tiers.values())
         cells.append((loc_share * rest, loc_effect + signal["none"]))
         for t, share in mix.tiers.items():
@@ -341,5 +417,8 @@ def carry_over(
         factor = 0.95 / sum(tiers.values())
         tiers = {t: v * factor for t, v in tiers.items()}
     mix = Mix(cells.mix.in_state, tiers)
-    level = {g: _solve_level(rates, g, cells.location, cells.signal, mix) for g in TYPES}
-    return CellRates(level, cells.location, cells.signal, mix, cells.notes)
+    level = {
+        g: _solve_level(rates, g, cells.location, cells.signal, mix, cells.in_share.get(g))
+        for g in TYPES
+    }
+    return CellRates(level, cells.location, cells.signal, mix, cells.notes, cells.in_share)

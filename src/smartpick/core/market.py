@@ -58,6 +58,7 @@ class Cohort:
     level: Array  # (m,) the type's population log-odds per program (core.interview cells)
     tau: float  # a program's own evaluation noise for this type
     shift: float = 0.0  # programs' preference for the type beyond strength (log-odds scale)
+    in_state_share: float | None = None  # of its applications; None: the market's (IMGs: 0)
     # Filled by `prepare`: what does not change from draw to draw
     log_rate: Array | None = None  # (m,) log of the population rate the list is chosen by
     intercepts: Array | None = None  # (cells, m) A per in-state x signal cell
@@ -130,7 +131,7 @@ def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
     for c in market.cohorts:
         parts = [(1 - sum(market.signal_share.values()), c.level)]
         parts += [(share, c.level + market.signal[t]) for t, share in market.signal_share.items()]
-        w_in = market.in_state_share
+        w_in = market.in_state_share if c.in_state_share is None else c.in_state_share
         rate = sum(
             share * (w_in * expit(lv + market.location) + (1 - w_in) * expit(lv))
             for share, lv in parts
@@ -174,7 +175,8 @@ def _cohort_block(
     chosen = np.take_along_axis(top, order, axis=1)  # best liked first
     # Cells of each application: in-state, and signals on the best-liked programs
     tiers = list(market.signal_share)
-    cell = (rng.random(chosen.shape) < market.in_state_share).astype(np.int64) * (1 + len(tiers))
+    w_in = market.in_state_share if c.in_state_share is None else c.in_state_share
+    cell = (rng.random(chosen.shape) < w_in).astype(np.int64) * (1 + len(tiers))
     start = np.zeros(n, dtype=np.int64)
     position = np.arange(kmax)[None, :]
     for i, t in enumerate(tiers, start=1):

@@ -449,10 +449,15 @@ def matrices(
 def _evaluate(
     ctx: Context, draw: Draw, score: int | None, cache: dict[Any, Array] | None = None
 ) -> tuple[Array, dict[str, Array], Array]:
-    """P(interview) without a signal and with each tier, and the stand-alone P(match)."""
+    """P(interview) without a signal and with each tier, and the stand-alone P(match), each
+    kept within [0, 1] (averages of chances near 1 can pass it by a rounding error)."""
     w, p, q = matrices(ctx, draw, score, None, cache)
-    tiers = {t: w @ matrices(ctx, draw, score, t, cache)[1] for t in ctx.tiers}
-    return w @ p, tiers, w @ (p * q[:, None])
+    tiers = {t: _unit(w @ matrices(ctx, draw, score, t, cache)[1]) for t in ctx.tiers}
+    return _unit(w @ p), tiers, _unit(w @ (p * q[:, None]))
+
+
+def _unit(p: Array) -> Array:
+    return np.asarray(np.clip(p, 0.0, 1.0), dtype=np.float64)
 
 
 def parameter_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
@@ -503,7 +508,7 @@ def _make_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
             max(p.targeting + step.get(f"targeting:{share}", 0.0), 0.0),
         )
         rates = _jitter(ctx.rates, rng)
-        cells = cell_rates(rates, shares, then, engine.location_cap)
+        cells = cell_rates(rates, shares, then, engine.location_cap, ctx.cells.location)
         if ctx.counts is not None:
             cells = carry_over(rates, cells, *ctx.counts)
         moved = step.get(f"share:{share}", 0.0) + step.get(f"share:{share}@{specialty}", 0.0)

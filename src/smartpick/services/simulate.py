@@ -151,6 +151,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                     level=widen(cells.level[g]),
                     tau=float((simulator or {}).get("tau", DEFAULT_TAU)),
                     shift=float((simulator or {}).get("shift", {}).get(g, 0.0)),
+                    in_state_share=cells.in_state_share(g),
                 )
             )
         if not cohorts:

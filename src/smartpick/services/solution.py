@@ -206,13 +206,15 @@ def list_misses(every: NDArray[np.int8], f_nodes: list[Array]) -> Array:
     return np.vstack([np.ones(total.shape[1]), np.exp(total)])
 
 
-def lower_curve(services: Services, sol: Solution, score: int | None, level: float) -> Array:
-    """The `level` quantile of every size's chance of matching over the parameter draws (the
-    fitted parameters within their uncertainty, the published rates within their rounding):
-    each size's best list of the point estimate, scored under every draw."""
+def lower_curve(
+    services: Services, sol: Solution, score: int | None, level: float
+) -> tuple[Array, Array]:
+    """The `level` quantile and the mean of every size's chance of matching over the parameter
+    draws (the fitted parameters within their uncertainty, the published rates within their
+    rounding): each size's best list of the point estimate, scored under every draw."""
     used = np.flatnonzero((sol.every > 0).any(axis=0))
     if used.size == 0:
-        return np.zeros(sol.every.shape[0])
+        return np.zeros(sol.every.shape[0]), np.zeros(sol.every.shape[0])
     programs = sol.sub[used]
     every = sol.every[:, used]
     ctx = sol.ctx
@@ -227,7 +229,11 @@ def lower_curve(services: Services, sol: Solution, score: int | None, level: flo
             a = np.where(in_state, both[1][programs], both[0][programs]) + ctx.away[programs]
             f_nodes.append(interview(a, nodes.s) * q[:, None])
         curves.append(1 - list_misses(every, f_nodes)[1:] @ nodes.w)
-    return np.asarray(np.quantile(np.array(curves), level, axis=0), dtype=np.float64)
+    stacked = np.array(curves)
+    return (
+        np.asarray(np.quantile(stacked, level, axis=0), dtype=np.float64),
+        np.asarray(stacked.mean(axis=0), dtype=np.float64),
+    )
 
 
 def _draw_anchors(services: Services, ctx: Context, k: int, draw: Draw, tier: str | None) -> Array:
@@ -265,10 +271,10 @@ def choose_count(
     applications given is taken as it is."""
     sizes = sol.every.shape[0]
     point = 1 - sol.miss[1:] @ sol.w
-    lower = lower_curve(services, sol, score, LOWER) if cautious else point
+    lower, expected = lower_curve(services, sol, score, LOWER) if cautious else (point, point)
     fees = np.array([cost(sol.schedule, h) for h in range(1, sizes + 1)])
     limit_reason = "the most your budget allows" if budget is not None else None
-    rec = recommend(lower, fees, target, cost_of_not_matching, limit_reason)
+    rec = recommend(lower, fees, target, cost_of_not_matching, limit_reason, expected)
     n, why = rec.n, rec.why
     if applications is not None:
         n, why = sizes, "the number of applications you asked for"

@@ -329,23 +329,24 @@ def margin_check(dataset: Dataset) -> list[dict[str, Any]]:
 
 def _implied(inputs: SpecialtyInputs, location: float | None, tier: str | None) -> Array:
     """Every program's rate implied by its cells at a location (1 in-state, 0 out-of-state,
-    None mixed) and a signal tier (None mixed), over the specialty's applicant types."""
+    None mixed) and a signal tier (None mixed), over the applicants in that margin: the
+    specialty's types, each with its in-state share (IMGs are never in-state)."""
     cells, mix = inputs.cells, inputs.cells.mix
-    total = sum(inputs.type_shares.values()) or 1.0
     tiers = {"none": 1.0 - sum(mix.tiers.values()), **mix.tiers}
     rate = np.zeros(inputs.rates.size)
+    total = 0.0
     for g, count in inputs.type_shares.items():
-        for loc, w_loc in ((1.0, mix.in_state), (0.0, 1 - mix.in_state)):
+        in_share = cells.in_state_share(g)
+        for loc, w_loc in ((1.0, in_share), (0.0, 1 - in_share)):
             if location is not None and loc != location:
                 continue
             for t, w_tier in tiers.items():
                 if tier is not None and t != tier:
                     continue
-                share = count / total
-                share *= 1.0 if location is not None else w_loc
-                share *= 1.0 if tier is not None else w_tier
-                rate += share * expit(cells.level[g] + cells.location * loc + cells.signal[t])
-    return rate
+                weight = count * w_loc * (1.0 if tier is not None else w_tier)
+                total += weight
+                rate += weight * expit(cells.level[g] + cells.location * loc + cells.signal[t])
+    return rate / total if total > 0 else rate
 
 
 def _stack(cells: Sequence[Cell], method: str) -> tuple[Array, Array, Array]:

@@ -141,7 +141,7 @@ def _why(plan: dict[str, Any], asked: bool) -> str:
         why += f" At the cautious end of its range, the chance is {_pct(low)}."
     elif low is not None:
         why += (
-            f" SmartPick judges by the cautious end of the chance, {_pct(low)} at "
+            f" At the cautious end of its range the chance is {_pct(low)} at "
             f"{plan['applications']} applications"
         )
         if rec.get("cost_of_not_matching_usd"):
