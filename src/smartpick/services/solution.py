@@ -225,7 +225,7 @@ def lower_curve(
         q = conversion(draw.params, nodes)
         f_nodes = []
         for tier in (None, *sol.tiers):
-            both = _draw_anchors(services, ctx, k, draw, tier)
+            both = _draw_anchors(services, ctx, k, draw, tier, programs)
             a = np.where(in_state, both[1][programs], both[0][programs]) + ctx.away[programs]
             f_nodes.append(interview(a, nodes.s) * q[:, None])
         curves.append(1 - list_misses(every, f_nodes)[1:] @ nodes.w)
@@ -236,17 +236,30 @@ def lower_curve(
     )
 
 
-def _draw_anchors(services: Services, ctx: Context, k: int, draw: Draw, tier: str | None) -> Array:
-    """(2, m): every program's intercepts under draw k for out-of-state and in-state
-    applicants with a signal of `tier`: they do not depend on the score, so they are solved
-    once per session (the draws are made once per session too)."""
+def _draw_anchors(
+    services: Services,
+    ctx: Context,
+    k: int,
+    draw: Draw,
+    tier: str | None,
+    programs: NDArray[np.int64],
+) -> Array:
+    """(2, m): the programs' intercepts under draw k for out-of-state and in-state applicants
+    with a signal of `tier` (NaN for programs not solved yet). They do not depend on the
+    score, so each program's are solved once per session, when a list first needs them (the
+    draws are made once per session too)."""
     key = ("draw", ctx.specialty, ctx.applicant_type, str(ctx.counts), k, tier)
-    if key not in services.anchors:
+    cached: Array | None = services.anchors.get(key)
+    if cached is None:
+        cached = np.full((2, ctx.in_state.size), np.nan)
+        services.anchors[key] = cached
+    missing = programs[np.isnan(cached[0, programs])]
+    if missing.size:
         v = variance(draw.params, ctx.pool)
         out_of_state = replace(ctx, in_state=np.zeros_like(ctx.in_state))
-        base = population_logits(out_of_state, draw.cells, tier)
-        services.anchors[key] = np.vstack([anchor(base, v), anchor(base + draw.cells.location, v)])
-    cached: Array = services.anchors[key]
+        base = population_logits(out_of_state, draw.cells, tier)[missing]
+        cached[0, missing] = anchor(base, v)
+        cached[1, missing] = anchor(base + draw.cells.location[missing], v)
     return cached
 
 
