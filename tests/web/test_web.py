@@ -435,3 +435,15 @@ def test_a_budget_says_what_is_left_unspent(client: TestClient) -> None:
     assert "left unspent" not in client.get(f"/plan?{GOOD}").text
     text = pdf_text(client.get("/plan.pdf", params={**profile, "budget": "5000"}).content)
     assert re.search(r"Of your \$5,000 budget, \$[\d,]+ is left unspent\.", text)
+
+
+def test_pages_never_show_a_certainty_the_model_does_not_have() -> None:
+    from smartpick.web.pdf import percent
+
+    assert (percent(0.9961), percent(0.994), percent(0.5), percent(0.0031), percent(0.0)) == (
+        ">99%",
+        "99%",
+        "50%",
+        "<1%",
+        "0%",
+    )

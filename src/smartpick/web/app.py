@@ -17,12 +17,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from smartpick.errors import NotFoundError, SmartPickError, StoreError
 from smartpick.services import Services
 from smartpick.settings import Config, load_config
+from smartpick.web.pdf import percent
 from smartpick.web.security import Guards
 
 WEB = Path(str(resources.files("smartpick.web")))
 templates = Jinja2Templates(directory=str(WEB / "templates"))
 log = logging.getLogger("smartpick.web")
-templates.env.filters["percent"] = lambda v: "" if v is None else f"{v:.0%}"
+templates.env.filters["percent"] = percent
 
 
 def create_app(config: Config | None = None) -> FastAPI:

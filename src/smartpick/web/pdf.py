@@ -17,7 +17,19 @@ WARNING = colors.HexColor("#9b1c1c")
 
 
 def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.0%}"
+    return percent(value)
+
+
+def percent(value: float | None) -> str:
+    """A chance as a careful person says it: whole percents, and never a certainty the model
+    does not have (over 99.5% is ">99%", under 0.5% but above nothing "<1%")."""
+    if value is None:
+        return ""
+    if value >= 0.995:
+        return ">99%"
+    if 0 < value < 0.005:
+        return "<1%"
+    return f"{value:.0%}"
 
 
 def dollars(value: float) -> str:
