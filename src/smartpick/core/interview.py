@@ -186,6 +186,7 @@ def cell_rates(
     signals: Mapping[str, int],
     location_cap: float | None = None,
     known_location: Array | None = None,
+    types: Sequence[str] = TYPES,
 ) -> CellRates:
     """Step 1: the additive log-odds cells, consistent with each program's type rates.
 
@@ -196,7 +197,7 @@ def cell_rates(
     out-of-state rate the IMGs too. `location_cap` bounds it: the in-state rate also includes
     the program's own school's students, whom an applicant from another school of the state
     is not. `known_location` (an earlier solve's effects, for rates within their rounding of
-    the same ones) skips the solve.
+    the same ones) skips the solve, and then only the levels of `types` are solved.
     """
     notes: list[str] = []
     m = rates.size
@@ -227,18 +228,19 @@ def cell_rates(
     mix = estimate_mix(rates, type_shares, signals)
     in_share = in_state_shares(type_shares, mix)
     if known_location is not None:
-        level = {g: _solve_level(rates, g, known_location, signal, mix, in_share[g]) for g in TYPES}
+        level = {g: _solve_level(rates, g, known_location, signal, mix, in_share[g]) for g in types}
         return CellRates(level, known_location, signal, mix, tuple(notes), in_share)
     location, level = _solve_location(rates, type_shares, location, signal, mix, in_share)
-    capped = 0 if location_cap is None else int((location > location_cap).sum())
+    capped = 0 if location_cap is None else int((np.abs(location) > location_cap).sum())
     if capped:
         assert location_cap is not None
-        location = np.minimum(location, location_cap)
+        location = np.clip(location, -location_cap, location_cap)
         level = {g: _solve_level(rates, g, location, signal, mix, in_share[g]) for g in TYPES}
         notes.append(
-            f"{capped} programs' in-state advantage among U.S. graduates is taken at most at "
-            f"the largest published odds ratio ({np.exp(location_cap):.2f}): their in-state "
-            "rates include their own school's students"
+            f"{capped} programs' in-state effect among U.S. graduates is taken at most at the "
+            f"largest published odds ratio ({np.exp(location_cap):.2f}) either way: their "
+            "in-state rates include their own school's students, and a larger effect cannot "
+            "be reconciled with their type rates"
         )
     for g in TYPES:
         gap = int(np.isnan(rates.by_type[g]).sum())
@@ -419,6 +421,6 @@ def carry_over(
     mix = Mix(cells.mix.in_state, tiers)
     level = {
         g: _solve_level(rates, g, cells.location, cells.signal, mix, cells.in_share.get(g))
-        for g in TYPES
+        for g in cells.level
     }
     return CellRates(level, cells.location, cells.signal, mix, cells.notes, cells.in_share)

@@ -39,8 +39,8 @@ from smartpick.core.outcomes import normal_nodes
 from smartpick.core.standing import Figures
 
 Array = NDArray[np.float64]
-NODES = 20
-ETA_NODES = 7  # nodes of what the interviews show (eta)
+NODES = 16
+ETA_NODES = 5  # nodes of what the interviews show (eta)
 
 
 @dataclass(frozen=True)

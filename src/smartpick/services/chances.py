@@ -482,7 +482,7 @@ def _make_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
               f"offset:{specialty}"]  # fmt: skip
     names = [n for n in wanted if n in fit.names]
     index = [fit.names.index(n) for n in names]
-    cov = fit.covariance[np.ix_(index, index)]
+    cov = _nearest_psd(fit.covariance[np.ix_(index, index)])
     p = ctx.params
     applications = engine.applications(specialty, ctx.applicant_type, fit)
     shares, then = engine.type_shares(specialty), engine.signals_then(specialty)
@@ -508,12 +508,22 @@ def _make_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
             max(p.targeting + step.get(f"targeting:{share}", 0.0), 0.0),
         )
         rates = _jitter(ctx.rates, rng)
-        cells = cell_rates(rates, shares, then, engine.location_cap, ctx.cells.location)
+        cells = cell_rates(
+            rates, shares, then, engine.location_cap, ctx.cells.location, (ctx.applicant_type,)
+        )
         if ctx.counts is not None:
             cells = carry_over(rates, cells, *ctx.counts)
         moved = step.get(f"share:{share}", 0.0) + step.get(f"share:{share}@{specialty}", 0.0)
         out.append(Draw(params, cells, applications * math.exp(moved)))
     return out
+
+
+def _nearest_psd(cov: Array) -> Array:
+    """The covariance made symmetric with no negative variance direction (the inverse Hessian
+    of a fit can carry tiny negative eigenvalues from the finite differences)."""
+    sym = (cov + cov.T) / 2
+    values, vectors = np.linalg.eigh(sym)
+    return np.asarray((vectors * np.maximum(values, 0.0)) @ vectors.T, dtype=np.float64)
 
 
 def _jitter(rates: ProgramRates, rng: np.random.Generator) -> ProgramRates:
