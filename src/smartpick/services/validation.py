@@ -484,8 +484,10 @@ def render(
         "",
         "- No temporal holdout: the dataset has one year of each table (Charting Outcomes "
         "2026, DO means 2024), so a later year cannot be predicted from an earlier one yet.",
-        "- No check by Step 2 CK band or by number of ranks: those curves are not in the "
-        "dataset; the score enters through the matched and unmatched distributions only.",
+        "- No check by Step 2 CK band: that curve is not in the dataset; the score enters "
+        "through the matched and unmatched distributions only. The share matched by number "
+        "of interviews (U.S. MD, pooled) and the non-U.S. IMG contiguous-rank medians are "
+        "fitted targets (section *Interviews and applications*), not held-out checks.",
         "- Individuals are reconstructed from published distributions, not observed; the "
         "program-level probabilities are checked only through the specialty outcomes they add "
         "up to. No individual applicant's interviews are in the dataset.",
