@@ -621,13 +621,31 @@ def typical_standing(services: Services, profile: Profile) -> dict[str, Any] | N
     point = Draw(ctx.params, ctx.cells)
     draws = parameter_draws(services, ctx, spec.key)
     typical = _typical(services, ctx, point, draws, profile.step2)
-    count = services.engine.published_applications(spec.key, ctx.applicant_type)
-    typical["applications_source"] = count.source
-    typical["applications_share"] = (
-        None if count.own else round(services.fit.shares.get(count.share_key, 1.0), 4)
-    )
+    typical["list"] = typical_applications(services, ctx)
     typical["notes"] = notes
     return typical
+
+
+def typical_applications(services: Services, ctx: Context) -> dict[str, Any]:
+    """How many programs of the specialty a typical applicant of the type applies to, and
+    from what published figure (with the share of it fitted to go to the specialty, where the
+    figure counts every specialty)."""
+    count = services.engine.published_applications(ctx.specialty, ctx.applicant_type)
+    n = services.engine.applications(ctx.specialty, ctx.applicant_type, services.fit)
+    share = None if count.own else services.fit.share(count.share_key, ctx.specialty)
+    return {
+        "applications": round(n, 1),
+        "share": None if share is None else round(share, 4),
+        "source": count.source,
+        "meaning": f"{APPLICANT_TYPES[ctx.applicant_type]}s apply to about {n:.0f} programs of "
+        "the specialty"
+        + (
+            f" ({share:.0%} of their applications to every specialty, a share SmartPick fits "
+            "to the published figures on interviews)"
+            if share is not None
+            else ""
+        ),
+    }
 
 
 def _parse_list(ctx: Context, entries: Sequence[str]) -> list[tuple[int, str | None]]:

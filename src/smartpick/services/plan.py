@@ -31,6 +31,7 @@ from smartpick.services.chances import (
     build_context,
     parameter_draws,
     population_logits,
+    typical_applications,
     visa_fit,
 )
 from smartpick.services.plan_options import (
@@ -44,7 +45,14 @@ from smartpick.services.plan_options import (
     season_update,
     utilities,
 )
-from smartpick.services.solution import assistance_for, choose_count, decode, plan_limit, solve
+from smartpick.services.solution import (
+    assistance_for,
+    choose_count,
+    decode,
+    draw_intercepts,
+    plan_limit,
+    solve,
+)
 from smartpick.services.standing import report_header
 
 if TYPE_CHECKING:
@@ -209,7 +217,7 @@ def plan_report(
     _dollars_per_point(curve, recommended)
     report["curve"] = curve
     report["recommended_applications"] = recommended
-    report["typical_applications"] = _typical_applications(services, ctx)
+    report["typical_applications"] = typical_applications(services, ctx)
     if budget is not None:
         report["budget_usd"] = budget
         report["unspent_usd"] = round(budget - cost(schedule, recommended["n"]), 2)
@@ -277,27 +285,6 @@ def plan_report(
     return report
 
 
-def _typical_applications(services: Services, ctx: Context) -> dict[str, Any]:
-    """How many programs of the specialty a typical applicant of the type applies to, and
-    from what published figure."""
-    count = services.engine.published_applications(ctx.specialty, ctx.applicant_type)
-    n = services.engine.applications(ctx.specialty, ctx.applicant_type, services.fit)
-    share = None if count.own else services.fit.share(count.share_key, ctx.specialty)
-    return {
-        "applications": round(n, 1),
-        "share": None if share is None else round(share, 4),
-        "source": count.source,
-        "meaning": f"{APPLICANT_TYPES[ctx.applicant_type]}s apply to about {n:.0f} programs of "
-        "the specialty"
-        + (
-            f" ({share:.0%} of their applications to every specialty, a share SmartPick fits "
-            "to the published figures on interviews)"
-            if share is not None
-            else ""
-        ),
-    }
-
-
 def _interval(
     services: Services,
     ctx: Context,
@@ -309,18 +296,17 @@ def _interval(
 ) -> tuple[list[float], dict[str, list[float]]]:
     """95% intervals (2.5th and 97.5th percentiles) of the list's chance of matching and of
     each program's chance of an interview, under the draws of the parameters and the rates
-    that give every interval of `chances`; only the listed programs' intercepts are solved
-    for each draw."""
+    that give every interval of `chances`; the programs' intercepts under each draw are the
+    session's (solution.draw_intercepts)."""
     idx = np.array([sub[j] for j in chosen])
     signal = [tiers[sig[j] - 1] if j in sig else None for j in chosen]
     values = []
     interviews = []
-    for draw in parameter_draws(services, ctx, ctx.specialty):
+    for k, draw in enumerate(parameter_draws(services, ctx, ctx.specialty)):
         nodes = strength(draw.params, ctx.pool, profile.step2)
         w = nodes.w
-        by_tier = {t: population_logits(ctx, draw.cells, t) for t in set(signal)}
-        logits = np.array([by_tier[t][i] for i, t in zip(idx, signal, strict=True)])
-        a = anchor(logits, variance(draw.params, ctx.pool)) + ctx.away[idx]
+        by_tier = {t: draw_intercepts(services, ctx, k, draw, t, idx) for t in set(signal)}
+        a = np.array([by_tier[t][n] for n, t in enumerate(signal)])
         p = interview(a, nodes.s)
         f = p * conversion(draw.params, nodes)[:, None]
         values.append(float(w @ (1 - np.prod(1 - f, axis=1))))

@@ -219,14 +219,12 @@ def lower_curve(
     every = sol.every[:, used]
     ctx = sol.ctx
     curves = []
-    in_state = ctx.in_state[programs] > 0
     for k, draw in enumerate(parameter_draws(services, ctx, ctx.specialty)):
         nodes = strength(draw.params, ctx.pool, score)
         q = conversion(draw.params, nodes)
         f_nodes = []
         for tier in (None, *sol.tiers):
-            both = _draw_anchors(services, ctx, k, draw, tier, programs)
-            a = np.where(in_state, both[1][programs], both[0][programs]) + ctx.away[programs]
+            a = draw_intercepts(services, ctx, k, draw, tier, programs)
             f_nodes.append(interview(a, nodes.s) * q[:, None])
         curves.append(1 - list_misses(every, f_nodes)[1:] @ nodes.w)
     stacked = np.array(curves)
@@ -236,7 +234,7 @@ def lower_curve(
     )
 
 
-def _draw_anchors(
+def draw_intercepts(
     services: Services,
     ctx: Context,
     k: int,
@@ -244,10 +242,10 @@ def _draw_anchors(
     tier: str | None,
     programs: NDArray[np.int64],
 ) -> Array:
-    """(2, m): the programs' intercepts under draw k for out-of-state and in-state applicants
-    with a signal of `tier` (NaN for programs not solved yet). They do not depend on the
-    score, so each program's are solved once per session, when a list first needs them (the
-    draws are made once per session too)."""
+    """The applicant's intercepts at `programs` under draw k with a signal of `tier` (in-state
+    or not, away rotations added). Each program's intercepts do not depend on the score, so
+    they are solved once per session, when a list first needs them (the draws are made once
+    per session too)."""
     key = ("draw", ctx.specialty, ctx.applicant_type, str(ctx.counts), k, tier)
     cached: Array | None = services.anchors.get(key)
     if cached is None:
@@ -260,7 +258,9 @@ def _draw_anchors(
         base = population_logits(out_of_state, draw.cells, tier)[missing]
         cached[0, missing] = anchor(base, v)
         cached[1, missing] = anchor(base + draw.cells.location[missing], v)
-    return cached
+    in_state = ctx.in_state[programs] > 0
+    chosen = np.where(in_state, cached[1, programs], cached[0, programs])
+    return np.asarray(chosen + ctx.away[programs], dtype=np.float64)
 
 
 def decode(row: NDArray[np.int8]) -> tuple[list[int], dict[int, int]]:

@@ -120,14 +120,14 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
         report["basis"] = "model"
         report["p_match"] = round(typical["p_match"], 3)
         report["p_match_interval"] = [round(v, 3) for v in typical["p_match_interval"]]
-        share = typical["applications_share"]
+        share = typical["list"]["share"]
         report["applies_as"] = (
             f"an applicant who applies to about {typical['applications']:.0f} programs of the "
             f"specialty, as {APPLICANT_TYPES[profile.applicant_type]}s do, where applicants "
             "like them are interviewed"
         )
         report["sources"].append(
-            f"{typical['applications_source']}"
+            f"{typical['list']['source']}"
             + (f"; {share:.0%} of it taken as going to the specialty (fitted)" if share else "")
         )
         report["typical"] = typical
