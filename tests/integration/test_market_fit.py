@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from smartpick.fitted import load_market_fit, market_fingerprint
 from smartpick.services import Services
 from smartpick.services.market_fit import (
     fit_market,
-    load_market_fit,
-    market_code_hash,
     write_market_fit,
 )
 from smartpick.services.simulate import build_market
@@ -48,6 +47,6 @@ def test_the_shipped_simulator_fit_is_current(services: Services) -> None:
     assert record is not None, "no simulator fit shipped: run `smartpick calibrate --market`"
     stale = "stale: run `smartpick calibrate --market`"
     assert record["dataset_version"] == services.dataset.version, stale
-    assert record["code_hash"] == market_code_hash(), stale
+    assert record["code_hash"] == market_fingerprint(), stale
     assert record["engine_code_hash"] == services.parameters["code_hash"], stale
     assert record["distance"]["fitted"] <= record["distance"]["start"]

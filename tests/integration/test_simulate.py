@@ -118,8 +118,8 @@ def test_what_a_cluster_receives_is_simulation_inputs_only(small: Market) -> Non
 def test_a_fit_made_for_another_dataset_is_not_used(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from smartpick.fitted import load_market_fit
     from smartpick.services import simulate
-    from smartpick.services.market_fit import load_market_fit
 
     shipped_fit = load_market_fit()
     assert shipped_fit is not None

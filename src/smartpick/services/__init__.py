@@ -28,6 +28,7 @@ from smartpick.core.seasons import (
 )
 from smartpick.data import Dataset, load_dataset, shipped
 from smartpick.errors import InputError
+from smartpick.fitted import load_parameters, model_fingerprint, parameters_path, require_current
 from smartpick.settings import Config
 
 if TYPE_CHECKING:
@@ -91,13 +92,20 @@ class Services:
     @functools.cached_property
     def parameters(self) -> dict[str, Any]:
         """The fitted parameters: beside a dataset given by --dataset-dir if it has its own,
-        else the shipped ones."""
-        from smartpick.services.engine import load_parameters, parameters_path
-
+        else the shipped ones; refused when the model's code changed since the fit."""
         local = self.config.dataset_dir
         if local is not None and parameters_path(local).exists():
-            return load_parameters(local)
-        return load_parameters()
+            record = load_parameters(local)
+        else:
+            record = load_parameters()
+        require_current(
+            record,
+            "code_hash",
+            model_fingerprint(),
+            "The model's parameters",
+            "smartpick calibrate",
+        )
+        return record
 
     @functools.cached_property
     def fit(self) -> Fit:

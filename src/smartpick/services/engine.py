@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +29,9 @@ from smartpick.core.seasons import signal_rule
 from smartpick.core.standing import Figures, figures_for
 from smartpick.data import Dataset
 from smartpick.errors import DataError
+from smartpick.fitted import load_parameters, model_fingerprint, parameters_path
 from smartpick.services.standing import figures_table
 
-PARAMETERS_FILE = "parameters.json"
-FITTED = "fitted"  # the folder of fitted parameters, beside the dataset tables
 _SIGNAL_COLUMNS = {
     "gold": "gold_signal",
     "silver": "silver_signal",
@@ -307,16 +304,6 @@ def interviews_per_match(dataset: Dataset) -> tuple[float, str]:
     )
 
 
-def code_hash() -> str:
-    """A hash of the model code: the files whose change invalidates a fit."""
-    digest = hashlib.sha256()
-    core = resources.files("smartpick.core")
-    for name in ("interview.py", "model.py", "calibration.py", "standing.py", "outcomes.py"):
-        digest.update((core / name).read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def fit_record(fit: Fit, dataset_version: str, when: str, moments: Moments) -> dict[str, Any]:
     first = next(iter(fit.params.values()))
     extra = sum(len(c.ks) for c in moments.curves) + 2 * len(moments.ranks)
@@ -329,7 +316,7 @@ def fit_record(fit: Fit, dataset_version: str, when: str, moments: Moments) -> d
         "matched by programs ranked, the non-U.S. IMG contiguous-rank medians and Internal "
         "Medicine's interviews per filled position (docs/model.md)",
         "dataset_version": dataset_version,
-        "code_hash": code_hash(),
+        "code_hash": model_fingerprint(),
         "fitted_on": when,
         "targets": fit.targets + extra,
         "parameter_count": fit.parameters,
@@ -392,24 +379,6 @@ def fit_from_record(record: Mapping[str, Any]) -> Fit:
         dict(record.get("application_shares", {})),
         float(record.get("objective", float("nan"))),
     )
-
-
-def parameters_path(directory: Path | None = None) -> Path:
-    if directory is not None:
-        return directory / FITTED / PARAMETERS_FILE
-    return Path(str(resources.files("smartpick.data") / FITTED / PARAMETERS_FILE))
-
-
-def load_parameters(directory: Path | None = None) -> dict[str, Any]:
-    path = parameters_path(directory)
-    try:
-        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(
-            f"the model parameters ({path}) are missing or unreadable",
-            hint="Refit them with `smartpick calibrate`.",
-        ) from exc
-    return record
 
 
 def calibrate(

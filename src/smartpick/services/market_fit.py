@@ -4,10 +4,8 @@ parameters). `smartpick calibrate --market` runs it."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,53 +13,15 @@ import numpy as np
 
 from smartpick.core import smm
 from smartpick.core.market import draw_market
-from smartpick.errors import DataError
-from smartpick.services.engine import FITTED
+from smartpick.fitted import market_fingerprint, market_path
 
 if TYPE_CHECKING:
     from smartpick.services import Services
     from smartpick.services.simulate import Market
 
-MARKET_FILE = "market.json"
 FIT_RUNS = 4  # drawn markets behind each evaluation
 FIT_SEED = 20261126
 FIT_EVALUATIONS = 80
-
-
-def market_code_hash() -> str:
-    """The code whose change invalidates the simulator's fit."""
-    digest = hashlib.sha256()
-    core = resources.files("smartpick.core")
-    for name in ("market.py", "match.py", "smm.py"):
-        digest.update((core / name).read_bytes())
-    services = resources.files("smartpick.services")
-    for name in ("simulate.py", "market_fit.py"):
-        digest.update((services / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def market_path(directory: Path | None = None) -> Path:
-    if directory is not None:
-        return directory / FITTED / MARKET_FILE
-    return Path(str(resources.files("smartpick.data") / FITTED / MARKET_FILE))
-
-
-def load_market_fit(directory: Path | None = None) -> dict[str, Any] | None:
-    """The simulator's fitted parameters (beside a dataset given by --dataset-dir if it has
-    its own, else the shipped ones), or None where they were never fitted."""
-    path = market_path(directory)
-    if directory is None or not path.exists():
-        path = market_path()
-    if not path.exists():
-        return None
-    try:
-        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(
-            f"the simulator's parameters ({path}) are unreadable",
-            hint="Refit them with `smartpick calibrate --market`.",
-        ) from exc
-    return record
 
 
 def published_cells(services: Services, specialties: Sequence[str]) -> list[smm.CellTarget]:
@@ -107,7 +67,7 @@ def fit_market(
         "unmatched (core.smm)",
         "dataset_version": services.dataset.version,
         "engine_code_hash": services.parameters["code_hash"],
-        "code_hash": market_code_hash(),
+        "code_hash": market_fingerprint(),
         "fitted_on": services.config.today.isoformat(),
         "runs": runs,
         "seed": seed,

@@ -24,8 +24,8 @@ from smartpick.core.match import deferred_acceptance_lists
 from smartpick.core.model import Pool
 from smartpick.core.seasons import signal_rule
 from smartpick.errors import InputError
+from smartpick.fitted import load_market_fit, market_fingerprint, require_current
 from smartpick.services.engine import BORROWED
-from smartpick.services.market_fit import load_market_fit, market_code_hash
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -268,17 +268,17 @@ def _year_figures(services: Services, year: int, metric: str) -> dict[str, float
 
 
 def current_market_fit(services: Services) -> dict[str, Any] | None:
-    """The simulator's fitted parameters when they were fitted on this dataset, this engine
-    fit and this simulator code; None otherwise (build_market then says so)."""
+    """The simulator's fitted parameters when they were fitted on this dataset; None for
+    another dataset (build_market then says so). A fit made with other simulator code or on
+    another engine fit is refused, with the command that refits it."""
     record = load_market_fit(services.config.dataset_dir)
-    if record is None:
+    if record is None or record.get("dataset_version") != services.dataset.version:
         return None
-    current = (
-        record.get("dataset_version") == services.dataset.version
-        and record.get("engine_code_hash") == services.parameters.get("code_hash")
-        and record.get("code_hash") == market_code_hash()
-    )
-    return record if current else None
+    refit = "smartpick calibrate --market"
+    what = "The simulator's parameters"
+    require_current(record, "code_hash", market_fingerprint(), what, refit)
+    require_current(record, "engine_code_hash", services.parameters["code_hash"], what, refit)
+    return record
 
 
 def run_once(market: Market, seed: np.random.SeedSequence) -> RunResult:

@@ -12,7 +12,6 @@ import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +40,14 @@ from smartpick.core.validation import (
     scores,
 )
 from smartpick.data import Dataset, load_dataset
-from smartpick.services.engine import EngineData, SpecialtyInputs, code_hash, parameters_path
-from smartpick.services.market_fit import MARKET_FILE, market_code_hash
+from smartpick.fitted import (
+    MARKET_FILE,
+    market_fingerprint,
+    model_fingerprint,
+    parameters_path,
+    validation_fingerprint,
+)
+from smartpick.services.engine import EngineData, SpecialtyInputs
 
 Array = NDArray[np.float64]
 METHODS = {
@@ -60,14 +65,13 @@ def stamp(dataset: Dataset, parameters: Path) -> str:
     digest = hashlib.sha256()
     digest.update(dataset.version.encode())
     digest.update(parameters.read_bytes())
-    digest.update(code_hash().encode())
-    digest.update((resources.files("smartpick.core") / "validation.py").read_bytes())
-    digest.update(Path(__file__).read_bytes())
+    digest.update(model_fingerprint().encode())
+    digest.update(validation_fingerprint().encode())
     # The simulator's section: its fit and its code
     market = parameters.with_name(MARKET_FILE)
     if market.exists():
         digest.update(market.read_bytes())
-    digest.update(market_code_hash().encode())
+    digest.update(market_fingerprint().encode())
     return digest.hexdigest()[:16]
 
 
