@@ -1,9 +1,14 @@
 """SmartPick: a residency application planner with numbers traced to public sources."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from smartpick.core.profile import Profile
 from smartpick.errors import DataError, InputError, NotFoundError, SmartPickError, StoreError
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
 
 __all__ = [
     "Advice",
@@ -29,9 +34,9 @@ Advice = dict[str, Any]
 def standing(profile: Profile | dict[str, Any], season: int | None = None) -> dict[str, Any]:
     """Where a profile's Step 2 CK stands in its specialty: `p_match` with its interval,
     the score's percentiles among matched and unmatched applicants, the season and sources."""
-    from smartpick.services.standing import standing_for
+    from smartpick.services.standing import standing_report
 
-    return standing_for(profile, season)
+    return standing_report(_services(season), _checked(profile))
 
 
 def plan(
@@ -48,17 +53,39 @@ def plan(
     plan options by name: signals ("auto" or "none"), target, parallel_below, backup_value,
     interviews (ACGME ids), ratings ({id: 1-10}), divisions, other_region_value, geography
     ("none", "auto" or divisions), connections (states), fee_assistance (bool)."""
-    from smartpick.services.plan import plan_for
+    from smartpick.services.plan import PREFERENCES, plan_report
 
-    return plan_for(profile, applications, budget, season, preferences)
+    options = dict(preferences or {})
+    unknown = sorted(set(options) - PREFERENCES)
+    if unknown:
+        raise InputError(
+            f"unknown plan preference(s): {', '.join(unknown)}",
+            field="preferences",
+            hint="Known: " + ", ".join(sorted(PREFERENCES)),
+        )
+    return plan_report(_services(season), _checked(profile), applications, budget, **options)
 
 
 def advise(profile: Profile | dict[str, Any], season: int | None = None) -> Advice:
     """How to time, release and present the profile's Step 2 CK score: the situation, the
     timeline against the first review, recommendations by section, and what-if scores."""
-    from smartpick.services.advice import advise_for
+    from smartpick.services.advice import advise_report
 
-    return advise_for(profile, season)
+    return advise_report(_services(season), _checked(profile), None)
+
+
+def _checked(profile: Profile | dict[str, Any]) -> Profile:
+    from smartpick.core.profile import parse_profile
+
+    return profile if isinstance(profile, Profile) else parse_profile(dict(profile))
+
+
+def _services(season: int | None) -> Services:
+    """A session with the default settings (and the season, where given)."""
+    from smartpick.services import Services
+    from smartpick.settings import load_config
+
+    return Services(load_config({"season": None if season is None else str(season)}))
 
 
 __version__ = "0.1.0"

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from smartpick.core.advice import classify, timeline
-from smartpick.core.profile import Profile, parse_profile
+from smartpick.core.profile import Profile
 from smartpick.core.standing import IQR_TO_SD
 from smartpick.services.calendar import calendar_row, review_start
 from smartpick.services.chances import pool_figures
+from smartpick.services.header import report_header
 from smartpick.services.plan import plan_report
-from smartpick.services.standing import CITED_METRICS, report_header
+from smartpick.services.standing import CITED_METRICS
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -265,17 +266,3 @@ def _what_if(services: Services, profile: Profile) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def advise_for(
-    profile: Profile | Mapping[str, Any],
-    season: int | None = None,
-    test_date: dt.date | None = None,
-) -> dict[str, Any]:
-    """The advice for a profile, with the default settings (the Python interface)."""
-    from smartpick.services import Services
-    from smartpick.settings import load_config
-
-    checked = profile if isinstance(profile, Profile) else parse_profile(dict(profile))
-    services = Services(load_config({"season": None if season is None else str(season)}))
-    return advise_report(services, checked, test_date)

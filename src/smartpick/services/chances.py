@@ -41,7 +41,7 @@ from smartpick.core.seasons import signal_rule
 from smartpick.core.standing import Figures
 from smartpick.errors import InputError
 from smartpick.services.engine import BORROWED, EngineData
-from smartpick.services.standing import report_header
+from smartpick.services.header import report_header
 
 if TYPE_CHECKING:
     from smartpick.services import Services

@@ -28,9 +28,9 @@ from smartpick.core.model import Params, Pool
 from smartpick.core.seasons import signal_rule
 from smartpick.core.standing import Figures, figures_for
 from smartpick.data import Dataset
+from smartpick.data.figures import figures_table
 from smartpick.errors import DataError
 from smartpick.fitted import load_parameters, model_fingerprint, parameters_path
-from smartpick.services.standing import figures_table
 
 _SIGNAL_COLUMNS = {
     "gold": "gold_signal",

@@ -22,7 +22,7 @@ from smartpick.core.interview import anchor
 from smartpick.core.model import Params, Pool, conversion, interview, strength, variance
 from smartpick.core.optimize import mixture_greedy
 from smartpick.core.outcomes import outcomes
-from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
+from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
 from smartpick.services.chances import (
@@ -34,6 +34,7 @@ from smartpick.services.chances import (
     typical_applications,
     visa_fit,
 )
+from smartpick.services.header import report_header
 from smartpick.services.plan_options import (
     BACKUP_VALUE,
     OTHER_REGION_VALUE,
@@ -53,7 +54,6 @@ from smartpick.services.solution import (
     plan_limit,
     solve,
 )
-from smartpick.services.standing import report_header
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -448,31 +448,6 @@ def _half_scores(ctx: Context, programs: NDArray[np.int64]) -> list[float | None
     a = anchor(logits, variance(params, pool)) + ctx.away[programs]
     z = -a / params.score_weight
     return [None if abs(v) > 4 else float(pool.centre + pool.sd * v) for v in z]
-
-
-def plan_for(
-    profile: Profile | Mapping[str, Any],
-    applications: int | None = None,
-    budget: float | None = None,
-    season: int | None = None,
-    preferences: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The plan of a profile (the Python interface); `preferences` are plan_report's
-    options by name."""
-    from smartpick.services import Services
-    from smartpick.settings import load_config
-
-    checked = profile if isinstance(profile, Profile) else parse_profile(dict(profile))
-    options = dict(preferences or {})
-    unknown = sorted(set(options) - PREFERENCES)
-    if unknown:
-        raise InputError(
-            f"unknown plan preference(s): {', '.join(unknown)}",
-            field="preferences",
-            hint="Known: " + ", ".join(sorted(PREFERENCES)),
-        )
-    services = Services(load_config({"season": None if season is None else str(season)}))
-    return plan_report(services, checked, applications, budget, **options)
 
 
 def _dollars_per_point(curve: list[dict[str, Any]], recommended: dict[str, Any]) -> None:

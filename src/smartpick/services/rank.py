@@ -14,7 +14,7 @@ from smartpick.core.profile import Profile
 from smartpick.core.rank import BRUTE_FORCE_MAX, best_order_by_search, match_at, true_order, value
 from smartpick.errors import InputError
 from smartpick.services.chances import Draw, build_context, exclusion, matrices
-from smartpick.services.standing import report_header
+from smartpick.services.header import report_header
 
 if TYPE_CHECKING:
     from smartpick.services import Services

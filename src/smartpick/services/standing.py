@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from smartpick.core.profile import (
-    APPLICANT_TYPES,
-    Profile,
-    below_passing,
-    parse_profile,
-    profile_flags,
-)
-from smartpick.core.seasons import signal_rule
+from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.standing import Figures, figures_for, standing
+from smartpick.services.header import report_header
 
 if TYPE_CHECKING:
-    from smartpick.core.catalog import Specialty
     from smartpick.services import Services
 
 # Which profile fields the standing uses, and how; every other field is "not modelled" here.
@@ -30,7 +20,6 @@ USED = {
     "step2": "the score whose standing is computed",
     "season": "named on the output; the figures are the latest published",
 }
-_CONFIDENCE = {"primary": 0, "secondary": 1, "unverified": 2}
 SCORE_METRICS = (
     "step2_matched_q1", "step2_matched_median", "step2_matched_q3", "step2_matched_mean",
     "step2_not_matched_median", "step2_not_matched_mean", "step2_matched_consented_n",
@@ -41,37 +30,6 @@ SHARE_METRICS = ("matched_n", "not_matched_n", "ranked_first_n", "preferred_spec
 # standing, with its citation.
 CITED_METRICS = ("step2_matched_median", "step2_matched_mean")
 SEED = 20261125  # the bootstrap of the interval is seeded: the same inputs, the same output
-
-
-def figures_table(
-    rows: list[dict[str, str]],
-) -> tuple[
-    dict[tuple[str, str], dict[str, float]],
-    dict[tuple[str, str], int],
-    dict[tuple[str, str, str], str],
-]:
-    """Per (specialty, type): the latest year's figures, the stronger source where two
-    transcriptions give one figure; and the source of each figure used."""
-    latest: dict[tuple[str, str], int] = {}
-    for r in rows:
-        if r["year"]:
-            key = (r["specialty_key"], r["applicant_type"])
-            latest[key] = max(latest.get(key, 0), int(r["year"]))
-    chosen: dict[tuple[str, str, str], dict[str, str]] = {}
-    for r in rows:
-        key = (r["specialty_key"], r["applicant_type"])
-        if not r["year"] or int(r["year"]) != latest[key]:
-            continue
-        slot = (*key, r["metric"])
-        best = chosen.get(slot)
-        if best is None or _CONFIDENCE[r["confidence"]] < _CONFIDENCE[best["confidence"]]:
-            chosen[slot] = r
-    table: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    sources: dict[tuple[str, str, str], str] = {}
-    for (spec, atype, metric), r in chosen.items():
-        table[(spec, atype)][metric] = float(r["value"])
-        sources[(spec, atype, metric)] = f"{r['report']} ({r['source']}; {r['confidence']})"
-    return dict(table), latest, sources
 
 
 def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
@@ -158,91 +116,6 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
     return report
 
 
-def report_header(services: Services, profile: Profile) -> tuple[Specialty, int, dict[str, Any]]:
-    """The specialty, the season (a --season flag beats the profile's, which beats the
-    default) and the fields every profile report opens with."""
-    spec = services.resolve_specialty(profile.specialty)
-    season = (
-        profile.season if services.config.season is None and profile.season else services.season
-    )
-    header = {
-        "season": season,
-        "specialty": spec.key,
-        "specialty_name": spec.name,
-        "applicant_type": profile.applicant_type,
-        "step2": profile.step2,
-        "flags": flags_for(services, profile, season),
-        "retake": retake_path(services, profile, season, spec.key),
-    }
-    return spec, season, header
-
-
-# The USMLE's rules on repeating a Step (how often, how many times) change; SmartPick's data
-# do not hold the current ones, so the retake path points to them instead of stating them.
-REPEAT_RULES = (
-    "the USMLE limits how often and how many times a Step may be repeated (for example, no more "
-    "than three attempts at the same Step within 12 months: ECFMG, 'New Rules on Repeating "
-    "USMLE Examinations', 2012); check the current rules on usmle.org before you schedule"
-)
-
-
-def retake_path(
-    services: Services, profile: Profile, season: int, specialty: str
-) -> dict[str, Any] | None:
-    """For a Step 2 CK score under the passing mark: no chance of matching is given, and this
-    path instead (None when the score passes or there is none)."""
-    below = below_passing(profile, _passing(services), services.config.today)
-    if below is None:
-        return None
-    mark, on = below
-    from smartpick.services.calendar import review_start  # the calendar reads the dataset
-
-    rule = signal_rule(services.dataset.rows("signals"), specialty, season)
-    review, event = review_start(services, season, rule.service if rule else "ERAS")
-    facts = {
-        r["fact_key"]: r for r in services.dataset.rows("exams") if r["exam"] == "USMLE Step 2 CK"
-    }
-    typical = int(float(facts["score_reporting_time"]["value"]))
-    planning = int(float(facts["score_reporting_time_planning"]["value"]))
-    latest = review - dt.timedelta(weeks=planning)
-    return {
-        "score": profile.step2,
-        "passing_mark": mark,
-        "on": on.isoformat(),
-        "steps": [
-            f"Step 2 CK {profile.step2} is under the passing mark of {mark} (in force on "
-            f"{on.isoformat()}): it is a failed attempt, and SmartPick gives no chance of "
-            "matching until you have a passing score.",
-            f"Retake Step 2 CK. Results typically arrive within {typical} weeks; allow "
-            f"{planning}. To have the new score in when programs start reviewing "
-            f"({review.isoformat()}, {event}), test by {latest.isoformat()}.",
-            "Programs that already have your transcript see a new score only if you resend it "
-            "('Resend My Scores' in MyERAS).",
-            f"Before you schedule: {REPEAT_RULES}.",
-            "Then come back with the new score: SmartPick will give your chances and a list.",
-        ],
-        "sources": [
-            "exams.csv (passing marks, score reporting, ERAS transcript)",
-            f"calendar.csv ({event})",
-        ],
-    }
-
-
-def _passing(services: Services) -> list[tuple[dt.date, int]]:
-    return [
-        (dt.date.fromisoformat(r["effective_date"]), int(r["value"]))
-        for r in services.dataset.rows("exams")
-        if r["exam"] == "USMLE Step 2 CK" and r["fact_key"] == "min_passing_score"
-        and r["effective_date"]
-    ]  # fmt: skip
-
-
-def flags_for(services: Services, profile: Profile, season: int) -> list[str]:
-    """The warnings a profile carries (a score under the passing mark of its date, a
-    graduate outside the calibrated population, no score)."""
-    return profile_flags(profile, season, _passing(services), services.config.today)
-
-
 def _group(figures: Figures, specialty: str, applicant_type: str) -> tuple[str, str]:
     """The (specialty, type) whose score figures the curve uses: the pooled row if so."""
     pooled = any("pooled" in note for note in figures.notes)
@@ -265,13 +138,3 @@ def _cited(figures: Figures, applicant_type: str, source: str, pooled: bool) -> 
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
-
-
-def standing_for(profile: Profile | Mapping[str, Any], season: int | None = None) -> dict[str, Any]:
-    """The standing of a profile, with the default settings (the Python interface)."""
-    from smartpick.services import Services
-    from smartpick.settings import load_config
-
-    checked = profile if isinstance(profile, Profile) else parse_profile(dict(profile))
-    services = Services(load_config({"season": None if season is None else str(season)}))
-    return standing_report(services, checked)
