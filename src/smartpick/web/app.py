@@ -4,32 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from importlib import resources
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from smartpick.errors import NotFoundError, SmartPickError, StoreError
 from smartpick.services import Services
 from smartpick.settings import Config, load_config
-from smartpick.web.pdf import percent
+from smartpick.web import api, pages
 from smartpick.web.security import Guards
+from smartpick.web.templating import WEB, templates
 
-WEB = Path(str(resources.files("smartpick.web")))
-templates = Jinja2Templates(directory=str(WEB / "templates"))
 log = logging.getLogger("smartpick.web")
-templates.env.filters["percent"] = percent
 
 
 def create_app(config: Config | None = None) -> FastAPI:
     """The app for one deployment: one Services (dataset, fitted parameters, caches)."""
-    from smartpick.web import api, pages
-
     app = FastAPI(
         title="SmartPick",
         version="0.1.0",

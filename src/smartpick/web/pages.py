@@ -25,9 +25,9 @@ from smartpick.services.advice import SECTIONS, advise_report
 from smartpick.services.plan import LIST_COLUMNS, plan_report
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
-from smartpick.web.app import WEB, templates
 from smartpick.web.pdf import dollars, render_pdf, sentence
 from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
+from smartpick.web.templating import WEB, templates
 
 router = APIRouter(include_in_schema=False)
 PROFILE_FIELDS = (

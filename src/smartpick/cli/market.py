@@ -1,5 +1,4 @@
-"""The Match's commands: simulate, and rank for the rank order list (registered on the
-`smartpick` group)."""
+"""The simulated Match and the rank order list: simulate, rank."""
 
 from __future__ import annotations
 
@@ -8,15 +7,21 @@ from typing import Any
 
 import click
 
-from smartpick.cli import _echo_json, _profile, _services, cli, json_option, profile_options
-from smartpick.cli_engine import _ratings
+from smartpick.cli.common import (
+    echo_json,
+    json_option,
+    parse_ratings,
+    profile_from,
+    profile_options,
+    session,
+)
 
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
-@cli.command("simulate")
+@click.command("simulate")
 @click.option("--runs", type=click.IntRange(1, 10_000), default=10, show_default=True,
               help="Replications of the whole Match.")  # fmt: skip
 @click.option("--seed", type=int, default=1, show_default=True,
@@ -36,13 +41,13 @@ def simulate_command(
     own figures."""
     from smartpick.services.simulate import simulate_report
 
-    services = _services(ctx)
+    services = session(ctx)
     with click.progressbar(length=runs, label="Simulating", file=sys.stderr) as bar:
         report = simulate_report(
             services, runs, seed, year, scheduler, progress=lambda done: bar.update(done)
         )
     if as_json:
-        _echo_json(report)
+        echo_json(report)
         return
     _echo_simulation(report)
 
@@ -79,7 +84,7 @@ def _echo_simulation(r: dict[str, Any]) -> None:
         click.echo(f"- {note}")
 
 
-@cli.command("rank")
+@click.command("rank")
 @profile_options
 @click.option(
     "--programs",
@@ -104,9 +109,11 @@ def rank_command(
     interviewed, and why ranking them in your true order of preference is best."""
     from smartpick.services.rank import rank_report
 
-    report = rank_report(_services(ctx), _profile(flags), programs.split(","), _ratings(ratings))
+    report = rank_report(
+        session(ctx), profile_from(flags), programs.split(","), parse_ratings(ratings)
+    )
     if as_json:
-        _echo_json(report)
+        echo_json(report)
         return
     click.echo(
         f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}: "

@@ -1,18 +1,26 @@
-"""The engine's commands: chances, calibrate (registered on the `smartpick` group)."""
+"""The program-level engine's commands: chances, plan and advise."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
-from smartpick.cli import _echo_json, _profile, _services, cli, json_option, profile_options
+from smartpick.cli.common import (
+    csv_text,
+    echo_flags,
+    echo_json,
+    json_option,
+    parse_ratings,
+    profile_from,
+    profile_options,
+    session,
+)
 from smartpick.core.decision import COST_OF_NOT_MATCHING
 from smartpick.services.chances import chances_report
 
 
-@cli.command("chances")
+@click.command("chances")
 @profile_options
 @click.option(
     "--apply",
@@ -36,9 +44,9 @@ def chances_command(
 ) -> None:
     """Each program's chance of interviewing you and of matching you, with intervals; the
     chance of matching for a typical list, and for your own with --apply."""
-    report = chances_report(_services(ctx), _profile(flags), apply_to, None if as_json else limit)
+    report = chances_report(session(ctx), profile_from(flags), apply_to, None if as_json else limit)
     if as_json:
-        _echo_json(report)
+        echo_json(report)
         return
     click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
     echo_flags(report)
@@ -78,21 +86,6 @@ def chances_command(
     click.echo("  Not modelled: " + ", ".join(report["not_modelled"]))
 
 
-def _ratings(entries: tuple[str, ...]) -> dict[str, float]:
-    out = {}
-    for entry in entries:
-        pid, sep, value = entry.partition("=")
-        try:
-            out[pid.strip()] = float(value)
-        except ValueError:
-            raise click.UsageError(
-                f"--rate '{entry}': give ACGME id=rating, e.g. --rate 1403521292=8"
-            ) from None
-        if not sep:
-            raise click.UsageError(f"--rate '{entry}': give ACGME id=rating")
-    return out
-
-
 def _echo_parallel(parallel: dict[str, Any]) -> None:
     if not parallel["needed"] or not parallel.get("available"):
         click.echo(f"  Parallel plan: {parallel.get('why', 'not available')}.")
@@ -108,131 +101,7 @@ def _echo_parallel(parallel: dict[str, Any]) -> None:
     )
 
 
-@cli.command("calibrate")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Dataset folder to write fitted/parameters.json into (default: the dataset's own).",
-)
-@click.option(
-    "--market",
-    is_flag=True,
-    help="Fit the Match simulator's own parameters instead (simulated moments, minutes).",
-)
-@click.option(
-    "--runs",
-    type=click.IntRange(1, 100),
-    default=4,
-    show_default=True,
-    help="With --market: markets drawn behind each evaluation.",
-)
-@click.pass_context
-def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: int) -> None:
-    """Refit the model's parameters on the dataset's published targets (a few minutes);
-    with --market, the simulator's parameters on the published cells."""
-    from smartpick.services.engine import calibrate
-
-    services = _services(ctx)
-    folder = out or services.config.dataset_dir or Path(str(services.dataset.directory))
-    if market:
-        from smartpick.services.market_fit import fit_market, write_market_fit
-        from smartpick.services.simulate import build_market
-
-        fitted, record = fit_market(
-            services,
-            build_market(services),
-            runs=runs,
-            progress=lambda line: click.echo(f"  {line}", err=True),
-        )
-        path = write_market_fit(record, folder)
-        click.echo(
-            f"Fitted tau {fitted.tau:.2f}, shift DO {fitted.shift('do'):+.2f}, IMG "
-            f"{fitted.shift('non-us-img'):+.2f} on {fitted.cells} cells over {runs} markets "
-            f"(distance {fitted.start_distance:.4f} -> {fitted.distance:.4f}); wrote {path}"
-        )
-        return
-    result = calibrate(
-        services.dataset,
-        folder,
-        services.config.today.isoformat(),
-        progress=lambda line: click.echo(f"  {line}", err=True),
-    )
-    click.echo(
-        f"Fitted {result['parameter_count']} parameters on {result['targets']} targets "
-        f"(converged: {result['converged']}); wrote {result['path']}"
-    )
-
-
-@cli.command("validate")
-@click.option(
-    "--docs",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("docs"),
-    show_default=True,
-    help="Folder to write validation.md and its figures into.",
-)
-@click.option(
-    "--targets",
-    is_flag=True,
-    help="Only print what the fitted model implies for the published figures on interviews "
-    "and applications (seconds; writes nothing).",
-)
-@json_option
-@click.pass_context
-def validate_command(ctx: click.Context, docs: Path, targets: bool, as_json: bool) -> None:
-    """Score the fitted model against the published figures, in sample and leaving each
-    specialty out, against lookup-table baselines; write docs/validation.md (minutes)."""
-    from smartpick.services.simulate import engine_check
-    from smartpick.services.validation import profile_checks, targets_report, validate
-
-    services = _services(ctx)
-    if targets:
-        report = targets_report(services.dataset, services.fit)
-        if as_json:
-            _echo_json(report)
-        else:
-            _echo_targets(report)
-        return
-    if as_json:
-        raise click.UsageError("--json goes with --targets")
-    click.echo("  simulating national Matches for the engine check", err=True)
-    simulation = engine_check(services)
-    result = validate(
-        services.dataset,
-        services.config.dataset_dir,
-        services.fit,
-        docs,
-        services.config.today.isoformat(),
-        progress=lambda line: click.echo(f"  {line}", err=True),
-        simulation=simulation,
-        profiles=profile_checks(services),
-    )
-    click.echo(
-        f"Wrote {result['path']} (stamp {result['stamp']}; {result['cells']} cells; held-out "
-        f"Brier {result['held_out_brier']})"
-    )
-
-
-def _echo_targets(report: dict[str, Any]) -> None:
-    curve = report["p_match_by_interviews"]["md"]
-    published = report["p_match_by_interviews_published"]["md"]
-    click.echo("U.S. MD seniors, share matched by number of interviews (model / published):")
-    for k, value in curve.items():
-        pub = published.get(k)
-        click.echo(f"  {k:>2}: {value:.0%}" + (f" / {pub:.0%}" if pub is not None else ""))
-    click.echo("Non-U.S. IMGs, median contiguous ranks, matched and not (model / published):")
-    for spec, row in report["contiguous_ranks_median"]["non-us-img"].items():
-        pub = row.get("published")
-        shown = f" / {pub['matched']:g}, {pub['not_matched']:g}" if pub else ""
-        click.echo(f"  {spec}: {row['matched']:.1f}, {row['not_matched']:.1f}{shown}")
-    for spec, row in report["interviews_per_matched_applicant"].items():
-        click.echo(
-            f"Interviews per matched applicant, {spec}: {row['model']:.1f} "
-            f"(programs report {row['published']:.1f})"
-        )
-
-
-@cli.command("plan")
+@click.command("plan")
 @profile_options
 @click.option("--applications", type=int, help="How many programs to apply to.")
 @click.option("--budget", type=float, help="Application fees you can spend, in US dollars.")
@@ -345,13 +214,12 @@ def plan_command(
 ) -> None:
     """The best list of programs for your chance of matching: how many, which, and where to
     signal, with the chance and cost for every number of applications."""
-    from smartpick.cli import _csv
     from smartpick.services.plan import LIST_COLUMNS, plan_report
 
-    services = _services(ctx)
+    services = session(ctx)
     report = plan_report(
         services,
-        _profile(flags),
+        profile_from(flags),
         applications,
         budget,
         signals,
@@ -359,7 +227,7 @@ def plan_command(
         parallel_below,
         backup_value,
         [i for i in (interviews or "").split(",") if i.strip()],
-        _ratings(ratings),
+        parse_ratings(ratings),
         [services.division(d) for d in divisions],
         other_region_value,
         geography
@@ -370,12 +238,12 @@ def plan_command(
         cost_of_not_matching,
     )
     if as_json:
-        _echo_json(report)
+        echo_json(report)
         return
     if as_csv:
         columns = list(LIST_COLUMNS)
         rows = [{c: row[c] for c in columns} for row in report["programs"]]
-        click.echo(_csv(columns, rows), nl=False)
+        click.echo(csv_text(columns, rows), nl=False)
         return
     click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
     echo_flags(report)
@@ -448,19 +316,7 @@ def plan_command(
         click.echo(f"  Note: {note}")
 
 
-def echo_flags(report: dict[str, Any]) -> None:
-    """The profile's flags and, for a failing score, the retake path: first, before any
-    number."""
-    for line in report["flags"]:
-        click.echo(f"  Flag: {line}")
-    retake = report.get("retake")
-    if retake:
-        click.echo("  Retake path:")
-        for step in retake["steps"]:
-            click.echo(f"    - {step}")
-
-
-@cli.command("advise")
+@click.command("advise")
 @profile_options
 @click.option(
     "--expected", type=int, help="An expected Step 2 CK score (same as --step2-expected)."
@@ -496,9 +352,9 @@ def advise_command(
             raise InputError(
                 f"test date '{test_date}': use YYYY-MM-DD, e.g. 2027-06-15", field="test_date"
             ) from None
-    report = advise_report(_services(ctx), _profile(flags), when)
+    report = advise_report(session(ctx), profile_from(flags), when)
     if as_json:
-        _echo_json(report)
+        echo_json(report)
         return
     click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
     extra = f" ({', '.join(report['modifiers'])})" if report["modifiers"] else ""
@@ -525,45 +381,3 @@ def advise_command(
         )
     for note in report["notes"]:
         click.echo(f"  Note: {note}")
-
-
-@cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--get", "path", metavar="PATH", help="Render one page in-process and exit.")
-@click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Worker processes (one per core serves the most); settings come from the environment.",
-)
-@click.pass_context
-def serve_command(ctx: click.Context, host: str, port: int, path: str | None, workers: int) -> None:
-    """Run the web app (no account, no outside requests); with --get, print one page and exit
-    non-zero on an error: a smoke test."""
-    from smartpick.web import create_app
-
-    app = create_app(_services(ctx).config)
-    if path is not None:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # starlette's note about its test client
-            from fastapi.testclient import TestClient
-
-        with TestClient(app) as client:
-            response = client.get(path)
-        click.echo(response.text)
-        if response.status_code >= 400:
-            raise click.exceptions.Exit(1)
-        return
-    import uvicorn
-
-    click.echo(f"SmartPick on http://{host}:{port}/ (Ctrl-C to stop)")
-    if workers > 1:
-        uvicorn.run(
-            "smartpick.web.asgi:app", host=host, port=port, workers=workers, log_level="warning"
-        )
-    else:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
