@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from threadpoolctl import threadpool_limits
 
 from smartpick.errors import NotFoundError, SmartPickError, StoreError
 from smartpick.services import Services
@@ -23,6 +24,11 @@ log = logging.getLogger("smartpick.web")
 
 def create_app(config: Config | None = None) -> FastAPI:
     """The app for one deployment: one Services (dataset, fitted parameters, caches)."""
+    # A worker answers several pages at once, one per thread, and the workers share the
+    # machine's cores: numpy's linear algebra must not start threads of its own on top. With
+    # OpenBLAS's default (a thread per core in every call) five pages a second on two cores
+    # stalled for ten seconds each (docs/benchmarks.md); with one thread they take 0.1-0.4 s.
+    threadpool_limits(1)
     app = FastAPI(
         title="SmartPick",
         version="0.1.0",
