@@ -447,3 +447,12 @@ def test_pages_never_show_a_certainty_the_model_does_not_have() -> None:
         "<1%",
         "0%",
     )
+
+
+def test_the_app_keeps_numpy_linear_algebra_to_one_thread(client: TestClient) -> None:
+    """A worker answers pages in parallel threads; BLAS threads on top of them stalled the
+    server (docs/benchmarks.md)."""
+    from threadpoolctl import threadpool_info
+
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas and all(p["num_threads"] == 1 for p in blas)
