@@ -1,5 +1,5 @@
-"""Speed of the Match (deferred acceptance, core.match): against the `matching` library on the
-same instances, and on a national-size market.
+"""Speed of the Match (deferred acceptance, core.match.acceptance): against the `matching`
+library on the same instances, and on a national-size market.
 
 Run: .venv/bin/python bench/match.py
 Synthetic markets: programs differ in popularity (applicants draw their lists with weights
@@ -21,13 +21,13 @@ import warnings
 
 import numpy as np
 
-from smartpick.core.couples import (
+from smartpick.core.match.acceptance import (
+    deferred_acceptance_lists,
+)
+from smartpick.core.match.couples import (
     Couples,
     check_stability,
     match_with_couples,
-)
-from smartpick.core.match import (
-    deferred_acceptance_lists,
 )
 
 

@@ -1,4 +1,4 @@
-"""Speed of the closed-form outcome quantities (core.outcomes) for one applicant.
+"""Speed of the closed-form outcome quantities (core.model.outcomes) for one applicant.
 
 Run: .venv/bin/python bench/outcomes.py
 Record the printed figures in docs/benchmarks.md with the machine and date.
@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from smartpick.core.outcomes import normal_nodes, outcomes
+from smartpick.core.model.outcomes import normal_nodes, outcomes
 
 
 def median_ms(nodes: int, programs: int, repeat: int = 30) -> float:

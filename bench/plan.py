@@ -13,10 +13,11 @@ import time
 
 import numpy as np
 
-from smartpick.core.optimize import candidates, mixture_greedy, signal_dp
+from smartpick.core.model.evaluation import Draw
+from smartpick.core.plan.optimize import candidates, mixture_greedy, signal_dp
 from smartpick.core.profile import Profile
 from smartpick.services import Services
-from smartpick.services.chances import Draw, build_context, matrices
+from smartpick.services.chances import build_context
 from smartpick.services.plan import plan_report
 from smartpick.settings import load_config
 
@@ -68,8 +69,8 @@ def optimizer_alone(services: Services) -> None:
     ctx = build_context(services, profile, "family_medicine", services.season, [])
     assert ctx is not None
     point = Draw(ctx.params, ctx.cells)
-    w, p0, q = matrices(ctx, point, 245, None, services.anchors)
-    p1 = matrices(ctx, point, 245, "signal", services.anchors)[1]
+    w, p0, q = services.evaluator.matrices(ctx, point, 245, None)
+    p1 = services.evaluator.matrices(ctx, point, 245, "signal")[1]
     f0, f1 = p0 * q[:, None], p1 * q[:, None]
     options = np.column_stack([w @ f0, w @ f1])
     keep = candidates(options, 60)

@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-from smartpick.core.market import draw_market, program_ranks
-from smartpick.core.match import deferred_acceptance_lists
+from smartpick.core.match.acceptance import deferred_acceptance_lists
+from smartpick.core.match.market import draw_market, program_ranks
 from smartpick.services import Services
 from smartpick.services.simulate import build_market, current_market_fit, run_once, seeds
 from smartpick.settings import load_config

@@ -25,23 +25,23 @@ from smartpick.errors import DataError
 # The engine's fit (smartpick calibrate): the interview and match model, its calibration and
 # the dataset's inputs to it.
 MODEL_CODE = (
-    "smartpick.core.interview",
-    "smartpick.core.model",
-    "smartpick.core.calibration",
-    "smartpick.core.standing",
-    "smartpick.core.outcomes",
+    "smartpick.core.model.interview",
+    "smartpick.core.model.parameters",
+    "smartpick.core.model.calibration",
+    "smartpick.core.model.standing",
+    "smartpick.core.model.outcomes",
     "smartpick.services.engine",
 )
 # The simulator's fit (smartpick calibrate --market).
 MARKET_CODE = (
-    "smartpick.core.market",
-    "smartpick.core.match",
-    "smartpick.core.smm",
+    "smartpick.core.match.market",
+    "smartpick.core.match.acceptance",
+    "smartpick.core.match.smm",
     "smartpick.services.simulate",
     "smartpick.services.market_fit",
 )
 # The validation report (smartpick validate), beside the two fits it reads.
-VALIDATION_CODE = ("smartpick.core.validation", "smartpick.services.validation")
+VALIDATION_CODE = ("smartpick.core.model.validation", "smartpick.services.validation")
 
 OWN = "smartpick"
 FITTED = "fitted"  # the folder of fit records, beside the dataset tables

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smartpick.core.interview import TYPES
+from smartpick.core.model.interview import TYPES
 from smartpick.core.profile import Profile
 from smartpick.services import Services
 from smartpick.services.chances import ProgramChances, program_chances

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from smartpick.core.market import draw_market
-from smartpick.core.match import deferred_acceptance_lists
+from smartpick.core.match.acceptance import deferred_acceptance_lists
+from smartpick.core.match.market import draw_market
 from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.simulate import Market, build_market, merge, run, seeds
@@ -55,7 +55,7 @@ def test_one_seed_gives_one_result_and_another_seed_another(small: Market) -> No
 
 
 def test_every_simulated_match_is_stable_and_within_positions(small: Market) -> None:
-    from smartpick.core.couples import check_stability
+    from smartpick.core.match.couples import check_stability
 
     draw = draw_market(small.specialties, np.random.default_rng(seeds(3, 1)[0]))
     matched = deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)

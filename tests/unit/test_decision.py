@@ -1,11 +1,11 @@
-"""The decision rule: how many applications to recommend (core.decision)."""
+"""The decision rule: how many applications to recommend (core.plan.decision)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from smartpick.core.decision import COST_OF_NOT_MATCHING, recommend
+from smartpick.core.plan.decision import COST_OF_NOT_MATCHING, recommend
 
 
 def curve(h: int = 60, scale: float = 8.0, top: float = 0.95) -> np.ndarray:

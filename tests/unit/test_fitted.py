@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from smartpick.core.model import Params
+from smartpick.core.model.parameters import Params
 
 RATE = 0.5
 

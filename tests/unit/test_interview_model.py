@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartpick.core.calibration import Target, cap_inclusion, fit, predict, typical_applicant
-from smartpick.core.interview import (
+from smartpick.core.model.calibration import Target, cap_inclusion, fit, predict, typical_applicant
+from smartpick.core.model.interview import (
     TYPES,
     ProgramRates,
     anchor,
@@ -17,9 +17,9 @@ from smartpick.core.interview import (
     expit,
     shrink_column,
 )
-from smartpick.core.model import Params, Pool, compress, typical_p_match
-from smartpick.core.outcomes import normal_nodes
-from smartpick.core.standing import Figures
+from smartpick.core.model.outcomes import normal_nodes
+from smartpick.core.model.parameters import Params, Pool, compress, typical_p_match
+from smartpick.core.model.standing import Figures
 
 
 def rates(m: int = 6, seed: int = 1, tiers: tuple[str, ...] = ("gold", "silver")) -> ProgramRates:

@@ -1,13 +1,13 @@
-"""The synthetic market (core.market): what it draws follows the rules it states."""
+"""The synthetic market (core.match.market): what it draws follows the rules it states."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from smartpick.core.market import Cohort, SpecialtyMarket, draw_market, prepare
-from smartpick.core.match import deferred_acceptance_lists
-from smartpick.core.model import Params, Pool
+from smartpick.core.match.acceptance import deferred_acceptance_lists
+from smartpick.core.match.market import Cohort, SpecialtyMarket, draw_market, prepare
+from smartpick.core.model.parameters import Params, Pool
 
 
 def _market(

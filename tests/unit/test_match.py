@@ -1,6 +1,6 @@
-"""The Match mechanism (core.match) against oracles (METHODS §5.1): the `matching` library's
-resident-optimal solver, brute-force enumeration of every matching on tiny markets (with
-and without couples), and the stability checker on planted faults."""
+"""The Match mechanism (core.match.acceptance) against oracles (METHODS §5.1): the
+`matching` library's resident-optimal solver, brute-force enumeration of every matching on
+tiny markets (with and without couples), and the stability checker on planted faults."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
 
-from smartpick.core import match as core_match
-from smartpick.core.couples import (
+from smartpick.core.match import acceptance as core_match
+from smartpick.core.match.acceptance import (
+    deferred_acceptance,
+    deferred_acceptance_lists,
+    rank_of_from_dense,
+)
+from smartpick.core.match.couples import (
     Couples,
     check_stability,
     is_stable,
     match_with_couples,
-)
-from smartpick.core.match import (
-    deferred_acceptance,
-    deferred_acceptance_lists,
-    rank_of_from_dense,
 )
 
 Instance = tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartpick.core.optimize import (
+from smartpick.core.plan.optimize import (
     candidates,
     greedy,
     mixture_greedy,

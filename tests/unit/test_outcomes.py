@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from smartpick.core.outcomes import normal_nodes, outcomes, poisson_binomial
+from smartpick.core.model.outcomes import normal_nodes, outcomes, poisson_binomial
 
 unit = st.floats(0, 1, allow_nan=False)
 

@@ -1,4 +1,4 @@
-"""The rank order list (core.rank): no order beats the true order of preference."""
+"""The rank order list (core.plan.rank): no order beats the true order of preference."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from smartpick.core.rank import best_order_by_search, match_at, true_order, value
+from smartpick.core.plan.rank import best_order_by_search, match_at, true_order, value
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 

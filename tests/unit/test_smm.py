@@ -1,12 +1,12 @@
-"""Simulated moments (core.smm): the fit finds the parameters a market was made with."""
+"""Simulated moments (core.match.smm): the fit finds the parameters a market was made with."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from smartpick.core import smm
-from smartpick.core.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
-from smartpick.core.model import Params, Pool
+from smartpick.core.match import smm
+from smartpick.core.match.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
+from smartpick.core.model.parameters import Params, Pool
 
 
 def _market() -> SpecialtyMarket:

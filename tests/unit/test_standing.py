@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smartpick.core.standing import Figures, figures_for, p_match, standing
+from smartpick.core.model.standing import Figures, figures_for, p_match, standing
 
 IM = Figures(2026, 3236, 84, 3236 / 3320, 254, (262 - 243) / 1.349, 233, 3320, (), (243, 262))
 

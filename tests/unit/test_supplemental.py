@@ -1,4 +1,4 @@
-"""Advanced positions with supplemental PGY-1 lists (core.supplemental)."""
+"""Advanced positions with supplemental PGY-1 lists (core.match.supplemental)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartpick.core.supplemental import (
+from smartpick.core.match.supplemental import (
     SupplementalList,
     match_with_supplemental,
     positions_used,

@@ -16,7 +16,7 @@ from smartpick.cli.common import (
     profile_options,
     session,
 )
-from smartpick.core.decision import COST_OF_NOT_MATCHING
+from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.services.chances import chances_report
 
 

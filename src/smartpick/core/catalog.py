@@ -94,3 +94,25 @@ class ProgramFilter:
     visa: str | None = None  # "j1" or "h1b": programs known to sponsor it
     entry_level: str | None = None
     name: str | None = None
+
+
+def exclusion(program: Program, visa: str) -> str | None:
+    """Why the applicant cannot enter the program, or None."""
+    if program.entry_level == "independent":
+        return "independent program: entered after other residency training"
+    if visa_fit(program, visa) == "does not sponsor":
+        return f"does not sponsor the {visa.upper()} visa (FREIDA)"
+    return None
+
+
+def visa_fit(program: Program, visa: str) -> str:
+    if visa == "none":
+        return "not needed"
+    wanted = {
+        "j1": (program.visa_j1,),
+        "h1b": (program.visa_h1b,),
+        "either": (program.visa_j1, program.visa_h1b),
+    }[visa]
+    if "yes" in wanted:
+        return "sponsors"
+    return "does not sponsor" if all(v == "no" for v in wanted) else "unknown"

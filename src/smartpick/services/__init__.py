@@ -32,7 +32,8 @@ from smartpick.fitted import load_parameters, model_fingerprint, parameters_path
 from smartpick.settings import Config
 
 if TYPE_CHECKING:
-    from smartpick.core.calibration import Fit
+    from smartpick.core.model.calibration import Fit
+    from smartpick.core.model.evaluation import Evaluator
     from smartpick.services.chances import Priors
     from smartpick.services.engine import EngineData
     from smartpick.store import Store
@@ -78,16 +79,12 @@ class Services:
         return EngineData(self.dataset)
 
     @functools.cached_property
-    def anchors(self) -> dict[Any, Any]:
-        """Program intercepts solved for the point estimates (services.chances), by specialty,
-        type, signal tier and strength variance: solved once per session."""
-        return {}
+    def evaluator(self) -> Evaluator:
+        """The engine object of the session (core.model.evaluation): each program's
+        intercepts, the draws behind the intervals and their typical lists, kept."""
+        from smartpick.core.model.evaluation import Evaluator
 
-    @functools.cached_property
-    def draws(self) -> dict[Any, Any]:
-        """The draws behind the intervals (services.chances.parameter_draws), by specialty,
-        type and season's signals: made once per session."""
-        return {}
+        return Evaluator()
 
     @functools.cached_property
     def parameters(self) -> dict[str, Any]:

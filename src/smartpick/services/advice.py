@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from smartpick.core.advice import classify, timeline
+from smartpick.core.model.standing import IQR_TO_SD
 from smartpick.core.profile import Profile
-from smartpick.core.standing import IQR_TO_SD
 from smartpick.services.calendar import calendar_row, review_start
 from smartpick.services.chances import pool_figures
 from smartpick.services.header import report_header

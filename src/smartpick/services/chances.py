@@ -1,7 +1,7 @@
 """The chances use case: every program's interview and match probability for one profile.
 
 It gathers the profile's cells (type, in-state or not, signals of the planned season), the
-fitted parameters and the program rates, evaluates the model (core.model, core.outcomes) and
+fitted parameters and the program rates, evaluates the model (core.model, core.model.outcomes) and
 says, on the output, every assumption the numbers rest on.
 """
 
@@ -9,36 +9,35 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.calibration import typical_applicant
-from smartpick.core.catalog import Program
-from smartpick.core.interview import (
+from smartpick.core.catalog import exclusion, visa_fit
+from smartpick.core.model.evaluation import (
+    DRAWS,
+    Context,
+    Draw,
+    DrawInputs,
+    evaluate,
+    list_outcomes,
+    matrices,
+    tier_counts,
+    typical_chance,
+)
+from smartpick.core.model.interview import (
     TYPES,
-    CellRates,
     ProgramRates,
-    anchor,
     carry_over,
-    cell_rates,
 )
-from smartpick.core.model import (
-    Params,
+from smartpick.core.model.parameters import (
     Pool,
-    Typical,
-    conversion,
-    interview,
-    outlook,
-    strength,
-    variance,
 )
-from smartpick.core.outcomes import normal_nodes, outcomes
+from smartpick.core.model.standing import Figures
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.seasons import signal_rule
-from smartpick.core.standing import Figures
 from smartpick.errors import InputError
 from smartpick.services.engine import BORROWED, EngineData
 from smartpick.services.header import report_header
@@ -47,10 +46,7 @@ if TYPE_CHECKING:
     from smartpick.services import Services
 
 Array = NDArray[np.float64]
-DRAWS = 64  # parameter and rounding draws behind each interval
-SEED = 20261126
 GAP_NOTE = 0.05  # a model-to-published gap larger than this is said on the output
-ROUND_HALF = 0.005  # a published two-decimal rate lies within this of its true value
 # Used where the program rates have no column for a signal tier of the planned season: the
 # lowest published odds ratio of a program signal (2023 supplemental ERAS data, 9 specialties),
 # because raw ratios overstate the causal effect (METHODS §3.3). Read from evidence.csv.
@@ -92,41 +88,6 @@ def priors(rows: Sequence[Mapping[str, str]]) -> Priors:
     )
 
 
-def tier_counts(gold: int | None, silver: int | None, single: int | None) -> dict[str, int]:
-    return {k: v for k, v in (("gold", gold), ("silver", silver), ("signal", single)) if v}
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the model needs for one profile in one specialty."""
-
-    specialty: str
-    applicant_type: str
-    params: Params
-    pool: Pool
-    rates: ProgramRates
-    cells: CellRates
-    programs: list[Program]
-    in_state: Array
-    tiers: dict[str, float | None]  # planned tier -> prior log OR (None: the program's own)
-    signal_counts: dict[str, int]  # how many signals of each tier the season allows
-    service: str  # the application service of the season (ERAS, ResidencyCAS)
-    counts: tuple[dict[str, int], dict[str, int]] | None  # (rates' season, planned) to carry
-    share: float  # the published match share of the pool's cell (derive: compared, not shown)
-    away: Array
-    allowed: Array
-    notes: list[str]
-
-
-@dataclass(frozen=True)
-class Draw:
-    """One draw of the fitted parameters and of the published rates within their rounding."""
-
-    params: Params
-    cells: CellRates
-    applications: float | None = None  # the typical list's length under this draw
-
-
 def chances_report(
     services: Services, profile: Profile, apply_to: Sequence[str] = (), limit: int | None = None
 ) -> dict[str, Any]:
@@ -156,10 +117,10 @@ def chances_report(
         return report
     chosen = _parse_list(ctx, apply_to)
     point = Draw(ctx.params, ctx.cells)
-    draws = parameter_draws(services, ctx, spec.key)
+    draws = parameter_draws(services, ctx)
     score = profile.step2
-    p_none, p_tiers, f_none = _evaluate(ctx, point, score, services.anchors)
-    evaluated = [_evaluate(ctx, d, score) for d in draws]
+    p_none, p_tiers, f_none = services.evaluator.evaluate(ctx, point, score)
+    evaluated = [evaluate(ctx, d, score, matrices) for d in draws]
     p_low, p_high = np.quantile([e[0] for e in evaluated], [0.025, 0.975], axis=0)
     f_low, f_high = np.quantile([e[2] for e in evaluated], [0.025, 0.975], axis=0)
     report["model"] = {
@@ -222,7 +183,7 @@ def program_chances(services: Services, profile: Profile) -> ProgramChances | No
     ctx = build_context(services, profile, spec.key, season, notes)
     if ctx is None:
         return None
-    p, tiers, f = _evaluate(ctx, Draw(ctx.params, ctx.cells), profile.step2, services.anchors)
+    p, tiers, f = services.evaluator.evaluate(ctx, Draw(ctx.params, ctx.cells), profile.step2)
     return ProgramChances(ctx.rates.ids, p, tiers, f, notes)
 
 
@@ -233,28 +194,6 @@ def _r(value: float) -> float:
 def _interval(values: Sequence[float]) -> list[float]:
     low, high = np.quantile(np.asarray(values), [0.025, 0.975])
     return [_r(low), _r(high)]
-
-
-def exclusion(program: Program, visa: str) -> str | None:
-    """Why the applicant cannot enter the program, or None."""
-    if program.entry_level == "independent":
-        return "independent program: entered after other residency training"
-    if visa_fit(program, visa) == "does not sponsor":
-        return f"does not sponsor the {visa.upper()} visa (FREIDA)"
-    return None
-
-
-def visa_fit(program: Program, visa: str) -> str:
-    if visa == "none":
-        return "not needed"
-    wanted = {
-        "j1": (program.visa_j1,),
-        "h1b": (program.visa_h1b,),
-        "either": (program.visa_j1, program.visa_h1b),
-    }[visa]
-    if "yes" in wanted:
-        return "sponsors"
-    return "does not sponsor" if all(v == "no" for v in wanted) else "unknown"
 
 
 def pool_figures(
@@ -412,166 +351,24 @@ def _signals(
     return tiers, (then, now)
 
 
-def _signal(ctx: Context, cells: CellRates, tier: str | None) -> Array | float:
-    if tier is None:
-        return 0.0
-    prior = ctx.tiers[tier]
-    return cells.signal[tier] if prior is None else prior
+def parameter_draws(services: Services, ctx: Context) -> list[Draw]:
+    """The draws behind the intervals (core.model.evaluation.make_draws), made once per
+    session for the specialty, the type and the season's signals."""
 
-
-def population_logits(ctx: Context, cells: CellRates, tier: str | None) -> Array:
-    """Population log-odds of the applicant's cell at every program, with a signal of `tier`."""
-    base = cells.level[ctx.applicant_type] + cells.location * ctx.in_state
-    return np.asarray(base + _signal(ctx, cells, tier), dtype=np.float64)
-
-
-def matrices(
-    ctx: Context, draw: Draw, score: int | None, tier: str | None, cache: dict[Any, Array] | None
-) -> tuple[Array, Array, Array]:
-    """(weights, p (Q, m), q (Q,)) for one draw and one signal tier at every program. With a
-    cache (the point estimate), each program's intercepts for in-state and out-of-state
-    applicants are solved once per session and reused for every profile."""
-    nodes = strength(draw.params, ctx.pool, score)
-    v = variance(draw.params, ctx.pool)
-    if cache is None:
-        a = anchor(population_logits(ctx, draw.cells, tier), v)
-    else:
-        key = (ctx.specialty, ctx.applicant_type, tier, round(v, 12), ctx.counts is not None)
-        if key not in cache:
-            base = draw.cells.level[ctx.applicant_type] + _signal(ctx, draw.cells, tier)
-            cache[key] = np.vstack([anchor(base, v), anchor(base + draw.cells.location, v)])
-        both = cache[key]
-        a = np.where(ctx.in_state > 0, both[1], both[0])
-    a = a + ctx.away
-    return nodes.w, interview(a, nodes.s) * ctx.allowed, conversion(draw.params, nodes)
-
-
-def _evaluate(
-    ctx: Context, draw: Draw, score: int | None, cache: dict[Any, Array] | None = None
-) -> tuple[Array, dict[str, Array], Array]:
-    """P(interview) without a signal and with each tier, and the stand-alone P(match), each
-    kept within [0, 1] (averages of chances near 1 can pass it by a rounding error)."""
-    w, p, q = matrices(ctx, draw, score, None, cache)
-    tiers = {t: _unit(w @ matrices(ctx, draw, score, t, cache)[1]) for t in ctx.tiers}
-    return _unit(w @ p), tiers, _unit(w @ (p * q[:, None]))
-
-
-def _unit(p: Array) -> Array:
-    return np.asarray(np.clip(p, 0.0, 1.0), dtype=np.float64)
-
-
-def parameter_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
-    """Draws of the fitted parameters (their Laplace covariance) and of each published rate
-    within its rounding; seeded, so the same inputs give the same intervals. They depend on
-    the specialty, the type and the season's signals only: made once per session."""
-    key = (specialty, ctx.applicant_type, str(ctx.counts))
-    if key not in services.draws:
-        services.draws[key] = _make_draws(services, ctx, specialty)
-    cached: list[Draw] = services.draws[key]
-    return cached
-
-
-def _make_draws(services: Services, ctx: Context, specialty: str) -> list[Draw]:
-    rng = np.random.default_rng(SEED)
-    fit = services.fit
-    engine = services.engine
-    g = BORROWED.get(ctx.applicant_type, ctx.applicant_type)
-    share = engine.published_applications(specialty, g).share_key
-    wanted = [f"{g}:log_b", f"{g}:log_sigma", f"{g}:c", f"log_tau:{share}", "log_lambda",
-              f"targeting:{share}", f"share:{share}", f"share:{share}@{specialty}",
-              f"offset:{specialty}"]  # fmt: skip
-    names = [n for n in wanted if n in fit.names]
-    index = [fit.names.index(n) for n in names]
-    cov = _nearest_psd(fit.covariance[np.ix_(index, index)])
-    p = ctx.params
-    applications = engine.applications(specialty, ctx.applicant_type, fit)
-    shares, then = engine.type_shares(specialty), engine.signals_then(specialty)
-    sd = dict(zip(names, np.sqrt(np.maximum(np.diag(cov), 0.0)), strict=True))
-
-    def scaled(value: float, name: str, step: dict[str, float]) -> float:
-        """A positive parameter fitted on the log scale, moved by its draw. Where the fit is
-        flat on that scale (a spread near zero: standard deviation above 1), the draw is
-        taken on the natural scale instead (the delta method), reflected at zero."""
-        if sd.get(name, 0.0) > 1.0:
-            return abs(value * (1.0 + step.get(name, 0.0)))
-        return value * math.exp(step.get(name, 0.0))
-
-    out = []
-    for _ in range(DRAWS):
-        step = dict(zip(names, rng.multivariate_normal(np.zeros(len(names)), cov), strict=True))
-        params = Params(
-            scaled(p.score_weight, f"{g}:log_b", step),
-            scaled(p.spread, f"{g}:log_sigma", step),
-            p.conversion + step.get(f"{g}:c", 0.0) + step.get(f"offset:{specialty}", 0.0),
-            scaled(p.conversion_spread, f"log_tau:{share}", step),
-            scaled(p.conversion_weight, "log_lambda", step),
-            max(p.targeting + step.get(f"targeting:{share}", 0.0), 0.0),
+    def inputs() -> DrawInputs:
+        engine, fit = services.engine, services.fit
+        g = BORROWED.get(ctx.applicant_type, ctx.applicant_type)
+        return DrawInputs(
+            fit,
+            g,
+            engine.published_applications(ctx.specialty, g).share_key,
+            engine.applications(ctx.specialty, ctx.applicant_type, fit),
+            engine.type_shares(ctx.specialty),
+            engine.signals_then(ctx.specialty),
+            engine.location_cap,
         )
-        rates = _jitter(ctx.rates, rng)
-        cells = cell_rates(
-            rates, shares, then, engine.location_cap, ctx.cells.location, (ctx.applicant_type,)
-        )
-        if ctx.counts is not None:
-            cells = carry_over(rates, cells, *ctx.counts)
-        moved = step.get(f"share:{share}", 0.0) + step.get(f"share:{share}@{specialty}", 0.0)
-        out.append(Draw(params, cells, applications * math.exp(moved)))
-    return out
 
-
-def _nearest_psd(cov: Array) -> Array:
-    """The covariance made symmetric with no negative variance direction (the inverse Hessian
-    of a fit can carry tiny negative eigenvalues from the finite differences)."""
-    sym = (cov + cov.T) / 2
-    values, vectors = np.linalg.eigh(sym)
-    return np.asarray((vectors * np.maximum(values, 0.0)) @ vectors.T, dtype=np.float64)
-
-
-def _jitter(rates: ProgramRates, rng: np.random.Generator) -> ProgramRates:
-    def one(a: Array) -> Array:
-        noise = rng.uniform(-ROUND_HALF, ROUND_HALF, a.shape)
-        return np.where(np.isfinite(a), np.clip(a + noise, 0.0, 1.0), a)
-
-    return replace(
-        rates,
-        by_type={g: one(a) for g, a in rates.by_type.items()},
-        in_state=one(rates.in_state),
-        out_of_state=one(rates.out_of_state),
-        signal={t: one(a) for t, a in rates.signal.items()},
-    )
-
-
-def _typical_list(ctx: Context, draw: Draw, applications: float) -> Typical:
-    return typical_applicant(
-        draw.cells, ctx.applicant_type, applications, draw.params.targeting, ctx.signal_counts
-    )
-
-
-def _typical_chance(
-    ctx: Context,
-    draw: Draw,
-    applications: float,
-    score: int | None,
-    ranked: bool = False,
-    typical: Typical | None = None,
-) -> float:
-    """The typical applicant's chance of matching; with `ranked`, among those who had at least
-    one interview (whom the published match shares count). `typical` is the draw's typical
-    list when the caller has it already."""
-    if typical is None:
-        typical = _typical_list(ctx, draw, applications)
-    if score is not None:
-        scores, w = np.array([float(score)]), np.ones(1)
-    else:  # the pool's average, over its score distribution
-        scores, w = normal_nodes_for_pool(ctx.pool)
-    look = outlook(draw.params, ctx.pool, typical, scores)
-    matched = float(w @ look.p_match())
-    return matched / float(w @ look.p_interviewed()) if ranked else matched
-
-
-def normal_nodes_for_pool(pool: Pool) -> tuple[Array, Array]:
-    """Scores spread like the pool's (a normal with the pool's mean and variance)."""
-    z, w = normal_nodes(16)
-    return pool.centre + pool.sd * np.sqrt(pool.var_z) * z, w
+    return services.evaluator.draws(ctx, inputs)
 
 
 def _typical(
@@ -582,7 +379,7 @@ def _typical(
     h = services.engine.applications(ctx.specialty, ctx.applicant_type, services.fit)
     # How far the model's average over the pool is from the published match share: said when
     # it is more than 5 points (docs/validation.md lists every cell).
-    gap = _typical_chance(ctx, point, h, None, ranked=True) - ctx.share
+    gap = typical_chance(ctx, point, h, None, ranked=True) - ctx.share
     if abs(gap) > GAP_NOTE:
         ctx.notes.append(
             f"for {APPLICANT_TYPES[ctx.applicant_type]}s in this specialty the model's average "
@@ -590,15 +387,12 @@ def _typical(
             "(docs/validation.md): read these numbers with that in mind"
         )
     # The typical lists do not depend on the score: made once per session and draw.
-    key = ("typical", ctx.specialty, ctx.applicant_type, str(ctx.counts), str(ctx.signal_counts))
-    if key not in services.draws:
-        services.draws[key] = [_typical_list(ctx, d, d.applications or h) for d in draws]
-    lists: list[Typical] = services.draws[key]
+    lists = services.evaluator.typical_lists(ctx, draws, h)
     return {
-        "p_match": _r(_typical_chance(ctx, point, h, score)),
+        "p_match": _r(typical_chance(ctx, point, h, score)),
         "p_match_interval": _interval(
             [
-                _typical_chance(ctx, d, d.applications or h, score, typical=t)
+                typical_chance(ctx, d, d.applications or h, score, typical=t)
                 for d, t in zip(draws, lists, strict=True)
             ]
         ),
@@ -619,7 +413,7 @@ def typical_standing(services: Services, profile: Profile) -> dict[str, Any] | N
     if ctx is None:
         return None
     point = Draw(ctx.params, ctx.cells)
-    draws = parameter_draws(services, ctx, spec.key)
+    draws = parameter_draws(services, ctx)
     typical = _typical(services, ctx, point, draws, profile.step2)
     typical["list"] = typical_applications(services, ctx)
     typical["notes"] = notes
@@ -672,18 +466,6 @@ def _parse_list(ctx: Context, entries: Sequence[str]) -> list[tuple[int, str | N
     return out
 
 
-def _list_outcomes(
-    ctx: Context, draw: Draw, chosen: Sequence[tuple[int, str | None]], score: int | None
-) -> Any:
-    cols = {}
-    for tier in {t for _, t in chosen}:
-        w, p, q = matrices(ctx, draw, score, tier, None)
-        cols[tier] = p
-    p_list = np.column_stack([cols[t][:, j] for j, t in chosen])
-    q_list = np.repeat(q[:, None], len(chosen), axis=1)
-    return outcomes(w, p_list, q_list)
-
-
 def _list(
     ctx: Context,
     point: Draw,
@@ -692,8 +474,8 @@ def _list(
     score: int | None,
 ) -> dict[str, Any]:
     """P(match) and the rest of METHODS §1.3 for the programs given, in the order given."""
-    result = _list_outcomes(ctx, point, chosen, score)
-    spread = [_list_outcomes(ctx, d, chosen, score).p_match for d in draws]
+    result = list_outcomes(ctx, point, chosen, score)
+    spread = [list_outcomes(ctx, d, chosen, score).p_match for d in draws]
     cdf = np.cumsum(result.interviews_pmf)
     return {
         "p_match": _r(result.p_match),

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from smartpick.core.calibration import Curve, Fit, Moments, Ranks, Target
-from smartpick.core.interview import (
+from smartpick.core.model.calibration import Curve, Fit, Moments, Ranks, Target
+from smartpick.core.model.interview import (
     TYPES,
     CellRates,
     ProgramRates,
@@ -24,9 +24,9 @@ from smartpick.core.interview import (
     estimate_mix,
     shrink,
 )
-from smartpick.core.model import Params, Pool
+from smartpick.core.model.parameters import Params, Pool
+from smartpick.core.model.standing import Figures, figures_for
 from smartpick.core.seasons import signal_rule
-from smartpick.core.standing import Figures, figures_for
 from smartpick.data import Dataset
 from smartpick.data.figures import figures_table
 from smartpick.errors import DataError
@@ -75,7 +75,7 @@ def _num(text: str) -> float:
 
 @dataclass(frozen=True)
 class SpecialtyInputs:
-    rates: ProgramRates  # shrunk toward the specialty (core.interview.shrink)
+    rates: ProgramRates  # shrunk toward the specialty (core.model.interview.shrink)
     cells: CellRates
     type_shares: Mapping[str, float]
     published: ProgramRates  # as published
@@ -167,7 +167,7 @@ class EngineData:
     @functools.cached_property
     def location_cap(self) -> float | None:
         """The largest published odds ratio of an interview for an in-state applicant (log):
-        a program's own in-state ratio is taken at most at it (core.interview.cell_rates)."""
+        a program's own in-state ratio is taken at most at it (core.model.interview.cell_rates)."""
         row = next(
             (r for r in self.dataset.rows("evidence") if r["quantity"] == IN_STATE_PRIOR), None
         )
@@ -385,7 +385,7 @@ def calibrate(
     dataset: Dataset, out: Path, when: str, progress: Callable[[str], None] = lambda _: None
 ) -> dict[str, Any]:
     """Refit the parameters on the dataset's targets and moments and write them to `out`."""
-    from smartpick.core.calibration import fit
+    from smartpick.core.model.calibration import fit
 
     engine = EngineData(dataset)
     moments = engine.moments()

@@ -1,4 +1,4 @@
-"""Fitting the simulator's own parameters by simulated moments (core.smm) on the dataset's
+"""Fitting the simulator's own parameters by simulated moments (core.match.smm) on the dataset's
 published cells, and the record of the fit (`fitted/market.json`, beside the engine's
 parameters). `smartpick calibrate --market` runs it."""
 
@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from smartpick.core import smm
-from smartpick.core.market import draw_market
+from smartpick.core.match import smm
+from smartpick.core.match.market import draw_market
 from smartpick.fitted import market_fingerprint, market_path
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def fit_market(
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG) "
         "over markets drawn once (common random numbers), matching each cell's published share "
         "matched in the preferred specialty and mean Step 2 CK of the matched and the "
-        "unmatched (core.smm)",
+        "unmatched (core.match.smm)",
         "dataset_version": services.dataset.version,
         "engine_code_hash": services.parameters["code_hash"],
         "code_hash": market_fingerprint(),

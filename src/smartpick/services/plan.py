@@ -1,10 +1,10 @@
 """The plan use case: the best list of programs for the money, with signals (METHODS §2).
 
 The goal is the chance of matching (every program worth the same). The exact joint program
-of applications and signals (core.optimize.signal_dp) runs on each program's chance averaged
+of applications and signals (core.plan.optimize.signal_dp) runs on each program's chance averaged
 over the applicant's strength; every list it gives is then scored under correlated strength
 (the chance of matching integrates over the strength nodes), which is the number shown.
-Without signals, greedy under correlation (core.optimize.mixture_greedy) gives the list with
+Without signals, greedy under correlation (core.plan.optimize.mixture_greedy) gives the list with
 a certified gap to the best possible.
 """
 
@@ -16,23 +16,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.decision import COST_OF_NOT_MATCHING
+from smartpick.core.catalog import visa_fit
 from smartpick.core.fees import Tier, cost
-from smartpick.core.interview import anchor
-from smartpick.core.model import Params, Pool, conversion, interview, strength, variance
-from smartpick.core.optimize import mixture_greedy
-from smartpick.core.outcomes import outcomes
+from smartpick.core.model.evaluation import Context, population_logits
+from smartpick.core.model.interview import anchor
+from smartpick.core.model.outcomes import outcomes
+from smartpick.core.model.parameters import Params, Pool, conversion, interview, strength, variance
+from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
+from smartpick.core.plan.optimize import mixture_greedy
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
 from smartpick.services.chances import (
     USED,
-    Context,
     build_context,
     parameter_draws,
-    population_logits,
     typical_applications,
-    visa_fit,
 )
 from smartpick.services.header import report_header
 from smartpick.services.plan_options import (
@@ -50,7 +49,6 @@ from smartpick.services.solution import (
     assistance_for,
     choose_count,
     decode,
-    draw_intercepts,
     plan_limit,
     solve,
 )
@@ -131,7 +129,7 @@ def plan_report(
     """`geography`: "none" (no ERAS geographic preference), "auto" (the best of the 130
     choices for the chance of matching) or the divisions to state; `fee_assistance`: the
     applicant has the AAMC Fee Assistance Program's ERAS discount; `cost_of_not_matching`:
-    what a lost year costs the applicant, in dollars (core.decision)."""
+    what a lost year costs the applicant, in dollars (core.plan.decision)."""
     if not 0 < cost_of_not_matching <= 10_000_000:
         raise InputError(
             f"cost of not matching {cost_of_not_matching:g}: a dollar amount above 0 "
@@ -297,15 +295,15 @@ def _interval(
     """95% intervals (2.5th and 97.5th percentiles) of the list's chance of matching and of
     each program's chance of an interview, under the draws of the parameters and the rates
     that give every interval of `chances`; the programs' intercepts under each draw are the
-    session's (solution.draw_intercepts)."""
+    session's (Evaluator.draw_intercepts)."""
     idx = np.array([sub[j] for j in chosen])
     signal = [tiers[sig[j] - 1] if j in sig else None for j in chosen]
     values = []
     interviews = []
-    for k, draw in enumerate(parameter_draws(services, ctx, ctx.specialty)):
+    for k, draw in enumerate(parameter_draws(services, ctx)):
         nodes = strength(draw.params, ctx.pool, profile.step2)
         w = nodes.w
-        by_tier = {t: draw_intercepts(services, ctx, k, draw, t, idx) for t in set(signal)}
+        by_tier = {t: services.evaluator.draw_intercepts(ctx, k, draw, t, idx) for t in set(signal)}
         a = np.array([by_tier[t][n] for n, t in enumerate(signal)])
         p = interview(a, nodes.s)
         f = p * conversion(draw.params, nodes)[:, None]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.decision import COST_OF_NOT_MATCHING
 from smartpick.core.fees import cost
 from smartpick.core.geography import (
     choices,
@@ -21,14 +20,13 @@ from smartpick.core.geography import (
     normalize_state,
     offsets,
 )
-from smartpick.core.optimize import mixture_greedy
+from smartpick.core.model.evaluation import Context
+from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
+from smartpick.core.plan.optimize import mixture_greedy
+from smartpick.core.plan.rank import match_at
 from smartpick.core.profile import Profile
-from smartpick.core.rank import match_at
 from smartpick.errors import InputError
-from smartpick.services.chances import (
-    Context,
-    build_context,
-)
+from smartpick.services.chances import build_context
 from smartpick.services.solution import (
     MAX_CURVE,
     Solution,

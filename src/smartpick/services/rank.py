@@ -1,6 +1,6 @@
 """The rank order list advisor: for the programs where the applicant interviewed, in their
 own order of preference, the chance of matching at each rank, and why ranking by true
-preference is best (core.rank)."""
+preference is best (core.plan.rank)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from smartpick.core.catalog import exclusion
+from smartpick.core.model.evaluation import Draw
+from smartpick.core.plan.rank import (
+    BRUTE_FORCE_MAX,
+    best_order_by_search,
+    match_at,
+    true_order,
+    value,
+)
 from smartpick.core.profile import Profile
-from smartpick.core.rank import BRUTE_FORCE_MAX, best_order_by_search, match_at, true_order, value
 from smartpick.errors import InputError
-from smartpick.services.chances import Draw, build_context, exclusion, matrices
+from smartpick.services.chances import build_context
 from smartpick.services.header import report_header
 
 if TYPE_CHECKING:
@@ -71,7 +79,7 @@ def rank_report(
             field="programs",
             hint="Leave them off your list, or check the profile's visa.",
         )
-    w, p, q = matrices(ctx, Draw(ctx.params, ctx.cells), profile.step2, None, services.anchors)
+    w, p, q = services.evaluator.matrices(ctx, Draw(ctx.params, ctx.cells), profile.step2, None)
     chosen = [index[pid] for pid in ids]
     # The interviews are evidence of strength: weigh the strength nodes by their chance
     posterior = w * np.prod(p[:, chosen], axis=1)

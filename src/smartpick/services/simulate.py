@@ -1,5 +1,5 @@
-"""The national Match simulator: the market of core.market built from the dataset and the
-fitted engine, matched by deferred acceptance (core.match), replicated with independent
+"""The national Match simulator: the market of core.match.market built from the dataset and the
+fitted engine, matched by deferred acceptance (core.match.acceptance), replicated with independent
 random streams (numpy SeedSequence.spawn), in-process or on a Dask cluster.
 
 What goes into the market and what is synthetic is said in `notes`: specialties outside the
@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from smartpick.core.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
-from smartpick.core.match import deferred_acceptance_lists
-from smartpick.core.model import Pool
+from smartpick.core.match.acceptance import deferred_acceptance_lists
+from smartpick.core.match.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
+from smartpick.core.model.parameters import Pool
 from smartpick.core.seasons import signal_rule
 from smartpick.errors import InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current

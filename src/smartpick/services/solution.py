@@ -4,27 +4,21 @@ list size, each list scored under correlated strength, and the recommended size.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.decision import LOWER, recommend
 from smartpick.core.fees import Assistance, Tier, cost, most_programs, total_cost
-from smartpick.core.interview import anchor
-from smartpick.core.model import conversion, interview, strength, variance
-from smartpick.core.optimize import candidates, signal_dp
+from smartpick.core.model.evaluation import Context, Draw
+from smartpick.core.model.parameters import conversion, interview, strength
+from smartpick.core.plan.decision import LOWER, recommend
+from smartpick.core.plan.optimize import candidates, signal_dp
 from smartpick.core.profile import Profile
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
-from smartpick.services.chances import (
-    Context,
-    Draw,
-    matrices,
-    parameter_draws,
-    population_logits,
-)
+from smartpick.services.chances import parameter_draws
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -166,10 +160,10 @@ def solve(
     if assistance is not None:
         schedule = assistance.schedule(schedule)
     point = Draw(ctx.params, ctx.cells)
-    w, p0, q = matrices(ctx, point, profile.step2, None, services.anchors)
+    w, p0, q = services.evaluator.matrices(ctx, point, profile.step2, None)
     tiers = list(ctx.signal_counts) if signals == "auto" else []
     caps = [ctx.signal_counts[t] for t in tiers]
-    p_tier = [matrices(ctx, point, profile.step2, t, services.anchors)[1] for t in tiers]
+    p_tier = [services.evaluator.matrices(ctx, point, profile.step2, t)[1] for t in tiers]
     sub = np.flatnonzero(ctx.allowed > 0)
     f_nodes = [p[:, sub] * q[:, None] for p in (p0, *p_tier)]
     options = np.column_stack([w @ f for f in f_nodes])
@@ -219,12 +213,12 @@ def lower_curve(
     every = sol.every[:, used]
     ctx = sol.ctx
     curves = []
-    for k, draw in enumerate(parameter_draws(services, ctx, ctx.specialty)):
+    for k, draw in enumerate(parameter_draws(services, ctx)):
         nodes = strength(draw.params, ctx.pool, score)
         q = conversion(draw.params, nodes)
         f_nodes = []
         for tier in (None, *sol.tiers):
-            a = draw_intercepts(services, ctx, k, draw, tier, programs)
+            a = services.evaluator.draw_intercepts(ctx, k, draw, tier, programs)
             f_nodes.append(interview(a, nodes.s) * q[:, None])
         curves.append(1 - list_misses(every, f_nodes)[1:] @ nodes.w)
     stacked = np.array(curves)
@@ -232,35 +226,6 @@ def lower_curve(
         np.asarray(np.quantile(stacked, level, axis=0), dtype=np.float64),
         np.asarray(stacked.mean(axis=0), dtype=np.float64),
     )
-
-
-def draw_intercepts(
-    services: Services,
-    ctx: Context,
-    k: int,
-    draw: Draw,
-    tier: str | None,
-    programs: NDArray[np.int64],
-) -> Array:
-    """The applicant's intercepts at `programs` under draw k with a signal of `tier` (in-state
-    or not, away rotations added). Each program's intercepts do not depend on the score, so
-    they are solved once per session, when a list first needs them (the draws are made once
-    per session too)."""
-    key = ("draw", ctx.specialty, ctx.applicant_type, str(ctx.counts), k, tier)
-    cached: Array | None = services.anchors.get(key)
-    if cached is None:
-        cached = np.full((2, ctx.in_state.size), np.nan)
-        services.anchors[key] = cached
-    missing = programs[np.isnan(cached[0, programs])]
-    if missing.size:
-        v = variance(draw.params, ctx.pool)
-        out_of_state = replace(ctx, in_state=np.zeros_like(ctx.in_state))
-        base = population_logits(out_of_state, draw.cells, tier)[missing]
-        cached[0, missing] = anchor(base, v)
-        cached[1, missing] = anchor(base + draw.cells.location[missing], v)
-    in_state = ctx.in_state[programs] > 0
-    chosen = np.where(in_state, cached[1, programs], cached[0, programs])
-    return np.asarray(chosen + ctx.away[programs], dtype=np.float64)
 
 
 def decode(row: NDArray[np.int8]) -> tuple[list[int], dict[int, int]]:
@@ -279,7 +244,7 @@ def choose_count(
     cost_of_not_matching: float,
     cautious: bool = True,
 ) -> dict[str, Any]:
-    """The count to recommend (core.decision): from the lower end of each size's chance with
+    """The count to recommend (core.plan.decision): from the lower end of each size's chance with
     `cautious` (else the point estimate), the fees and the cost of not matching; a number of
     applications given is taken as it is."""
     sizes = sol.every.shape[0]

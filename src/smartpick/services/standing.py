@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from smartpick.core.model.standing import Figures, figures_for, standing
 from smartpick.core.profile import APPLICANT_TYPES, Profile
-from smartpick.core.standing import Figures, figures_for, standing
 from smartpick.services.header import report_header
 
 if TYPE_CHECKING:

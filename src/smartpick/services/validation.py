@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.calibration import (
+from smartpick.core.model.calibration import (
     Fit,
     Target,
     curve_of,
@@ -29,9 +29,9 @@ from smartpick.core.calibration import (
     predict,
     ranks_of,
 )
-from smartpick.core.interview import expit
-from smartpick.core.standing import p_match as curve
-from smartpick.core.validation import (
+from smartpick.core.model.interview import expit
+from smartpick.core.model.standing import p_match as curve
+from smartpick.core.model.validation import (
     Bin,
     expected_calibration_error,
     pooled_logistic,
@@ -53,7 +53,7 @@ Array = NDArray[np.float64]
 METHODS = {
     "model": "SmartPick (program rates + fitted parameters)",
     "lookup": "lookup table: the cell's match share, whatever the score",
-    "curve": "lookup table with score: the cell's own published curve (core.standing)",
+    "curve": "lookup table with score: the cell's own published curve (core.model.standing)",
     "pooled": "lookup table, specialty left out: the type's share over the other specialties",
     "logistic": "logistic regression on the score, specialty left out (other specialties)",
 }

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from smartpick.core.decision import COST_OF_NOT_MATCHING
+from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import Profile
 from smartpick.services import Services
 from smartpick.services.advice import advise_report

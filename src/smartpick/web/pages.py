@@ -16,8 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 
-from smartpick.core.decision import COST_OF_NOT_MATCHING
 from smartpick.core.geography import albers_usa
+from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import APPLICANT_TYPES, Profile, parse_profile
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved

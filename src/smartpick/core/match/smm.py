@@ -1,6 +1,6 @@
 """Joint calibration of the simulator by simulated moments (METHODS §3.6).
 
-The market (core.market) takes the engine's interviews as given; what it adds is how programs
+The market (core.match.market) takes the engine's interviews as given; what it adds is how programs
 rank the applicants they interviewed. Two things there are not pinned down by the engine's
 closed form: how much each program's own view of an applicant adds to the strength every
 program sees (tau), and how programs weigh applicant types beyond strength (a shift per type,
@@ -9,7 +9,7 @@ by cell (specialty x applicant type), the published share of applicants who matc
 preferred specialty and the mean Step 2 CK of those who matched and of those who did not.
 
 theta = (log tau, shift DO, shift IMG); U.S.-citizen and non-U.S. IMGs share the IMG shift.
-Every evaluation ranks the same drawn markets again (common random numbers: core.market.
+Every evaluation ranks the same drawn markets again (common random numbers: core.match.market.
 program_ranks), so the distance changes with theta only; Nelder-Mead minimizes it.
 """
 
@@ -22,8 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from smartpick.core.market import Draw, program_ranks
-from smartpick.core.match import deferred_acceptance_lists
+from smartpick.core.match.acceptance import deferred_acceptance_lists
+from smartpick.core.match.market import Draw, program_ranks
 
 Array = NDArray[np.float64]
 NAMES = ("log_tau", "shift_do", "shift_img")

@@ -10,7 +10,7 @@ where b (the score's weight) and sigma (everything else a program sees: letters,
 interviews; shared by every program, so it carries the correlation between programs) are
 fitted per applicant type. Over the pool, S has mean 0 and variance v = b^2 var(z) + sigma^2.
 
-Interviews. A program's cell rate (core.interview) is anchored at v, so an applicant of
+Interviews. A program's cell rate (core.model.interview) is anchored at v, so an applicant of
 strength S is offered an interview with probability expit(A + S).
 
 Conversion. Once interviewed, the program ranks the applicant high enough to match with
@@ -19,7 +19,7 @@ of the strength that earns interviews also converts them, and eta what the inter
 shared by every program that interviews the applicant and unseen before.
 
 Given S and eta, programs decide independently; the quantities of METHODS §1.3
-(core.outcomes) follow by integrating over e and eta on Gauss-Hermite nodes (a product
+(core.model.outcomes) follow by integrating over e and eta on Gauss-Hermite nodes (a product
 grid). Every probability rises with S, and S with the score (b > 0, lambda > 0), so P(match)
 never falls as Step 2 CK rises. The typical applicant of a type (Outlook) applies to a list
 drawn from the specialty's programs; its number of interviews is counted, so that the
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.interview import anchor, expit
-from smartpick.core.outcomes import normal_nodes
-from smartpick.core.standing import Figures
+from smartpick.core.model.interview import anchor, expit
+from smartpick.core.model.outcomes import normal_nodes
+from smartpick.core.model.standing import Figures
 
 Array = NDArray[np.float64]
 NODES = 16

@@ -3,7 +3,7 @@ typical applicants reproduce the published Step 2 CK distributions of matched an
 applicants, specialty by specialty, and the published figures on interviews.
 
 Targets. One per published cell (specialty x applicant type): the matched and unmatched
-applicants with their score distributions (core.standing), expanded to individuals: n1
+applicants with their score distributions (core.model.standing), expanded to individuals: n1
 matched applicants spread over their normal, n0 unmatched over theirs, on Gauss-Hermite
 nodes. The log-likelihood of those individuals under the model's P(match | score, at least
 one interview) is fitted; each cell carries two targets (its match share and how the chance
@@ -31,16 +31,16 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from smartpick.core.interview import CellRates, expit
-from smartpick.core.model import (
+from smartpick.core.model.interview import CellRates, expit
+from smartpick.core.model.outcomes import normal_nodes
+from smartpick.core.model.parameters import (
     Params,
     Pool,
     Typical,
     compress,
     outlook,
 )
-from smartpick.core.outcomes import normal_nodes
-from smartpick.core.standing import Figures
+from smartpick.core.model.standing import Figures
 
 Array = NDArray[np.float64]
 FIT_NODES = 12  # strength nodes while fitting

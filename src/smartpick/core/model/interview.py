@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.outcomes import normal_nodes
+from smartpick.core.model.outcomes import normal_nodes
 
 Array = NDArray[np.float64]
 

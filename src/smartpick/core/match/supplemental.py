@@ -10,7 +10,7 @@ no PGY-1 position.
 
 That is a couple in all but name (Roth & Peranson 1999 treat it so): the applicant and a
 stand-in for their PGY-1 year rank pairs (primary program, PGY-1 program or none), and the
-Match with couples (core.couples) places them. The result says, as for couples, whether it
+Match with couples (core.match.couples) places them. The result says, as for couples, whether it
 is stable; a stable matching may not exist.
 """
 
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.couples import Couples, CouplesResult, match_with_couples
-from smartpick.core.match import Ints, checked_lists
+from smartpick.core.match.acceptance import Ints, checked_lists
+from smartpick.core.match.couples import Couples, CouplesResult, match_with_couples
 
 
 @dataclass(frozen=True)

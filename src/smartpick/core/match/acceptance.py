@@ -11,7 +11,7 @@ index, so every program's preferences are strict.
   per list entry); a national Match (50,000 applicants) takes milliseconds.
 - `deferred_acceptance`: the same on a dense (programs, applicants) table of ranks.
 
-Couples and the stability checker are in core.couples.
+Couples and the stability checker are in core.match.couples.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Couples in the Match, and the stability checker (METHODS §4.5).
 
-- `match_with_couples`: singles by deferred acceptance (core.match), then couples, who rank
-  pairs of programs, inserted with withdrawals and instability chains under a cycle guard. A
-  stable matching may not exist with couples; the result says whether the one returned is
-  stable.
+- `match_with_couples`: singles by deferred acceptance (core.match.acceptance), then
+  couples, who rank pairs of programs, inserted with withdrawals and instability chains
+  under a cycle guard. A stable matching may not exist with couples; the result says
+  whether the one returned is stable.
 - `check_stability`: a plain checker of blocking pairs, couples, capacity and acceptability.
 
 Rank order lists come as in core.match.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.match import KEY_MASK, Ints, as_ints, checked_lists, da_kernel
+from smartpick.core.match.acceptance import KEY_MASK, Ints, as_ints, checked_lists, da_kernel
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """A synthetic national market for the Match: applicants, applications, signals, interviews
 and rank order lists from both sides, drawn from the engine's own model so that the Match
-itself (deferred acceptance, core.match) is the only thing added (METHODS §4.6).
+itself (deferred acceptance, core.match.acceptance) is the only thing added (METHODS §4.6).
 
 Per specialty and applicant type, one draw of the market:
 
@@ -14,12 +14,12 @@ Per specialty and applicant type, one draw of the market:
 4. Signals: the applicant's best-liked programs get the signals, as many of each tier as
    the specialty's estimated share of signalled applications says, never more than allowed.
 5. Interviews: a program invites with probability expit(A + S), A the program's intercept
-   for the application's cell anchored at the type's strength variance (core.interview).
+   for the application's cell anchored at the type's strength variance (core.model.interview).
 6. Rank order lists: applicants rank every program that interviewed them by their liking;
    programs rank every interviewee by S + shift + tau eta, eta ~ N(0, 1) program by program:
    tau is how much a program's own view adds to what every program sees, shift (per type)
    how programs weigh the type beyond strength. Both are the simulator's own parameters,
-   fitted by simulated moments (core.smm).
+   fitted by simulated moments (core.match.smm).
 7. Capacities: each program's positions.
 
 Everything is drawn from one numpy Generator, so one seed gives one market.
@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.interview import anchor, expit
-from smartpick.core.model import ETA_NODES, Params, Pool, variance
-from smartpick.core.outcomes import normal_nodes
+from smartpick.core.model.interview import anchor, expit
+from smartpick.core.model.outcomes import normal_nodes
+from smartpick.core.model.parameters import ETA_NODES, Params, Pool, variance
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int32]
@@ -55,7 +55,7 @@ class Cohort:
     matched: tuple[float, float]  # (centre, sd) of matched applicants' Step 2 CK
     unmatched: tuple[float, float]  # (centre, sd) of unmatched applicants' Step 2 CK
     applications: float  # mean applications per applicant
-    level: Array  # (m,) the type's population log-odds per program (core.interview cells)
+    level: Array  # (m,) the type's population log-odds per program (core.model.interview cells)
     tau: float  # a program's own evaluation noise for this type
     shift: float = 0.0  # programs' preference for the type beyond strength (log-odds scale)
     in_state_share: float | None = None  # of its applications; None: the market's (IMGs: 0)
@@ -98,7 +98,7 @@ class Draw:
     applications: IntArray  # (n,)
     interviews: IntArray  # (n,)
     offset: IntArray  # (markets + 1,) first global program index of each specialty
-    # Kept to rank again under other tau and shift (core.market.program_ranks)
+    # Kept to rank again under other tau and shift (core.match.market.program_ranks)
     rows: NDArray[np.int64]  # (entries,) applicant of each interview
     cols: NDArray[np.int64]  # (entries,) its position on the applicant's list
     noise: Array  # (entries,) eta of each interview
@@ -154,7 +154,7 @@ def _cohort_block(
     market: SpecialtyMarket, c: Cohort, base: int, rng: np.random.Generator, engine: bool
 ) -> tuple[IntArray, Array, NDArray[np.int64], Array, Array, IntArray, Array | None]:
     if c.log_rate is None or c.intercepts is None:
-        raise ValueError("the market is not prepared: call core.market.prepare first")
+        raise ValueError("the market is not prepared: call core.match.market.prepare first")
     n, m = c.count, market.size
     matched = rng.random(n) < c.match_share
     centre = np.where(matched, c.matched[0], c.unmatched[0])
