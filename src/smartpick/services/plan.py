@@ -24,6 +24,7 @@ from smartpick.core.model.outcomes import outcomes
 from smartpick.core.model.parameters import Params, Pool, conversion, interview, strength, variance
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.plan.optimize import mixture_greedy
+from smartpick.core.plan.solution import decode
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
@@ -45,13 +46,7 @@ from smartpick.services.plan_options import (
     season_update,
     utilities,
 )
-from smartpick.services.solution import (
-    assistance_for,
-    choose_count,
-    decode,
-    plan_limit,
-    solve,
-)
+from smartpick.services.solution import assistance_for, choose_count, plan_limit, solve
 
 if TYPE_CHECKING:
     from smartpick.services import Services

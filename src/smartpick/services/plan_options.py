@@ -24,17 +24,11 @@ from smartpick.core.model.evaluation import Context
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.plan.optimize import mixture_greedy
 from smartpick.core.plan.rank import match_at
+from smartpick.core.plan.solution import Solution, decode
 from smartpick.core.profile import Profile
 from smartpick.errors import InputError
 from smartpick.services.chances import build_context
-from smartpick.services.solution import (
-    MAX_CURVE,
-    Solution,
-    assistance_for,
-    choose_count,
-    decode,
-    solve,
-)
+from smartpick.services.solution import MAX_CURVE, assistance_for, choose_count, solve
 
 if TYPE_CHECKING:
     from smartpick.services import Services
