@@ -28,6 +28,7 @@ MODEL_CODE = (
     "smartpick.core.model.interview",
     "smartpick.core.model.parameters",
     "smartpick.core.model.calibration",
+    "smartpick.core.model.targets",
     "smartpick.core.model.standing",
     "smartpick.core.model.outcomes",
     "smartpick.services.engine",
@@ -84,12 +85,15 @@ def _type_checking(node: ast.stmt) -> bool:
 
 
 def definitions(source: str) -> tuple[set[str], set[str]]:
-    """(the module's top-level statements as parsed, its imports of other packages)."""
+    """(the module's top-level statements as parsed, the names it imports from other
+    packages)."""
     tree = _Bare().visit(ast.parse(source))
     statements, imports = set(), set()
     for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            imports.add(ast.dump(node))
+        if isinstance(node, ast.ImportFrom):  # one name at a time: grouping does not count
+            imports |= {f"{node.module}:{a.name}:{a.asname}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            imports |= {f"{a.name}::{a.asname}" for a in node.names}
         elif not (isinstance(node, ast.Pass) or _type_checking(node)):
             statements.add(ast.dump(node))
     return statements, imports

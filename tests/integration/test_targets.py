@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from smartpick.core.model.calibration import typical_applicant
 from smartpick.core.model.parameters import Pool, outlook
+from smartpick.core.model.targets import typical_applicant
 from smartpick.core.profile import parse_profile
 from smartpick.services import Services
 from smartpick.services.chances import chances_report, pool_figures

@@ -67,3 +67,9 @@ def test_a_fit_made_by_other_code_is_refused_with_the_refit_command() -> None:
         require_current({"code_hash": "abc"}, "code_hash", "def", "The parameters", "refit it")
     assert "other model code" in caught.value.message
     assert caught.value.hint == "Refit with `refit it`."
+
+
+def test_grouping_imported_names_does_not_count() -> None:
+    grouped = "from collections.abc import Mapping, Sequence\n\nX = Mapping\nY = Sequence\n"
+    apart = "from collections.abc import Sequence\nfrom collections.abc import Mapping\n\n"
+    assert fingerprint_of([grouped]) == fingerprint_of([apart + "X = Mapping\nY = Sequence\n"])

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartpick.core.model.calibration import Target, cap_inclusion, fit, predict, typical_applicant
+from smartpick.core.model.calibration import fit
 from smartpick.core.model.interview import (
     TYPES,
     ProgramRates,
@@ -20,6 +20,7 @@ from smartpick.core.model.interview import (
 from smartpick.core.model.outcomes import normal_nodes
 from smartpick.core.model.parameters import Params, Pool, compress, typical_p_match
 from smartpick.core.model.standing import Figures
+from smartpick.core.model.targets import Target, cap_inclusion, predict, typical_applicant
 
 
 def rates(m: int = 6, seed: int = 1, tiers: tuple[str, ...] = ("gold", "silver")) -> ProgramRates:

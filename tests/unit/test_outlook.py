@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartpick.core.model.calibration import typical_applicant
 from smartpick.core.model.interview import TYPES, ProgramRates, cell_rates
 from smartpick.core.model.parameters import Params, Pool, outlook
 from smartpick.core.model.standing import Figures
+from smartpick.core.model.targets import typical_applicant
 
 FIGURES = Figures(2026, 400.0, 100.0, 0.8, 250.0, 12.0, 240.0, 500.0)
 SHARES = {"md": 600.0, "do": 200.0, "non-us-img": 100.0}

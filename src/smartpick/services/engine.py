@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from smartpick.core.model.calibration import Curve, Fit, Moments, Ranks, Target
+from smartpick.core.model.calibration import Fit
 from smartpick.core.model.interview import (
     TYPES,
     CellRates,
@@ -26,6 +26,7 @@ from smartpick.core.model.interview import (
 )
 from smartpick.core.model.parameters import Params, Pool
 from smartpick.core.model.standing import Figures, figures_for
+from smartpick.core.model.targets import Curve, Moments, Ranks, Target
 from smartpick.core.seasons import signal_rule
 from smartpick.data import Dataset
 from smartpick.data.figures import figures_table

@@ -18,19 +18,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.model.calibration import (
-    Fit,
+from smartpick.core.model.calibration import Fit, fit
+from smartpick.core.model.interview import expit
+from smartpick.core.model.standing import p_match as curve
+from smartpick.core.model.targets import (
     Target,
     curve_of,
     evaluate_cell,
-    fit,
     individuals,
     interviews_when_matched,
     predict,
     ranks_of,
 )
-from smartpick.core.model.interview import expit
-from smartpick.core.model.standing import p_match as curve
 from smartpick.core.model.validation import (
     Bin,
     expected_calibration_error,

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smartpick.core.catalog import Program
-from smartpick.core.model.calibration import Fit, typical_applicant
+from smartpick.core.model.calibration import Fit
 from smartpick.core.model.interview import CellRates, ProgramRates, anchor, carry_over, cell_rates
 from smartpick.core.model.outcomes import Outcomes, normal_nodes, outcomes
 from smartpick.core.model.parameters import (
@@ -32,6 +32,7 @@ from smartpick.core.model.parameters import (
     strength,
     variance,
 )
+from smartpick.core.model.targets import typical_applicant
 
 Array = NDArray[np.float64]
 DRAWS = 64  # parameter and rounding draws behind each interval
