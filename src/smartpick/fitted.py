@@ -42,7 +42,11 @@ MARKET_CODE = (
     "smartpick.services.market_fit",
 )
 # The validation report (smartpick validate), beside the two fits it reads.
-VALIDATION_CODE = ("smartpick.core.model.validation", "smartpick.services.validation")
+VALIDATION_CODE = (
+    "smartpick.core.model.validation",
+    "smartpick.services.validation",
+    "smartpick.services.validation_report",
+)
 
 OWN = "smartpick"
 FITTED = "fitted"  # the folder of fit records, beside the dataset tables

@@ -5,11 +5,19 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from smartpick.core.plan.rank import best_order_by_search, match_at, true_order, value
+from smartpick.core.plan.rank import (
+    best_order_by_search,
+    match_at,
+    order_values,
+    rank_interviews,
+    true_order,
+    value,
+)
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -62,3 +70,24 @@ def test_correlated_strength_is_not_independent_programs() -> None:
     q = np.array([[1.0, 1.0], [0.0, 0.0]])
     w = np.array([0.5, 0.5])
     assert match_at([0, 1], q, w).tolist() == [0.5, 0.0]
+
+
+def test_ranking_interviews_gives_a_typed_list_whose_true_order_is_best() -> None:
+    w = np.array([0.25, 0.5, 0.25])
+    p = np.array([[0.2, 0.5, 0.9], [0.5, 0.7, 0.95], [0.8, 0.9, 0.99]])  # (nodes, programs)
+    q = np.array([0.3, 0.5, 0.8])
+    utility = np.array([0.4, 1.0, 0.7])
+    ranked = rank_interviews(w, p, q, utility)
+    assert ranked is not None
+    assert ranked.order == [1, 2, 0]  # by the applicant's values
+    posterior = w * p.prod(axis=1) / (w * p.prod(axis=1)).sum()
+    assert ranked.p_match == pytest.approx(float(posterior @ (1 - (1 - q) ** 3)))
+    assert ranked.p_match_at.sum() == pytest.approx(ranked.p_match)
+    assert ranked.search is not None and ranked.search.true_order_is_best
+    assert all(a.loss >= -1e-12 for a in ranked.alternatives)
+    assert {a.order for a in ranked.alternatives} >= {"your least wanted first", "only your top 1"}
+
+
+def test_interviews_the_model_cannot_give_together_get_no_list() -> None:
+    p = np.array([[0.0, 0.5], [0.0, 0.7]])
+    assert rank_interviews(np.array([0.5, 0.5]), p, np.array([0.4, 0.6]), order_values(2)) is None

@@ -89,7 +89,8 @@ def validate_command(ctx: click.Context, docs: Path, targets: bool, as_json: boo
     """Score the fitted model against the published figures, in sample and leaving each
     specialty out, against lookup-table baselines; write docs/validation.md (minutes)."""
     from smartpick.services.simulate import engine_check
-    from smartpick.services.validation import profile_checks, targets_report, validate
+    from smartpick.services.validation import profile_checks, targets_report
+    from smartpick.services.validation_report import validate
 
     services = session(ctx)
     if targets:

@@ -4,21 +4,12 @@ preference is best (core.plan.rank)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from smartpick.core.catalog import exclusion
 from smartpick.core.model.evaluation import Draw
-from smartpick.core.plan.rank import (
-    BRUTE_FORCE_MAX,
-    best_order_by_search,
-    match_at,
-    true_order,
-    value,
-)
+from smartpick.core.plan.rank import Array, order_values, rank_interviews, rated_values
 from smartpick.core.profile import Profile
 from smartpick.errors import InputError
 from smartpick.services.chances import build_context
@@ -81,24 +72,18 @@ def rank_report(
         )
     w, p, q = services.evaluator.matrices(ctx, Draw(ctx.params, ctx.cells), profile.step2, None)
     chosen = [index[pid] for pid in ids]
-    # The interviews are evidence of strength: weigh the strength nodes by their chance
-    posterior = w * np.prod(p[:, chosen], axis=1)
-    if not posterior.sum() > 0:
+    utility, basis = _utilities(ids, ratings or {})
+    ranked = rank_interviews(w, p[:, chosen], q, utility)
+    if ranked is None:
         raise InputError(
             "the model gives these interviews no chance together",
             field="programs",
             hint="Check the programs and the profile (specialty, type, score).",
         )
-    posterior = posterior / posterior.sum()
-    qk = np.repeat(q[:, None], len(ids), axis=1)
-    utility, basis = _utilities(ids, ratings or {})
-    order = true_order(utility)
-    at = match_at(order, qk, posterior)
-    best = value(order, utility, qk, posterior)
     rows = []
     cumulative = 0.0
-    for k, j in enumerate(order):
-        cumulative += float(at[k])
+    for k, j in enumerate(ranked.order):
+        cumulative += float(ranked.p_match_at[k])
         program = ctx.programs[chosen[j]]
         rows.append(
             {
@@ -108,29 +93,35 @@ def rank_report(
                 "city": program.city,
                 "state": program.state,
                 "value": round(float(utility[j]), 3),
-                "p_match_here": round(float(at[k]), 4),
+                "p_match_here": round(float(ranked.p_match_at[k]), 4),
                 "p_match_by_here": round(cumulative, 4),
             }
         )
-    alternatives = _alternatives(order, utility, qk, posterior, best)
-    checked = None
-    if len(ids) <= BRUTE_FORCE_MAX:
-        _, search_value = best_order_by_search(utility, qk, posterior)
-        checked = {
-            "orders": math.factorial(len(ids)),
-            "best_value": round(search_value, 6),
-            "true_order_value": round(best, 6),
-            "true_order_is_best": best >= search_value - 1e-9,
-        }
+    search = ranked.search
     return {
         **header,
         "programs": rows,
-        "p_match": round(float(at.sum()), 4),
-        "p_program_takes_you": round(float(posterior @ q), 4),
-        "expected_value": round(best, 4),
+        "p_match": round(ranked.p_match, 4),
+        "p_program_takes_you": round(ranked.p_program_takes_you, 4),
+        "expected_value": round(ranked.expected_value, 4),
         "value_basis": basis,
-        "alternatives": alternatives,
-        "search": checked,
+        "alternatives": [
+            {
+                "order": a.order,
+                "p_match": round(a.p_match, 4),
+                "expected_value": round(a.expected_value, 4),
+                "loss": round(a.loss, 4),
+            }
+            for a in ranked.alternatives
+        ],
+        "search": None
+        if search is None
+        else {
+            "orders": search.orders,
+            "best_value": round(search.best_value, 6),
+            "true_order_value": round(search.true_order_value, 6),
+            "true_order_is_best": search.true_order_is_best,
+        },
         "notes": [
             *notes,
             "your interviews count as evidence of your strength: SmartPick weighs its model of "
@@ -145,11 +136,9 @@ def rank_report(
     }
 
 
-def _utilities(ids: Sequence[str], ratings: Mapping[str, float]) -> tuple[np.ndarray, str]:
+def _utilities(ids: Sequence[str], ratings: Mapping[str, float]) -> tuple[Array, str]:
     if not ratings:
-        n = len(ids)
-        values = np.linspace(1.0, 0.1, n) if n > 1 else np.ones(1)
-        return values, (
+        return order_values(len(ids)), (
             "your order: the first program is worth 1, the last 0.1, evenly between; going "
             "unmatched 0 (rate the programs 1-10 for your own values)"
         )
@@ -163,32 +152,5 @@ def _utilities(ids: Sequence[str], ratings: Mapping[str, float]) -> tuple[np.nda
             raise InputError(
                 f"rating {rating:g} for {pid}: use 1 (least wanted) to 10", field="rate"
             )
-        rated.append(rating / 10)
-    return np.array(rated), "your ratings / 10 (unrated programs 5); going unmatched 0"
-
-
-def _alternatives(
-    order: list[int], utility: np.ndarray, q: np.ndarray, w: np.ndarray, best: float
-) -> list[dict[str, Any]]:
-    """Other ways to rank the same programs, and what each gives up."""
-    out = []
-    reverse = order[::-1]
-    out.append(_compare("your least wanted first", reverse, utility, q, w, best))
-    for keep in sorted(k for k in {1, 3, len(order) // 2} if 1 <= k < len(order)):
-        out.append(_compare(f"only your top {keep}", order[:keep], utility, q, w, best))
-    if len(order) > 1:
-        swapped = [order[1], order[0], *order[2:]]
-        out.append(_compare("your first two swapped", swapped, utility, q, w, best))
-    return out
-
-
-def _compare(
-    label: str, order: list[int], utility: np.ndarray, q: np.ndarray, w: np.ndarray, best: float
-) -> dict[str, Any]:
-    v = value(order, utility, q, w)
-    return {
-        "order": label,
-        "p_match": round(float(match_at(order, q, w).sum()), 4),
-        "expected_value": round(v, 4),
-        "loss": round(best - v, 4),
-    }
+        rated.append(rating)
+    return rated_values(rated), "your ratings / 10 (unrated programs 5); going unmatched 0"

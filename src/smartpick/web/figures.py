@@ -1,0 +1,79 @@
+"""What the plan page draws: the map of the list and the chance against the number of
+applications."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from smartpick.core.geography import albers_usa
+from smartpick.services import Services
+from smartpick.web.templating import WEB
+
+
+@functools.cache
+def us_atlas() -> dict[str, Any]:
+    """The shipped state outlines (build.atlas), read once."""
+    data: dict[str, Any] = json.loads((WEB / "static" / "us-states.json").read_text("utf-8"))
+    return data
+
+
+def plan_map(services: Services, plan: dict[str, Any]) -> dict[str, Any]:
+    """The listed programs as points on the state outlines, projected the same way; the
+    programs the map cannot show (territories, no coordinates) are named."""
+    project = albers_usa()
+    points, outside = [], []
+    for p in plan.get("programs", []):
+        program = services.programs_by_id[p["program_id"]]
+        at = None
+        if program.latitude is not None and program.longitude is not None:
+            at = project(program.longitude, program.latitude)
+        if at is None:
+            outside.append(p["name"])
+        else:
+            points.append(
+                {"x": round(at[0], 1), "y": round(at[1], 1), "name": p["name"], "tier": p["tier"]}
+            )
+    atlas = us_atlas()
+    return {
+        "states": atlas["states"],
+        "width": atlas["width"],
+        "height": atlas["height"],
+        "points": points,
+        "outside": outside,
+    }
+
+
+def chart(curve: list[dict[str, Any]], width: int = 560, height: int = 240) -> dict[str, Any]:
+    """The chance of matching against the number of applications, and its cautious end (the
+    low end of its 95% interval), as SVG coordinates."""
+    if not curve:
+        return {"points": "", "cautious": "", "width": width, "height": height, "ticks": []}
+    n_max = int(curve[-1]["n"])
+    pad = 36
+
+    def x(n: float) -> float:
+        return pad + (width - 2 * pad) * (n / n_max)
+
+    def y(p: float) -> float:
+        return height - pad - (height - 2 * pad) * p
+
+    points = " ".join(f"{x(c['n']):.1f},{y(c['p_match']):.1f}" for c in curve)
+    cautious = " ".join(
+        f"{x(c['n']):.1f},{y(c['p_match_low']):.1f}" for c in curve if "p_match_low" in c
+    )
+    cost = {c["n"]: c["cost"] for c in curve}
+    ticks = [
+        {"x": x(n), "label": str(n), "cost": f"${cost[n]:g}" if n in cost else ""}
+        for n in range(0, n_max + 1, max(10, n_max // 6))
+    ]
+    return {
+        "points": points,
+        "cautious": cautious,
+        "width": width,
+        "height": height,
+        "ticks": ticks,
+        "pad": pad,
+        "y_ticks": [{"y": y(p), "label": f"{p:.0%}"} for p in (0, 0.5, 1.0)],
+    }

@@ -1,0 +1,221 @@
+"""The web form, the only parser of what a student types: the profile's fields, the plan's
+options and the rank page's ratings, in the words the pages use."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
+from smartpick.core.profile import Profile, parse_profile
+from smartpick.errors import InputError
+from smartpick.services import Services
+from smartpick.services.plan import plan_report
+from smartpick.web.pdf import dollars
+
+PROFILE_FIELDS = (
+    "specialty",
+    "applicant_type",
+    "step2",
+    "step2_kind",
+    "step2_date",
+    "step1",
+    "comlex2",
+    "graduation_year",
+    "failed_attempts",
+    "research_items",
+    "us_clinical_months",
+    "visa",
+    "home_state",
+    "school_state",
+    "home_program",
+    "away_rotations",
+    "backup_specialty",
+    "season",
+)
+
+
+INTEGER_FIELDS = (
+    "step2",
+    "comlex2",
+    "graduation_year",
+    "failed_attempts",
+    "research_items",
+    "season",
+)
+
+
+OPTION_FIELDS = (
+    "applications",
+    "budget",
+    "signals",
+    "fee_assistance",
+    "geography",
+    "connections",
+    "cost_of_not_matching",
+)
+
+
+# The most a year without a match may be said to cost (the plan refuses more).
+MOST_COST_OF_NOT_MATCHING = 10_000_000
+
+
+# The form's help for it: the default and its source (the source without its web address).
+COST_OF_NOT_MATCHING_HELP = (
+    f"Empty: ${COST_OF_NOT_MATCHING.value:,.0f}, the average pay of a first-year resident "
+    f"({COST_OF_NOT_MATCHING.source.split(' (http')[0]}); a lost year costs more than that "
+    "pay. The higher the cost, the more applications are worth their fees."
+)
+
+
+# The profile's fields in the words of the form, for the line on what the numbers leave out.
+FIELD_WORDS = {
+    "step2_kind": "whether the score is reported or expected",
+    "step2_date": "the Step 2 CK test date",
+    "step1": "Step 1",
+    "comlex2": "COMLEX Level 2-CE",
+    "graduation_year": "graduation year",
+    "failed_attempts": "failed exam attempts",
+    "research_items": "abstracts, presentations and publications",
+    "us_clinical_months": "months of US clinical experience",
+    "visa": "visa need",
+    "home_state": "state of legal residence",
+    "school_state": "state of your medical school",
+    "home_program": "home program",
+    "away_rotations": "away rotations",
+    "backup_specialty": "backup specialty",
+}
+
+
+def field_words(name: str) -> str:
+    return FIELD_WORDS.get(name, name.replace("_", " "))
+
+
+def parse_form_profile(form: dict[str, str]) -> Profile:
+    data: dict[str, Any] = {k: form[k] for k in PROFILE_FIELDS if form.get(k)}
+    for name in INTEGER_FIELDS:
+        if name in data:
+            if not data[name].isdigit():
+                raise InputError(f"{name} '{data[name]}': a whole number", field=name)
+            data[name] = int(data[name])
+    if "us_clinical_months" in data:
+        try:
+            data["us_clinical_months"] = float(data["us_clinical_months"])
+        except ValueError:
+            raise InputError(
+                f"us_clinical_months '{data['us_clinical_months']}': a number of months",
+                field="us_clinical_months",
+            ) from None
+    if "away_rotations" in data:
+        data["away_rotations"] = [a.strip() for a in data["away_rotations"].split(",") if a.strip()]
+    return parse_profile(data)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The plan page's options, checked."""
+
+    applications: int | None
+    budget: float | None
+    signals: str
+    fee_assistance: bool
+    geography: str | list[int]
+    connections: list[str]
+    cost_of_not_matching: float = COST_OF_NOT_MATCHING.value
+
+    def report(self, services: Services, profile: Profile) -> dict[str, Any]:
+        return plan_report(
+            services,
+            profile,
+            self.applications,
+            self.budget,
+            self.signals,
+            geography=self.geography,
+            fee_assistance=self.fee_assistance,
+            connections=self.connections,
+            cost_of_not_matching=self.cost_of_not_matching,
+        )
+
+
+def amount(form: dict[str, str], name: str, example: str) -> float | None:
+    """A dollar amount as people write it ("$68,166", "68166", "68,166.50"), or None when
+    the field is empty."""
+    text = form[name]
+    if not text:
+        return None
+    try:
+        value = float(text.replace("$", "").replace(",", "").replace(" ", ""))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(
+            f"'{text}' is not an amount in dollars: write a number, such as {example}",
+            field=name,
+        )
+    return value
+
+
+def parse_options(form: dict[str, str], services: Services) -> PlanOptions:
+    applications = None
+    if form["applications"]:
+        if not form["applications"].isdigit():
+            raise InputError(
+                f"applications '{form['applications']}': a whole number", field="applications"
+            )
+        applications = int(form["applications"])
+    budget = amount(form, "budget", "900 or $900")
+    cost_of_not_matching = amount(form, "cost_of_not_matching", "68166 or $68,166")
+    if cost_of_not_matching is None:
+        cost_of_not_matching = COST_OF_NOT_MATCHING.value
+    elif not 0 < cost_of_not_matching <= MOST_COST_OF_NOT_MATCHING:
+        raise InputError(
+            f"'{form['cost_of_not_matching']}' is out of range: give an amount above $0 and up "
+            f"to {dollars(MOST_COST_OF_NOT_MATCHING)}, or leave it empty for "
+            f"{dollars(COST_OF_NOT_MATCHING.value)}",
+            field="cost_of_not_matching",
+        )
+    signals = form["signals"] or "auto"
+    if signals not in ("auto", "none"):
+        raise InputError(f"signals '{signals}': auto or none", field="signals")
+    if form["fee_assistance"] not in ("", "yes"):
+        raise InputError(
+            f"fee_assistance '{form['fee_assistance']}': yes, or leave it out",
+            field="fee_assistance",
+        )
+    text = form["geography"].strip().lower()
+    geography: str | list[int] = text or "none"
+    if text not in ("", "none", "auto"):
+        try:
+            geography = [services.division(d) for d in text.split(",") if d.strip()]
+        except InputError as exc:
+            raise InputError(exc.message, field="geography", hint=exc.hint) from None
+    connections = [c.strip() for c in form["connections"].split(",") if c.strip()]
+    return PlanOptions(
+        applications,
+        budget,
+        signals,
+        form["fee_assistance"] == "yes",
+        geography,
+        connections,
+        cost_of_not_matching,
+    )
+
+
+def parse_ratings(text: str) -> dict[str, float]:
+    """Lines (or commas) of ID=N."""
+    out: dict[str, float] = {}
+    for entry in text.replace("\n", ",").split(","):
+        if not entry.strip():
+            continue
+        pid, sep, value = entry.partition("=")
+        try:
+            out[pid.strip()] = float(value)
+        except ValueError:
+            raise InputError(
+                f"rating '{entry.strip()}': write ACGME id=rating, e.g. 4004500001=8",
+                field="ratings",
+            ) from None
+        if not sep:
+            raise InputError(f"rating '{entry.strip()}': write ACGME id=rating", field="ratings")
+    return out
