@@ -11,6 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
+from smartpick.core.numbers import whole_number
 from smartpick.errors import InputError
 
 
@@ -53,6 +54,21 @@ class Config:
     dataset_dir: Path | None
     today: dt.date
     rate_limit: int = 120
+
+
+def as_environment(config: Config) -> dict[str, str]:
+    """The settings as the environment variables that give them back (for worker processes,
+    which read only the environment)."""
+    env = {
+        SETTINGS["database_url"].env: config.database_url,
+        SETTINGS["today"].env: config.today.isoformat(),
+        SETTINGS["rate_limit"].env: str(config.rate_limit),
+    }
+    if config.season is not None:
+        env[SETTINGS["season"].env] = str(config.season)
+    if config.dataset_dir is not None:
+        env[SETTINGS["dataset_dir"].env] = str(config.dataset_dir)
+    return env
 
 
 # Variables SmartPick reads that are not settings: a debug switch and the tests' database.
@@ -100,13 +116,13 @@ def load_config(
     season_text = get("season")
     season = None
     if season_text is not None:
-        if not season_text.strip().isdigit():
+        season = whole_number(season_text)
+        if season is None:
             raise InputError(
                 f"season '{season_text}' is not a year",
                 field="season",
                 hint="Give the Match year, e.g. 2028.",
             )
-        season = int(season_text)
     today_text = get("today")
     try:
         today = dt.date.fromisoformat(today_text) if today_text else dt.date.today()
@@ -116,11 +132,11 @@ def load_config(
         ) from None
     dataset = get("dataset_dir")
     rate_text = get("rate_limit")
-    if rate_text is not None and (not rate_text.strip().isdigit() or int(rate_text) < 1):
+    rate = 120 if rate_text is None else whole_number(rate_text)
+    if rate is None or rate < 1:
         raise InputError(
             f"rate limit '{rate_text}' is not a positive number of requests",
             field="rate_limit",
             hint="Give requests a minute, e.g. 120.",
         )
-    rate = int(rate_text) if rate_text else 120
     return Config(url, season, Path(dataset) if dataset else None, today, rate)

@@ -1,8 +1,19 @@
-"""`smartpick serve --get`: one page rendered in-process, a smoke test."""
+"""`smartpick serve`: --get renders one page in-process (a smoke test); workers get the
+command line's settings; a bad or busy port is one line."""
 
 from __future__ import annotations
 
+import re
+import socket
+import sqlite3
+from pathlib import Path
+
+import httpx
+
 from tests.e2e.conftest import Invoke
+from tests.fixtures.server import free_port, start_server
+
+PROFILE = "specialty=psychiatry&applicant_type=md&step2=240"
 
 
 def test_serve_get_renders_one_page_and_fails_on_an_error(invoke: Invoke) -> None:
@@ -10,3 +21,41 @@ def test_serve_get_renders_one_page_and_fails_on_an_error(invoke: Invoke) -> Non
     assert ok.code == 0 and "How it works" in ok.out
     missing = invoke("serve", "--get", "/programs/0000000000")
     assert missing.code == 1 and "no program" in missing.out
+
+
+def test_workers_use_the_database_and_season_given_on_the_command_line(tmp_path: Path) -> None:
+    """Worker processes build the app from the environment: serve hands them --db and
+    --season (issue 18)."""
+    port, db = free_port(), tmp_path / "given.sqlite"
+    server = start_server(
+        port, {}, before=("--db", str(db), "--season", "2027"), after=("--workers", "2")
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            answer = client.post(
+                "/api/v1/standing",
+                json={"specialty": "psychiatry", "applicant_type": "md", "step2": 240},
+            )
+            assert answer.status_code == 200 and answer.json()["season"] == 2027
+            page = client.get(f"/plan?{PROFILE}")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+            assert csrf is not None
+            fields = dict(p.split("=") for p in PROFILE.split("&")) | {"csrf": csrf.group(1)}
+            assert client.post("/saved", data=fields).status_code == 201
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM saved_plans").fetchone()[0] == 1
+
+
+def test_a_port_out_of_range_or_in_use_is_one_line_and_exit_2(invoke: Invoke) -> None:
+    wrong = invoke("serve", "--port", "99999")
+    assert wrong.code == 2 and "99999" in wrong.err and "Traceback" not in wrong.err
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        answer = invoke("serve", "--port", str(taken))
+    assert answer.code == 2 and "cannot listen" in answer.err
+    assert len(answer.err.strip().splitlines()) == 2  # the message and the hint

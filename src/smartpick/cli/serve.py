@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 import click
 
-from smartpick.cli.common import (
-    session,
-)
+from smartpick.cli.common import session
+from smartpick.errors import InputError
+from smartpick.settings import as_environment
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option("--get", "path", metavar="PATH", help="Render one page in-process and exit.")
 @click.option(
     "--workers",
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes (one per core serves the most); settings come from the environment.",
+    help="Worker processes (one per core serves the most).",
 )
 @click.pass_context
 def serve_command(ctx: click.Context, host: str, port: int, path: str | None, workers: int) -> None:
@@ -42,10 +51,27 @@ def serve_command(ctx: click.Context, host: str, port: int, path: str | None, wo
         return
     import uvicorn
 
+    _check_free(host, port)
     click.echo(f"SmartPick on http://{host}:{port}/ (Ctrl-C to stop)")
     if workers > 1:
+        # The workers are new processes that build the app from the environment: hand them
+        # the settings given here (--db, --database-url, --season) that way.
+        os.environ.update(as_environment(session(ctx).config))
         uvicorn.run(
             "smartpick.web.asgi:app", host=host, port=port, workers=workers, log_level="warning"
         )
     else:
         uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_free(host: str, port: int) -> None:
+    """Stop with one line when the address cannot be listened on (a port in use, say)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            field="port",
+            hint="Another program may be using the port: give another with --port.",
+        ) from None

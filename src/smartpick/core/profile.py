@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from smartpick.core.geography import normalize_state
+from smartpick.core.numbers import sensible_date, whole_number
 from smartpick.errors import InputError
 
 ApplicantType = Literal["md", "do", "us-img", "non-us-img"]
@@ -99,13 +100,29 @@ class Profile(BaseModel):
             text = value.strip().lower()
             if text in ("pass", "fail"):
                 return text
-            if text.isdigit():
-                value = int(text)
-            else:
+            number = whole_number(text)
+            if number is None:
                 raise ValueError("must be pass, fail, or a 3-digit score")
+            value = number
         if isinstance(value, int) and not 1 <= value <= 300:
             raise ValueError("a numeric Step 1 score is 1-300")
         return value
+
+    @field_validator(
+        "step2", "comlex2", "graduation_year", "failed_attempts", "research_items",
+        "us_clinical_months", "season", "step1", mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _not_true_or_false(cls, value: Any) -> Any:
+        """JSON's true and false are not numbers (Python would read them as 1 and 0)."""
+        if isinstance(value, bool):
+            raise ValueError("must be a number, not true or false")
+        return value
+
+    @field_validator("step2_date")
+    @classmethod
+    def _date(cls, value: dt.date | None) -> dt.date | None:
+        return None if value is None else sensible_date(value)
 
     @field_validator("home_program", mode="before")
     @classmethod

@@ -16,7 +16,9 @@ import jinja2
 
 from smartpick.core.advice import classify, timeline
 from smartpick.core.model.standing import IQR_TO_SD
+from smartpick.core.numbers import sensible_date
 from smartpick.core.profile import Profile
+from smartpick.errors import InputError
 from smartpick.services.calendar import calendar_row, review_start
 from smartpick.services.chances import pool_figures
 from smartpick.services.header import report_header
@@ -66,6 +68,13 @@ def advise_report(
     """The advice; `plan` is the plan of the same profile when the caller already has it."""
     spec, season, header = report_header(services, profile)
     notes: list[str] = []
+    if test_date is not None:
+        try:
+            sensible_date(test_date)
+        except ValueError as exc:
+            raise InputError(
+                f"test date {test_date.isoformat()}: {exc}", field="test_date"
+            ) from None
     when = test_date or profile.step2_date
     figures = pool_figures(services.engine, spec.key, profile.applicant_type, notes)
     median = q1 = None

@@ -16,7 +16,7 @@ from smartpick.errors import NotFoundError, SmartPickError, StoreError
 from smartpick.services import Services
 from smartpick.settings import Config, load_config
 from smartpick.web import api, pages
-from smartpick.web.security import Guards
+from smartpick.web.security import BodyLimit, Guards
 from smartpick.web.templating import WEB, templates
 
 log = logging.getLogger("smartpick.web")
@@ -38,6 +38,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = Services(config or load_config({}))
+    app.add_middleware(BodyLimit)
     app.add_middleware(Guards, rate_per_minute=app.state.services.config.rate_limit)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(pages.router)

@@ -3,10 +3,10 @@ options and the rank page's ratings, in the words the pages use."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
+from smartpick.core.numbers import finite_number, whole_number
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import Profile, parse_profile
 from smartpick.errors import InputError
@@ -96,17 +96,18 @@ def parse_form_profile(form: dict[str, str]) -> Profile:
     data: dict[str, Any] = {k: form[k] for k in PROFILE_FIELDS if form.get(k)}
     for name in INTEGER_FIELDS:
         if name in data:
-            if not data[name].isdigit():
+            number = whole_number(data[name])
+            if number is None:
                 raise InputError(f"{name} '{data[name]}': a whole number", field=name)
-            data[name] = int(data[name])
+            data[name] = number
     if "us_clinical_months" in data:
-        try:
-            data["us_clinical_months"] = float(data["us_clinical_months"])
-        except ValueError:
+        months = finite_number(data["us_clinical_months"])
+        if months is None:
             raise InputError(
                 f"us_clinical_months '{data['us_clinical_months']}': a number of months",
                 field="us_clinical_months",
-            ) from None
+            )
+        data["us_clinical_months"] = months
     if "away_rotations" in data:
         data["away_rotations"] = [a.strip() for a in data["away_rotations"].split(",") if a.strip()]
     return parse_profile(data)
@@ -144,11 +145,8 @@ def amount(form: dict[str, str], name: str, example: str) -> float | None:
     text = form[name]
     if not text:
         return None
-    try:
-        value = float(text.replace("$", "").replace(",", "").replace(" ", ""))
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = finite_number(text.replace("$", "").replace(",", "").replace(" ", ""))
+    if value is None:
         raise InputError(
             f"'{text}' is not an amount in dollars: write a number, such as {example}",
             field=name,
@@ -159,11 +157,11 @@ def amount(form: dict[str, str], name: str, example: str) -> float | None:
 def parse_options(form: dict[str, str], services: Services) -> PlanOptions:
     applications = None
     if form["applications"]:
-        if not form["applications"].isdigit():
+        applications = whole_number(form["applications"])
+        if applications is None:
             raise InputError(
                 f"applications '{form['applications']}': a whole number", field="applications"
             )
-        applications = int(form["applications"])
     budget = amount(form, "budget", "900 or $900")
     cost_of_not_matching = amount(form, "cost_of_not_matching", "68166 or $68,166")
     if cost_of_not_matching is None:

@@ -11,7 +11,11 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from smartpick.core.numbers import whole_number
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -51,7 +55,8 @@ class Guards(BaseHTTPMiddleware):
 
     async def dispatch(self, request: Request, call_next: Call) -> Response:
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+        size = None if length is None else whole_number(length)
+        if length is not None and (size is None or size > MAX_BODY):
             response: Response = PlainTextResponse("request too large", status_code=413)
         elif not request.url.path.startswith("/static/") and not self._allowed(
             request.client.host if request.client else "unknown"
@@ -62,11 +67,42 @@ class Guards(BaseHTTPMiddleware):
                 "hint": None,
             }
             response = JSONResponse(body, status_code=429, headers={"Retry-After": "30"})
+        elif request.method == "HEAD":  # a GET without its body (monitors, link checkers)
+            request.scope["method"] = "GET"
+            full = await call_next(request)
+            async for _ in full.body_iterator:  # type: ignore[attr-defined]
+                pass
+            response = Response(status_code=full.status_code, headers=dict(full.headers))
         else:
             response = await call_next(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+class BodyLimit:
+    """Counts the bytes of a request body as they are read and stops at MAX_BODY with a 413,
+    whether or not the request said its length (a chunked body says none)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise HTTPException(413, "Request too large")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def csrf_token(request: Request) -> str:

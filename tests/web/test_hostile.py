@@ -1,0 +1,89 @@
+"""What a tester trying to break a live server sent (issue 18): each gets a 4xx that says what
+is wrong, never a 500."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from smartpick.settings import load_config
+from smartpick.web import create_app
+
+PROFILE = {"specialty": "psychiatry", "applicant_type": "md", "step2": "240"}
+HUGE = "9" * 5000
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = str(tmp_path_factory.mktemp("hostile") / "web.db")
+    config = load_config({"season": "2028", "db_path": db, "rate_limit": "100000"})
+    with TestClient(create_app(config), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize("field", ["step2", "graduation_year", "research_items", "applications"])
+@pytest.mark.parametrize("value", ["²", "١٢", HUGE, "-3"])
+@pytest.mark.parametrize("path", ["/plan", "/plan.csv", "/plan.pdf"])
+def test_unicode_digits_and_huge_numbers_in_the_form_are_a_400(
+    client: TestClient, path: str, field: str, value: str
+) -> None:
+    answer = client.get(path, params={**PROFILE, field: value})
+    assert answer.status_code == 400, answer.text[:300]
+    assert "whole number" in answer.text
+
+
+def test_unicode_digits_in_the_rank_page_and_a_saved_plan_are_a_400(client: TestClient) -> None:
+    answer = client.get("/rank", params={**PROFILE, "step2": "²", "programs": "1234567890"})
+    assert answer.status_code == 400
+    page = client.get("/plan", params=PROFILE)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    saved = client.post("/saved", data={**PROFILE, "step2": "²", "csrf": csrf.group(1)})
+    assert saved.status_code == 400
+
+
+@pytest.mark.parametrize("budget", ["nan", "inf", "-inf", "1e400"])
+def test_a_budget_that_is_not_a_finite_amount_is_refused(client: TestClient, budget: str) -> None:
+    answer = client.get("/plan", params={**PROFILE, "budget": budget})
+    assert answer.status_code == 400 and "not an amount in dollars" in answer.text
+
+
+def test_a_far_future_date_is_a_4xx_in_the_api_and_the_page(client: TestClient) -> None:
+    profile = {"specialty": "psychiatry", "applicant_type": "md", "step2": 240}
+    api = client.post("/api/v1/advise", json={"profile": profile, "test_date": "9999-12-31"})
+    assert api.status_code == 400 and "between" in api.json()["error"]
+    dated = {**profile, "step2_date": "9999-12-31"}
+    assert client.post("/api/v1/advise", json={"profile": dated}).status_code in (400, 422)
+    page = client.get("/plan", params={**PROFILE, "step2_date": "9999-12-31"})
+    assert page.status_code == 400
+
+
+def test_true_is_not_a_score(client: TestClient) -> None:
+    profile = {"specialty": "psychiatry", "applicant_type": "md", "step2": True}
+    answer = client.post("/api/v1/standing", json=profile)
+    assert answer.status_code in (400, 422)
+    assert "true or false" in answer.text or "integer" in answer.text
+
+
+def test_head_answers_like_get(client: TestClient) -> None:
+    for path in ("/", "/how-it-works"):
+        answer = client.head(path)
+        assert answer.status_code == 200 and answer.content == b""
+
+
+def test_an_oversized_body_without_a_length_is_a_413(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(32):
+            yield b"x" * 65536  # 2 MB in all, sent chunked (no Content-Length)
+
+    answer = client.post(
+        "/api/v1/standing", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 413
