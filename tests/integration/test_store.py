@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,3 +146,39 @@ def test_a_saved_plan_round_trips_and_deletes_only_with_its_key(store_url: str) 
     assert store.delete_plan("a" * 64, "b" * 64)
     assert store.saved_plan("a" * 64) is None
     store.close()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_a_deleted_plan_leaves_no_trace_in_any_database_file(tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "data"
+    store = open_store(f"sqlite:///{folder / 'plans.db'}")
+    when = dt.datetime.now(dt.UTC)
+    marker = "ZEBRA-4711-private-profile"
+    store.save_plan("t" * 64, "d" * 64, f'{{"note": "{marker}"}}', "v1", when)
+    store.save_plan("u" * 64, "e" * 64, '{"note": "someone else"}', "v1", when)
+    assert any(marker.encode() in b for b in _files(folder).values())  # it was written
+    assert store.delete_plan("t" * 64, "d" * 64)
+    found = [name for name, b in _files(folder).items() if marker.encode() in b]
+    assert not found, f"the deleted plan is still in {found}"
+    assert store.saved_plan("u" * 64) is not None  # the other plan is kept
+    store.close()
+    assert not [name for name, b in _files(folder).items() if marker.encode() in b]
+
+
+def test_database_files_and_new_folders_are_private(tmp_path: Path) -> None:
+    folder = tmp_path / "made" / "here"
+    store = open_store(f"sqlite:///{folder / 'plans.db'}")
+    store.save_plan("t" * 64, "d" * 64, "{}", "v1", dt.datetime.now(dt.UTC))
+    for p in folder.iterdir():
+        assert p.stat().st_mode & 0o777 == 0o600, p
+    for made in (folder, folder.parent):
+        assert made.stat().st_mode & 0o777 == 0o700, made
+    store.close()
+    old = tmp_path / "old.db"
+    old.touch(mode=0o644)
+    old.chmod(0o644)
+    open_store(f"sqlite:///{old}").close()
+    assert old.stat().st_mode & 0o777 == 0o600

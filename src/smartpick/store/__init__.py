@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -179,14 +180,37 @@ class Store:
         return None if row is None else (str(row[0]), str(row[1]), row[2])
 
     def delete_plan(self, token_hash: str, delete_hash: str) -> bool:
+        """Delete a saved plan so that no trace of its inputs stays in any database file:
+        SQLite overwrites deleted content (secure_delete, set on every connection) and the
+        write-ahead log, which still holds the pages as they were, is checkpointed into the
+        database and emptied."""
         t = schema.saved_plans
         with self._connect(write=True) as conn:
             done = conn.execute(
                 sa.delete(t).where(t.c.token_hash == token_hash, t.c.delete_hash == delete_hash)
             )
+        if done.rowcount and self.dialect == "sqlite":
+            self.checkpoint()
         return bool(done.rowcount)
 
+    def checkpoint(self) -> bool:
+        """SQLite: move the write-ahead log into the database file and empty it (True when it
+        is empty; another process reading at that moment can hold it, then it is retried)."""
+        if self.dialect != "sqlite":
+            return True
+        for _ in range(50):
+            try:
+                with self.engine.connect() as conn:
+                    busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+            except sa.exc.SQLAlchemyError as exc:
+                raise _problem(self.engine.url, exc) from exc
+            if busy is not None and busy[0] == 0:
+                return True
+            time.sleep(0.02)
+        return False
+
     def close(self) -> None:
+        self.checkpoint()
         self.engine.dispose()
 
 
@@ -223,9 +247,9 @@ def open_store(url: str) -> Store:
         )
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    if backend == "sqlite" and parsed.database:
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
         try:
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database).expanduser())
         except OSError as exc:
             raise _problem(parsed, exc) from exc
     connect_args: dict[str, Any] = {}
@@ -254,6 +278,22 @@ def open_store(url: str) -> Store:
     return store
 
 
+def _private_file(path: Path) -> None:
+    """The database file readable by its owner only (0600), in a folder SmartPick creates for
+    its owner only (0700); SQLite gives its -wal and -shm files the database file's mode."""
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
 def _sqlite_connect(dbapi_conn: Any, _record: object) -> None:
     # SQLAlchemy's recipe: let SQLAlchemy, not the sqlite3 module, emit BEGIN, so that a
     # transaction can ask for the write lock up front (BEGIN IMMEDIATE).
@@ -261,6 +301,7 @@ def _sqlite_connect(dbapi_conn: Any, _record: object) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted plans are overwritten, not left
     # WAL is a property of the file, set once. Switching needs a moment with no other
     # connection in a transaction, and SQLite does not wait for it: retry briefly.
     for attempt in range(50):

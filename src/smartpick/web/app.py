@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,7 +30,15 @@ def create_app(config: Config | None = None) -> FastAPI:
     # OpenBLAS's default (a thread per core in every call) five pages a second on two cores
     # stalled for ten seconds each (docs/benchmarks.md); with one thread they take 0.1-0.4 s.
     threadpool_limits(1)
+    services = Services(config or load_config({}))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.close()  # a clean stop leaves the database whole, its log emptied
+
     app = FastAPI(
+        lifespan=lifespan,
         title="SmartPick",
         version="0.1.0",
         description="Residency application planner: chances, plans and Step 2 CK advice, "
@@ -37,7 +46,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.services = Services(config or load_config({}))
+    app.state.services = services
     app.add_middleware(BodyLimit)
     app.add_middleware(Guards, rate_per_minute=app.state.services.config.rate_limit)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
