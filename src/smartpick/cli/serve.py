@@ -68,6 +68,9 @@ def _check_free(host: str, port: int) -> None:
     """Stop with one line when the address cannot be listened on (a port in use, say)."""
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            # As the server will: a port whose last connections are closing (TIME_WAIT, after
+            # a restart) can be listened on again; one another program listens on cannot.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
     except OSError as exc:
         raise InputError(
