@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,12 @@ SETTINGS = {
         ),
         Setting("today", "SMARTPICK_TODAY", "the date SmartPick takes as today (YYYY-MM-DD)"),
         Setting(
+            "secret",
+            "SMARTPICK_SECRET",
+            "the key that signs the forms' tokens (default: a random one kept in a file "
+            "beside the database); give servers on several machines the same one",
+        ),
+        Setting(
             "rate_limit",
             "SMARTPICK_RATE_LIMIT",
             "requests a minute the web app takes from one client (default 120)",
@@ -54,6 +61,7 @@ class Config:
     dataset_dir: Path | None
     today: dt.date
     rate_limit: int = 120
+    secret: str | None = None
 
 
 def as_environment(config: Config) -> dict[str, str]:
@@ -68,7 +76,47 @@ def as_environment(config: Config) -> dict[str, str]:
         env[SETTINGS["season"].env] = str(config.season)
     if config.dataset_dir is not None:
         env[SETTINGS["dataset_dir"].env] = str(config.dataset_dir)
+    if config.secret is not None:
+        env[SETTINGS["secret"].env] = config.secret
     return env
+
+
+SECRET_FILE = "smartpick.secret"
+
+
+def install_secret(config: Config) -> bytes:
+    """The key of this installation: SMARTPICK_SECRET, else a random one made once and kept
+    (0600) beside the SQLite database, or in SmartPick's data folder for PostgreSQL, where
+    every worker process finds the same."""
+    if config.secret:
+        return config.secret.encode()
+    sqlite = "sqlite:///"
+    folder = (
+        Path(config.database_url[len(sqlite) :]).expanduser().parent
+        if config.database_url.startswith(sqlite)
+        else default_db_path().parent
+    )
+    path = folder / SECRET_FILE
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        draft = folder / f".{SECRET_FILE}.{os.getpid()}"
+        handle = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(handle, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)  # atomic: two workers starting at once keep the first key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"the key file {path} is unreadable or damaged",
+            hint=f"Delete it (a new one is made; open forms must be reloaded) or set "
+            f"{SETTINGS['secret'].env}.",
+        ) from exc
 
 
 # Variables SmartPick reads that are not settings: a debug switch and the tests' database.
@@ -139,4 +187,4 @@ def load_config(
             field="rate_limit",
             hint="Give requests a minute, e.g. 120.",
         )
-    return Config(url, season, Path(dataset) if dataset else None, today, rate)
+    return Config(url, season, Path(dataset) if dataset else None, today, rate, get("secret"))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from smartpick.errors import InputError
-from smartpick.settings import load_config
+from smartpick.settings import as_environment, install_secret, load_config
 
 
 def test_flags_win_over_the_environment() -> None:
@@ -72,3 +72,19 @@ def test_the_rate_limit_is_a_positive_number_and_defaults_to_120() -> None:
     for bad in ("0", "-5", "lots"):
         with pytest.raises(InputError, match="rate limit"):
             load_config({}, env={"SMARTPICK_RATE_LIMIT": bad})
+
+
+def test_the_install_key_is_made_once_beside_the_database_and_kept_private(
+    tmp_path: Path,
+) -> None:
+    config = load_config({"db_path": str(tmp_path / "db" / "smartpick.db")}, env={})
+    key = install_secret(config)
+    assert len(key) == 32 and install_secret(config) == key
+    kept = tmp_path / "db" / "smartpick.secret"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    given = load_config({"db_path": str(tmp_path / "x.db")}, env={"SMARTPICK_SECRET": "shared"})
+    assert install_secret(given) == b"shared"
+    assert as_environment(given)["SMARTPICK_SECRET"] == "shared"
+    kept.write_text("not hex", encoding="ascii")
+    with pytest.raises(InputError, match="damaged"):
+        install_secret(config)

@@ -87,3 +87,43 @@ def test_an_oversized_body_without_a_length_is_a_413(client: TestClient) -> None
         "/api/v1/standing", content=chunks(), headers={"Content-Type": "application/json"}
     )
     assert answer.status_code == 413
+
+
+def _csrf(client: TestClient) -> str:
+    page = client.get("/plan", params=PROFILE)
+    assert page.headers["cache-control"] == "no-store"
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("forged", ["x", "a" * 40, "nonce.0000"])
+def test_a_csrf_cookie_the_installation_did_not_sign_does_not_pass(
+    client: TestClient, forged: str
+) -> None:
+    """A double submit alone lets anyone who can set a cookie pass: the token is signed."""
+    _csrf(client)
+    client.cookies.set("smartpick_csrf", forged)
+    try:
+        answer = client.post("/saved", data={**PROFILE, "csrf": forged})
+        assert answer.status_code == 400 and "expired" in answer.text
+    finally:
+        client.cookies.clear()
+
+
+def test_a_token_field_in_any_alphabet_is_a_400(client: TestClient) -> None:
+    _csrf(client)
+    try:
+        answer = client.post("/saved", data={**PROFILE, "csrf": "Zürich-tökén"})
+        assert answer.status_code == 400
+    finally:
+        client.cookies.clear()
+
+
+def test_a_signed_token_passes_and_is_kept(client: TestClient) -> None:
+    try:
+        token = _csrf(client)
+        assert _csrf(client) == token  # the cookie is reused while it is valid
+        assert client.post("/saved", data={**PROFILE, "csrf": token}).status_code == 201
+    finally:
+        client.cookies.clear()

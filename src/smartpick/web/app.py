@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from smartpick.errors import NotFoundError, SmartPickError, StoreError
 from smartpick.services import Services
-from smartpick.settings import Config, load_config
+from smartpick.settings import Config, install_secret, load_config
 from smartpick.web import api, pages
 from smartpick.web.security import BodyLimit, Guards
 from smartpick.web.templating import WEB, templates
@@ -47,6 +47,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    app.state.secret = install_secret(services.config)
     app.add_middleware(BodyLimit)
     app.add_middleware(Guards, rate_per_minute=app.state.services.config.rate_limit)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")

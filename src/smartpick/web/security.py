@@ -1,9 +1,10 @@
 """The app's guards: security headers on every answer, a limit on request size, a rate
-limit per client, and CSRF tokens for the forms that change something (double submit: a
-random cookie that the form must echo)."""
+limit per client, and CSRF tokens for the forms that change something (a signed double
+submit: a random nonce signed with the installation's key, in a cookie the form must echo)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import time
@@ -105,16 +106,39 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+def _signature(secret: bytes, nonce: str) -> str:
+    return hmac.new(secret, nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def _signed(secret: bytes, token: str) -> bool:
+    """A token this installation made: a random nonce and its HMAC under the install key."""
+    nonce, _, signature = token.partition(".")
+    return token.isascii() and hmac.compare_digest(
+        signature.encode(), _signature(secret, nonce).encode()
+    )
+
+
 def csrf_token(request: Request) -> str:
-    """The client's CSRF token: its cookie, or a new one the page will set."""
-    token = request.cookies.get(CSRF_COOKIE)
-    return token if token and len(token) >= 22 else secrets.token_urlsafe(16)
+    """The client's CSRF token: its cookie when this installation signed it, or a new one the
+    page will set (a signed double submit: a cookie set by anyone else does not pass)."""
+    secret: bytes = request.app.state.secret
+    token = request.cookies.get(CSRF_COOKIE, "")
+    if _signed(secret, token):
+        return token
+    nonce = secrets.token_urlsafe(16)
+    return f"{nonce}.{_signature(secret, nonce)}"
 
 
 def set_csrf_cookie(response: Response, token: str) -> None:
+    """The token's cookie; a page that carries a token is never kept by a cache."""
     response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+    response.headers["Cache-Control"] = "no-store"
 
 
 def csrf_ok(request: Request, submitted: str) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    return bool(cookie) and hmac.compare_digest(cookie, submitted)
+    return (
+        _signed(request.app.state.secret, cookie)
+        and submitted.isascii()
+        and hmac.compare_digest(cookie.encode(), submitted.encode())
+    )
