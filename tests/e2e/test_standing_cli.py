@@ -109,7 +109,7 @@ def test_profile_check_prints_the_profile_as_read(invoke: Invoke) -> None:
 
 def test_profile_check_refuses_an_unknown_backup_specialty(invoke: Invoke) -> None:
     result = invoke("profile", "check", "-s", "im", "--type", "md", "--backup", "astrology")
-    assert result.code == 2 and "unknown specialty 'astrology'" in result.err
+    assert result.code == 2 and "unknown backup specialty 'astrology'" in result.err
 
 
 def test_profile_schema_is_the_published_json_schema(invoke: Invoke) -> None:

@@ -127,3 +127,26 @@ def test_a_signed_token_passes_and_is_kept(client: TestClient) -> None:
         assert client.post("/saved", data={**PROFILE, "csrf": token}).status_code == 201
     finally:
         client.cookies.clear()
+
+
+def test_an_unknown_backup_is_named_as_the_backup(client: TestClient) -> None:
+    profile = {"specialty": "orthopaedic surgery", "applicant_type": "md", "step2": 225}
+    answer = client.post(
+        "/api/v1/plan", json={"profile": {**profile, "backup_specialty": "nonsense"}}
+    )
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["field"] == "backup_specialty" and "unknown backup specialty" in body["error"]
+
+
+def test_divisions_outside_1_to_9_are_refused(client: TestClient) -> None:
+    profile = {"specialty": "psychiatry", "applicant_type": "md", "step2": 240}
+    for wrong in (0, 99, -1):
+        answer = client.post("/api/v1/plan", json={"profile": profile, "divisions": [wrong]})
+        assert answer.status_code == 422, wrong
+
+
+def test_a_specialty_of_emoji_is_said_to_have_no_letters(client: TestClient) -> None:
+    profile = {"specialty": "😀" * 80, "applicant_type": "md", "step2": 240}
+    answer = client.post("/api/v1/standing", json=profile)
+    assert answer.status_code == 400 and "no letters" in answer.json()["error"]

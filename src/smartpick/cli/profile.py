@@ -66,7 +66,7 @@ def profile_check(ctx: click.Context, /, as_json: bool, **flags: Any) -> None:
     services = session(ctx)
     services.resolve_specialty(checked.specialty)
     if checked.backup_specialty is not None:
-        services.resolve_specialty(checked.backup_specialty)
+        services.resolve_specialty(checked.backup_specialty, "backup_specialty")
     data = checked.model_dump(mode="json")
     if as_json:
         echo_json(data)

@@ -62,12 +62,21 @@ def search_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"['.’]", "", text.lower())))
 
 
-def resolve_specialty(specialties: Sequence[Specialty], text: str) -> Specialty:
+def resolve_specialty(
+    specialties: Sequence[Specialty], text: str, field: str = "specialty"
+) -> Specialty:
     """The specialty a user means by `text` (a key, a name or an alias), or an InputError
-    that names the closest known ones."""
+    on `field` that names the closest known ones."""
+    what = field.replace("_", " ")
     wanted = _fold(text)
     if not wanted:
-        raise InputError("the specialty is empty", field="specialty")
+        if not text.strip():
+            raise InputError(f"the {what} is empty", field=field)
+        raise InputError(
+            f"the {what} '{text[:40]}' has no letters or digits",
+            field=field,
+            hint="Give a specialty's name, such as Psychiatry or Internal Medicine.",
+        )
     names: dict[str, Specialty] = {}
     for s in specialties:
         for label in (s.key.replace("_", " "), s.name, *s.aliases):
@@ -81,7 +90,7 @@ def resolve_specialty(specialties: Sequence[Specialty], text: str) -> Specialty:
         if suggestions
         else "Run `smartpick specialties` to list them."
     )
-    raise InputError(f"unknown specialty '{text}'", field="specialty", hint=hint)
+    raise InputError(f"unknown {what} '{text[:80]}'", field=field, hint=hint)
 
 
 @dataclass(frozen=True)

@@ -137,8 +137,8 @@ class Services:
     def _specialties(self) -> tuple[Specialty, ...]:
         return tuple(self.dataset.specialties())
 
-    def resolve_specialty(self, text: str) -> Specialty:
-        return _resolve(list(self._specialties), text)
+    def resolve_specialty(self, text: str, field: str = "specialty") -> Specialty:
+        return _resolve(list(self._specialties), text, field)
 
     @functools.cached_property
     def programs_by_id(self) -> dict[str, Program]:

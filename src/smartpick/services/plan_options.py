@@ -314,7 +314,7 @@ def parallel_plan(
             "why": f"the chance in the preferred specialty, {p:.0%}, is under "
             f"{threshold:.0%}: name a backup specialty (--backup) for a parallel plan",
         }
-    spec_b = services.resolve_specialty(profile.backup_specialty)
+    spec_b = services.resolve_specialty(profile.backup_specialty, "backup_specialty")
     notes: list[str] = []
     profile_b = profile.model_copy(update={"specialty": spec_b.key, "away_rotations": []})
     ctx_b = build_context(services, profile_b, spec_b.key, season, notes)

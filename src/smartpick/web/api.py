@@ -60,7 +60,7 @@ class PlanRequest(BaseModel):
     backup_value: float = Field(default=0.5, gt=0, lt=1)
     interviews: list[str] = Field(default_factory=list, max_length=300)
     ratings: dict[str, float] = Field(default_factory=dict)
-    divisions: list[int] = Field(default_factory=list, max_length=9)
+    divisions: list[Annotated[int, Field(ge=1, le=9)]] = Field(default_factory=list, max_length=9)
     other_region_value: float = Field(default=0.5, gt=0, le=1)
     geography: Literal["none", "auto"] | list[Annotated[int, Field(ge=1, le=9)]] = Field(
         default="none", description="ERAS geographic preference: none, auto, or 1-3 divisions"
