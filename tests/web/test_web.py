@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -456,3 +457,21 @@ def test_the_app_keeps_numpy_linear_algebra_to_one_thread(client: TestClient) ->
 
     blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
     assert blas and all(p["num_threads"] == 1 for p in blas)
+
+
+def test_a_warmed_app_has_the_engines_shared_work_made_before_the_first_request(
+    tmp_path: Path,
+) -> None:
+    """smartpick serve warms the engine at start-up (issue 18: a restart under load)."""
+    config = load_config({"season": "2028", "db_path": str(tmp_path / "w.db")})
+    app = create_app(config, warm=True)
+    assert app.state.services.evaluator.pairs == 0
+    with TestClient(app) as warmed:  # start-up runs here
+        pairs = app.state.services.evaluator.pairs
+        specialties = [
+            s for s in app.state.services.specialties()
+            if app.state.services.engine.inputs(s.key) is not None
+        ]  # fmt: skip
+        assert pairs >= 3 * len(specialties) > 0
+        assert warmed.get("/plan?" + GOOD).status_code == 200
+        assert app.state.services.evaluator.pairs == pairs  # nothing new was needed

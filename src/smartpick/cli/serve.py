@@ -35,8 +35,8 @@ def serve_command(ctx: click.Context, host: str, port: int, path: str | None, wo
     non-zero on an error: a smoke test."""
     from smartpick.web import create_app
 
-    app = create_app(session(ctx).config)
     if path is not None:
+        app = create_app(session(ctx).config)
         import warnings
 
         with warnings.catch_warnings():
@@ -52,7 +52,10 @@ def serve_command(ctx: click.Context, host: str, port: int, path: str | None, wo
     import uvicorn
 
     _check_free(host, port)
-    click.echo(f"SmartPick on http://{host}:{port}/ (Ctrl-C to stop)")
+    click.echo(
+        f"SmartPick on http://{host}:{port}/ once the engine is warm, in a few seconds "
+        "(Ctrl-C to stop)"
+    )
     if workers > 1:
         # The workers are new processes that build the app from the environment: hand them
         # the settings given here (--db, --database-url, --season) that way.
@@ -61,6 +64,7 @@ def serve_command(ctx: click.Context, host: str, port: int, path: str | None, wo
             "smartpick.web.asgi:app", host=host, port=port, workers=workers, log_level="warning"
         )
     else:
+        app = create_app(session(ctx).config, warm=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

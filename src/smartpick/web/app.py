@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI, Request
@@ -15,6 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from smartpick.errors import NotFoundError, SmartPickError, StoreError
 from smartpick.services import Services
+from smartpick.services.warm import warm_engine
 from smartpick.settings import Config, install_secret, load_config
 from smartpick.web import api, pages
 from smartpick.web.security import BodyLimit, Guards
@@ -23,8 +25,10 @@ from smartpick.web.templating import WEB, templates
 log = logging.getLogger("smartpick.web")
 
 
-def create_app(config: Config | None = None) -> FastAPI:
-    """The app for one deployment: one Services (dataset, fitted parameters, caches)."""
+def create_app(config: Config | None = None, warm: bool = False) -> FastAPI:
+    """The app for one deployment: one Services (dataset, fitted parameters, caches). With
+    `warm` (smartpick serve), the engine's shared work is made before the first request is
+    taken, so a restart under load answers at its usual speed from the start."""
     # A worker answers several pages at once, one per thread, and the workers share the
     # machine's cores: numpy's linear algebra must not start threads of its own on top. With
     # OpenBLAS's default (a thread per core in every call) five pages a second on two cores
@@ -34,6 +38,11 @@ def create_app(config: Config | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            started = time.perf_counter()
+            pairs = warm_engine(services)
+            log.info("engine warmed: %d specialty-and-type pairs in %.1f s", pairs,
+                     time.perf_counter() - started)  # fmt: skip
         yield
         services.close()  # a clean stop leaves the database whole, its log emptied
 

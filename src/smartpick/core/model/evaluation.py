@@ -273,6 +273,11 @@ class Evaluator:
         """evaluate() for the point estimate, with its intercepts kept."""
         return evaluate(ctx, draw, score, self.matrices)
 
+    @property
+    def pairs(self) -> int:
+        """How many specialty-and-type pairs have their draws made."""
+        return len(self._draws)
+
     def draws(self, ctx: Context, inputs: Callable[[], DrawInputs]) -> list[Draw]:
         """The draws behind the intervals: they depend on the specialty, the type and the
         season's signals only."""
