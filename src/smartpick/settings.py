@@ -99,7 +99,7 @@ def install_secret(config: Config) -> bytes:
     path = folder / SECRET_FILE
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        draft = folder / f".{SECRET_FILE}.{os.getpid()}"
+        draft = folder / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
         handle = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(handle, "w") as out:
             out.write(secrets.token_hex(32))

@@ -287,7 +287,7 @@ def _private_file(path: Path) -> None:
         missing.append(folder)
         folder = folder.parent
     for made in reversed(missing):
-        made.mkdir(mode=0o700)
+        made.mkdir(mode=0o700, exist_ok=True)  # another process may make it at once
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     if path.stat().st_mode & 0o077:
