@@ -44,3 +44,8 @@ class SourceError(DataError):
 
 class StoreError(SmartPickError):
     """The database cannot be reached or used."""
+
+
+class StoreDamaged(StoreError):
+    """The database is there but damaged, not SmartPick's, or missing where one was: waiting
+    will not help; its operator must restore it."""

@@ -59,3 +59,10 @@ def test_a_port_out_of_range_or_in_use_is_one_line_and_exit_2(invoke: Invoke) ->
         answer = invoke("serve", "--port", str(taken))
     assert answer.code == 2 and "cannot listen" in answer.err
     assert len(answer.err.strip().splitlines()) == 2  # the message and the hint
+
+
+def test_serve_refuses_a_damaged_database_at_start(invoke: Invoke, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"garbage " * 100)
+    answer = invoke("--db", str(bad), "serve", "--port", str(free_port()))
+    assert answer.code == 1 and "is damaged" in answer.err and "Traceback" not in answer.err

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from smartpick.core.catalog import ProgramFilter
 from smartpick.data import shipped
-from smartpick.errors import StoreError
+from smartpick.errors import StoreDamaged, StoreError
 from smartpick.store import MIGRATIONS, Store, open_store
 from smartpick.store.schema import metadata
 
@@ -182,3 +182,26 @@ def test_database_files_and_new_folders_are_private(tmp_path: Path) -> None:
     old.chmod(0o644)
     open_store(f"sqlite:///{old}").close()
     assert old.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_damaged_file_is_said_to_be_damaged_not_unreachable(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database, just text that someone put here\n" * 10)
+    with pytest.raises(StoreDamaged, match="damaged or is not a SmartPick database") as caught:
+        open_store(f"sqlite:///{bad}")
+    assert caught.value.hint is not None and "Restore it" in caught.value.hint
+
+
+def test_a_database_deleted_after_it_was_made_is_not_silently_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "plans.db"
+    store = open_store(f"sqlite:///{path}")
+    store.save_plan("t" * 64, "d" * 64, "{}", "v1", dt.datetime.now(dt.UTC))
+    store.close()
+    for p in tmp_path.glob("plans.db*"):
+        if not p.name.endswith(".created"):
+            p.unlink()
+    with pytest.raises(StoreDamaged, match="is missing") as caught:
+        open_store(f"sqlite:///{path}")
+    assert caught.value.hint is not None and "plans.db.created" in caught.value.hint
+    (tmp_path / "plans.db.created").unlink()  # what the hint says to start afresh
+    assert open_store(f"sqlite:///{path}").saved_plan("t" * 64) is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +151,17 @@ def test_a_specialty_of_emoji_is_said_to_have_no_letters(client: TestClient) -> 
     profile = {"specialty": "😀" * 80, "applicant_type": "md", "step2": 240}
     answer = client.post("/api/v1/standing", json=profile)
     assert answer.status_code == 400 and "no letters" in answer.json()["error"]
+
+
+def test_a_damaged_database_is_not_called_a_passing_outage(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"garbage " * 100)
+    config = load_config({"db_path": str(bad), "rate_limit": "100000"})
+    with TestClient(create_app(config), raise_server_exceptions=False) as hurt:
+        page = hurt.get("/plan", params=PROFILE)
+        assert page.status_code == 200  # plans need no database
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf is not None
+        saved = hurt.post("/saved", data={**PROFILE, "csrf": csrf.group(1)})
+    assert saved.status_code == 503 and "damaged" in saved.text
+    assert "Retry-After" not in saved.headers and "in a minute" not in saved.text

@@ -52,6 +52,9 @@ def serve_command(ctx: click.Context, host: str, port: int, path: str | None, wo
     import uvicorn
 
     _check_free(host, port)
+    if session(ctx).config.database_url.startswith("sqlite"):
+        # A damaged or missing SQLite file is said now, not at the first save.
+        session(ctx).store.dataset_version()
     click.echo(
         f"SmartPick on http://{host}:{port}/ once the engine is warm, in a few seconds "
         "(Ctrl-C to stop)"

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from smartpick.core.catalog import Program, ProgramFilter, Specialty, search_key
-from smartpick.errors import StoreError
+from smartpick.errors import StoreDamaged, StoreError
 from smartpick.store import schema
 from smartpick.store.migrations import MIGRATIONS, migrate
 
@@ -25,6 +25,7 @@ __all__ = ["MIGRATIONS", "Store", "open_store"]
 _LOAD_LOCK = 7_361_028
 _PROGRAM_FIELDS = list(Program.__dataclass_fields__)
 CONNECT_TIMEOUT = 5  # seconds to wait for a PostgreSQL server before saying it is not there
+MARKER = ".created"  # beside a SQLite file SmartPick made: one missing later is not new
 STATEMENT_TIMEOUT_MS = 30_000  # loading the whole dataset takes well under a second
 
 
@@ -38,6 +39,13 @@ def _redact(url: str | sa.URL) -> str:
 def _problem(url: sa.URL, exc: BaseException) -> StoreError:
     """A StoreError that says what failed and what to check, for the kind of database."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, sqlite3.DatabaseError) and not isinstance(orig, sqlite3.OperationalError):
+        return StoreDamaged(
+            f"the SQLite file {url.database} is damaged or is not a SmartPick database ({reason})",
+            hint="Restore it from a backup; or move it away and SmartPick starts a new, empty "
+            "database (the plans saved in it are then lost).",
+        )
     if url.get_backend_name() == "sqlite":
         return StoreError(
             f"cannot use the SQLite file {url.database}: {reason}",
@@ -247,9 +255,20 @@ def open_store(url: str) -> Store:
         )
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    marker = None
     if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database).expanduser()
+        marker = path.with_name(path.name + MARKER)
+        if not path.exists() and marker.exists():
+            raise StoreDamaged(
+                f"the SQLite file {path} is missing, but SmartPick made a database there "
+                f"before (on {marker.read_text(encoding='utf-8').strip()}): its saved plans "
+                "would be lost",
+                hint=f"Restore the file from a backup; or, to start a new, empty database, "
+                f"delete {marker}.",
+            )
         try:
-            _private_file(Path(parsed.database).expanduser())
+            _private_file(path)
         except OSError as exc:
             raise _problem(parsed, exc) from exc
     connect_args: dict[str, Any] = {}
@@ -275,6 +294,9 @@ def open_store(url: str) -> Store:
         sa.event.listen(engine, "begin", _sqlite_begin)
     store = Store(engine)
     store.migrate()
+    if marker is not None and not marker.exists():
+        marker.write_text(dt.date.today().isoformat() + "\n", encoding="utf-8")
+        marker.chmod(0o600)
     return store
 
 

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from threadpoolctl import threadpool_limits
 
-from smartpick.errors import NotFoundError, SmartPickError, StoreError
+from smartpick.errors import NotFoundError, SmartPickError, StoreDamaged, StoreError
 from smartpick.services import Services
 from smartpick.services.warm import warm_engine
 from smartpick.settings import Config, install_secret, load_config
@@ -69,6 +69,15 @@ def create_app(config: Config | None = None, warm: bool = False) -> FastAPI:
         address), the operator the details in the server's log; the next request tries the
         database again, so the app recovers by itself when it returns."""
         log.warning("database unavailable: %s", exc.message)
+        if isinstance(exc, StoreDamaged):
+            return _error(
+                request,
+                503,
+                "saved plans cannot be opened or saved: SmartPick's database is damaged or "
+                "missing, and its operator has to restore it",
+                hint="Plans, chances and advice work meanwhile; save a plan later, or keep its "
+                "page's address, which holds everything it was made from.",
+            )
         return _error(
             request,
             503,
