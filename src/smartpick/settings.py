@@ -46,6 +46,12 @@ SETTINGS = {
             "beside the database); give servers on several machines the same one",
         ),
         Setting(
+            "trusted_proxies",
+            "SMARTPICK_TRUSTED_PROXIES",
+            "addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated); "
+            "default none",
+        ),
+        Setting(
             "rate_limit",
             "SMARTPICK_RATE_LIMIT",
             "requests a minute the web app takes from one client (default 120)",
@@ -62,6 +68,7 @@ class Config:
     today: dt.date
     rate_limit: int = 120
     secret: str | None = None
+    trusted_proxies: str | None = None
 
 
 def as_environment(config: Config) -> dict[str, str]:
@@ -78,7 +85,18 @@ def as_environment(config: Config) -> dict[str, str]:
         env[SETTINGS["dataset_dir"].env] = str(config.dataset_dir)
     if config.secret is not None:
         env[SETTINGS["secret"].env] = config.secret
+    if config.trusted_proxies is not None:
+        env[SETTINGS["trusted_proxies"].env] = config.trusted_proxies
     return env
+
+
+def state_folder(config: Config) -> Path:
+    """Where a server keeps its own small files (its key, the rate limit's counts), shared by
+    its worker processes: beside the SQLite database, else SmartPick's data folder."""
+    sqlite = "sqlite:///"
+    if config.database_url.startswith(sqlite):
+        return Path(config.database_url[len(sqlite) :]).expanduser().parent
+    return default_db_path().parent
 
 
 SECRET_FILE = "smartpick.secret"
@@ -90,12 +108,7 @@ def install_secret(config: Config) -> bytes:
     every worker process finds the same."""
     if config.secret:
         return config.secret.encode()
-    sqlite = "sqlite:///"
-    folder = (
-        Path(config.database_url[len(sqlite) :]).expanduser().parent
-        if config.database_url.startswith(sqlite)
-        else default_db_path().parent
-    )
+    folder = state_folder(config)
     path = folder / SECRET_FILE
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -187,4 +200,12 @@ def load_config(
             field="rate_limit",
             hint="Give requests a minute, e.g. 120.",
         )
-    return Config(url, season, Path(dataset) if dataset else None, today, rate, get("secret"))
+    return Config(
+        url,
+        season,
+        Path(dataset) if dataset else None,
+        today,
+        rate,
+        get("secret"),
+        get("trusted_proxies"),
+    )

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.e2e.conftest import Invoke
 from tests.fixtures.server import free_port, start_server
@@ -66,3 +67,25 @@ def test_serve_refuses_a_damaged_database_at_start(invoke: Invoke, tmp_path: Pat
     bad.write_bytes(b"garbage " * 100)
     answer = invoke("--db", str(bad), "serve", "--port", str(free_port()))
     assert answer.code == 1 and "is damaged" in answer.err and "Traceback" not in answer.err
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_x_forwarded_for_is_believed_only_from_a_named_proxy(tmp_path: Path, trusted: bool) -> None:
+    """Without SMARTPICK_TRUSTED_PROXIES a client cannot pass the rate limit by naming a new
+    address in each request (30 a minute: a burst of 3)."""
+    port = free_port()
+    settings = {"SMARTPICK_RATE_LIMIT": "30", "SMARTPICK_DB_PATH": str(tmp_path / "x.db")}
+    if trusted:
+        settings["SMARTPICK_TRUSTED_PROXIES"] = "127.0.0.1"
+    server = start_server(port, settings)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            codes = [
+                client.get("/how-it-works", headers={"X-Forwarded-For": f"203.0.113.{i}"})
+                .status_code
+                for i in range(6)
+            ]  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert (429 in codes) != trusted, codes

@@ -165,3 +165,23 @@ def test_a_damaged_database_is_not_called_a_passing_outage(tmp_path: Path) -> No
         saved = hurt.post("/saved", data={**PROFILE, "csrf": csrf.group(1)})
     assert saved.status_code == 503 and "damaged" in saved.text
     assert "Retry-After" not in saved.headers and "in a minute" not in saved.text
+
+
+def _app(folder: Path, rate: str) -> TestClient:
+    config = load_config({"db_path": str(folder / "r.db"), "rate_limit": rate})
+    return TestClient(create_app(config), raise_server_exceptions=False)
+
+
+def test_workers_share_one_count_per_client(tmp_path: Path) -> None:
+    """Two apps on one database stand for two worker processes: a client gets its rate in
+    all, not in each (60 a minute: a burst of 6)."""
+    with _app(tmp_path, "60") as first, _app(tmp_path, "60") as second:
+        codes = [c.get("/how-it-works").status_code for _ in range(4) for c in (first, second)]
+    assert codes.count(200) == 6 and codes.count(429) == 2
+
+
+def test_a_plan_that_searches_every_geography_counts_for_more(tmp_path: Path) -> None:
+    with _app(tmp_path, "600") as client:  # a burst of 60: six costly plans
+        costly = {**PROFILE, "geography": "auto", "step2": "²"}  # refused at once: cheap here
+        codes = [client.get("/plan.csv", params=costly).status_code for _ in range(8)]
+    assert codes[:6] == [400] * 6 and codes[6:] == [429, 429]

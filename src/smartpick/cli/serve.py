@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import Any
 
 import click
 
@@ -59,16 +60,23 @@ def serve_command(ctx: click.Context, host: str, port: int, path: str | None, wo
         f"SmartPick on http://{host}:{port}/ once the engine is warm, in a few seconds "
         "(Ctrl-C to stop)"
     )
+    # A client's address is the connection's, unless it comes through a proxy named in
+    # SMARTPICK_TRUSTED_PROXIES (uvicorn would otherwise believe X-Forwarded-For from
+    # 127.0.0.1, letting any local client pose as many and pass the rate limit).
+    proxies = session(ctx).config.trusted_proxies
+    options: dict[str, Any] = {
+        "log_level": "warning",
+        "proxy_headers": proxies is not None,
+        "forwarded_allow_ips": proxies,
+    }
     if workers > 1:
         # The workers are new processes that build the app from the environment: hand them
         # the settings given here (--db, --database-url, --season) that way.
         os.environ.update(as_environment(session(ctx).config))
-        uvicorn.run(
-            "smartpick.web.asgi:app", host=host, port=port, workers=workers, log_level="warning"
-        )
+        uvicorn.run("smartpick.web.asgi:app", host=host, port=port, workers=workers, **options)
     else:
         app = create_app(session(ctx).config, warm=True)
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, **options)
 
 
 def _check_free(host: str, port: int) -> None:

@@ -17,9 +17,10 @@ from threadpoolctl import threadpool_limits
 from smartpick.errors import NotFoundError, SmartPickError, StoreDamaged, StoreError
 from smartpick.services import Services
 from smartpick.services.warm import warm_engine
-from smartpick.settings import Config, install_secret, load_config
+from smartpick.settings import Config, install_secret, load_config, state_folder
+from smartpick.store.limits import SharedBuckets
 from smartpick.web import api, pages
-from smartpick.web.security import BodyLimit, Guards
+from smartpick.web.security import RATE_FILE, BodyLimit, Guards
 from smartpick.web.templating import WEB, templates
 
 log = logging.getLogger("smartpick.web")
@@ -45,6 +46,7 @@ def create_app(config: Config | None = None, warm: bool = False) -> FastAPI:
                      time.perf_counter() - started)  # fmt: skip
         yield
         services.close()  # a clean stop leaves the database whole, its log emptied
+        buckets.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -58,7 +60,12 @@ def create_app(config: Config | None = None, warm: bool = False) -> FastAPI:
     app.state.services = services
     app.state.secret = install_secret(services.config)
     app.add_middleware(BodyLimit)
-    app.add_middleware(Guards, rate_per_minute=app.state.services.config.rate_limit)
+    rate = services.config.rate_limit
+    folder = state_folder(services.config)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # `rate` requests a minute, bursts up to a tenth of it, counted across the workers
+    buckets = SharedBuckets(folder / RATE_FILE, rate, max(rate / 10, 1.0))
+    app.add_middleware(Guards, buckets=buckets)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

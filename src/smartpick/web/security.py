@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
@@ -17,6 +16,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smartpick.core.numbers import whole_number
+from smartpick.store.limits import SharedBuckets
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -31,36 +31,30 @@ HEADERS = {
 }
 MAX_BODY = 64 * 1024  # bytes; a profile or a form is a few hundred
 CSRF_COOKIE = "smartpick_csrf"
+PLAN_PAGES = ("/plan", "/plan.csv", "/plan.pdf")
+COSTLY = 10.0  # requests' worth of the rate limit that a plan with geography=auto takes
+RATE_FILE = "smartpick.ratelimit"
 Call = Callable[[Request], Awaitable[Response]]
 
 
 class Guards(BaseHTTPMiddleware):
-    def __init__(self, app: object, rate_per_minute: int) -> None:
+    def __init__(self, app: object, buckets: SharedBuckets) -> None:
         super().__init__(app)  # type: ignore[arg-type]
-        self.rate = rate_per_minute
-        self.buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, last time)
+        self.buckets = buckets
 
-    def _allowed(self, client: str) -> bool:
-        """A token bucket per client: `rate` requests a minute, bursts up to a tenth of it."""
-        now = time.monotonic()
-        capacity = max(self.rate / 10, 1.0)
-        tokens, last = self.buckets.get(client, (capacity, now))
-        tokens = min(capacity, tokens + (now - last) * self.rate / 60)
-        if tokens < 1:
-            self.buckets[client] = (tokens, now)
-            return False
-        self.buckets[client] = (tokens - 1, now)
-        if len(self.buckets) > 10_000:  # forget idle clients
-            self.buckets = {k: v for k, v in self.buckets.items() if now - v[1] < 120}
-        return True
+    def _cost(self, request: Request) -> float:
+        """What a request takes from its client's bucket: a plan that searches every
+        geographic preference (geography=auto) costs seconds of CPU, so it counts for more."""
+        costly = request.url.path in PLAN_PAGES and request.query_params.get("geography") == "auto"
+        return min(COSTLY, self.buckets.capacity) if costly else 1.0
 
     async def dispatch(self, request: Request, call_next: Call) -> Response:
         length = request.headers.get("content-length")
         size = None if length is None else whole_number(length)
         if length is not None and (size is None or size > MAX_BODY):
             response: Response = PlainTextResponse("request too large", status_code=413)
-        elif not request.url.path.startswith("/static/") and not self._allowed(
-            request.client.host if request.client else "unknown"
+        elif not request.url.path.startswith("/static/") and not self.buckets.take(
+            request.client.host if request.client else "unknown", self._cost(request)
         ):
             body = {
                 "error": "too many requests: slow down and try again in a minute",
