@@ -251,7 +251,8 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(invoke: Invoke, tmp_path
     text.write_text("not a database\n" * 100)
     result = invoke("--db", str(text), "programs", "-s", "derm")
     assert result.code == 1
-    assert f"cannot use the SQLite file {text}" in result.err and "--db PATH" in result.err
+    assert f"the SQLite file {text} is damaged or is not a SmartPick database" in result.err
+    assert "Restore it" in result.err
 
 
 def test_a_database_path_under_a_file_is_a_clear_error(invoke: Invoke, tmp_path: Path) -> None:
