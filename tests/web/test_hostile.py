@@ -185,3 +185,22 @@ def test_a_plan_that_searches_every_geography_counts_for_more(tmp_path: Path) ->
         costly = {**PROFILE, "geography": "auto", "step2": "²"}  # refused at once: cheap here
         codes = [client.get("/plan.csv", params=costly).status_code for _ in range(8)]
     assert codes[:6] == [400] * 6 and codes[6:] == [429, 429]
+
+
+def test_an_unexpected_error_is_a_500_with_the_headers_and_the_next_request_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from smartpick.web import pages
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pages, "standing_report", broken)
+    with _app(tmp_path, "100000") as client:
+        for _ in range(2):  # two in a row on one connection
+            answer = client.get("/plan", params=PROFILE)
+            assert answer.status_code == 500 and "internal problem" in answer.text
+            assert "Content-Security-Policy" in answer.headers
+            assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert client.get("/how-it-works").status_code == 200
+    assert "psychiatry" not in caplog.text  # the log has the path, not the profile

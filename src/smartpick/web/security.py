@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 
@@ -31,6 +32,7 @@ HEADERS = {
 }
 MAX_BODY = 64 * 1024  # bytes; a profile or a form is a few hundred
 CSRF_COOKIE = "smartpick_csrf"
+log = logging.getLogger("smartpick.web")
 PLAN_PAGES = ("/plan", "/plan.csv", "/plan.pdf")
 COSTLY = 10.0  # requests' worth of the rate limit that a plan with geography=auto takes
 RATE_FILE = "smartpick.ratelimit"
@@ -69,10 +71,26 @@ class Guards(BaseHTTPMiddleware):
                 pass
             response = Response(status_code=full.status_code, headers=dict(full.headers))
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception:  # a bug: answered here, with the headers, the connection kept
+                log.exception("internal error on %s %s", request.method, request.url.path)
+                response = _internal_error(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+INTERNAL = "SmartPick hit an internal problem and could not answer; nothing you saved was changed"
+
+
+def _internal_error(request: Request) -> Response:
+    """The answer to an error SmartPick did not anticipate (the log gets the details, never
+    the request's query, which can hold a profile)."""
+    hint = "Try again; if it happens again, please report it with the page's address."
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": INTERNAL, "field": None, "hint": hint}, status_code=500)
+    return PlainTextResponse(f"{INTERNAL}.\n{hint}\n", status_code=500)
 
 
 class BodyLimit:
