@@ -17,7 +17,7 @@ PROFILE = ("standing", "--specialty", "psychiatry", "--type", "md", "--step2", "
 def _refused(result: Result, words: str) -> None:
     assert result.code == 2, result.err
     assert words in result.err and "Traceback" not in result.err
-    assert len(result.err.strip().splitlines()) <= 3
+    assert len(result.err.strip().splitlines()) <= 4  # click: usage, help, a blank, the error
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
@@ -59,3 +59,9 @@ def test_dates_in_the_year_9999(invoke: Invoke) -> None:
     advise = ("advise", "--specialty", "psychiatry", "--type", "md", "--step2", "240")
     _refused(invoke(*advise, "--step2-date", "9999-12-31"), "between")
     _refused(invoke(*advise, "--test-date", "9999-12-31"), "between")
+
+
+@pytest.mark.parametrize("amount", ["nan", "inf", "1e400"])
+def test_a_budget_that_is_not_finite_is_refused(invoke: Invoke, amount: str) -> None:
+    plan = ("plan", "--specialty", "psychiatry", "--type", "md", "--step2", "240")
+    _refused(invoke(*plan, "--budget", amount), "not a finite number")

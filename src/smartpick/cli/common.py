@@ -11,10 +11,30 @@ from typing import Any
 
 import click
 
+from smartpick.core.numbers import finite_number
 from smartpick.core.profile import Profile
 from smartpick.profile_io import merge_profile
 from smartpick.services import Services
 
+
+class FiniteNumber(click.ParamType[float]):
+    """A number as people type it, finite: "nan" and "inf" are not amounts (float() takes
+    them, and a budget of inf would buy every program)."""
+
+    name = "number"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
+        number = finite_number(str(value))
+        if number is None:
+            self.fail(f"'{value}' is not a finite number", param, ctx)
+        return number
+
+
+NUMBER = FiniteNumber()
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
 
@@ -53,7 +73,7 @@ def profile_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--failed-attempts", type=int, help="Failed USMLE/COMLEX attempts."),
         click.option("--research", "research_items", type=int,
                      help="Abstracts, presentations and publications."),
-        click.option("--us-clinical-months", type=float, help="Months of US clinical experience."),
+        click.option("--us-clinical-months", type=NUMBER, help="Months of US clinical experience."),
         click.option("--visa", "visa_need", help="Visa needed: none, j1, h1b or either."),
         click.option("--home-state", help="State of legal residence."),
         click.option("--school-state", help="State of the medical school."),

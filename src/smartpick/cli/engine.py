@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from smartpick.cli.common import (
+    NUMBER,
     csv_text,
     echo_flags,
     echo_json,
@@ -104,7 +105,7 @@ def _echo_parallel(parallel: dict[str, Any]) -> None:
 @click.command("plan")
 @profile_options
 @click.option("--applications", type=int, help="How many programs to apply to.")
-@click.option("--budget", type=float, help="Application fees you can spend, in US dollars.")
+@click.option("--budget", type=NUMBER, help="Application fees you can spend, in US dollars.")
 @click.option(
     "--signals",
     type=click.Choice(["auto", "none"]),
@@ -114,21 +115,21 @@ def _echo_parallel(parallel: dict[str, Any]) -> None:
 )
 @click.option(
     "--target",
-    type=float,
+    type=NUMBER,
     default=0.9,
     show_default=True,
     help="The chance of matching to aim for (0-1): the fewest applications that reach it.",
 )
 @click.option(
     "--parallel-below",
-    type=float,
+    type=NUMBER,
     default=0.8,
     show_default=True,
     help="Make a parallel plan with --backup when the preferred chance is under this.",
 )
 @click.option(
     "--backup-value",
-    type=float,
+    type=NUMBER,
     default=0.5,
     show_default=True,
     help="What matching in the backup is worth (preferred 1, unmatched 0).",
@@ -150,7 +151,7 @@ def _echo_parallel(parallel: dict[str, Any]) -> None:
 )
 @click.option(
     "--other-region-value",
-    type=float,
+    type=NUMBER,
     default=0.5,
     show_default=True,
     help="What a program outside the preferred divisions is worth against one inside.",
@@ -181,7 +182,7 @@ def _echo_parallel(parallel: dict[str, Any]) -> None:
 )
 @click.option(
     "--cost-of-not-matching",
-    type=float,
+    type=NUMBER,
     default=COST_OF_NOT_MATCHING.value,
     show_default=True,
     help="What going unmatched for a year costs you, in US dollars (default: the mean PGY-1 "
