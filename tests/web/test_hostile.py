@@ -29,7 +29,11 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.mark.parametrize("field", ["step2", "graduation_year", "research_items", "applications"])
+@pytest.mark.parametrize(
+    "field",
+    ["step2", "comlex2", "graduation_year", "failed_attempts", "research_items", "season",
+     "applications"],
+)  # fmt: skip
 @pytest.mark.parametrize("value", ["²", "١٢", HUGE, "-3"])
 @pytest.mark.parametrize("path", ["/plan", "/plan.csv", "/plan.pdf"])
 def test_unicode_digits_and_huge_numbers_in_the_form_are_a_400(
