@@ -91,6 +91,8 @@ def test_visa_lists_read_as_yes_no_or_unknown() -> None:
     assert visa_policy("[]") == ("unknown", "unknown")
     assert visa_policy("") == ("unknown", "unknown")
     assert visa_policy("[{'value': 'H-1B', 'label': 'H-1B visa'}]") == ("no", "yes")
+    for damaged in ("-1", "'J-1'", "{'value': 'H-1B'}", "None"):  # found by the build fuzz
+        assert visa_policy(damaged) == ("unknown", "unknown")
 
 
 def test_nested_names_pair_when_unique_in_a_city() -> None:

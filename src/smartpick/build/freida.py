@@ -25,7 +25,9 @@ def visa_policy(raw: str) -> tuple[str, str]:
     """
     try:
         items = ast.literal_eval(raw) if raw.strip() else []
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return "unknown", "unknown"
+    if not isinstance(items, list | tuple):  # a damaged cell can hold any literal: -1, 'x'
         return "unknown", "unknown"
     values = [str(i.get("value", "")) if isinstance(i, dict) else str(i) for i in items]
     if not values:
