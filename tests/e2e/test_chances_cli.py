@@ -120,7 +120,8 @@ def test_bad_list_entries_are_refused_with_a_message(invoke: Invoke) -> None:
     result = invoke(
         "chances", "-s", "psychiatry", "--type", "md", "--step2", "240", "--apply", "9999999999"
     )
-    assert result.code == 2 and "9999999999" in result.err and "chances" in result.err
+    assert result.code == 2 and "9999999999" in result.err and "ACGME id" in result.err
+    assert "smartpick chances" in result.err
     first = chances(invoke, "-s", "psychiatry", "--type", "md", "--step2", "240")
     pid = first["programs"][0]["acgme_id"]
     result = invoke(

@@ -166,7 +166,9 @@ def test_no_parallel_plan_when_the_chance_is_high_or_no_backup_is_named(invoke: 
     assert high["parallel"]["needed"] is False
     low = plan(invoke, "-s", "dermatology", "--type", "do", "--step2", "235")
     assert low["parallel"]["needed"] and not low["parallel"]["available"]
-    assert "--backup" in low["parallel"]["why"]
+    assert "name a backup specialty" in low["parallel"]["why"]  # plain words, also on pages
+    text = invoke("plan", "-s", "dermatology", "--type", "do", "--step2", "235").out
+    assert "name a backup specialty (--backup)" in text  # the command line names its option
 
 
 def test_interviews_received_update_the_chances(invoke: Invoke) -> None:
@@ -326,7 +328,7 @@ def test_connections_belong_to_residencycas_and_are_checked(invoke: Invoke) -> N
         ("-s", "psychiatry", "--connections", "TX"): "a ResidencyCAS choice",
         ("-s", "emergency medicine", "--connections", "TX,OH,CA,NY"): "up to 3",
         ("-s", "emergency medicine", "--connections", "Narnia"): "a US state or territory",
-        ("-s", "emergency medicine", "--geography", "3"): "--connections",
+        ("-s", "emergency medicine", "--geography", "3"): "geographic connections",
     }
     for args, message in cases.items():
         result = invoke("plan", *args, "--type", "md")

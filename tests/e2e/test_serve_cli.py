@@ -59,7 +59,7 @@ def test_a_port_out_of_range_or_in_use_is_one_line_and_exit_2(invoke: Invoke) ->
         taken = busy.getsockname()[1]
         answer = invoke("serve", "--port", str(taken))
     assert answer.code == 2 and "cannot listen" in answer.err
-    assert len(answer.err.strip().splitlines()) == 2  # the message and the hint
+    assert len(answer.err.strip().splitlines()) == 3  # the message, the hint, the option
 
 
 def test_serve_refuses_a_damaged_database_at_start(invoke: Invoke, tmp_path: Path) -> None:

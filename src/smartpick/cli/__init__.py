@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from smartpick.cli import catalog, engine, fit, market, profile, serve
+from smartpick.cli.common import PROGRAM_FIELDS, option_of
 from smartpick.errors import SmartPickError
 from smartpick.services import Services
 from smartpick.settings import load_config
@@ -53,6 +54,12 @@ def run(command: Callable[..., Any], argv: list[str] | None) -> int:
         click.echo(f"Error: {exc.message}", err=True)
         if exc.hint:
             click.echo(exc.hint, err=True)
+        field = getattr(exc, "field", None)
+        flag = option_of(field)
+        if flag is not None:
+            click.echo(f"(the option: {flag})", err=True)
+        if field in PROGRAM_FIELDS:
+            click.echo("(`smartpick chances` lists the programs with their ACGME ids)", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)

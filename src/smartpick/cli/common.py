@@ -35,6 +35,27 @@ class FiniteNumber(click.ParamType[float]):
 
 
 NUMBER = FiniteNumber()
+
+# The services name a bad value by its field; the command line names the option that gave it.
+OPTIONS = {
+    "applicant_type": "--type",
+    "away_rotations": "--away",
+    "backup_specialty": "--backup",
+    "research_items": "--research",
+    "visa": "--visa",
+    "rate": "--rate",
+}
+NOT_OPTIONS = {"profile", "csrf", "apply", "runs"}
+PROGRAM_FIELDS = {"apply", "programs", "interviews", "home_program", "away_rotations", "rate"}
+
+
+def option_of(field: str | None) -> str | None:
+    """The command-line option behind a field of the profile or the plan's options."""
+    if not field or field in NOT_OPTIONS or not field.replace("_", "").isalnum():
+        return None
+    return OPTIONS.get(field, "--" + field.replace("_", "-"))
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
 

@@ -89,7 +89,9 @@ def chances_command(
 
 def _echo_parallel(parallel: dict[str, Any]) -> None:
     if not parallel["needed"] or not parallel.get("available"):
-        click.echo(f"  Parallel plan: {parallel.get('why', 'not available')}.")
+        why = parallel.get("why", "not available")
+        named = "name a backup specialty"
+        click.echo(f"  Parallel plan: {why.replace(named, named + ' (--backup)')}.")
         for note in parallel.get("notes", []):
             click.echo(f"  Note (backup): {note}")
         return

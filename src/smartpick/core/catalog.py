@@ -88,9 +88,16 @@ def resolve_specialty(
     hint = (
         "Did you mean: " + ", ".join(suggestions) + "?"
         if suggestions
-        else "Run `smartpick specialties` to list them."
+        else "Choose one of the specialties SmartPick lists."
     )
     raise InputError(f"unknown {what} '{text[:80]}'", field=field, hint=hint)
+
+
+# What to do with an ACGME id SmartPick does not know, on the page and the command line alike.
+IDS_HINT = (
+    "Use the 10-digit ACGME id of one of the specialty's programs, as SmartPick's lists of "
+    "programs show it."
+)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.catalog import exclusion, visa_fit
+from smartpick.core.catalog import IDS_HINT, exclusion, visa_fit
 from smartpick.core.model.evaluation import (
     DRAWS,
     Context,
@@ -453,7 +453,7 @@ def _parse_list(ctx: Context, entries: Sequence[str]) -> list[tuple[int, str | N
                 f"program '{pid}' is not among the {len(index)} programs of the specialty with "
                 "interview rates",
                 field="apply",
-                hint="Use the ACGME ids that `smartpick chances` lists.",
+                hint=IDS_HINT,
             )
         if tier and tier not in ctx.tiers:
             allowed = ", ".join(ctx.tiers) or "none this season"

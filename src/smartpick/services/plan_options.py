@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smartpick.core.catalog import IDS_HINT
 from smartpick.core.fees import cost
 from smartpick.core.geography import (
     choices,
@@ -61,7 +62,7 @@ def utilities(
             raise InputError(
                 f"rated program '{pid}' is not among the specialty's programs",
                 field="rate",
-                hint="Use the ACGME ids that `smartpick plan` lists.",
+                hint=IDS_HINT,
             )
         if not 1 <= rating <= 10:
             raise InputError(
@@ -119,7 +120,7 @@ def choose_geography(
             f"geographic preferences are an ERAS choice; {ctx.specialty} uses "
             f"{ctx.service}, where you state geographic connections instead",
             field="geography",
-            hint="Give up to three states you have ties to with --connections.",
+            hint="Give up to three states you have ties to.",
         )
     prior = geo_prior(services.dataset.rows("evidence"))
     divisions = [p.census_division for p in ctx.programs]
@@ -178,7 +179,8 @@ def apply_connections(
         raise InputError(
             f"geographic connections are a ResidencyCAS choice; {ctx.specialty} uses {ctx.service}",
             field="connections",
-            hint="For ERAS, state census divisions with --geography (or auto).",
+            hint="For ERAS, state up to three census divisions as your geographic preference, "
+            "or let SmartPick choose them.",
         )
     states = []
     for entry in connections:
@@ -223,7 +225,7 @@ def season_update(
             raise InputError(
                 f"interview at '{pid}': not among the programs of the specialty that can take you",
                 field="interviews",
-                hint="Use the ACGME ids that `smartpick plan` lists.",
+                hint=IDS_HINT,
             )
         invited.append(ids[pid])
     p_by_option = [sol.p0[:, sol.sub], *[p[:, sol.sub] for p in sol.p_tier]]
@@ -312,7 +314,7 @@ def parallel_plan(
             "needed": True,
             "available": False,
             "why": f"the chance in the preferred specialty, {p:.0%}, is under "
-            f"{threshold:.0%}: name a backup specialty (--backup) for a parallel plan",
+            f"{threshold:.0%}: name a backup specialty for a parallel plan",
         }
     spec_b = services.resolve_specialty(profile.backup_specialty, "backup_specialty")
     notes: list[str] = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from smartpick.core.catalog import exclusion
+from smartpick.core.catalog import IDS_HINT, exclusion
 from smartpick.core.model.evaluation import Draw
 from smartpick.core.plan.rank import Array, order_values, rank_interviews, rated_values
 from smartpick.core.profile import Profile
@@ -36,8 +36,8 @@ def rank_report(
         raise InputError(
             "give the programs where you interviewed, most wanted first",
             field="programs",
-            hint="e.g. smartpick rank --specialty psychiatry --type md --step2 240 "
-            "--programs 4003521001,4003521002",
+            hint="List their 10-digit ACGME ids, most wanted first, such as "
+            "4003521001, 4003521002.",
         )
     if len(ids) > MAX_PROGRAMS:
         raise InputError(f"at most {MAX_PROGRAMS} programs", field="programs")
@@ -57,7 +57,7 @@ def rank_report(
         raise InputError(
             f"not among the {spec.name} programs SmartPick knows: {', '.join(unknown)}",
             field="programs",
-            hint="Use the ACGME ids that `smartpick chances` lists.",
+            hint=IDS_HINT,
         )
     barred = [
         f"{pid} ({why})"
