@@ -475,3 +475,22 @@ def test_a_warmed_app_has_the_engines_shared_work_made_before_the_first_request(
         assert pairs >= 3 * len(specialties) > 0
         assert warmed.get("/plan?" + GOOD).status_code == 200
         assert app.state.services.evaluator.pairs == pairs  # nothing new was needed
+
+
+def test_a_form_with_five_wrong_fields_marks_all_five_in_plain_words(client: TestClient) -> None:
+    wrong = {"specialty": "", "applicant_type": "", "step2": "2a7", "graduation_year": "twenty",
+             "research_items": "two", "budget": "$2,000"}  # fmt: skip
+    page = client.get("/plan", params=wrong)
+    assert page.status_code == 400
+    marked = set(re.findall(r'id="([a-z0-9_]+)"[^>]*aria-invalid="true"', page.text))
+    assert marked == {"specialty", "applicant_type", "step2", "graduation_year", "research_items"}
+    said = dict(re.findall(r'id="([a-z0-9_]+)-error"[^>]*>([^<]*)<', page.text))
+    assert set(said) == marked
+    assert "Step 2 CK" in said["step2"] and "such as 245" in said["step2"]
+    assert "Input should" not in page.text  # no validator's words
+
+
+def test_the_form_takes_dollars_with_commas_and_us_dates(client: TestClient) -> None:
+    typed = {"specialty": "psychiatry", "applicant_type": "md", "step2": "240",
+             "budget": "$2,000", "step2_date": "07/28/2027"}  # fmt: skip
+    assert client.get("/plan", params=typed).status_code == 200

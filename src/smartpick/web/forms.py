@@ -3,12 +3,15 @@ options and the rank page's ratings, in the words the pages use."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from smartpick.core.numbers import finite_number, whole_number
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
-from smartpick.core.profile import Profile, parse_profile
+from smartpick.core.profile import Profile
 from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.plan import plan_report
@@ -71,6 +74,11 @@ COST_OF_NOT_MATCHING_HELP = (
 
 # The profile's fields in the words of the form, for the line on what the numbers leave out.
 FIELD_WORDS = {
+    "specialty": "specialty",
+    "applicant_type": "applicant type",
+    "step2": "Step 2 CK",
+    "season": "Match season",
+    "applications": "number of applications",
     "step2_kind": "whether the score is reported or expected",
     "step2_date": "the Step 2 CK test date",
     "step1": "Step 1",
@@ -92,25 +100,94 @@ def field_words(name: str) -> str:
     return FIELD_WORDS.get(name, name.replace("_", " "))
 
 
+class FormErrors(InputError):
+    """Every wrong field of a form at once, each with its message for the student."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field=field)
+        self.errors = errors
+
+
+# An example of what each whole-number field takes, for its message.
+EXAMPLES = {
+    "step2": "245",
+    "comlex2": "550",
+    "graduation_year": "2027",
+    "failed_attempts": "0",
+    "research_items": "3",
+    "season": "2028",
+    "applications": "30",
+}
+REQUIRED = {
+    "specialty": "Choose the specialty you are applying to.",
+    "applicant_type": "Choose what kind of applicant you are (U.S. MD, DO or IMG).",
+}
+US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def _not_whole(name: str, text: str) -> str:
+    return (
+        f"{_first_up(field_words(name))}: '{text}' is not a whole number; write it in "
+        f"digits, such as {EXAMPLES.get(name, '12')}."
+    )
+
+
+def _iso_date(text: str) -> str:
+    """A date as US students write it (07/28/2027) in the form's own format (2027-07-28)."""
+    found = US_DATE.match(text)
+    return f"{found[3]}-{int(found[1]):02d}-{int(found[2]):02d}" if found else text
+
+
 def parse_form_profile(form: dict[str, str]) -> Profile:
+    """The profile of the form; FormErrors names every wrong field at once."""
     data: dict[str, Any] = {k: form[k] for k in PROFILE_FIELDS if form.get(k)}
+    errors = {name: message for name, message in REQUIRED.items() if not data.get(name)}
     for name in INTEGER_FIELDS:
         if name in data:
             number = whole_number(data[name])
             if number is None:
-                raise InputError(f"{name} '{data[name]}': a whole number", field=name)
-            data[name] = number
+                errors[name] = _not_whole(name, data.pop(name))
+            else:
+                data[name] = number
     if "us_clinical_months" in data:
         months = finite_number(data["us_clinical_months"])
         if months is None:
-            raise InputError(
-                f"us_clinical_months '{data['us_clinical_months']}': a number of months",
-                field="us_clinical_months",
+            errors["us_clinical_months"] = (
+                f"Months of US clinical experience: '{data.pop('us_clinical_months')}' is not "
+                "a number; write it in digits, such as 6."
             )
-        data["us_clinical_months"] = months
+        else:
+            data["us_clinical_months"] = months
+    if "step2_date" in data:
+        data["step2_date"] = _iso_date(data["step2_date"])
     if "away_rotations" in data:
         data["away_rotations"] = [a.strip() for a in data["away_rotations"].split(",") if a.strip()]
-    return parse_profile(data)
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "form"
+            if name not in errors:
+                errors[name] = _message(name, error)
+        raise FormErrors(errors) from None
+    if errors:
+        raise FormErrors(errors)
+    return profile
+
+
+def _message(name: str, error: Any) -> str:
+    """A validator's message in a student's words."""
+    reason = str(error["msg"]).removeprefix("Value error, ").rstrip(".")
+    if error["type"].startswith("date"):
+        reason = "not a date; write it as 07/28/2027 or 2027-07-28"
+    elif error["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        reason = f"out of range ({reason.lower()})"
+    return f"{_first_up(field_words(name))}: {reason}."
+
+
+def _first_up(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)
@@ -155,15 +232,23 @@ def amount(form: dict[str, str], name: str, example: str) -> float | None:
 
 
 def parse_options(form: dict[str, str], services: Services) -> PlanOptions:
+    """The plan's options of the form; FormErrors names every wrong amount at once (the rest
+    are checked one at a time, after them)."""
+    errors: dict[str, str] = {}
     applications = None
     if form["applications"]:
         applications = whole_number(form["applications"])
         if applications is None:
-            raise InputError(
-                f"applications '{form['applications']}': a whole number", field="applications"
-            )
-    budget = amount(form, "budget", "900 or $900")
-    cost_of_not_matching = amount(form, "cost_of_not_matching", "68166 or $68,166")
+            errors["applications"] = _not_whole("applications", form["applications"])
+    amounts: dict[str, float | None] = {}
+    for name, example in (("budget", "900 or $900"), ("cost_of_not_matching", "68166 or $68,166")):
+        try:
+            amounts[name] = amount(form, name, example)
+        except InputError as exc:
+            errors[name] = exc.message
+    if errors:
+        raise FormErrors(errors)
+    budget, cost_of_not_matching = amounts["budget"], amounts["cost_of_not_matching"]
     if cost_of_not_matching is None:
         cost_of_not_matching = COST_OF_NOT_MATCHING.value
     elif not 0 < cost_of_not_matching <= MOST_COST_OF_NOT_MATCHING:

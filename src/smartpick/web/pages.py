@@ -24,6 +24,7 @@ from smartpick.web.forms import (
     COST_OF_NOT_MATCHING_HELP,
     OPTION_FIELDS,
     PROFILE_FIELDS,
+    FormErrors,
     field_words,
     parse_form_profile,
     parse_options,
@@ -86,6 +87,8 @@ def plan_page(request: Request) -> Response:
     form = _form(request)
     try:
         context = _plan_context(request, form)
+    except FormErrors as exc:
+        return _page(request, "index.html", {"form": form, "errors": exc.errors}, status=400)
     except InputError as exc:
         field = (exc.field or "form").split(".")[0]
         errors = {field: exc.message + (f" ({exc.hint})" if exc.hint else "")}
@@ -96,8 +99,17 @@ def plan_page(request: Request) -> Response:
 def _plan_context(request: Request, form: dict[str, str], figures: bool = True) -> dict[str, Any]:
     """What the plan page shows; without `figures`, no chart or map (the PDF draws neither)."""
     services = _services(request)
-    profile = parse_form_profile(form)
-    options = parse_options(form, services)
+    errors: dict[str, str] = {}
+    try:
+        profile = parse_form_profile(form)
+    except FormErrors as exc:
+        errors.update(exc.errors)
+    try:
+        options = parse_options(form, services)
+    except FormErrors as exc:
+        errors.update(exc.errors)
+    if errors:  # every wrong field of the form at once
+        raise FormErrors(errors)
     plan = options.report(services, profile)
     default = (
         options.applications is None
