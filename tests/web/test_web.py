@@ -494,3 +494,20 @@ def test_the_form_takes_dollars_with_commas_and_us_dates(client: TestClient) -> 
     typed = {"specialty": "psychiatry", "applicant_type": "md", "step2": "240",
              "budget": "$2,000", "step2_date": "07/28/2027"}  # fmt: skip
     assert client.get("/plan", params=typed).status_code == 200
+
+
+def test_the_plan_page_says_what_it_was_made_from_in_plain_words(client: TestClient) -> None:
+    """Issue 16: Orthopaedics, MD 247, backup General Surgery, Ohio, $2,000."""
+    profile = {"specialty": "orthopaedic surgery", "applicant_type": "md", "step2": "247",
+               "backup_specialty": "general surgery", "school_state": "OH",
+               "budget": "$2,000"}  # fmt: skip
+    page = client.get("/plan", params=profile)
+    assert page.status_code == 200
+    summary = re.search(r'id="profile-summary">(.*?)</p>', page.text)
+    assert summary is not None and page.text.index("profile-summary") < page.text.index("<h2")
+    for said in ("U.S. MD senior", "Step 2 CK 247", "OH", "backup General Surgery", "$2,000"):
+        assert said in summary.group(1)
+    text = re.sub(r"<[^>]+>", " ", page.text)
+    assert "General Surgery" in text.split("Made from")[1]
+    for wrong in (" --", "signal signal", " 1 programs"):
+        assert wrong not in text, wrong

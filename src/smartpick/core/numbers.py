@@ -38,3 +38,14 @@ def sensible_date(value: dt.date) -> dt.date:
     if not FIRST_DAY <= value <= LAST_DAY:
         raise ValueError(f"must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
     return value
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 program", "2 programs": a count with its noun in the right number."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

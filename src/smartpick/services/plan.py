@@ -409,7 +409,7 @@ def _reason(
     if tier:
         before = float(w @ p0[:, j])
         return (
-            f"{tiers[tier - 1]} signal: raises your interview chance from {before:.0%} to "
+            f"{signal_name(tiers[tier - 1])}: raises your interview chance from {before:.0%} to "
             f"{p_interview:.0%} (SmartPick's estimate from the program's own signal rates)"
         )
     if ctx.in_state[j] > 0:
@@ -477,3 +477,8 @@ PREFERENCES = {
     "connections",
     "cost_of_not_matching",
 }
+
+
+def signal_name(tier: str) -> str:
+    """ "gold signal", "silver signal", and a single tier's "signal" (not "signal signal")."""
+    return "signal" if tier == "signal" else f"{tier} signal"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from smartpick.core.fees import Assistance, Tier, cost, most_programs, total_cost
 from smartpick.core.model.evaluation import Context
+from smartpick.core.numbers import ordinal
 from smartpick.core.plan.decision import LOWER
 from smartpick.core.plan.solution import Solution, lower_curve
 from smartpick.core.plan.solution import choose_count as core_choose
@@ -47,7 +48,9 @@ def fee_schedule(services: Services, service: str, season: int) -> tuple[list[Ti
             )
         )
         if not dated.published:
-            notes.append(f"{service} fee from {r['from_count'] or 1} programs: {dated.status}")
+            start = int(r["from_count"] or 1)
+            which = "every program" if start == 1 else f"the {ordinal(start)} program on"
+            notes.append(f"{service} fee for {which}: {dated.status}")
     if not tiers:
         raise InputError(f"the dataset has no {service} fees for the {season} season")
     return tiers, notes

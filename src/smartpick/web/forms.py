@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from smartpick.core.numbers import finite_number, whole_number
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
-from smartpick.core.profile import Profile
+from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.plan import plan_report
@@ -302,3 +302,31 @@ def parse_ratings(text: str) -> dict[str, float]:
         if not sep:
             raise InputError(f"rating '{entry.strip()}': write ACGME id=rating", field="ratings")
     return out
+
+
+def profile_summary(profile: Profile, options: PlanOptions, services: Services) -> list[str]:
+    """What a plan was made from, in a line of short phrases (the page, its shared link and
+    the PDF say it near the top, so an advisor opening it can tell)."""
+    parts = [APPLICANT_TYPES[profile.applicant_type]]
+    if profile.step2 is not None:
+        kind = "expected" if profile.step2_kind == "expected" else "reported"
+        parts.append(f"Step 2 CK {profile.step2} ({kind})")
+    else:
+        parts.append("no Step 2 CK score yet")
+    if profile.school_state:
+        parts.append(f"medical school in {profile.school_state}")
+    if profile.visa != "none":
+        parts.append(
+            f"visa needed: {profile.visa.upper() if profile.visa != 'either' else 'J-1 or H-1B'}"
+        )
+    if profile.backup_specialty:
+        parts.append(
+            "backup "
+            + services.resolve_specialty(profile.backup_specialty, "backup_specialty").name
+        )
+    if options.applications is not None:
+        parts.append(f"{options.applications} applications asked for")
+    if options.budget is not None:
+        parts.append(f"budget {dollars(options.budget)}")
+    parts.append(f"the {profile.season or services.season} Match")
+    return parts

@@ -29,6 +29,7 @@ from smartpick.web.forms import (
     parse_form_profile,
     parse_options,
     parse_ratings,
+    profile_summary,
 )
 from smartpick.web.pdf import dollars, render_pdf, sentence
 from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
@@ -121,6 +122,7 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
     return {
         "form": form,
         "profile": profile,
+        "summary": profile_summary(profile, options, services),
         "plan": plan,
         "standing": standing_report(services, profile),
         # The page's plan is the default one when the user left count and budget empty (a

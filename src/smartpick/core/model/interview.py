@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from smartpick.core.model.outcomes import normal_nodes
+from smartpick.core.numbers import counted
 
 Array = NDArray[np.float64]
 
@@ -206,8 +207,9 @@ def cell_rates(
     loc_median = _median(loc, 0.0)
     if np.isnan(loc).any():
         notes.append(
-            f"{int(np.isnan(loc).sum())} programs publish no in-state or out-of-state rate: "
-            "they take the specialty's median location effect"
+            "no in-state or out-of-state rate is published for "
+            f"{counted(int(np.isnan(loc).sum()), 'program')}: the specialty's median location "
+            "effect is used"
         )
     location = np.where(np.isfinite(loc), loc, loc_median)
     # Signals: each tier's log odds ratio against no signal, floored at 0, gold >= silver.
@@ -237,7 +239,8 @@ def cell_rates(
         location = np.clip(location, -location_cap, location_cap)
         level = {g: _solve_level(rates, g, location, signal, mix, in_share[g]) for g in TYPES}
         notes.append(
-            f"{capped} programs' in-state effect among U.S. graduates is taken at most at the "
+            f"the in-state effect among U.S. graduates of {counted(capped, 'program')} is taken "
+            "at most at the "
             f"largest published odds ratio ({np.exp(location_cap):.2f}) either way: their "
             "in-state rates include their own school's students, and a larger effect cannot "
             "be reconciled with their type rates"
@@ -245,7 +248,10 @@ def cell_rates(
     for g in TYPES:
         gap = int(np.isnan(rates.by_type[g]).sum())
         if gap:
-            notes.append(f"{gap} programs publish no {g} rate: they take the specialty's median")
+            notes.append(
+                f"no {g} rate is published for {counted(gap, 'program')}: the specialty's "
+                "median is used"
+            )
     return CellRates(level, location, signal, mix, tuple(notes), in_share)
 
 
