@@ -511,3 +511,4 @@ def test_the_plan_page_says_what_it_was_made_from_in_plain_words(client: TestCli
     assert "General Surgery" in text.split("Made from")[1]
     for wrong in (" --", "signal signal", " 1 programs"):
         assert wrong not in text, wrong
+    assert not re.search(r"\$[\d,]+\.\d\d", text)  # dollars rounded as a person would
