@@ -512,3 +512,14 @@ def test_the_plan_page_says_what_it_was_made_from_in_plain_words(client: TestCli
     for wrong in (" --", "signal signal", " 1 programs"):
         assert wrong not in text, wrong
     assert not re.search(r"\$[\d,]+\.\d\d", text)  # dollars rounded as a person would
+
+
+def test_the_plan_page_defines_its_terms(client: TestClient) -> None:
+    page = client.get("/plan?" + GOOD).text
+    terms = re.search(r'<details class="terms" id="terms">(.*?)</details>', page, re.S)
+    assert terms is not None
+    words = re.sub(r"<[^>]+>", "", terms.group(1))
+    for term in ("Interview", "Match here alone", "Tier", "Signal"):
+        assert f"{term}" in words
+    assert "likely at 30% or more" in words and "reach under 10%" in words
+    assert re.search(r"allows \d+ signals", words)  # psychiatry: one tier, no "signal signals"

@@ -16,7 +16,7 @@ from smartpick.core.profile import APPLICANT_TYPES
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
-from smartpick.services.plan import LIST_COLUMNS
+from smartpick.services.plan import LIKELY, LIST_COLUMNS, TARGET
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
 from smartpick.web.figures import chart, plan_map
@@ -133,6 +133,7 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
             plan=plan if default else None,
         ),
         "sections": SECTIONS,
+        "tiers": {"likely": LIKELY, "target": TARGET},
         "chart": chart(plan.get("curve", [])) if figures else None,
         "map": plan_map(services, plan) if figures else None,
         "query": urlencode({k: v for k, v in form.items() if v}),
