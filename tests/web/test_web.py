@@ -523,3 +523,13 @@ def test_the_plan_page_defines_its_terms(client: TestClient) -> None:
         assert f"{term}" in words
     assert "likely at 30% or more" in words and "reach under 10%" in words
     assert re.search(r"allows \d+ signals", words)  # psychiatry: one tier, no "signal signals"
+
+
+def test_small_things_a_student_would_notice(client: TestClient) -> None:
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and "no page at this address" in missing.text
+    assert "not Found" not in missing.text
+    form = client.get("/").text
+    names = re.findall(r'<option value="[a-z_]+"[^>]*>([^<]+)</option>', form)
+    listed = names[: names.index("U.S. MD senior")]  # the specialties come first
+    assert listed == sorted(listed) and "General Surgery" in listed

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -111,7 +112,12 @@ def create_app(config: Config | None = None, warm: bool = False) -> FastAPI:
         """Errors raised by the framework itself (a body that is not JSON, a wrong method, a
         path that does not exist) in the same shape as SmartPick's own."""
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail else "invalid request"
-        message = detail[0].lower() + detail[1:]
+        if exc.status_code == 404:
+            message = "there is no page at this address"
+        elif detail == HTTPStatus(exc.status_code).phrase:  # "Not Found", "Method Not Allowed"
+            message = detail.lower()
+        else:
+            message = detail[0].lower() + detail[1:]
         return _error(request, exc.status_code, message, headers=exc.headers)
 
     return app

@@ -58,7 +58,7 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
     token = csrf_token(request)
     base = {
         "season": services.season,
-        "specialties": services.specialties(),
+        "specialties": sorted(services.specialties(), key=lambda s: s.name),
         "types": APPLICANT_TYPES,
         "csrf": token,
         "cost_of_not_matching_help": COST_OF_NOT_MATCHING_HELP,
