@@ -309,7 +309,8 @@ def test_the_form_takes_fee_assistance_and_the_plan_prices_with_it(client: TestC
     full = client.get(f"/plan?{profile}")
     assisted = client.get(f"/plan?{profile}&fee_assistance=yes")
     assert assisted.status_code == 200 and "Fee Assistance Program" in assisted.text
-    assert "$220" in full.text and "$65.97" in assisted.text
+    # whole dollars on the page (65.97 in JSON)
+    assert "$220" in full.text and "$66 " in assisted.text
     assert "Fees per point of chance" in full.text
     bad = client.get(f"/plan?{profile}&fee_assistance=maybe")
     assert bad.status_code == 400 and 'id="fee_assistance-error"' in bad.text
@@ -533,3 +534,16 @@ def test_small_things_a_student_would_notice(client: TestClient) -> None:
     names = re.findall(r'<option value="[a-z_]+"[^>]*>([^<]+)</option>', form)
     listed = names[: names.index("U.S. MD senior")]  # the specialties come first
     assert listed == sorted(listed) and "General Surgery" in listed
+
+
+def test_the_chart_marks_the_recommended_count_and_runs_to_about_twice_it(
+    client: TestClient,
+) -> None:
+    page = client.get("/plan?" + GOOD).text
+    recommended = int(re.search(r"Apply to (\d+) programs", page).group(1))  # type: ignore[union-attr]
+    assert f"{recommended} recommended" in page and 'id="chart-mark"' in page
+    svg = page[page.index('<svg role="img" aria-labelledby="chart-title"') :]
+    svg = svg[: svg.index("</svg>")]
+    labels = [int(v) for v in re.findall(r'text-anchor="middle">(\d+)</text>', svg)]
+    assert max(labels) <= max(2 * recommended, recommended + 10)
+    assert "applications (and their fees)" in svg and "chance of matching" in svg

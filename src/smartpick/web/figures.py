@@ -9,6 +9,7 @@ from typing import Any
 
 from smartpick.core.geography import albers_usa
 from smartpick.services import Services
+from smartpick.web.pdf import dollars
 from smartpick.web.templating import WEB
 
 
@@ -45,29 +46,44 @@ def plan_map(services: Services, plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def chart(curve: list[dict[str, Any]], width: int = 560, height: int = 240) -> dict[str, Any]:
+def chart(
+    curve: list[dict[str, Any]],
+    recommended: int | None = None,
+    width: int = 560,
+    height: int = 260,
+) -> dict[str, Any]:
     """The chance of matching against the number of applications, and its cautious end (the
-    low end of its 95% interval), as SVG coordinates."""
+    low end of its 95% interval), as SVG coordinates, with axis titles and a mark at the
+    recommended count. The axis runs to twice the recommended count (at least 10 more), not
+    to the longest list computed, so the part that matters is wide enough to read."""
     if not curve:
         return {"points": "", "cautious": "", "width": width, "height": height, "ticks": []}
+    if recommended:
+        shown = max(2 * recommended, recommended + 10)
+        curve = [c for c in curve if c["n"] <= shown] or curve[:1]
     n_max = int(curve[-1]["n"])
-    pad = 36
+    pad, bottom = 40, 58  # room for the y labels; for the x labels, fees and title
 
     def x(n: float) -> float:
         return pad + (width - 2 * pad) * (n / n_max)
 
     def y(p: float) -> float:
-        return height - pad - (height - 2 * pad) * p
+        return height - bottom - (height - bottom - 16) * p
 
     points = " ".join(f"{x(c['n']):.1f},{y(c['p_match']):.1f}" for c in curve)
     cautious = " ".join(
         f"{x(c['n']):.1f},{y(c['p_match_low']):.1f}" for c in curve if "p_match_low" in c
     )
     cost = {c["n"]: c["cost"] for c in curve}
+    step = max(5, round(n_max / 6 / 5) * 5)
     ticks = [
-        {"x": x(n), "label": str(n), "cost": f"${cost[n]:g}" if n in cost else ""}
-        for n in range(0, n_max + 1, max(10, n_max // 6))
+        {"x": x(n), "label": str(n), "cost": dollars(cost[n]) if n in cost else ""}
+        for n in range(0, n_max + 1, step)
     ]
+    mark = None
+    if recommended and recommended in cost:
+        chance = next(c["p_match"] for c in curve if c["n"] == recommended)
+        mark = {"x": x(recommended), "y": y(chance), "label": f"{recommended} recommended"}
     return {
         "points": points,
         "cautious": cautious,
@@ -75,5 +91,7 @@ def chart(curve: list[dict[str, Any]], width: int = 560, height: int = 240) -> d
         "height": height,
         "ticks": ticks,
         "pad": pad,
+        "axis_y": height - bottom,
         "y_ticks": [{"y": y(p), "label": f"{p:.0%}"} for p in (0, 0.5, 1.0)],
+        "mark": mark,
     }

@@ -134,7 +134,7 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
         ),
         "sections": SECTIONS,
         "tiers": {"likely": LIKELY, "target": TARGET},
-        "chart": chart(plan.get("curve", [])) if figures else None,
+        "chart": chart(plan.get("curve", []), plan.get("applications")) if figures else None,
         "map": plan_map(services, plan) if figures else None,
         "query": urlencode({k: v for k, v in form.items() if v}),
     }
