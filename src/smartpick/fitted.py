@@ -159,16 +159,19 @@ def parameters_path(directory: Path | None = None) -> Path:
     return Path(str(resources.files("smartpick.data") / FITTED / PARAMETERS_FILE))
 
 
-def load_parameters(directory: Path | None = None) -> dict[str, Any]:
-    path = parameters_path(directory)
+def _read_record(path: Path, what: str, refit: str) -> dict[str, Any]:
+    """A fit record (JSON); DataError naming it and the command that remakes it."""
     try:
         record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataError(
-            f"the model parameters ({path}) are missing or unreadable",
-            hint="Refit them with `smartpick calibrate`.",
+            f"{what} ({path}) are missing or unreadable", hint=f"Refit with `{refit}`."
         ) from exc
     return record
+
+
+def load_parameters(directory: Path | None = None) -> dict[str, Any]:
+    return _read_record(parameters_path(directory), "the model parameters", "smartpick calibrate")
 
 
 def market_path(directory: Path | None = None) -> Path:
@@ -185,11 +188,4 @@ def load_market_fit(directory: Path | None = None) -> dict[str, Any] | None:
         path = market_path()
     if not path.exists():
         return None
-    try:
-        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(
-            f"the simulator's parameters ({path}) are unreadable",
-            hint="Refit them with `smartpick calibrate --market`.",
-        ) from exc
-    return record
+    return _read_record(path, "the simulator's parameters", "smartpick calibrate --market")
