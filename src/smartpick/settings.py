@@ -14,6 +14,7 @@ import platformdirs
 
 from smartpick.core.numbers import whole_number
 from smartpick.errors import InputError
+from smartpick.private import private_folder
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def install_secret(config: Config) -> bytes:
     folder = state_folder(config)
     path = folder / SECRET_FILE
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(folder)
         draft = folder / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
         handle = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(handle, "w") as out:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from smartpick.core.catalog import Program, ProgramFilter, Specialty, search_key
 from smartpick.errors import StoreDamaged, StoreError
+from smartpick.private import private_folder
 from smartpick.store import schema
 from smartpick.store.migrations import MIGRATIONS, migrate
 
@@ -303,13 +304,7 @@ def open_store(url: str) -> Store:
 def _private_file(path: Path) -> None:
     """The database file readable by its owner only (0600), in a folder SmartPick creates for
     its owner only (0700); SQLite gives its -wal and -shm files the database file's mode."""
-    missing = []
-    folder = path.parent
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for made in reversed(missing):
-        made.mkdir(mode=0o700, exist_ok=True)  # another process may make it at once
+    private_folder(path.parent)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     if path.stat().st_mode & 0o077:

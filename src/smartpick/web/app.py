@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from threadpoolctl import threadpool_limits
 
 from smartpick.errors import NotFoundError, SmartPickError, StoreDamaged, StoreError
+from smartpick.private import private_folder
 from smartpick.services import Services
 from smartpick.services.warm import warm_engine
 from smartpick.settings import Config, install_secret, load_config, state_folder
@@ -63,7 +64,7 @@ def create_app(config: Config | None = None, warm: bool = False) -> FastAPI:
     app.add_middleware(BodyLimit)
     rate = services.config.rate_limit
     folder = state_folder(services.config)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(folder)
     # `rate` requests a minute, bursts up to a tenth of it, counted across the workers
     buckets = SharedBuckets(folder / RATE_FILE, rate, max(rate / 10, 1.0))
     app.add_middleware(Guards, buckets=buckets)
