@@ -20,8 +20,8 @@ import smartpick
 ROOT = Path(smartpick.__file__).parent
 MAX_LINES = 500
 NUMERICAL_SERVICES_LEFT = {
-    "chances", "cluster", "engine", "market_fit", "plan", "plan_options", "simulate",
-    "standing", "validation", "validation_report",
+    "cluster", "engine", "market_fit", "simulate", "standing", "validation",
+    "validation_report",
 }  # fmt: skip
 
 

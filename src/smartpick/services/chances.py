@@ -12,18 +12,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from smartpick.core.catalog import IDS_HINT, exclusion, visa_fit
 from smartpick.core.model.evaluation import (
     DRAWS,
+    Array,
     Context,
     Draw,
     DrawInputs,
+    columns95,
     evaluate,
+    interval95,
     list_outcomes,
     matrices,
+    program_vectors,
     tier_counts,
     typical_chance,
 )
@@ -36,6 +37,7 @@ from smartpick.core.model.parameters import (
     Pool,
 )
 from smartpick.core.model.standing import Figures
+from smartpick.core.plan.report import interviews_10_90
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.seasons import signal_rule
 from smartpick.errors import InputError
@@ -45,7 +47,6 @@ from smartpick.services.header import report_header
 if TYPE_CHECKING:
     from smartpick.services import Services
 
-Array = NDArray[np.float64]
 GAP_NOTE = 0.05  # a model-to-published gap larger than this is said on the output
 # Used where the program rates have no column for a signal tier of the planned season: the
 # lowest published odds ratio of a program signal (2023 supplemental ERAS data, 9 specialties),
@@ -121,8 +122,8 @@ def chances_report(
     score = profile.step2
     p_none, p_tiers, f_none = services.evaluator.evaluate(ctx, point, score)
     evaluated = [evaluate(ctx, d, score, matrices) for d in draws]
-    p_low, p_high = np.quantile([e[0] for e in evaluated], [0.025, 0.975], axis=0)
-    f_low, f_high = np.quantile([e[2] for e in evaluated], [0.025, 0.975], axis=0)
+    p_low, p_high = columns95([e[0] for e in evaluated])
+    f_low, f_high = columns95([e[2] for e in evaluated])
     report["model"] = {
         "parameters": {
             "score_weight": ctx.params.score_weight,
@@ -192,8 +193,7 @@ def _r(value: float) -> float:
 
 
 def _interval(values: Sequence[float]) -> list[float]:
-    low, high = np.quantile(np.asarray(values), [0.025, 0.975])
-    return [_r(low), _r(high)]
+    return [_r(v) for v in interval95(values)]
 
 
 def pool_figures(
@@ -248,7 +248,6 @@ def build_context(
     programs = [services.programs_by_id[i] for i in inputs.rates.ids]
     if profile.school_state is None:
         notes.append("no medical school state: every program is taken as out-of-state")
-    in_state = np.array([p.state == profile.school_state for p in programs], dtype=np.float64)
     tiers, counts = _signals(services, engine, inputs.rates, specialty, season, notes)
     rule = signal_rule(services.dataset.rows("signals"), specialty, season)
     planned = tier_counts(rule.gold, rule.silver, rule.single_tier) if rule else {}
@@ -261,7 +260,9 @@ def build_context(
     cells = inputs.cells if counts is None else carry_over(inputs.rates, inputs.cells, *counts)
     pri = services.priors
     away_ids = set(profile.away_rotations)
-    away = np.array([pri.away_log_or if p.acgme_id in away_ids else 0.0 for p in programs])
+    in_state, away, allowed = program_vectors(
+        programs, profile.school_state, away_ids, pri.away_log_or, profile.visa
+    )
     if away_ids:
         notes.append(
             f"away rotations raise the odds of an interview by the prior {pri.away_source}"
@@ -274,7 +275,6 @@ def build_context(
             )
     if profile.home_program is not None:
         notes.append("home program: not modelled (no published effect size in the dataset)")
-    allowed = np.array([exclusion(p, profile.visa) is None for p in programs])
     independent = sum(p.entry_level == "independent" for p in programs)
     if independent:
         notes.append(
@@ -302,7 +302,7 @@ def build_context(
         counts,
         figures.match_share,
         away,
-        allowed.astype(np.float64),
+        allowed,
         notes,
     )
 
@@ -476,12 +476,11 @@ def _list(
     """P(match) and the rest of METHODS §1.3 for the programs given, in the order given."""
     result = list_outcomes(ctx, point, chosen, score)
     spread = [list_outcomes(ctx, d, chosen, score).p_match for d in draws]
-    cdf = np.cumsum(result.interviews_pmf)
     return {
         "p_match": _r(result.p_match),
         "p_match_interval": _interval(spread),
         "expected_interviews": round(result.expected_interviews, 2),
-        "interviews_10_90": [int(np.searchsorted(cdf, 0.1)), int(np.searchsorted(cdf, 0.9))],
+        "interviews_10_90": list(interviews_10_90(result.interviews_pmf)),
         "programs": [
             {
                 "acgme_id": ctx.programs[j].acgme_id,

@@ -13,18 +13,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from smartpick.core.catalog import visa_fit
-from smartpick.core.fees import Tier, cost
-from smartpick.core.model.evaluation import Context, population_logits
-from smartpick.core.model.interview import anchor
-from smartpick.core.model.outcomes import outcomes
-from smartpick.core.model.parameters import Params, Pool, conversion, interview, strength, variance
+from smartpick.core.fees import cost
+from smartpick.core.model.evaluation import Context
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
-from smartpick.core.plan.optimize import mixture_greedy
-from smartpick.core.plan.solution import decode
+from smartpick.core.plan.options import list_value, season_update, utilities
+from smartpick.core.plan.report import (
+    Line,
+    certificate,
+    chance_curve,
+    list_intervals,
+    list_outcome,
+)
+from smartpick.core.plan.solution import Solution, decode
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
@@ -41,20 +42,13 @@ from smartpick.services.plan_options import (
     PARALLEL_BELOW,
     apply_connections,
     choose_geography,
-    list_value,
     parallel_plan,
-    season_update,
-    utilities,
 )
 from smartpick.services.solution import assistance_for, choose_count, plan_limit, solve
 
 if TYPE_CHECKING:
     from smartpick.services import Services
 
-Array = NDArray[np.float64]
-# Tiers by the stand-alone chance of matching at the program (interviewed and ranked high
-# enough), the probability that the program alone would give the applicant a match.
-LIKELY, TARGET = 0.30, 0.10
 # The columns of the list when it is exported (CSV on the command line and the web).
 LIST_COLUMNS = (
     "program_id",
@@ -185,17 +179,14 @@ def plan_report(
     sol = solve(services, ctx, profile, season, limit, signals, utility, assistance)
     report["notes"] += sol.fee_notes
     schedule = sol.schedule
-    p_curve = 1 - sol.miss[1:] @ sol.w
     curve = [
-        {"n": h, "cost": round(cost(schedule, h), 2), "p_match": round(float(p_curve[h - 1]), 4)}
-        for h in range(1, limit + 1)
+        {"n": h, "cost": round(cost(schedule, h), 2), "p_match": round(p, 4)}
+        for h, p in enumerate(chance_curve(sol), start=1)
     ]
     lists = {h: decode(sol.every[h - 1]) for h in range(1, limit + 1)}
     if sol.utility is not None:
         for h, point in enumerate(curve, start=1):
             point["value"] = round(list_value(sol, *lists[h]), 4)
-    w, p0, p_tier, q, sub, tiers = sol.w, sol.p0, sol.p_tier, sol.q, sol.sub, sol.tiers
-    f_nodes = sol.f_nodes
     recommended = choose_count(
         services, sol, profile.step2, target, applications, budget, cost_of_not_matching
     )
@@ -223,10 +214,21 @@ def plan_report(
         )
         report["recommended_applications"] = None
         return report
-    report |= _list_report(
-        ctx, profile, w, p0, p_tier, q, sub, chosen, sig, tiers, schedule, sol.utility
+    report |= _list_report(ctx, profile, sol, chosen, sig)
+    programs = [int(sol.sub[j]) for j in chosen]
+    spread = list_intervals(
+        services.evaluator,
+        ctx,
+        parameter_draws(services, ctx),
+        profile.step2,
+        programs,
+        [sol.tiers[sig[j] - 1] if j in sig else None for j in chosen],
     )
-    report["p_match_interval"], by_id = _interval(services, ctx, profile, sub, chosen, sig, tiers)
+    report["p_match_interval"] = [round(v, 4) for v in spread.p_match]
+    by_id = {
+        ctx.programs[i].acgme_id: [round(lo, 4), round(hi, 4)]
+        for i, (lo, hi) in zip(programs, spread.p_interview, strict=True)
+    }
     for row in report["programs"]:
         row["p_interview_interval"] = by_id[row["program_id"]]
     advanced = sum(p["entry_level"] == "advanced" for p in report["programs"])
@@ -237,9 +239,13 @@ def plan_report(
             "list. SmartPick does not plan that list yet: the dataset has the NRMP preliminary "
             "and transitional tracks but no interview rates for them."
         )
-    if not tiers:
-        utility_or_ones = sol.utility if sol.utility is not None else np.ones(sub.size)
-        report["certificate"] = _certificate(w, f_nodes[0], recommended["n"], utility_or_ones)
+    if not sol.tiers:
+        bound = certificate(sol, recommended["n"])
+        report["certificate"] = {
+            "value_greedy": round(bound.value_greedy, 4),
+            "upper_bound": round(bound.upper_bound, 4),
+            "certified_gap": round(bound.certified_gap, 4),
+        }
     if sol.utility is not None:
         report["goal"] = "expected value of where you match (your ratings and regions)"
         report["value"] = round(list_value(sol, chosen, sig), 4)
@@ -247,7 +253,7 @@ def plan_report(
         report["goal"] = "the chance of matching"
     report["signals"] = {
         t: {"allowed": ctx.signal_counts[t], "used": sum(1 for v in sig.values() if v == i + 1)}
-        for i, t in enumerate(tiers)
+        for i, t in enumerate(sol.tiers)
     }
     report["service"] = ctx.service
     report["nrmp_fees"] = nrmp_fees(services, season, report["expected_interviews"])
@@ -278,139 +284,53 @@ def plan_report(
     return report
 
 
-def _interval(
-    services: Services,
-    ctx: Context,
-    profile: Profile,
-    sub: NDArray[np.int64],
-    chosen: list[int],
-    sig: dict[int, int],
-    tiers: list[str],
-) -> tuple[list[float], dict[str, list[float]]]:
-    """95% intervals (2.5th and 97.5th percentiles) of the list's chance of matching and of
-    each program's chance of an interview, under the draws of the parameters and the rates
-    that give every interval of `chances`; the programs' intercepts under each draw are the
-    session's (Evaluator.draw_intercepts)."""
-    idx = np.array([sub[j] for j in chosen])
-    signal = [tiers[sig[j] - 1] if j in sig else None for j in chosen]
-    values = []
-    interviews = []
-    for k, draw in enumerate(parameter_draws(services, ctx)):
-        nodes = strength(draw.params, ctx.pool, profile.step2)
-        w = nodes.w
-        by_tier = {t: services.evaluator.draw_intercepts(ctx, k, draw, t, idx) for t in set(signal)}
-        a = np.array([by_tier[t][n] for n, t in enumerate(signal)])
-        p = interview(a, nodes.s)
-        f = p * conversion(draw.params, nodes)[:, None]
-        values.append(float(w @ (1 - np.prod(1 - f, axis=1))))
-        interviews.append(w @ p)
-    low, high = np.quantile(values, [0.025, 0.975])
-    lows, highs = np.quantile(np.array(interviews), [0.025, 0.975], axis=0)
-    by_id = {
-        ctx.programs[i].acgme_id: [round(float(lo), 4), round(float(hi), 4)]
-        for i, lo, hi in zip(idx, lows, highs, strict=True)
-    }
-    return [round(float(low), 4), round(float(high), 4)], by_id
-
-
-def _certificate(w: Array, f: Array, h: int, t: Array) -> dict[str, Any]:
-    """Greedy under correlation with the certificate bound, at the recommended size."""
-    result = mixture_greedy(w, f, t, h)
-    return {
-        "value_greedy": round(float(result.values[-1]), 4),
-        "upper_bound": round(float(result.bounds[-1]), 4),
-        "certified_gap": round(float(result.gaps[-1]), 4),
-    }
-
-
-def _tier(f: float) -> str:
-    return "likely" if f >= LIKELY else "target" if f >= TARGET else "reach"
-
-
 def _list_report(
     ctx: Context,
     profile: Profile,
-    w: Array,
-    p0: Array,
-    p_tier: Sequence[Array],
-    q: Array,
-    sub: NDArray[np.int64],
+    sol: Solution,
     chosen: list[int],
     sig: dict[int, int],
-    tiers: list[str],
-    schedule: list[Tier],
-    utility: Array | None = None,
 ) -> dict[str, Any]:
-    """The recommended list in your order of preference: by worth (your ratings and regions)
-    when given, then by stand-alone chance."""
-    cols = [(p0, *p_tier)[sig.get(j, 0)][:, sub[j]] for j in chosen]
-    p = np.column_stack(cols)
-    f_alone = w @ (p * q[:, None])
-    worth = np.ones(len(chosen)) if utility is None else utility[chosen]
-    order = np.lexsort((-f_alone, -worth))
-    p = p[:, order]
-    picks = [chosen[k] for k in order]
-    result = outcomes(w, p, np.repeat(q[:, None], len(picks), axis=1))
-    cdf = np.cumsum(result.interviews_pmf)
-    half = _half_scores(ctx, np.array([sub[j] for j in picks], dtype=np.int64))
+    """The recommended list in your order of preference (core.plan.report.list_outcome)."""
+    result = list_outcome(sol, chosen, sig)
     rows = []
-    for k, j in enumerate(picks):
-        program = ctx.programs[sub[j]]
-        tier = sig.get(j, 0)
+    for line in result.lines:
+        program = ctx.programs[line.program]
         rows.append(
             {
                 "program_id": program.acgme_id,
                 "name": program.name,
                 "city": program.city,
                 "state": program.state,
-                "p_interview": round(float(result.p_interview[k]), 4),
-                "p_match_alone": round(float(result.p_standalone[k]), 4),
-                "p_end_here": round(float(result.p_end_up[k]), 4),
-                "loo_delta": round(float(result.leave_one_out[k]), 4),
-                "tier": _tier(float(result.p_standalone[k])),
+                "p_interview": round(line.p_interview, 4),
+                "p_match_alone": round(line.p_match_alone, 4),
+                "p_end_here": round(line.p_end_here, 4),
+                "loo_delta": round(line.loo_delta, 4),
+                "tier": line.tier,
                 "entry_level": program.entry_level,
-                "signal": tiers[tier - 1] if tier else None,
-                "reason": _reason(
-                    ctx,
-                    profile,
-                    sub[j],
-                    tier,
-                    tiers,
-                    w,
-                    p0,
-                    float(result.p_interview[k]),
-                    half[k],
-                ),
+                "signal": sol.tiers[line.signal - 1] if line.signal else None,
+                "reason": _reason(ctx, profile, line, sol.tiers),
             }
         )
-    n = len(picks)
+    n = len(rows)
     return {
         "p_match": round(result.p_match, 4),
         "expected_interviews": round(result.expected_interviews, 2),
-        "interviews_10_90": [int(np.searchsorted(cdf, 0.1)), int(np.searchsorted(cdf, 0.9))],
+        "interviews_10_90": list(result.interviews_10_90),
         "applications": n,
-        "cost_usd": round(cost(schedule, n), 2),
+        "cost_usd": round(cost(sol.schedule, n), 2),
         "programs": rows,
     }
 
 
-def _reason(
-    ctx: Context,
-    profile: Profile,
-    j: int,
-    tier: int,
-    tiers: list[str],
-    w: Array,
-    p0: Array,
-    p_interview: float,
-    x50: float | None,
-) -> str:
-    """One line, one number, its origin; `x50` is the program's half score (_half_scores)."""
-    if tier:
-        before = float(w @ p0[:, j])
+def _reason(ctx: Context, profile: Profile, line: Line, tiers: list[str]) -> str:
+    """One line, one number, its origin."""
+    p_interview, j = line.p_interview, line.program
+    if line.signal:
         return (
-            f"{signal_name(tiers[tier - 1])}: raises your interview chance from {before:.0%} to "
-            f"{p_interview:.0%} (SmartPick's estimate from the program's own signal rates)"
+            f"{signal_name(tiers[line.signal - 1])}: raises your interview chance from "
+            f"{line.p_before_signal:.0%} to {p_interview:.0%} (SmartPick's estimate from the "
+            "program's own signal rates)"
         )
     if ctx.in_state[j] > 0:
         return (
@@ -423,24 +343,12 @@ def _reason(
             f"{p_interview:.0%} (SmartPick's estimate)"
         )
     kind = APPLICANT_TYPES[ctx.applicant_type]
-    if x50 is None:
+    if line.half_score is None:
         return f"interview chance {p_interview:.0%} (SmartPick's estimate)"
     return (
-        f"SmartPick's estimate: a {kind} with Step 2 CK about {x50:.0f} has an even chance "
-        "of an interview here"
+        f"SmartPick's estimate: a {kind} with Step 2 CK about {line.half_score:.0f} has an "
+        "even chance of an interview here"
     )
-
-
-def _half_scores(ctx: Context, programs: NDArray[np.int64]) -> list[float | None]:
-    """The Step 2 CK at which each program interviews half of applicants like this one
-    (strength beyond the score at its average): the program's place on the score scale; None
-    where that lies beyond four pool deviations."""
-    params: Params = ctx.params
-    pool: Pool = ctx.pool
-    logits = population_logits(ctx, ctx.cells, None)[programs]
-    a = anchor(logits, variance(params, pool)) + ctx.away[programs]
-    z = -a / params.score_weight
-    return [None if abs(v) > 4 else float(pool.centre + pool.sd * v) for v in z]
 
 
 def _dollars_per_point(curve: list[dict[str, Any]], recommended: dict[str, Any]) -> None:

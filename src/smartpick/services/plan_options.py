@@ -5,14 +5,10 @@ update from interview invitations."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
-
-from smartpick.core.catalog import IDS_HINT
 from smartpick.core.fees import cost
 from smartpick.core.geography import (
     choices,
@@ -21,10 +17,10 @@ from smartpick.core.geography import (
     normalize_state,
     offsets,
 )
-from smartpick.core.model.evaluation import Context
+from smartpick.core.model.evaluation import Array, Context
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
-from smartpick.core.plan.optimize import mixture_greedy
-from smartpick.core.plan.rank import match_at
+from smartpick.core.plan.options import best_split
+from smartpick.core.plan.report import chance_at
 from smartpick.core.plan.solution import Solution, decode
 from smartpick.core.profile import Profile
 from smartpick.errors import InputError
@@ -34,65 +30,10 @@ from smartpick.services.solution import MAX_CURVE, assistance_for, choose_count,
 if TYPE_CHECKING:
     from smartpick.services import Services
 
-Array = NDArray[np.float64]
 CONNECTIONS = 3  # ResidencyCAS: up to three geographic connections (signals.csv, 2026)
 PARALLEL_BELOW = 0.80  # a parallel plan is made when the preferred chance is under this
 BACKUP_VALUE = 0.5  # matching in the backup, against 1 for the preferred and 0 for none
 OTHER_REGION_VALUE = 0.5  # a program outside the preferred divisions, against 1 inside
-UNRATED = 5.0  # the rating of a program left unrated when others are rated (1-10)
-WORTH_IT = 0.01  # more applications are worth it when they add at least a point
-
-
-def utilities(
-    ctx: Context,
-    ratings: Mapping[str, float],
-    divisions: Sequence[int],
-    other_region_value: float,
-    notes: list[str],
-) -> Array | None:
-    """Each program's worth to the applicant, 0-1 (going unmatched is 0): the rating / 10
-    (unrated programs 5 when some are rated), times `other_region_value` outside the
-    preferred census divisions. None when nothing is given: the goal is then to match."""
-    if not ratings and not divisions:
-        return None
-    ids = {p.acgme_id: j for j, p in enumerate(ctx.programs)}
-    worth = np.full(len(ctx.programs), UNRATED / 10 if ratings else 1.0)
-    for pid, rating in ratings.items():
-        if pid not in ids:
-            raise InputError(
-                f"rated program '{pid}' is not among the specialty's programs",
-                field="rate",
-                hint=IDS_HINT,
-            )
-        if not 1 <= rating <= 10:
-            raise InputError(
-                f"rating {rating:g} for {pid}: use 1 (least wanted) to 10", field="rate"
-            )
-        worth[ids[pid]] = rating / 10
-    if ratings:
-        notes.append(f"programs you did not rate count as {UNRATED:g} of 10")
-    if divisions:
-        if not 0 < other_region_value <= 1:
-            raise InputError(
-                f"other-region value {other_region_value:g}: between 0 and 1",
-                field="other_region_value",
-            )
-        inside = np.array([p.census_division in divisions for p in ctx.programs])
-        worth = np.where(inside, worth, worth * other_region_value)
-        notes.append(
-            f"a program outside census divisions {', '.join(map(str, sorted(divisions)))} "
-            f"counts {other_region_value:g} of one inside (your preference, not a data figure)"
-        )
-    return np.asarray(worth, dtype=np.float64)
-
-
-def list_value(sol: Solution, chosen: list[int], sig: dict[int, int]) -> float:
-    """E[worth of where you match] under correlated strength (0 when unmatched)."""
-    assert sol.utility is not None
-    worth = sol.utility
-    order = sorted(chosen, key=lambda j: -worth[j])
-    f = np.column_stack([sol.f_nodes[sig.get(j, 0)][:, j] for j in order])
-    return float(match_at(range(len(order)), f, sol.w) @ worth[order])
 
 
 def choose_geography(
@@ -135,7 +76,6 @@ def choose_geography(
         candidates_ = [stated]
     # The count to compare at: what the plan would recommend without a preference.
     base = solve(services, ctx, profile, season, limit, signals, utility)
-    p_base = 1 - base.miss[1:] @ base.w
     n = choose_count(
         services, base, profile.step2, target, applications, budget, COST_OF_NOT_MATCHING.value,
         cautious=False,
@@ -144,7 +84,7 @@ def choose_geography(
     for stated in candidates_:
         trial = replace(ctx, away=ctx.away + offsets(divisions, stated, prior))
         sol = solve(services, trial, profile, season, n, signals, utility)
-        scored.append((1 - float(sol.miss[n] @ sol.w), stated))
+        scored.append((chance_at(sol, n), stated))
     scored.sort(key=lambda x: (-x[0], len(x[1])))
     best_p, best = scored[0]
     chosen = replace(ctx, away=ctx.away + offsets(divisions, best, prior))
@@ -152,7 +92,7 @@ def choose_geography(
         "divisions": list(best),
         "p_match_at": n,
         "p_match": round(best_p, 4),
-        "p_match_no_preference": round(float(p_base[n - 1]), 4),
+        "p_match_no_preference": round(chance_at(base, n), 4),
         "alternatives": [{"divisions": list(d), "p_match": round(p, 4)} for p, d in scored[1:4]],
         "prior": prior.source,
         "method": "every choice of none or one to three census divisions tried"
@@ -210,75 +150,6 @@ def apply_connections(
     }
 
 
-def season_update(
-    sol: Solution, chosen: list[int], sig: dict[int, int], interviews: Sequence[str]
-) -> dict[str, Any]:
-    """The chances given the interview invitations received so far, and whether applying to
-    more programs is worth it. The invitations are evidence of strength: the strength nodes
-    are reweighted by the chance of receiving them. Programs that have not answered keep
-    their chance of inviting (optimistic late in the season)."""
-    ids = {sol.ctx.programs[i].acgme_id: k for k, i in enumerate(sol.sub)}
-    invited = []
-    for entry in interviews:
-        pid = entry.strip()
-        if pid not in ids:
-            raise InputError(
-                f"interview at '{pid}': not among the programs of the specialty that can take you",
-                field="interviews",
-                hint=IDS_HINT,
-            )
-        invited.append(ids[pid])
-    p_by_option = [sol.p0[:, sol.sub], *[p[:, sol.sub] for p in sol.p_tier]]
-
-    def p_of(j: int) -> Array:
-        return p_by_option[sig.get(j, 0)][:, j]
-
-    weight = sol.w * np.prod([p_of(j) for j in invited], axis=0)
-    weight = weight / weight.sum()
-    q = sol.q
-    in_hand = np.prod([1 - q for _ in invited], axis=0)
-    pending = [j for j in chosen if j not in invited]
-    waiting = np.prod([1 - p_of(j) * q for j in pending], axis=0) if pending else 1.0
-    now = 1 - float(weight @ in_hand)
-    with_pending = 1 - float(weight @ (in_hand * waiting))
-    # The best programs not applied to yet, greedily under the updated strength.
-    applied = set(chosen) | set(invited)
-    rest = [j for j in range(sol.sub.size) if j not in applied]
-    more = []
-    if rest:
-        f_rest = sol.p0[:, sol.sub[rest]] * q[:, None]
-        base = in_hand * waiting
-        order = mixture_greedy(weight, f_rest, np.ones(len(rest)), 10).order
-        for k in (5, 10):
-            picks = order[:k]
-            miss = base * np.prod(1 - f_rest[:, picks], axis=1)
-            more.append(
-                {
-                    "programs": len(picks),
-                    "p_match": round(1 - float(weight @ miss), 4),
-                    "gain": round(1 - float(weight @ miss) - with_pending, 4),
-                }
-            )
-    gain = more[-1]["gain"] if more else 0.0
-    advice = (
-        f"applying to {more[-1]['programs']} more programs would add about {gain:.0%}: worth it"
-        if gain >= WORTH_IT
-        else "more applications would add less than a point: not worth it"
-    )
-    return {
-        "interviews": len(invited),
-        "p_match_from_interviews": round(now, 4),
-        "p_match_with_pending": round(with_pending, 4),
-        "more_programs": more,
-        "advice": advice,
-        "method": "strength reweighted by the invitations received; the list applied to is the "
-        "recommended one plus the programs that invited you; programs that have not answered "
-        "keep their chance of inviting. How each interview turns into a match is the model's "
-        "weakest part (docs/model.md, known limits): the chance from a few interviews is "
-        "optimistic",
-    }
-
-
 def parallel_plan(
     services: Services,
     profile: Profile,
@@ -324,52 +195,33 @@ def parallel_plan(
         return {"needed": True, "available": False, "backup": spec_b.name, "notes": notes}
     limit_b = min(int((ctx_b.allowed > 0).sum()), MAX_CURVE)
     sol_b = solve(services, ctx_b, profile_b, season, limit_b, signals)
-    w = sol.w
-    cost_a = np.array([cost(sol.schedule, h) for h in range(sol.miss.shape[0])])
+    costs_a = [cost(sol.schedule, h) for h in range(sol.miss.shape[0])]
     fap = assistance_for(services, ctx_b.service, season)[0] if fee_assistance else None
     shared = sol.assistance is not None  # the preferred side used the discount too
 
-    def costs_b(before: int) -> NDArray[np.float64]:
+    def costs_b(before: int) -> list[float]:
         """The backup's fees for every size, after `before` preferred applications (a fee
         discount counts the applications it covers over both specialties)."""
         used = before if shared else 0
         schedule = sol_b.schedule if fap is None else fap.schedule(sol_b.schedule, used)
-        return np.array([cost(schedule, h) for h in range(sol_b.miss.shape[0])])
+        return [cost(schedule, h) for h in range(sol_b.miss.shape[0])]
 
-    cost_b = costs_b(0)
     if applications is not None:
         total_n: int | None = applications
         total_cost = float("inf")
     else:
         total_n = None
         total_cost = budget if budget is not None else float(report["cost_usd"])
-    best: tuple[float, int, int] | None = None
-    frontier = []
-    for h1 in range(sol.miss.shape[0]):
-        if total_n is not None:
-            h2 = total_n - h1
-            if not 0 <= h2 < sol_b.miss.shape[0]:
-                continue
-        else:
-            if fap is not None:
-                cost_b = costs_b(h1)
-            fits = np.flatnonzero(cost_a[h1] + cost_b <= total_cost + 1e-9)
-            if fits.size == 0:
-                continue
-            h2 = int(fits.max())
-        pref = 1 - float(w @ sol.miss[h1])
-        anywhere = 1 - float(w @ (sol.miss[h1] * sol_b.miss[h2]))
-        value = pref + backup_value * (anywhere - pref)
-        frontier.append(
-            {
-                "preferred": h1,
-                "backup": h2,
-                "p_preferred": round(pref, 4),
-                "p_any": round(anywhere, 4),
-            }
-        )
-        if best is None or value > best[0] + 1e-12:
-            best = (value, h1, h2)
+    unchanged = costs_b(0)
+    best, frontier = best_split(
+        sol,
+        sol_b,
+        costs_a,
+        costs_b if fap is not None else (lambda _: unchanged),
+        total_n,
+        total_cost,
+        backup_value,
+    )
     if best is None:
         return {
             "needed": True,
@@ -377,10 +229,9 @@ def parallel_plan(
             "backup": spec_b.name,
             "why": "no split fits the budget",
         }
-    _, h1, h2 = best
+    h1, h2 = best.preferred, best.backup
     cost_b = costs_b(h1)
-    pref = 1 - float(w @ sol.miss[h1])
-    anywhere = 1 - float(w @ (sol.miss[h1] * sol_b.miss[h2]))
+    pref, anywhere = best.p_preferred, best.p_any
     chosen_b, sig_b = decode(sol_b.every[h2 - 1]) if h2 else ([], {})
     return {
         "needed": True,
@@ -389,7 +240,7 @@ def parallel_plan(
         "split": {
             "preferred": h1,
             "backup": h2,
-            "cost_usd": round(float(cost_a[h1] + cost_b[h2]), 2),
+            "cost_usd": round(costs_a[h1] + cost_b[h2], 2),
         },
         "p_preferred": round(pref, 4),
         "p_backup_only": round(anywhere - pref, 4),
@@ -404,7 +255,15 @@ def parallel_plan(
             }
             for j in chosen_b
         ],
-        "frontier": frontier,
+        "frontier": [
+            {
+                "preferred": split.preferred,
+                "backup": split.backup,
+                "p_preferred": round(split.p_preferred, 4),
+                "p_any": round(split.p_any, 4),
+            }
+            for split in frontier
+        ],
         "method": "every split of the budget tried, each side its specialty's best list of "
         "that size, backup programs ranked below preferred ones, scored under the strength "
         f"both share; value = P(preferred) + {backup_value:g} x P(backup only)",

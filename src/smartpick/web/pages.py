@@ -12,11 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 
+from smartpick.core.plan.report import LIKELY, TARGET
 from smartpick.core.profile import APPLICANT_TYPES
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
-from smartpick.services.plan import LIKELY, LIST_COLUMNS, TARGET
+from smartpick.services.plan import LIST_COLUMNS
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
 from smartpick.web.figures import chart, plan_map

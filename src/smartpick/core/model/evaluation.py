@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.catalog import Program
+from smartpick.core.catalog import Program, exclusion
 from smartpick.core.model.calibration import Fit
 from smartpick.core.model.interview import CellRates, ProgramRates, anchor, carry_over, cell_rates
 from smartpick.core.model.outcomes import Outcomes, normal_nodes, outcomes
@@ -64,6 +64,33 @@ class Context:
     away: Array
     allowed: Array
     notes: list[str]
+
+
+def interval95(values: Sequence[float]) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles: the interval every chance is shown with."""
+    low, high = np.quantile(np.asarray(values, dtype=np.float64), [0.025, 0.975])
+    return float(low), float(high)
+
+
+def columns95(values: Sequence[Array]) -> tuple[Array, Array]:
+    """The 2.5th and 97.5th percentiles of each column over rows of draws."""
+    low, high = np.quantile(np.asarray(values, dtype=np.float64), [0.025, 0.975], axis=0)
+    return low, high
+
+
+def program_vectors(
+    programs: Sequence[Program],
+    school_state: str | None,
+    away_ids: set[str],
+    away_log_or: float,
+    visa: str,
+) -> tuple[Array, Array, Array]:
+    """Per program of a context: 1 where it is in the school's state, the log odds ratio of
+    an away rotation there, and 1 where the applicant can take it (core.catalog.exclusion)."""
+    in_state = np.array([p.state == school_state for p in programs], dtype=np.float64)
+    away = np.array([away_log_or if p.acgme_id in away_ids else 0.0 for p in programs])
+    allowed = np.array([exclusion(p, visa) is None for p in programs], dtype=np.float64)
+    return in_state, away, allowed
 
 
 @dataclass(frozen=True)
