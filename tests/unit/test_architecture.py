@@ -20,7 +20,7 @@ import smartpick
 ROOT = Path(smartpick.__file__).parent
 MAX_LINES = 500
 NUMERICAL_SERVICES_LEFT = {
-    "cluster", "engine", "market_fit", "simulate", "standing", "validation",
+    "cluster", "market_fit", "simulate", "standing", "validation",
     "validation_report",
 }  # fmt: skip
 

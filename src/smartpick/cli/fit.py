@@ -36,7 +36,7 @@ from smartpick.cli.common import (
 def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: int) -> None:
     """Refit the model's parameters on the dataset's published targets (a few minutes);
     with --market, the simulator's parameters on the published cells."""
-    from smartpick.services.engine import calibrate
+    from smartpick.services.calibrate import calibrate
 
     services = session(ctx)
     folder = out or services.config.dataset_dir or Path(str(services.dataset.directory))

@@ -34,8 +34,8 @@ from smartpick.settings import Config
 if TYPE_CHECKING:
     from smartpick.core.model.calibration import Fit
     from smartpick.core.model.evaluation import Evaluator
+    from smartpick.data.engine import EngineData
     from smartpick.services.chances import Priors
-    from smartpick.services.engine import EngineData
     from smartpick.store import Store
 
 DIVISION_TABLE = "census_divisions"
@@ -74,7 +74,7 @@ class Services:
     @functools.cached_property
     def engine(self) -> EngineData:
         # The engine modules are imported on first use: SciPy is slow to import.
-        from smartpick.services.engine import EngineData
+        from smartpick.data.engine import EngineData
 
         return EngineData(self.dataset)
 
@@ -106,7 +106,7 @@ class Services:
 
     @functools.cached_property
     def fit(self) -> Fit:
-        from smartpick.services.engine import fit_from_record
+        from smartpick.fitted.records import fit_from_record
 
         return fit_from_record(self.parameters)
 

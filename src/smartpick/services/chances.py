@@ -40,8 +40,8 @@ from smartpick.core.model.standing import Figures
 from smartpick.core.plan.report import interviews_10_90
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.seasons import signal_rule
+from smartpick.data.engine import BORROWED, EngineData
 from smartpick.errors import InputError
-from smartpick.services.engine import BORROWED, EngineData
 from smartpick.services.header import report_header
 
 if TYPE_CHECKING:

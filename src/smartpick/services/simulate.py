@@ -23,9 +23,9 @@ from smartpick.core.match.acceptance import deferred_acceptance_lists
 from smartpick.core.match.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
 from smartpick.core.model.parameters import Pool
 from smartpick.core.seasons import signal_rule
+from smartpick.data.engine import BORROWED
 from smartpick.errors import InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current
-from smartpick.services.engine import BORROWED
 
 if TYPE_CHECKING:
     from smartpick.services import Services

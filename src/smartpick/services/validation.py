@@ -33,13 +33,13 @@ from smartpick.core.model.validation import (
     pooled_logistic,
 )
 from smartpick.data import Dataset, load_dataset
+from smartpick.data.engine import EngineData, SpecialtyInputs
 from smartpick.fitted import (
     MARKET_FILE,
     market_fingerprint,
     model_fingerprint,
     validation_fingerprint,
 )
-from smartpick.services.engine import EngineData, SpecialtyInputs
 
 Array = NDArray[np.float64]
 METHODS = {

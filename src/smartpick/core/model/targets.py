@@ -19,6 +19,11 @@ from smartpick.core.model.parameters import Params, Pool, Typical, compress, out
 from smartpick.core.model.standing import Figures
 
 Array = NDArray[np.float64]
+# The dataset's names of the figures the fit is held to (specialty_figures metrics)
+APPLICATIONS_METRIC = "eras:mean_applications_per_applicant"
+CURVE_METRIC = "p_match_by_contiguous_ranks_approx_"
+RANKS_MATCHED = "contiguous_ranks_matched_median"
+RANKS_NOT_MATCHED = "contiguous_ranks_not_matched_median"
 FIT_NODES = 12  # strength nodes while fitting
 
 

@@ -31,7 +31,9 @@ MODEL_CODE = (
     "smartpick.core.model.targets",
     "smartpick.core.model.standing",
     "smartpick.core.model.outcomes",
-    "smartpick.services.engine",
+    "smartpick.data.engine",
+    "smartpick.fitted.records",
+    "smartpick.services.calibrate",
 )
 # The simulator's fit (smartpick calibrate --market).
 MARKET_CODE = (

@@ -1,15 +1,12 @@
 """The engine's inputs from the dataset: program rates, the specialty mix, the calibration
-targets, and the fitted parameters (a data file with its own provenance)."""
+targets and moments, typed for the core (the only reader of the rows the engine uses)."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,14 +21,22 @@ from smartpick.core.model.interview import (
     estimate_mix,
     shrink,
 )
-from smartpick.core.model.parameters import Params, Pool
+from smartpick.core.model.parameters import Pool
 from smartpick.core.model.standing import Figures, figures_for
-from smartpick.core.model.targets import Curve, Moments, Ranks, Target
+from smartpick.core.model.targets import (
+    APPLICATIONS_METRIC,
+    CURVE_METRIC,
+    RANKS_MATCHED,
+    RANKS_NOT_MATCHED,
+    Curve,
+    Moments,
+    Ranks,
+    Target,
+)
 from smartpick.core.seasons import signal_rule
 from smartpick.data import Dataset
 from smartpick.data.figures import figures_table
 from smartpick.errors import DataError
-from smartpick.fitted import load_parameters, model_fingerprint, parameters_path
 
 _SIGNAL_COLUMNS = {
     "gold": "gold_signal",
@@ -39,18 +44,14 @@ _SIGNAL_COLUMNS = {
     "signal": "signal",
     "none": "no_signal",
 }
-APPLICATIONS_METRIC = "eras:mean_applications_per_applicant"
 IN_STATE_PRIOR = "interview invitation odds ratio: in-state applicant"
 ERAS_TYPE = {"md": "md", "do": "do", "us-img": "img", "non-us-img": "img"}
 # Whose fitted share of the all-specialty mean goes to the preferred specialty: U.S. seniors
 # (MD and DO) share one, IMGs (U.S. and non-U.S.) another; said in docs/model.md.
 SHARE_KEY = {"md": "seniors", "do": "seniors", "us-img": "img", "non-us-img": "img"}
-CURVE_METRIC = "p_match_by_contiguous_ranks_approx_"
 # The published curve is a rounded summary to be used "with a tolerance of about 5 points"
 # (its README): taken as two standard deviations.
 CURVE_TOLERANCE = 0.025
-RANKS_MATCHED = "contiguous_ranks_matched_median"
-RANKS_NOT_MATCHED = "contiguous_ranks_not_matched_median"
 INTERVIEW_TOLERANCE = 0.05  # relative: FREIDA's self-reported interview counts
 
 
@@ -303,106 +304,3 @@ def interviews_per_match(dataset: Dataset) -> tuple[float, str]:
         f"FREIDA 2025 Internal Medicine: interviews conducted over first-year positions "
         f"({len(rows)} programs), over the NRMP 2025 fill rate {fill:g}"
     )
-
-
-def fit_record(fit: Fit, dataset_version: str, when: str, moments: Moments) -> dict[str, Any]:
-    first = next(iter(fit.params.values()))
-    extra = sum(len(c.ks) for c in moments.curves) + 2 * len(moments.ranks)
-    extra += len(moments.interviews)
-    return {
-        "description": "SmartPick's fitted model parameters (smartpick calibrate)",
-        "method": "penalized maximum likelihood of the published Step 2 CK distributions of "
-        "matched and unmatched applicants (expanded to individuals, given at least one "
-        "interview), jointly with the published figures on interviews: the U.S. MD share "
-        "matched by programs ranked, the non-U.S. IMG contiguous-rank medians and Internal "
-        "Medicine's interviews per filled position (docs/model.md)",
-        "dataset_version": dataset_version,
-        "code_hash": model_fingerprint(),
-        "fitted_on": when,
-        "targets": fit.targets + extra,
-        "parameter_count": fit.parameters,
-        "likelihood_targets": fit.targets,
-        "moment_targets": extra,
-        "neg_log_likelihood": round(fit.neg_log_likelihood, 4),
-        "objective": round(fit.objective, 4),
-        "converged": fit.converged,
-        "conversion_weight": first.conversion_weight,
-        "application_shares": dict(fit.shares),
-        "types": {
-            g: {
-                "score_weight": p.score_weight,
-                "spread": p.spread,
-                "conversion": p.conversion,
-                "conversion_spread": p.conversion_spread,
-                "targeting": p.targeting,
-            }
-            for g, p in fit.params.items()
-        },
-        "offsets": dict(fit.offsets),
-        "names": list(fit.names),
-        "covariance": [[float(v) for v in row] for row in fit.covariance],
-        "sources": {
-            "targets": "specialty_figures (NRMP Charting Outcomes 2026 U.S. MD seniors and "
-            "non-U.S. IMGs, 2024 means for U.S. DO seniors)",
-            "program rates": "interview_rates (datadoc1/signal-analysis, ERAS 2024 season)",
-            "applications": f"specialty_figures {APPLICATIONS_METRIC}: the specialty's own mean "
-            "where published, else the type's mean over all specialties times the fitted "
-            "application share",
-            "moments": f"specialty_figures {CURVE_METRIC}* (U.S. MD), {RANKS_MATCHED} and "
-            f"{RANKS_NOT_MATCHED} (non-U.S. IMGs), freida_im interviews_conducted and "
-            "first_year_positions with the 2025 fill_rate",
-        },
-    }
-
-
-def fit_from_record(record: Mapping[str, Any]) -> Fit:
-    tau = float(record.get("conversion_spread", 0.0))
-    weight = float(record.get("conversion_weight", 1.0))
-    params = {
-        g: Params(
-            v["score_weight"],
-            v["spread"],
-            v["conversion"],
-            v.get("conversion_spread", tau),
-            weight,
-            v.get("targeting", 1.0),
-        )
-        for g, v in record["types"].items()
-    }
-    return Fit(
-        params,
-        dict(record["offsets"]),
-        float(record["neg_log_likelihood"]),
-        np.array(record["covariance"], dtype=np.float64),
-        tuple(record["names"]),
-        int(record["likelihood_targets"]),
-        bool(record["converged"]),
-        dict(record.get("application_shares", {})),
-        float(record.get("objective", float("nan"))),
-    )
-
-
-def calibrate(
-    dataset: Dataset, out: Path, when: str, progress: Callable[[str], None] = lambda _: None
-) -> dict[str, Any]:
-    """Refit the parameters on the dataset's targets and moments and write them to `out`."""
-    from smartpick.core.model.calibration import fit
-
-    engine = EngineData(dataset)
-    moments = engine.moments()
-    targets = engine.targets()
-    start = None
-    with contextlib.suppress(DataError):  # no earlier fit: start from neutral values
-        start = fit_from_record(load_parameters(out))
-    result = fit(targets, moments, start=start, progress=progress)
-    record = fit_record(result, dataset.version, when, moments)
-    path = parameters_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    return {
-        "path": str(path),
-        **{
-            k: record[k]
-            for k in ("targets", "parameter_count", "neg_log_likelihood", "converged", "types")
-        },
-    }
