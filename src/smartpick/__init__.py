@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from smartpick.core.profile import Profile
+from smartpick.core.results import Advice, Plan
 from smartpick.errors import DataError, InputError, NotFoundError, SmartPickError, StoreError
 
 if TYPE_CHECKING:
@@ -24,11 +25,6 @@ __all__ = [
     "plan",
     "standing",
 ]
-
-# A plan is the JSON-ready report of `smartpick plan --json` (docs/cli.md lists its keys).
-Plan = dict[str, Any]
-# Advice is the JSON-ready report of `smartpick advise --json`.
-Advice = dict[str, Any]
 
 
 def standing(profile: Profile | dict[str, Any], season: int | None = None) -> dict[str, Any]:

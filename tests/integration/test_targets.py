@@ -12,6 +12,7 @@ import pytest
 from smartpick.core.model.parameters import Pool, outlook
 from smartpick.core.model.targets import typical_applicant
 from smartpick.core.profile import parse_profile
+from smartpick.core.results import Plan
 from smartpick.services import Services
 from smartpick.services.chances import chances_report, pool_figures
 from smartpick.services.plan import plan_report
@@ -97,24 +98,24 @@ def test_a_failing_score_gets_the_retake_path_and_no_chance() -> None:
     profile = parse_profile({"specialty": "family medicine", "applicant_type": "md",
                              "step2": 216, "step2_date": "2026-01-10"})  # fmt: skip
     s = services()
-    for report in (
-        standing_report(s, profile),
-        plan_report(s, profile),
-        chances_report(s, profile),
-    ):
+    for report in (standing_report(s, profile), chances_report(s, profile)):
         assert report["retake"] is not None and report["retake"]["passing_mark"] == 218
         assert report.get("p_match") is None and not report.get("programs")
         assert "under the passing mark" in report["flags"][0]
+    plan = plan_report(s, profile)
+    assert plan.retake is not None and plan.retake.passing_mark == 218
+    assert plan.p_match is None and not plan.programs and not plan.curve
+    assert "under the passing mark" in plan.flags[0]
 
 
-def _plan(data: dict[str, Any], **options: Any) -> dict[str, Any]:
+def _plan(data: dict[str, Any], **options: Any) -> Plan:
     return plan_report(services(), parse_profile(data), **options)
 
 
 def test_an_md_below_the_internal_medicine_median_is_told_to_apply_widely() -> None:
     plan = _plan({"specialty": "internal medicine", "applicant_type": "md", "step2": 245,
                   "school_state": "OH"})  # fmt: skip
-    assert plan["applications"] >= 10
+    assert plan.applications is not None and plan.applications >= 10
 
 
 @pytest.mark.xfail(
@@ -125,15 +126,15 @@ def test_an_md_below_the_internal_medicine_median_is_told_to_apply_widely() -> N
 def test_four_internal_medicine_applications_are_not_safe() -> None:
     plan = _plan({"specialty": "internal medicine", "applicant_type": "md", "step2": 245,
                   "school_state": "OH"})  # fmt: skip
-    four = next(c for c in plan["curve"] if c["n"] == 4)
-    assert four["p_match"] <= 0.80
+    four = next(c for c in plan.curve if c.n == 4)
+    assert four.p_match <= 0.80
 
 
 def test_a_non_us_img_needing_a_visa_is_told_to_apply_widely() -> None:
     plan = _plan({"specialty": "internal medicine", "applicant_type": "non-us-img",
                   "step2": 250, "visa": "h1b"})  # fmt: skip
-    assert plan["applications"] >= 40
-    assert any("visa need" in f for f in plan["flags"])
+    assert plan.applications is not None and plan.applications >= 40
+    assert any("visa need" in f for f in plan.flags)
 
 
 @pytest.mark.parametrize(("specialty", "score"), [("orthopaedic surgery", 247),
@@ -144,20 +145,20 @@ def test_thirty_chosen_applications_beat_the_typical_list_by_at_most_ten_points(
     data = {"specialty": specialty, "applicant_type": "md", "step2": score}
     standing = standing_report(services(), parse_profile(data))
     plan = _plan(data, applications=30)
-    assert plan["p_match"] <= standing["p_match"] + 0.10
+    assert plan.p_match is not None and plan.p_match <= standing["p_match"] + 0.10
 
 
 def test_the_typical_list_is_said_beside_the_recommendation() -> None:
     plan = _plan({"specialty": "pediatrics", "applicant_type": "md", "step2": 238})
-    typical = plan["typical_applications"]
-    assert typical["applications"] > 0 and "programs of the specialty" in typical["meaning"]
-    assert plan["recommended_applications"]["cost_of_not_matching_usd"] > 0
+    typical, rec = plan.typical_applications, plan.recommended_applications
+    assert typical is not None and rec is not None
+    assert typical.applications > 0 and "programs of the specialty" in typical.meaning
+    assert rec.cost_of_not_matching_usd > 0
 
 
 def test_a_budget_is_not_spent_on_applications_that_add_too_little() -> None:
     plan = _plan({"specialty": "orthopaedic surgery", "applicant_type": "md", "step2": 247},
                  budget=2000.0)  # fmt: skip
-    assert plan["unspent_usd"] >= 0
-    assert plan["cost_usd"] + plan["unspent_usd"] == pytest.approx(2000.0)
-    chosen = plan["programs"]
-    assert min(p["p_interview"] for p in chosen) > 0.01 or plan["unspent_usd"] == 0
+    assert plan.unspent_usd is not None and plan.cost_usd is not None
+    assert plan.cost_usd + plan.unspent_usd == pytest.approx(2000.0)
+    assert min(p.p_interview for p in plan.programs) > 0.01 or plan.unspent_usd == 0

@@ -138,13 +138,12 @@ def parse_ratings(entries: tuple[str, ...]) -> dict[str, float]:
     return out
 
 
-def echo_flags(report: dict[str, Any]) -> None:
+def echo_flags(flags: list[str], retake_steps: list[str] | None) -> None:
     """The profile's flags and, for a failing score, the retake path: first, before any
     number."""
-    for line in report["flags"]:
+    for line in flags:
         click.echo(f"  Flag: {line}")
-    retake = report.get("retake")
-    if retake:
+    if retake_steps:
         click.echo("  Retake path:")
-        for step in retake["steps"]:
+        for step in retake_steps:
             click.echo(f"    - {step}")

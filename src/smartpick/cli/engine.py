@@ -50,7 +50,7 @@ def chances_command(
         echo_json(report)
         return
     click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
-    echo_flags(report)
+    echo_flags(report["flags"], (report.get("retake") or {}).get("steps"))
     typical = report.get("typical")
     if typical:
         low, high = typical["p_match_interval"]
@@ -241,64 +241,65 @@ def plan_command(
         cost_of_not_matching,
     )
     if as_json:
-        echo_json(report)
+        echo_json(report.dump())
         return
     if as_csv:
         columns = list(LIST_COLUMNS)
-        rows = [{c: row[c] for c in columns} for row in report["programs"]]
+        rows = [row.model_dump(include=set(columns)) for row in report.programs]
         click.echo(csv_text(columns, rows), nl=False)
         return
-    click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
-    echo_flags(report)
-    if not report["programs"]:
-        for note in report["notes"]:
+    click.echo(f"{report.specialty_name}, {report.applicant_type}, season {report.season}")
+    echo_flags(report.flags, report.retake.steps if report.retake else None)
+    rec = report.recommended_applications
+    if not report.programs or rec is None or report.p_match_interval is None:
+        for note in report.notes:
             click.echo(f"  Note: {note}")
         return
-    rec = report["recommended_applications"]
-    low, high = report["p_match_interval"]
+    low, high = report.p_match_interval
+    few, many = report.interviews_10_90 or (0, 0)
     click.echo(
-        f"  Apply to {report['applications']} programs (${report['cost_usd']:g} in "
-        f"{report['service']} fees): {report['p_match']:.0%} chance of matching "
-        f"({low:.0%}-{high:.0%}); {report['expected_interviews']:.1f} interviews expected "
-        f"({report['interviews_10_90'][0]}-{report['interviews_10_90'][1]})."
+        f"  Apply to {report.applications} programs (${report.cost_usd:g} in "
+        f"{report.service} fees): {report.p_match:.0%} chance of matching "
+        f"({low:.0%}-{high:.0%}); {report.expected_interviews:.1f} interviews expected "
+        f"({few}-{many})."
     )
-    click.echo(f"  Why {rec['n']}: {rec['why']}.")
-    click.echo(f"  Typical: {report['typical_applications']['meaning']}.")
-    if report.get("unspent_usd") is not None:
-        click.echo(
-            f"  Of your ${report['budget_usd']:g} budget, ${report['unspent_usd']:g} is left."
-        )
-    if rec.get("usd_per_point_average") is not None:
-        last = rec.get("usd_per_point")
+    click.echo(f"  Why {rec.n}: {rec.why}.")
+    if report.typical_applications is not None:
+        click.echo(f"  Typical: {report.typical_applications.meaning}.")
+    if report.unspent_usd is not None:
+        click.echo(f"  Of your ${report.budget_usd:g} budget, ${report.unspent_usd:g} is left.")
+    if rec.usd_per_point_average is not None:
+        last = rec.usd_per_point
         marginal = "it adds no chance" if last is None else f"${last:g} a point"
         click.echo(
-            f"  Fees per point of chance: ${rec['usd_per_point_average']:g} over the list; "
+            f"  Fees per point of chance: ${rec.usd_per_point_average:g} over the list; "
             f"the last application, {marginal}."
         )
-    nrmp = report["nrmp_fees"]
+    nrmp = report.nrmp_fees or {}
     if "total_usd" in nrmp:
         click.echo(
             f"  With the NRMP registration (${nrmp['registration_usd']:g}, "
             f"{nrmp['registration_status']}) and {nrmp['extra_ranks']} ranks beyond 20: "
-            f"${report['total_cost_usd']:g} in all."
+            f"${report.total_cost_usd:g} in all."
         )
-    for tier, used in report["signals"].items():
-        click.echo(f"  Signals ({tier}): {used['used']} of {used['allowed']} placed.")
+    for tier, use in report.signals.items():
+        click.echo(f"  Signals ({tier}): {use.used} of {use.allowed} placed.")
     click.echo("")
     click.echo(f"  {'Tier':<7} {'Signal':<7} {'Interview':>9} {'Alone':>6}  Program")
-    for row in report["programs"]:
+    for row in report.programs:
         click.echo(
-            f"  {row['tier']:<7} {row['signal'] or '':<7} {row['p_interview']:>9.0%} "
-            f"{row['p_match_alone']:>6.0%}  {row['name']}, {row['state']} [{row['program_id']}]"
+            f"  {row.tier:<7} {row.signal or '':<7} {row.p_interview:>9.0%} "
+            f"{row.p_match_alone:>6.0%}  {row.name}, {row.state} [{row.program_id}]"
         )
     click.echo("")
-    marks = [c for c in report["curve"] if c["n"] in (5, 10, 20, 30, 40, 60, 80, 100, 150)]
+    marks = [c for c in report.curve if c.n in (5, 10, 20, 30, 40, 60, 80, 100, 150)]
     click.echo(
         "  Applications -> chance (fees): "
-        + ", ".join(f"{c['n']} -> {c['p_match']:.0%} (${c['cost']:g})" for c in marks)
+        + ", ".join(f"{c.n} -> {c.p_match:.0%} (${c.cost:g})" for c in marks)
     )
-    _echo_parallel(report["parallel"])
-    geo = report.get("geography")
+    if report.parallel is not None:
+        _echo_parallel(report.parallel)
+    geo = report.geography
     if geo:
         stated = ", ".join(map(str, geo["divisions"])) or "none"
         click.echo(
@@ -306,16 +307,16 @@ def plan_command(
             f"{geo['p_match']:.0%} at {geo['p_match_at']} programs, against "
             f"{geo['p_match_no_preference']:.0%} stating none; {geo['prior']}."
         )
-    update = report.get("season_update")
+    update = report.season_update
     if update:
         click.echo(
             f"  With {update['interviews']} interviews: {update['p_match_from_interviews']:.0%} "
             f"from them alone, {update['p_match_with_pending']:.0%} with the programs that "
             f"have not answered; {update['advice']}."
         )
-    if "pgy1" in report:
-        click.echo(f"  PGY-1: {report['pgy1']}")
-    for note in report["notes"]:
+    if report.pgy1:
+        click.echo(f"  PGY-1: {report.pgy1}")
+    for note in report.notes:
         click.echo(f"  Note: {note}")
 
 
@@ -357,30 +358,30 @@ def advise_command(
             ) from None
     report = advise_report(session(ctx), profile_from(flags), when)
     if as_json:
-        echo_json(report)
+        echo_json(report.dump())
         return
-    click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
-    extra = f" ({', '.join(report['modifiers'])})" if report["modifiers"] else ""
-    click.echo(f"  Situation: {report['scenario']}{extra}. " + "; ".join(report["reasons"]) + ".")
-    t = report["timeline"]
+    click.echo(f"{report.specialty_name}, {report.applicant_type}, season {report.season}")
+    extra = f" ({', '.join(report.modifiers)})" if report.modifiers else ""
+    click.echo(f"  Situation: {report.scenario}{extra}. " + "; ".join(report.reasons) + ".")
+    t = report.timeline
     click.echo(
         f"  Programs start reviewing {t['review_starts']}; latest safe test date "
         f"{t['latest_safe_test_date']}."
     )
     section = None
-    for item in report["recommendations"]:
-        if item["section"] != section:
-            section = item["section"]
+    for item in report.recommendations:
+        if item.section != section:
+            section = item.section
             click.echo(f"\n  {SECTIONS.get(section, section)}")
-        mark = "" if item["kind"] == "general advice" else " [data]"
-        click.echo(f"  - {item['text']}{mark}")
-    if report["what_if"]:
+        mark = "" if item.kind == "general advice" else " [data]"
+        click.echo(f"  - {item.text}{mark}")
+    if report.what_if:
         click.echo(
             "\n  What if: "
             + ", ".join(
-                f"{w['step2']} -> {w['p_match']:.0%} with {w['recommended_applications']} programs"
-                for w in report["what_if"]
+                f"{w.step2} -> {w.p_match:.0%} with {w.recommended_applications} programs"
+                for w in report.what_if
             )
         )
-    for note in report["notes"]:
+    for note in report.notes:
         click.echo(f"  Note: {note}")

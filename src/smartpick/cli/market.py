@@ -113,34 +113,32 @@ def rank_command(
         session(ctx), profile_from(flags), programs.split(","), parse_ratings(ratings)
     )
     if as_json:
-        echo_json(report)
+        echo_json(report.dump())
         return
     click.echo(
-        f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}: "
-        f"{report['p_match']:.0%} chance of matching with these {len(report['programs'])} "
+        f"{report.specialty_name}, {report.applicant_type}, season {report.season}: "
+        f"{report.p_match:.0%} chance of matching with these {len(report.programs)} "
         "programs ranked"
     )
     click.echo("")
     click.echo(f"  {'Rank':<5} {'Match here':>10} {'By here':>8}  Program")
-    for row in report["programs"]:
+    for row in report.programs:
         click.echo(
-            f"  {row['rank']:<5} {row['p_match_here']:>10.0%} {row['p_match_by_here']:>8.0%}"
-            f"  {row['name']}, {row['state']} [{row['acgme_id']}]"
+            f"  {row.rank:<5} {row.p_match_here:>10.0%} {row.p_match_by_here:>8.0%}"
+            f"  {row.name}, {row.state} [{row.acgme_id}]"
         )
     click.echo("")
     click.echo(
-        f"  Expected value of your order: {report['expected_value']:.3f} ({report['value_basis']})"
+        f"  Expected value of your order: {report.expected_value:.3f} ({report.value_basis})"
     )
-    for alt in report["alternatives"]:
+    for alt in report.alternatives:
         click.echo(
-            f"  {alt['order']}: {alt['p_match']:.0%} chance, value {alt['expected_value']:.3f} "
-            f"(loses {alt['loss']:.3f})"
+            f"  {alt.order}: {alt.p_match:.0%} chance, value {alt.expected_value:.3f} "
+            f"(loses {alt.loss:.3f})"
         )
-    search = report["search"]
+    search = report.search
     if search:
-        verdict = (
-            "no order beats yours" if search["true_order_is_best"] else "another order is better"
-        )
-        click.echo(f"  Every one of the {search['orders']:,} orders checked: {verdict}.")
-    for note in report["notes"]:
+        verdict = "no order beats yours" if search.true_order_is_best else "another order is better"
+        click.echo(f"  Every one of the {search.orders:,} orders checked: {verdict}.")
+    for note in report.notes:
         click.echo(f"  Note: {note}")

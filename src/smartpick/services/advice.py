@@ -18,6 +18,7 @@ from smartpick.core.advice import classify, timeline
 from smartpick.core.model.standing import IQR_TO_SD
 from smartpick.core.numbers import sensible_date
 from smartpick.core.profile import Profile
+from smartpick.core.results import Advice, Plan
 from smartpick.errors import InputError
 from smartpick.services.calendar import calendar_row, review_start
 from smartpick.services.chances import pool_figures
@@ -63,8 +64,8 @@ def advise_report(
     services: Services,
     profile: Profile,
     test_date: dt.date | None = None,
-    plan: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+    plan: Plan | None = None,
+) -> Advice:
     """The advice; `plan` is the plan of the same profile when the caller already has it."""
     spec, season, header = report_header(services, profile)
     notes: list[str] = []
@@ -92,7 +93,7 @@ def advise_report(
         plan = plan_report(services, profile)
     elif profile.step2 is None:
         plan = None
-    service = (plan or {}).get("service") or _service(services, spec.key, season)
+    service = (plan.service if plan else None) or _service(services, spec.key, season)
     review, review_event = review_start(services, season, service)
     comlex_only = profile.step2 is None and profile.comlex2 is not None
     exam = "COMLEX-USA Level 2-CE" if comlex_only else "USMLE Step 2 CK"
@@ -101,6 +102,7 @@ def advise_report(
     typical = int(float(typical_row["value"])) if typical_row else 4
     planning = int(float(planning_row["value"])) if planning_row else 8
     t = timeline(when, review, review_event, typical, planning)
+    listed = plan if plan is not None and plan.programs else None
     rank_deadline = _calendar(services, season, "rank order list certification deadline")
     step3 = _exam_fact(services, "USMLE Step 3", "h1b_steps_required")
     cited = _cited(services, spec.key, profile.applicant_type, figures)
@@ -119,10 +121,10 @@ def advise_report(
         "cited_median": cited["value"] if cited else None,
         "cited_what": cited["what"] if cited else "",
         "cited_source": cited["source"] if cited else "",
-        "plan_n": plan["applications"] if plan and plan.get("programs") else None,
-        "plan_p": plan["p_match"] if plan and plan.get("programs") else None,
-        "plan_why": plan["recommended_applications"]["why"]
-        if plan and plan.get("programs")
+        "plan_n": listed.applications if listed else None,
+        "plan_p": listed.p_match if listed else None,
+        "plan_why": listed.recommended_applications.why
+        if listed and listed.recommended_applications
         else None,
         "parallel": _parallel_line(plan),
         "passed": profile.step2 is not None
@@ -143,7 +145,7 @@ def advise_report(
         sources.append("SmartPick plan for this profile (smartpick plan)")
     recommendations = _items("timing", env.get_template("timing.j2").render(context), sources)
     recommendations += _sections(env.get_template("presentation.j2").render(context), sources)
-    return {
+    report = {
         **header,
         "scenario": situation.scenario,
         "modifiers": list(situation.modifiers),
@@ -164,12 +166,13 @@ def advise_report(
         "recommendations": recommendations,
         "plan": None
         if plan is None
-        else {k: plan.get(k) for k in ("applications", "p_match", "p_match_interval", "cost_usd")},
+        else plan.model_dump(include={"applications", "p_match", "p_match_interval", "cost_usd"}),
         "what_if": _what_if(services, profile)
         if profile.step2 is None or profile.step2_kind == "expected"
         else [],
         "notes": notes,
     }
+    return Advice.model_validate(report)
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -213,10 +216,10 @@ def _cited(
     }
 
 
-def _parallel_line(plan: Mapping[str, Any] | None) -> str | None:
-    if not plan or "parallel" not in plan:
+def _parallel_line(plan: Plan | None) -> str | None:
+    if plan is None or plan.parallel is None:
         return None
-    parallel = plan["parallel"]
+    parallel = plan.parallel
     if parallel.get("available"):
         split = parallel["split"]
         return (
@@ -265,13 +268,13 @@ def _what_if(services: Services, profile: Profile) -> list[dict[str, Any]]:
     for score in WHAT_IF:
         trial = profile.model_copy(update={"step2": score, "step2_kind": "expected"})
         plan = plan_report(services, trial)
-        if not plan.get("programs"):
+        if not plan.programs or plan.p_match is None or plan.applications is None:
             continue
         out.append(
             {
                 "step2": score,
-                "p_match": plan["p_match"],
-                "recommended_applications": plan["applications"],
+                "p_match": plan.p_match,
+                "recommended_applications": plan.applications,
             }
         )
     return out

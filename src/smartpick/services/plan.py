@@ -27,6 +27,7 @@ from smartpick.core.plan.report import (
 )
 from smartpick.core.plan.solution import Solution, decode
 from smartpick.core.profile import APPLICANT_TYPES, Profile
+from smartpick.core.results import Plan
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
 from smartpick.services.chances import (
@@ -114,7 +115,7 @@ def plan_report(
     fee_assistance: bool = False,
     connections: Sequence[str] = (),
     cost_of_not_matching: float = COST_OF_NOT_MATCHING.value,
-) -> dict[str, Any]:
+) -> Plan:
     """`geography`: "none" (no ERAS geographic preference), "auto" (the best of the 130
     choices for the chance of matching) or the divisions to state; `fee_assistance`: the
     applicant has the AAMC Fee Assistance Program's ERAS discount; `cost_of_not_matching`:
@@ -147,10 +148,10 @@ def plan_report(
             "the Step 2 CK score is under the passing mark: no list and no chance are given "
             "until you have a passing score (see the retake path)"
         )
-        return report
+        return Plan.model_validate(report)
     ctx = build_context(services, profile, spec.key, season, report["notes"])
     if ctx is None:
-        return report
+        return Plan.model_validate(report)
     assistance = None
     if fee_assistance:
         assistance, fap_notes = assistance_for(services, ctx.service, season)
@@ -213,7 +214,7 @@ def plan_report(
             "specialty"
         )
         report["recommended_applications"] = None
-        return report
+        return Plan.model_validate(report)
     report |= _list_report(ctx, profile, sol, chosen, sig)
     programs = [int(sol.sub[j]) for j in chosen]
     spread = list_intervals(
@@ -281,7 +282,7 @@ def plan_report(
         backup_value,
         fee_assistance,
     )
-    return report
+    return Plan.model_validate(report)
 
 
 def _list_report(

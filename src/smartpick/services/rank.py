@@ -5,12 +5,13 @@ preference is best (core.plan.rank)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from smartpick.core.catalog import IDS_HINT, exclusion
 from smartpick.core.model.evaluation import Draw
 from smartpick.core.plan.rank import Array, order_values, rank_interviews, rated_values
 from smartpick.core.profile import Profile
+from smartpick.core.results import Ranking
 from smartpick.errors import InputError
 from smartpick.services.chances import build_context
 from smartpick.services.header import report_header
@@ -26,7 +27,7 @@ def rank_report(
     profile: Profile,
     programs: Sequence[str],
     ratings: Mapping[str, float] | None = None,
-) -> dict[str, Any]:
+) -> Ranking:
     """`programs`: ACGME ids of the programs that interviewed the applicant, most wanted
     first; `ratings`: optional values 1-10 (then the true order follows the ratings)."""
     spec, season, header = report_header(services, profile)
@@ -98,7 +99,7 @@ def rank_report(
             }
         )
     search = ranked.search
-    return {
+    report = {
         **header,
         "programs": rows,
         "p_match": round(ranked.p_match, 4),
@@ -134,6 +135,7 @@ def rank_report(
             "does not depend on where you rank it (Roth 1982)",
         ],
     }
+    return Ranking.model_validate(report)
 
 
 def _utilities(ids: Sequence[str], ratings: Mapping[str, float]) -> tuple[Array, str]:

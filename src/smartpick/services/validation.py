@@ -188,17 +188,16 @@ def profile_checks(services: Any) -> list[dict[str, Any]]:
         profile = parse_profile(data)
         standing = standing_report(services, profile)
         plan = plan_report(services, profile, **options)
-        if plan.get("retake") is not None:
+        rec = plan.recommended_applications
+        if plan.retake is not None or rec is None or plan.typical_applications is None:
             after = "no chance: the retake path"
         else:
-            curve = plan.get("curve", [])
-            at4 = next((c["p_match"] for c in curve if c["n"] == 4), None)
-            cautious = plan["recommended_applications"]["p_match_low"]
+            at4 = next((c.p_match for c in plan.curve if c.n == 4), None)
             after = (
-                f"standing {percent(standing['p_match'])}; {plan['applications']} programs for "
-                f"{percent(plan['p_match'])} (cautious {percent(cautious)})"
+                f"standing {percent(standing['p_match'])}; {plan.applications} programs for "
+                f"{percent(plan.p_match)} (cautious {percent(rec.p_match_low)})"
                 + (f"; 4 programs {percent(at4)}" if at4 is not None and not options else "")
-                + f"; typical list {plan['typical_applications']['applications']:.0f}"
+                + f"; typical list {plan.typical_applications.applications:.0f}"
             )
         out.append({"profile": label, "before": before, "after": after})
     return out

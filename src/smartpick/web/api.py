@@ -10,20 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import Profile
+from smartpick.core.results import Advice, Plan, Ranking
 from smartpick.services import Services
 from smartpick.services.advice import advise_report
 from smartpick.services.chances import chances_report
 from smartpick.services.plan import plan_report
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
-from smartpick.web.schemas import (
-    AdviseResponse,
-    ChancesResponse,
-    ErrorResponse,
-    PlanResponse,
-    RankResponse,
-    StandingResponse,
-)
+from smartpick.web.schemas import ChancesResponse, ErrorResponse, StandingResponse
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "a value SmartPick cannot use"},
@@ -131,8 +125,8 @@ def chances(request: Request, body: ChancesRequest) -> dict[str, Any]:
     return chances_report(_services(request), body.profile, body.apply, body.limit)
 
 
-@router.post("/plan", response_model=PlanResponse)
-def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
+@router.post("/plan", response_model=Plan)
+def plan(request: Request, body: PlanRequest) -> Plan:
     """The optimized list with signals, curve and parallel plan (smartpick plan)."""
     return plan_report(
         _services(request),
@@ -154,13 +148,13 @@ def plan(request: Request, body: PlanRequest) -> dict[str, Any]:
     )
 
 
-@router.post("/advise", response_model=AdviseResponse)
-def advise(request: Request, body: AdviseRequest) -> dict[str, Any]:
+@router.post("/advise", response_model=Advice)
+def advise(request: Request, body: AdviseRequest) -> Advice:
     """Step 2 CK timing, release and presentation advice (smartpick advise)."""
     return advise_report(_services(request), body.profile, body.test_date)
 
 
-@router.post("/rank", response_model=RankResponse)
-def rank(request: Request, body: RankRequest) -> dict[str, Any]:
+@router.post("/rank", response_model=Ranking)
+def rank(request: Request, body: RankRequest) -> Ranking:
     """The rank order list: the chance of matching at each rank (smartpick rank)."""
     return rank_report(_services(request), body.profile, body.programs, body.ratings)

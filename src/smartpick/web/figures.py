@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from smartpick.core.geography import albers_usa
+from smartpick.core.results import CurvePoint, Plan
 from smartpick.services import Services
 from smartpick.web.pdf import dollars
 from smartpick.web.templating import WEB
@@ -20,21 +22,21 @@ def us_atlas() -> dict[str, Any]:
     return data
 
 
-def plan_map(services: Services, plan: dict[str, Any]) -> dict[str, Any]:
+def plan_map(services: Services, plan: Plan) -> dict[str, Any]:
     """The listed programs as points on the state outlines, projected the same way; the
     programs the map cannot show (territories, no coordinates) are named."""
     project = albers_usa()
     points, outside = [], []
-    for p in plan.get("programs", []):
-        program = services.programs_by_id[p["program_id"]]
+    for p in plan.programs:
+        program = services.programs_by_id[p.program_id]
         at = None
         if program.latitude is not None and program.longitude is not None:
             at = project(program.longitude, program.latitude)
         if at is None:
-            outside.append(p["name"])
+            outside.append(p.name)
         else:
             points.append(
-                {"x": round(at[0], 1), "y": round(at[1], 1), "name": p["name"], "tier": p["tier"]}
+                {"x": round(at[0], 1), "y": round(at[1], 1), "name": p.name, "tier": p.tier}
             )
     atlas = us_atlas()
     return {
@@ -47,7 +49,7 @@ def plan_map(services: Services, plan: dict[str, Any]) -> dict[str, Any]:
 
 
 def chart(
-    curve: list[dict[str, Any]],
+    curve: Sequence[CurvePoint],
     recommended: int | None = None,
     width: int = 560,
     height: int = 260,
@@ -60,8 +62,8 @@ def chart(
         return {"points": "", "cautious": "", "width": width, "height": height, "ticks": []}
     if recommended:
         shown = max(2 * recommended, recommended + 10)
-        curve = [c for c in curve if c["n"] <= shown] or curve[:1]
-    n_max = int(curve[-1]["n"])
+        curve = [c for c in curve if c.n <= shown] or curve[:1]
+    n_max = curve[-1].n
     pad, bottom = 40, 58  # room for the y labels; for the x labels, fees and title
 
     def x(n: float) -> float:
@@ -70,11 +72,9 @@ def chart(
     def y(p: float) -> float:
         return height - bottom - (height - bottom - 16) * p
 
-    points = " ".join(f"{x(c['n']):.1f},{y(c['p_match']):.1f}" for c in curve)
-    cautious = " ".join(
-        f"{x(c['n']):.1f},{y(c['p_match_low']):.1f}" for c in curve if "p_match_low" in c
-    )
-    cost = {c["n"]: c["cost"] for c in curve}
+    points = " ".join(f"{x(c.n):.1f},{y(c.p_match):.1f}" for c in curve)
+    cautious = " ".join(f"{x(c.n):.1f},{y(c.p_match_low):.1f}" for c in curve)
+    cost = {c.n: c.cost for c in curve}
     step = max(5, round(n_max / 6 / 5) * 5)
     ticks = [
         {"x": x(n), "label": str(n), "cost": dollars(cost[n]) if n in cost else ""}
@@ -82,7 +82,7 @@ def chart(
     ]
     mark = None
     if recommended and recommended in cost:
-        chance = next(c["p_match"] for c in curve if c["n"] == recommended)
+        chance = next(c.p_match for c in curve if c.n == recommended)
         mark = {"x": x(recommended), "y": y(chance), "label": f"{recommended} recommended"}
     return {
         "points": points,

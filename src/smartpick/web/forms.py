@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from smartpick.core.numbers import finite_number, whole_number
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import APPLICANT_TYPES, Profile
+from smartpick.core.results import Plan
 from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.plan import plan_report
@@ -202,7 +203,7 @@ class PlanOptions:
     connections: list[str]
     cost_of_not_matching: float = COST_OF_NOT_MATCHING.value
 
-    def report(self, services: Services, profile: Profile) -> dict[str, Any]:
+    def report(self, services: Services, profile: Profile) -> Plan:
         return plan_report(
             services,
             profile,

@@ -135,7 +135,7 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
         ),
         "sections": SECTIONS,
         "tiers": {"likely": LIKELY, "target": TARGET},
-        "chart": chart(plan.get("curve", []), plan.get("applications")) if figures else None,
+        "chart": chart(plan.curve, plan.applications) if figures else None,
         "map": plan_map(services, plan) if figures else None,
         "query": urlencode({k: v for k, v in form.items() if v}),
     }
@@ -211,13 +211,11 @@ def plan_csv(request: Request) -> Response:
         out, fieldnames=LIST_COLUMNS, extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
-    writer.writerows(plan["programs"])
+    writer.writerows(p.model_dump() for p in plan.programs)
     return Response(
         out.getvalue(),
         media_type="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="smartpick-{plan["specialty"]}.csv"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="smartpick-{plan.specialty}.csv"'},
     )
 
 
@@ -231,7 +229,7 @@ def plan_pdf(request: Request) -> Response:
         context["advice"],
         asked_count=bool(context["form"]["applications"]),
     )
-    specialty = context["plan"]["specialty"]
+    specialty = context["plan"].specialty
     return Response(
         data,
         media_type="application/pdf",

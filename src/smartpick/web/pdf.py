@@ -13,6 +13,8 @@ from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from smartpick.core.results import Advice, Plan, Recommended, Retake
+
 WARNING = colors.HexColor("#9b1c1c")
 
 
@@ -48,9 +50,9 @@ def sentence(text: str, capital: bool = True) -> str:
 
 
 def render_pdf(
-    plan: dict[str, Any],
+    plan: Plan,
     standing: dict[str, Any],
-    advice: dict[str, Any],
+    advice: Advice,
     asked_count: bool = False,
 ) -> bytes:
     """`asked_count`: the number of applications is the applicant's own, not SmartPick's."""
@@ -58,16 +60,16 @@ def render_pdf(
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     story: list[Any] = [
         Paragraph(
-            escape(f"SmartPick plan: {plan['specialty_name']}, season {plan['season']}"),
+            escape(f"SmartPick plan: {plan.specialty_name}, season {plan.season}"),
             styles["Title"],
         ),
     ]
-    story += _flags(plan.get("flags") or [], styles)
-    if plan.get("retake"):
-        story += _retake(plan["retake"], styles, small)
+    story += _flags(plan.flags, styles)
+    if plan.retake:
+        story += _retake(plan.retake, styles, small)
     else:
         story += _standing(standing, styles)
-        if plan.get("programs"):
+        if plan.programs:
             story += _plan(plan, asked_count, styles, small)
         story += _advice(advice, styles, small)
     story += _notes(plan, styles, small)
@@ -91,23 +93,23 @@ def _flags(flags: list[str], styles: StyleSheet1) -> list[Any]:
     ]
 
 
-def _retake(retake: dict[str, Any], styles: StyleSheet1, small: Any) -> list[Any]:
+def _retake(retake: Retake, styles: StyleSheet1, small: Any) -> list[Any]:
     body = styles["BodyText"].clone("step", leftIndent=14)
     return [
         Paragraph("The retake path: what to do next", styles["Heading2"]),
         Paragraph(
             escape(
-                f"Step 2 CK {retake['score']} is under the passing mark of "
-                f"{retake['passing_mark']}, so this plan gives no list of programs and no "
+                f"Step 2 CK {retake.score} is under the passing mark of "
+                f"{retake.passing_mark}, so this plan gives no list of programs and no "
                 "chance of matching. Here is the way back:"
             ),
             styles["BodyText"],
         ),
         *[
             Paragraph(escape(step), body, bulletText=f"{i}.")
-            for i, step in enumerate(retake["steps"], start=1)
+            for i, step in enumerate(retake.steps, start=1)
         ],
-        Paragraph(escape(f"Sources: {'; '.join(retake.get('sources', []))}."), small),
+        Paragraph(escape(f"Sources: {'; '.join(retake.sources)}."), small),
     ]
 
 
@@ -136,57 +138,53 @@ def _standing(standing: dict[str, Any], styles: StyleSheet1) -> list[Any]:
     return [Paragraph(escape(text), styles["BodyText"])]
 
 
-def _why(plan: dict[str, Any], asked: bool) -> str:
+def _why(plan: Plan, rec: Recommended, asked: bool) -> str:
     """Why this many applications, what is left of a budget, and what the count was judged by
     (the page says the same)."""
-    rec = plan["recommended_applications"]
-    why = f"Why {plan['applications']}: {sentence(rec['why'], capital=False)}"
-    if plan.get("budget_usd") is not None and plan.get("unspent_usd") is not None:
-        budget = dollars(plan["budget_usd"])
+    why = f"Why {plan.applications}: {sentence(rec.why, capital=False)}"
+    if plan.budget_usd is not None and plan.unspent_usd is not None:
+        budget = dollars(plan.budget_usd)
         why += (
-            f" Of your {budget} budget, {dollars(plan['unspent_usd'])} is left unspent."
-            if plan["unspent_usd"] >= 0.5
+            f" Of your {budget} budget, {dollars(plan.unspent_usd)} is left unspent."
+            if plan.unspent_usd >= 0.5
             else f" This uses your whole {budget} budget."
         )
-    low = rec.get("p_match_low")
-    if low is not None and asked:
+    low = rec.p_match_low
+    if asked:
         why += f" At the cautious end of its range, the chance is {_pct(low)}."
-    elif low is not None:
+    else:
         why += (
             f" At the cautious end of its range the chance is {_pct(low)} at "
-            f"{plan['applications']} applications"
+            f"{plan.applications} applications, and counts a year without a match as costing "
+            f"you {dollars(rec.cost_of_not_matching_usd)} ({rec.cost_of_not_matching_source})."
         )
-        if rec.get("cost_of_not_matching_usd"):
-            why += (
-                ", and counts a year without a match as costing you "
-                f"{dollars(rec['cost_of_not_matching_usd'])} "
-                f"({rec.get('cost_of_not_matching_source', '')})"
-            )
-        why += "."
     return why
 
 
-def _plan(plan: dict[str, Any], asked: bool, styles: StyleSheet1, small: Any) -> list[Any]:
-    low, high = plan["p_match_interval"]
+def _plan(plan: Plan, asked: bool, styles: StyleSheet1, small: Any) -> list[Any]:
+    rec, interval = plan.recommended_applications, plan.p_match_interval
+    if rec is None or interval is None or plan.cost_usd is None:
+        return []
+    low, high = interval
     story: list[Any] = [
         Paragraph(
             escape(
-                f"Apply to {plan['applications']} programs ({dollars(plan['cost_usd'])} in "
-                f"{plan['service']} fees): {_pct(plan['p_match'])} chance of matching "
+                f"Apply to {plan.applications} programs ({dollars(plan.cost_usd)} in "
+                f"{plan.service} fees): {_pct(plan.p_match)} chance of matching "
                 f"(95% interval {_pct(low)}-{_pct(high)}); about "
-                f"{plan['expected_interviews']:.0f} interviews expected."
+                f"{plan.expected_interviews or 0:.0f} interviews expected."
             ),
             styles["BodyText"],
         ),
-        Paragraph(escape(_why(plan, asked)), styles["BodyText"]),
+        Paragraph(escape(_why(plan, rec, asked)), styles["BodyText"]),
     ]
-    typical = plan.get("typical_applications")
+    typical = plan.typical_applications
     if typical:
         story.append(
             Paragraph(
                 escape(
-                    f"What applicants like you send: {sentence(typical['meaning'], False)} "
-                    f"Source: {typical['source']}."
+                    f"What applicants like you send: {sentence(typical.meaning, False)} "
+                    f"Source: {typical.source}."
                 ),
                 styles["BodyText"],
             )
@@ -195,14 +193,14 @@ def _plan(plan: dict[str, Any], asked: bool, styles: StyleSheet1, small: Any) ->
     rows: list[list[Any]] = [["Program", "State", "Tier", "Signal", "Interview", "Alone"]]
     rows += [
         [
-            Paragraph(escape(p["name"]), small),
-            p["state"],
-            p["tier"],
-            p["signal"] or "",
-            _pct(p["p_interview"]),
-            _pct(p["p_match_alone"]),
+            Paragraph(escape(p.name), small),
+            p.state,
+            p.tier,
+            p.signal or "",
+            _pct(p.p_interview),
+            _pct(p.p_match_alone),
         ]
-        for p in plan["programs"]
+        for p in plan.programs
     ]
     table = Table(
         rows,
@@ -223,19 +221,19 @@ def _plan(plan: dict[str, Any], asked: bool, styles: StyleSheet1, small: Any) ->
     return story
 
 
-def _advice(advice: dict[str, Any], styles: StyleSheet1, small: Any) -> list[Any]:
+def _advice(advice: Advice, styles: StyleSheet1, small: Any) -> list[Any]:
     return [
         Spacer(1, 0.2 * inch),
-        Paragraph(escape(f"Your Step 2 CK strategy: {advice['scenario']}"), styles["Heading2"]),
-        *[Paragraph(escape(item["text"]), small) for item in advice["recommendations"]],
+        Paragraph(escape(f"Your Step 2 CK strategy: {advice.scenario}"), styles["Heading2"]),
+        *[Paragraph(escape(item.text), small) for item in advice.recommendations],
     ]
 
 
-def _notes(plan: dict[str, Any], styles: StyleSheet1, small: Any) -> list[Any]:
+def _notes(plan: Plan, styles: StyleSheet1, small: Any) -> list[Any]:
     return [
         Spacer(1, 0.2 * inch),
         Paragraph("What the numbers rest on", styles["Heading3"]),
-        *[Paragraph(escape(sentence(n)), small) for n in plan.get("notes") or []],
+        *[Paragraph(escape(sentence(n)), small) for n in plan.notes],
         Paragraph(
             escape(
                 "Every number traces to a public source and year; the "

@@ -1,0 +1,226 @@
+"""The answers SmartPick gives, typed: the plan, the advice and the rank order list, each with
+the header every report opens with. They are frozen (an answer is made once and shown in
+every format: the page, the PDF, the CSV, the command line and the JSON API, whose
+/openapi.json publishes these declarations with their bounds and allowed values).
+
+A field a report leaves out is unset, not null: `dump` gives the JSON of the command line
+with exactly the fields the report has."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Chance = Annotated[float, Field(ge=0, le=1, description="a probability, 0 to 1")]
+Interval = Annotated[tuple[Chance, Chance], Field(description="95% interval: [low, high]")]
+Tier = Literal["reach", "target", "likely"]
+ApplicantType = Literal["md", "do", "us-img", "non-us-img"]
+
+
+class Result(BaseModel):
+    """A part of an answer: frozen, and nothing undeclared."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def dump(self) -> dict[str, Any]:
+        """The JSON-ready answer with the fields the report has (unset ones left out)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class Retake(Result):
+    score: int
+    passing_mark: int
+    on: str = Field(description="the date the passing mark applies from")
+    steps: list[str]
+    sources: list[str]
+
+
+class Header(Result):
+    season: int = Field(ge=2024, le=2035)
+    specialty: str
+    specialty_name: str
+    applicant_type: ApplicantType
+    step2: int | None = Field(default=None, ge=1, le=300)
+    flags: list[str]
+    notes: list[str] = Field(default_factory=list)
+    retake: Retake | None = Field(
+        default=None, description="a Step 2 CK under the passing mark: the retake path"
+    )
+
+
+class PlanProgram(Result):
+    program_id: str = Field(pattern=r"^[0-9]{10}$", description="ACGME id")
+    name: str
+    city: str
+    state: str
+    p_interview: Chance
+    p_interview_interval: Interval
+    p_match_alone: Chance = Field(description="the program's stand-alone chance of matching")
+    p_end_here: Chance = Field(description="the chance you end up here, given the whole list")
+    loo_delta: Chance = Field(description="how much the list's chance falls without it")
+    tier: Tier
+    entry_level: str
+    signal: str | None = Field(description="the signal tier placed here, or null")
+    reason: str
+
+
+class CurvePoint(Result):
+    n: int = Field(ge=1, description="number of applications")
+    cost: float = Field(ge=0, description="application fees, US dollars")
+    p_match: Chance
+    p_match_low: Chance = Field(description="the lower end of the chance's 95% interval")
+    usd_per_point: float | None = Field(
+        default=None, ge=0, description="this application's fee per point of chance it adds"
+    )
+    value: float | None = Field(
+        default=None, ge=0, le=1, description="expected worth (with ratings or regions)"
+    )
+
+
+class Recommended(Result):
+    n: int = Field(ge=1)
+    why: str
+    reaches_target: int | None = Field(
+        ge=1, description="the fewest applications whose cautious chance reaches the target"
+    )
+    best_value: int = Field(
+        ge=1, description="the count maximizing cost of not matching x cautious chance - fees"
+    )
+    target: Chance
+    p_match_low: Chance = Field(description="the cautious chance at the recommended count")
+    cost_of_not_matching_usd: float = Field(gt=0)
+    cost_of_not_matching_source: str
+    usd_per_point: float | None = Field(
+        default=None, ge=0, description="the last application's fee per point of chance it adds"
+    )
+    usd_per_point_average: float | None = Field(
+        default=None, ge=0, description="the whole list's fees per point of chance"
+    )
+
+
+class Typical(Result):
+    applications: float = Field(ge=0)
+    share: float | None = Field(
+        description="the share of all-specialty applications fitted to go to the specialty"
+    )
+    source: str
+    meaning: str
+
+
+class SignalUse(Result):
+    allowed: int = Field(ge=0)
+    used: int = Field(ge=0)
+
+
+class Certificate(Result):
+    value_greedy: float
+    upper_bound: float
+    certified_gap: float
+
+
+class Plan(Header):
+    """The optimized list with signals, the curve and the parallel plan (`smartpick plan`)."""
+
+    programs: list[PlanProgram]
+    not_modelled: list[str]
+    p_match: Chance | None = None
+    p_match_interval: Interval | None = None
+    recommended_applications: Recommended | None = None
+    curve: list[CurvePoint] = Field(default_factory=list)
+    expected_interviews: float | None = Field(default=None, ge=0)
+    interviews_10_90: tuple[int, int] | None = Field(
+        default=None, description="the 10th and 90th percentiles of the number of interviews"
+    )
+    applications: int | None = Field(default=None, ge=1)
+    cost_usd: float | None = Field(default=None, ge=0)
+    total_cost_usd: float | None = Field(default=None, ge=0)
+    budget_usd: float | None = Field(default=None, ge=0)
+    unspent_usd: float | None = Field(default=None, ge=0, description="budget not spent")
+    typical_applications: Typical | None = Field(
+        default=None, description="what a typical applicant of the type sends, and its source"
+    )
+    goal: str | None = None
+    service: Literal["ERAS", "ResidencyCAS"] | None = None
+    signals: dict[str, SignalUse] = Field(default_factory=dict)
+    parallel: dict[str, Any] | None = None
+    geography: dict[str, Any] | None = Field(default=None, description="ERAS preference chosen")
+    season_update: dict[str, Any] | None = Field(default=None, description="with --interviews")
+    certificate: Certificate | None = Field(default=None, description="without signals")
+    nrmp_fees: dict[str, Any] | None = None
+    fees: list[dict[str, Any]] = Field(default_factory=list)
+    pgy1: str | None = Field(default=None, description="for advanced programs on the list")
+    connections: dict[str, Any] | None = Field(
+        default=None, description="ResidencyCAS geographic connections applied"
+    )
+    fee_assistance: dict[str, float] | None = Field(
+        default=None, description="the AAMC Fee Assistance discount applied: share paid, covered"
+    )
+    value: float | None = Field(default=None, ge=0, le=1, description="expected worth")
+    method: str | None = None
+
+
+class Recommendation(Result):
+    section: Literal[
+        "timing", "myeras", "personal_statement", "cv", "interviews", "letters", "breadth"
+    ]
+    text: str
+    kind: Literal["general advice", "from the data"]
+    sources: list[str]
+
+
+class WhatIf(Result):
+    step2: int
+    p_match: Chance
+    recommended_applications: int = Field(ge=1)
+
+
+class Advice(Header):
+    """How to time, release and present the Step 2 CK score (`smartpick advise`)."""
+
+    scenario: Literal["strong", "solid", "below range", "score pending"]
+    modifiers: list[Literal["expected score", "upward trajectory", "IMG", "failed attempt"]]
+    reasons: list[str]
+    timeline: dict[str, Any]
+    recommendations: list[Recommendation]
+    plan: dict[str, Any] | None = Field(
+        default=None, description="the plan of the same profile the advice speaks of"
+    )
+    what_if: list[WhatIf]
+
+
+class RankProgram(Result):
+    rank: int = Field(ge=1)
+    acgme_id: str = Field(pattern=r"^[0-9]{10}$")
+    name: str
+    city: str
+    state: str
+    value: float = Field(ge=0, le=1, description="the program's worth to you, 0-1")
+    p_match_here: Chance
+    p_match_by_here: Chance
+
+
+class RankAlternative(Result):
+    order: str
+    p_match: Chance
+    expected_value: float = Field(ge=0, le=1)
+    loss: float = Field(description="expected value given up against your true order")
+
+
+class RankSearch(Result):
+    orders: int = Field(ge=1)
+    best_value: float
+    true_order_value: float
+    true_order_is_best: bool
+
+
+class Ranking(Header):
+    """The rank order list: the chance of matching at each rank (`smartpick rank`)."""
+
+    programs: list[RankProgram]
+    p_match: Chance
+    p_program_takes_you: Chance
+    expected_value: float = Field(ge=0, le=1)
+    value_basis: str
+    alternatives: list[RankAlternative]
+    search: RankSearch | None = Field(description="every order tried, up to 8 programs")
