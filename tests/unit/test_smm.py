@@ -72,3 +72,20 @@ def test_a_target_cell_nobody_is_drawn_into_does_not_spoil_the_distance() -> Non
         smm.CellTarget(0, "non-us-img", 0.5, 240.0, 14.0, None),  # no such cohort drawn
     ]
     assert np.isfinite(smm.distance(draws, (0.0, 0.0, 0.0), cells))
+
+
+def test_the_simulated_cells_are_the_moments_a_drawn_market() -> None:
+    market = _market()
+    draws = [draw_market([market], np.random.default_rng(s)) for s in (5, 6)]
+    cells = [
+        smm.CellTarget(0, "md", 0.7, 250.0, 14.0, 235.0),
+        smm.CellTarget(0, "non-us-img", 0.5, 240.0, 14.0, None),  # no such cohort drawn
+    ]
+    theta = (0.0, -0.5, 0.0)
+    md, img = smm.simulated_cells(draws, theta, cells)
+    count, share, matched, _ = smm.moments(draws, theta, cells)
+    assert (md.target, img.target) == (cells[0], cells[1])
+    assert md.applicants == 700 and md.applicants == count[0] / 2
+    assert md.share == share[0] and 0.0 < md.share < 1.0
+    assert md.matched_mean == matched[0]
+    assert img.applicants == 0 and np.isnan(img.share) and img.matched_mean is None

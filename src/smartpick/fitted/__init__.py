@@ -40,6 +40,8 @@ MARKET_CODE = (
     "smartpick.core.match.market",
     "smartpick.core.match.acceptance",
     "smartpick.core.match.smm",
+    "smartpick.core.match.national",
+    "smartpick.core.match.engine_check",
     "smartpick.services.simulate",
     "smartpick.services.market_fit",
 )

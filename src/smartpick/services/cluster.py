@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-import numpy as np
-
 from smartpick.errors import InputError
 
-M = TypeVar("M")
-R = TypeVar("R")
+M = TypeVar("M")  # the market
+S = TypeVar("S")  # one replication's random stream
+R = TypeVar("R")  # one replication's result
 
 
 def run_on_cluster(
-    task: Callable[[M, np.random.SeedSequence], R],
+    task: Callable[[M, S], R],
     market: M,
-    streams: Sequence[np.random.SeedSequence],
+    streams: Sequence[S],
     scheduler: str,
     progress: Callable[[int], None] | None,
 ) -> list[R]:

@@ -9,15 +9,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from smartpick.core.match import smm
-from smartpick.core.match.market import draw_market
+from smartpick.core.match.national import Market, draw_markets, seeds
 from smartpick.fitted import market_fingerprint, market_path
 
 if TYPE_CHECKING:
     from smartpick.services import Services
-    from smartpick.services.simulate import Market
 
 FIT_RUNS = 4  # drawn markets behind each evaluation
 FIT_SEED = 20261126
@@ -51,14 +48,11 @@ def fit_market(
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[smm.SmmFit, dict[str, Any]]:
     """Fit (tau, shifts) on `runs` markets drawn once; return the fit and its record."""
-    from smartpick.services.simulate import seeds
-
     names = [m.specialty for m in market.specialties]
     targets = published_cells(services, names)
     progress(f"drawing {runs} markets ({market.applicants:,} applicants each)")
-    draws = [draw_market(market.specialties, np.random.default_rng(s)) for s in seeds(seed, runs)]
+    draws = draw_markets(market, seeds(seed, runs))
     result = smm.fit(draws, targets, max_evaluations=max_evaluations, progress=progress)
-    count, share, centre, _ = smm.moments(draws, result.theta, targets)
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG) "
@@ -78,13 +72,13 @@ def fit_market(
         "evaluations": result.evaluations,
         "cells": [
             {
-                "specialty": names[t.specialty],
-                "applicant_type": t.applicant_type,
-                "applicants": float(count[i] / runs),
-                "simulated_share": float(share[i]),
-                "simulated_matched_mean": None if not np.isfinite(centre[i]) else float(centre[i]),
+                "specialty": names[c.target.specialty],
+                "applicant_type": c.target.applicant_type,
+                "applicants": c.applicants,
+                "simulated_share": c.share,
+                "simulated_matched_mean": c.matched_mean,
             }
-            for i, t in enumerate(targets)
+            for c in smm.simulated_cells(draws, result.theta, targets)
         ],
     }
     return result, record

@@ -1,6 +1,6 @@
-"""The national Match simulator: the market of core.match.market built from the dataset and the
-fitted engine, matched by deferred acceptance (core.match.acceptance), replicated with independent
-random streams (numpy SeedSequence.spawn), in-process or on a Dask cluster.
+"""The national Match simulator, as a use case: the market of core.match.market built from the
+dataset and the fitted engine, then replicated with independent random streams and counted by
+core.match.national, in-process or on a Dask cluster (services.cluster).
 
 What goes into the market and what is synthetic is said in `notes`: specialties outside the
 NRMP Main Match (urology: AUA; ophthalmology: SF Match) are left out; programs without
@@ -11,16 +11,22 @@ are spread over specialties like non-U.S. IMGs.
 
 from __future__ import annotations
 
-import math
-import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from smartpick.core.match.acceptance import deferred_acceptance_lists
-from smartpick.core.match.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
+from smartpick.core.match.engine_check import check_engine
+from smartpick.core.match.market import Cohort, SpecialtyMarket, prepare
+from smartpick.core.match.national import (
+    TYPES,
+    Market,
+    RunResult,
+    merge,
+    program_positions,
+    run_once,
+    seeds,
+    widen,
+)
 from smartpick.core.model.parameters import Pool
 from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED
@@ -30,41 +36,10 @@ from smartpick.fitted import load_market_fit, market_fingerprint, require_curren
 if TYPE_CHECKING:
     from smartpick.services import Services
 
-TYPES = ("md", "do", "us-img", "non-us-img")
 DEFAULT_TAU = 1.0  # a program's own evaluation noise, before the simulated-moments fit
 TOTALS = "main_residency_match:pgy1_applicants"
 RATE = "main_residency_match:pgy1_match_rate"
 FILLED = "main_residency_match:positions_filled_rate"
-
-
-@dataclass(frozen=True)
-class Market:
-    """The national market: one SpecialtyMarket per specialty, and what was synthesized."""
-
-    specialties: tuple[SpecialtyMarket, ...]
-    notes: tuple[str, ...]
-    left_out: tuple[str, ...]
-
-    @property
-    def positions(self) -> int:
-        return int(sum(int(m.positions.sum()) for m in self.specialties))
-
-    @property
-    def applicants(self) -> int:
-        return int(sum(c.count for m in self.specialties for c in m.cohorts))
-
-
-@dataclass
-class RunResult:
-    """What one replication produced, in counts (summed over runs by `merge`)."""
-
-    seconds: float
-    applicants: dict[tuple[str, str], int]  # (specialty, type) -> applicants
-    matched: dict[tuple[str, str], int]
-    positions: int
-    filled: int
-    unfilled_programs: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def build_market(services: Services, simulator: Mapping[str, Any] | None = None) -> Market:
@@ -111,10 +86,6 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         extra = [a for a in programs_of.get(s, []) if a not in set(with_rates)]
         ids = tuple(with_rates + extra)
         fill = len(extra)
-
-        def widen(values: np.ndarray, fill: int = fill) -> np.ndarray:
-            return np.concatenate([values, np.full(fill, float(np.median(values)))])
-
         seats = []
         guessed = 0
         for a in ids:
@@ -122,9 +93,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             value = int(row["positions"]) if row and row["positions"] else 0
             guessed += bool(row is None or row["basis"] == "estimate")
             seats.append(value)
-        seat_array = np.array(seats, dtype=np.int32)
-        if (seat_array <= 0).any():
-            seat_array[seat_array <= 0] = max(int(np.median(seat_array[seat_array > 0])), 1)
+        seat_array = program_positions(seats)
         cohorts = []
         for g in TYPES:
             fitted = BORROWED.get(g, g)
@@ -148,7 +117,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                     matched=(f.matched_centre, f.matched_sd),
                     unmatched=(f.unmatched_centre, f.matched_sd),
                     applications=engine.applications(s, g, fit),
-                    level=widen(cells.level[g]),
+                    level=widen(cells.level[g], fill),
                     tau=float((simulator or {}).get("tau", DEFAULT_TAU)),
                     shift=float((simulator or {}).get("shift", {}).get(g, 0.0)),
                     in_state_share=cells.in_state_share(g),
@@ -164,8 +133,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                     specialty=s,
                     program_ids=ids,
                     positions=seat_array,
-                    location=widen(cells.location),
-                    signal={t: widen(v) for t, v in cells.signal.items() if t != "none"},
+                    location=widen(cells.location, fill),
+                    signal={t: widen(v, fill) for t, v in cells.signal.items() if t != "none"},
                     in_state_share=cells.mix.in_state,
                     signal_share=dict(cells.mix.tiers),
                     signal_limit=limits,
@@ -281,47 +250,6 @@ def current_market_fit(services: Services) -> dict[str, Any] | None:
     return record
 
 
-def run_once(market: Market, seed: np.random.SeedSequence) -> RunResult:
-    """One replication: draw the market, run the Match, count."""
-    start = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    draw = draw_market(market.specialties, rng)
-    matched = deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)
-    seconds = time.perf_counter() - start
-    return summarize(market, draw, matched, seconds)
-
-
-def summarize(market: Market, draw: Draw, matched: np.ndarray, seconds: float) -> RunResult:
-    names = [m.specialty for m in market.specialties]
-    applicants: dict[tuple[str, str], int] = {}
-    won: dict[tuple[str, str], int] = {}
-    types: Any = (
-        np.array(draw.applicant_type, dtype=object)[draw.cohort] if draw.cohort.size else []
-    )
-    for k, name in enumerate(names):
-        here = draw.specialty == k
-        for g in TYPES:
-            mask = here & (types == g)
-            n = int(mask.sum())
-            if n:
-                applicants[(name, g)] = n
-                won[(name, g)] = int((matched[mask] >= 0).sum())
-    filled_by_program = np.bincount(matched[matched >= 0], minlength=draw.capacities.size)
-    return RunResult(
-        seconds=seconds,
-        applicants=applicants,
-        matched=won,
-        positions=int(draw.capacities.sum()),
-        filled=int(filled_by_program.sum()),
-        unfilled_programs=int((filled_by_program < draw.capacities).sum()),
-    )
-
-
-def seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
-    """One independent stream per replication: the same seed gives the same runs."""
-    return list(np.random.SeedSequence(seed).spawn(runs))
-
-
 def run(
     market: Market,
     runs: int,
@@ -343,40 +271,6 @@ def run(
     from smartpick.services.cluster import run_on_cluster
 
     return run_on_cluster(run_once, market, streams, scheduler, progress)
-
-
-def merge(results: Iterable[RunResult]) -> dict[str, Any]:
-    """Totals over replications: match rates by type and by specialty and type, fill."""
-    items = list(results)
-    applicants: dict[tuple[str, str], int] = {}
-    matched: dict[tuple[str, str], int] = {}
-    for r in items:
-        for k, v in r.applicants.items():
-            applicants[k] = applicants.get(k, 0) + v
-            matched[k] = matched.get(k, 0) + r.matched.get(k, 0)
-    by_type: dict[str, float] = {}
-    for g in TYPES:
-        n = sum(v for (_, t), v in applicants.items() if t == g)
-        if n:
-            by_type[g] = sum(v for (_, t), v in matched.items() if t == g) / n
-    positions = sum(r.positions for r in items)
-    filled = sum(r.filled for r in items)
-    runs = len(items)
-    return {
-        "runs": runs,
-        "match_rate_by_type": by_type,
-        "match_rate_by_cell": {
-            f"{s}/{g}": matched[(s, g)] / n for (s, g), n in sorted(applicants.items())
-        },
-        "fill_rate": filled / positions if positions else math.nan,
-        "applicants": sum(applicants.values()) / runs if runs else 0,
-        "unmatched_applicants": (sum(applicants.values()) - sum(matched.values())) / runs
-        if runs
-        else 0,
-        "positions": positions / runs if runs else 0,
-        "unfilled_positions": (positions - filled) / runs if runs else 0,
-        "seconds_per_run": sum(r.seconds for r in items) / runs if runs else math.nan,
-    }
 
 
 def simulate_report(
@@ -439,55 +333,19 @@ def engine_check(
 ) -> dict[str, Any]:
     """The engine's closed-form chance for each simulated applicant's own list (knowing only
     the score) against whether the simulated Match matched them: overall, by cell, and
-    binned by the engine's chance. Sampled profiles are every applicant of each run."""
+    binned by the engine's chance (core.match.engine_check). Sampled profiles are every
+    applicant of each run."""
     record = current_market_fit(services)
-    market = build_market(services, record)
-    names = [m.specialty for m in market.specialties]
-    predicted, outcome, cell = [], [], []
-    for s in seeds(seed, runs):
-        draw = draw_market(market.specialties, np.random.default_rng(s), engine=True)
-        matched = deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)
-        assert draw.engine_p is not None
-        predicted.append(draw.engine_p)
-        outcome.append((matched >= 0).astype(np.float64))
-        types = np.array(draw.applicant_type)[draw.cohort]
-        cell += [f"{names[k]}/{g}" for k, g in zip(draw.specialty, types, strict=True)]
-    p, y = np.concatenate(predicted), np.concatenate(outcome)
-    labels = np.array(cell)
-    by_cell = []
-    for key in sorted(set(cell)):
-        mask = labels == key
-        spec, g = key.split("/")
-        by_cell.append(
-            {
-                "specialty": spec,
-                "applicant_type": g,
-                "applicants": int(mask.sum()) / runs,
-                "engine": float(p[mask].mean()),
-                "simulated": float(y[mask].mean()),
-            }
-        )
-    edges = np.quantile(p, np.linspace(0, 1, bins + 1))
-    which = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, bins - 1)
-    table = [
-        {
-            "engine": float(p[which == b].mean()),
-            "simulated": float(y[which == b].mean()),
-            "applicants": int((which == b).sum()),
-        }
-        for b in range(bins)
-        if (which == b).any()
-    ]
-    base = float(y.mean())
+    check = check_engine(build_market(services, record), seeds(seed, runs), bins)
     return {
         "runs": runs,
         "seed": seed,
-        "applicants": int(p.size),
+        "applicants": check.applicants,
         "fitted": record is not None,
-        "brier": float(np.mean((p - y) ** 2)),
-        "brier_base": float(np.mean((base - y) ** 2)),
-        "engine_mean": float(p.mean()),
-        "simulated_mean": base,
-        "bins": table,
-        "cells": by_cell,
+        "brier": check.brier,
+        "brier_base": check.brier_base,
+        "engine_mean": check.engine_mean,
+        "simulated_mean": check.simulated_mean,
+        "bins": [dataclasses.asdict(b) for b in check.bins],
+        "cells": [dataclasses.asdict(c) for c in check.cells],
     }

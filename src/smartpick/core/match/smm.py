@@ -61,6 +61,16 @@ class SmmFit:
         return 0.0 if k is None else float(self.theta[k])
 
 
+@dataclass(frozen=True)
+class SimulatedCell:
+    """One target cell as the simulated Match reproduces it under some theta, over the draws."""
+
+    target: CellTarget
+    applicants: float  # per drawn market
+    share: float  # matched in the preferred specialty; nan where nobody was drawn
+    matched_mean: float | None  # mean Step 2 CK of the matched; None where nobody matched
+
+
 def parameters_by_cohort(draw: Draw, theta: Sequence[float] | Array) -> tuple[Array, Array]:
     """(tau, shift) of each of the draw's cohorts under theta."""
     tau = np.full(len(draw.applicant_type), float(np.exp(theta[0])))
@@ -96,6 +106,23 @@ def moments(
             total[i] += draw.score[mask].sum()
     with np.errstate(invalid="ignore", divide="ignore"):
         return count, won / count, score / won, (total - score) / (count - won)
+
+
+def simulated_cells(
+    draws: Sequence[Draw], theta: Sequence[float] | Array, targets: Sequence[CellTarget]
+) -> list[SimulatedCell]:
+    """Each target cell as the Match reproduces it under theta (the moments, per market)."""
+    count, share, centre, _ = moments(draws, theta, targets)
+    runs = len(draws)
+    return [
+        SimulatedCell(
+            target=t,
+            applicants=float(count[i] / runs),
+            share=float(share[i]),
+            matched_mean=None if not np.isfinite(centre[i]) else float(centre[i]),
+        )
+        for i, t in enumerate(targets)
+    ]
 
 
 def distance(
