@@ -20,8 +20,7 @@ import smartpick
 ROOT = Path(smartpick.__file__).parent
 MAX_LINES = 500
 NUMERICAL_SERVICES_LEFT = {
-    "cluster", "market_fit", "simulate", "standing", "validation",
-    "validation_report",
+    "standing", "validation", "validation_report",
 }  # fmt: skip
 
 
