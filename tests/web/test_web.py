@@ -547,3 +547,18 @@ def test_the_chart_marks_the_recommended_count_and_runs_to_about_twice_it(
     labels = [int(v) for v in re.findall(r'text-anchor="middle">(\d+)</text>', svg)]
     assert max(labels) <= max(2 * recommended, recommended + 10)
     assert "applications (and their fees)" in svg and "chance of matching" in svg
+
+
+def test_a_page_its_csv_and_its_pdf_make_one_plan(client: TestClient) -> None:
+    answers = client.app.state.services.answers  # type: ignore[attr-defined]
+    query = "specialty=neurology&applicant_type=md&step2=244&school_state=WI"
+    before = answers.made
+    assert client.get(f"/plan?{query}").status_code == 200
+    made = answers.made - before
+    assert made == 1  # the page's plan (an actual score: the advice reuses it)
+    csv_rows = client.get(f"/plan.csv?{query}").text.splitlines()
+    assert client.get(f"/plan.pdf?{query}").status_code == 200
+    assert answers.made - before == made  # the CSV and the PDF are the same plan
+    page = client.get(f"/plan?{query}&applications=7")
+    assert page.status_code == 200 and answers.made - before == made + 1  # another question
+    assert len(csv_rows) > 2

@@ -29,6 +29,7 @@ from smartpick.core.seasons import (
 from smartpick.data import Dataset, load_dataset, shipped
 from smartpick.errors import InputError
 from smartpick.fitted import load_parameters, model_fingerprint, parameters_path, require_current
+from smartpick.services.memo import Answers
 from smartpick.settings import Config
 
 if TYPE_CHECKING:
@@ -77,6 +78,12 @@ class Services:
         from smartpick.data.engine import EngineData
 
         return EngineData(self.dataset)
+
+    @functools.cached_property
+    def answers(self) -> Answers:
+        """The session's answers kept by their inputs (services.memo): a page, its CSV and its
+        PDF make one plan."""
+        return Answers()
 
     @functools.cached_property
     def evaluator(self) -> Evaluator:

@@ -37,6 +37,7 @@ from smartpick.services.chances import (
     typical_applications,
 )
 from smartpick.services.header import report_header
+from smartpick.services.memo import remembered
 from smartpick.services.plan_options import (
     BACKUP_VALUE,
     OTHER_REGION_VALUE,
@@ -98,6 +99,7 @@ def nrmp_fees(services: Services, season: int, ranks: float) -> dict[str, Any]:
     return out
 
 
+@remembered
 def plan_report(
     services: Services,
     profile: Profile,
