@@ -47,44 +47,44 @@ def chances_command(
     chance of matching for a typical list, and for your own with --apply."""
     report = chances_report(session(ctx), profile_from(flags), apply_to, None if as_json else limit)
     if as_json:
-        echo_json(report)
+        echo_json(report.dump())
         return
-    click.echo(f"{report['specialty_name']}, {report['applicant_type']}, season {report['season']}")
-    echo_flags(report["flags"], (report.get("retake") or {}).get("steps"))
-    typical = report.get("typical")
+    click.echo(f"{report.specialty_name}, {report.applicant_type}, season {report.season}")
+    echo_flags(report.flags, report.retake.steps if report.retake else None)
+    typical = report.typical
     if typical:
-        low, high = typical["p_match_interval"]
+        low, high = typical.p_match_interval
         click.echo(
-            f"  Typical list: {typical['p_match']:.0%} chance of matching "
-            f"({low:.0%}-{high:.0%}); {typical['meaning']}"
+            f"  Typical list: {typical.p_match:.0%} chance of matching "
+            f"({low:.0%}-{high:.0%}); {typical.meaning}"
         )
-    own = report.get("list")
+    own = report.own_list
     if own:
-        low, high = own["p_match_interval"]
+        low, high = own.p_match_interval
         click.echo(
-            f"  Your list of {len(own['programs'])}: {own['p_match']:.0%} "
-            f"({low:.0%}-{high:.0%}); {own['expected_interviews']:.1f} interviews "
+            f"  Your list of {len(own.programs)}: {own.p_match:.0%} "
+            f"({low:.0%}-{high:.0%}); {own.expected_interviews:.1f} interviews "
             "expected"
         )
-    if report["programs"]:
-        tiers = list(report["programs"][0]["p_interview_signal"])
+    if report.programs:
+        tiers = list(report.programs[0].p_interview_signal)
         top = tiers[0] if tiers else None
         click.echo("")
         signal_head = f"{'With ' + top:>11}" if top else ""
         click.echo(f"  {'Interview':<16} {signal_head}  {'Match alone':<16}  Program")
-        for row in report["programs"]:
-            p, (pl, ph) = row["p_interview"], row["p_interview_interval"]
-            f, (fl, fh) = row["p_match_standalone"], row["p_match_standalone_interval"]
-            mark = " [excluded: visa]" if row.get("excluded") else ""
-            signal = f"{row['p_interview_signal'][top]:>11.0%}" if top else ""
+        for row in report.programs:
+            p, (pl, ph) = row.p_interview, row.p_interview_interval
+            f, (fl, fh) = row.p_match_standalone, row.p_match_standalone_interval
+            mark = " [excluded: visa]" if row.excluded else ""
+            signal = f"{row.p_interview_signal[top]:>11.0%}" if top else ""
             click.echo(
                 f"  {f'{p:.0%} ({pl:.0%}-{ph:.0%})':<16} {signal}"
                 f"  {f'{f:.0%} ({fl:.0%}-{fh:.0%})':<16}"
-                f"  {row['name']}, {row['state']} [{row['acgme_id']}]{mark}"
+                f"  {row.name}, {row.state} [{row.acgme_id}]{mark}"
             )
-    for note in report["notes"]:
+    for note in report.notes:
         click.echo(f"  Note: {note}")
-    click.echo("  Not modelled: " + ", ".join(report["not_modelled"]))
+    click.echo("  Not modelled: " + ", ".join(report.not_modelled))
 
 
 def _echo_parallel(parallel: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
-"""The answers SmartPick gives, typed: the plan, the advice and the rank order list, each with
-the header every report opens with. They are frozen (an answer is made once and shown in
-every format: the page, the PDF, the CSV, the command line and the JSON API, whose
+"""The answers SmartPick gives, typed: the programs' chances, the plan, the advice and the rank
+order list, each with the header every report opens with. They are frozen (an answer is made
+once and shown in every format: the page, the PDF, the CSV, the command line and the JSON API, whose
 /openapi.json publishes these declarations with their bounds and allowed values).
 
 A field a report leaves out is unset, not null: `dump` gives the JSON of the command line
@@ -25,7 +25,7 @@ class Result(BaseModel):
 
     def dump(self) -> dict[str, Any]:
         """The JSON-ready answer with the fields the report has (unset ones left out)."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
 
 class Retake(Result):
@@ -47,6 +47,58 @@ class Header(Result):
     retake: Retake | None = Field(
         default=None, description="a Step 2 CK under the passing mark: the retake path"
     )
+
+
+class ChancesProgram(Result):
+    acgme_id: str = Field(pattern=r"^[0-9]{10}$")
+    name: str
+    city: str
+    state: str
+    in_state: bool
+    p_interview: Chance
+    p_interview_interval: Interval
+    p_interview_signal: dict[str, Chance] = Field(description="with a signal of each tier")
+    p_match_standalone: Chance
+    p_match_standalone_interval: Interval
+    visa_fit: Literal["not needed", "sponsors", "does not sponsor", "unknown"]
+    excluded: str | None = Field(default=None, description="why the program cannot take you")
+
+
+class TypicalChance(Result):
+    p_match: Chance
+    p_match_interval: Interval
+    applications: float = Field(ge=0)
+    meaning: str
+
+
+class OwnProgram(Result):
+    acgme_id: str = Field(pattern=r"^[0-9]{10}$")
+    signal: str | None
+    p_interview: Chance
+    p_end_up: Chance = Field(description="the chance you end up here, given the whole list")
+    leave_one_out: Chance = Field(description="how much the list's chance falls without it")
+
+
+class OwnList(Result):
+    p_match: Chance
+    p_match_interval: Interval
+    expected_interviews: float = Field(ge=0)
+    interviews_10_90: tuple[int, int]
+    programs: list[OwnProgram]
+    order: str
+
+
+class Chances(Header):
+    """Every program's chances for the profile (`smartpick chances`)."""
+
+    programs: list[ChancesProgram]
+    used: dict[str, str] = Field(description="the profile's fields the model uses, and how")
+    not_modelled: list[str]
+    model: dict[str, Any] | None = Field(default=None, description="the fitted parameters used")
+    typical: TypicalChance | None = None
+    # "list" in JSON (the applicant's own list with --apply); renamed here, where "list" is
+    # the built-in type.
+    own_list: OwnList | None = Field(default=None, alias="list")
 
 
 class PlanProgram(Result):

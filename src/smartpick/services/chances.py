@@ -39,6 +39,7 @@ from smartpick.core.model.parameters import (
 from smartpick.core.model.standing import Figures
 from smartpick.core.plan.report import interviews_10_90
 from smartpick.core.profile import APPLICANT_TYPES, Profile
+from smartpick.core.results import Chances
 from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED, EngineData
 from smartpick.errors import InputError
@@ -91,7 +92,7 @@ def priors(rows: Sequence[Mapping[str, str]]) -> Priors:
 
 def chances_report(
     services: Services, profile: Profile, apply_to: Sequence[str] = (), limit: int | None = None
-) -> dict[str, Any]:
+) -> Chances:
     """Per-program probabilities for the profile; P(match) for the typical list and for the
     programs in `apply_to` ("ACGME id" or "ACGME id:tier" for a signaled one) when given."""
     spec, season, header = report_header(services, profile)
@@ -112,10 +113,10 @@ def chances_report(
             "the Step 2 CK score is under the passing mark: no chances are given until you "
             "have a passing score (see the retake path)"
         )
-        return report
+        return Chances.model_validate(report)
     ctx = build_context(services, profile, spec.key, season, report["notes"])
     if ctx is None:
-        return report
+        return Chances.model_validate(report)
     chosen = _parse_list(ctx, apply_to)
     point = Draw(ctx.params, ctx.cells)
     draws = parameter_draws(services, ctx)
@@ -159,7 +160,7 @@ def chances_report(
     report["typical"] = _typical(services, ctx, point, draws, score)
     if chosen:
         report["list"] = _list(ctx, point, draws, chosen, score)
-    return report
+    return Chances.model_validate(report)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import Profile
-from smartpick.core.results import Advice, Plan, Ranking
+from smartpick.core.results import Advice, Chances, Plan, Ranking
 from smartpick.services import Services
 from smartpick.services.advice import advise_report
 from smartpick.services.chances import chances_report
 from smartpick.services.plan import plan_report
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
-from smartpick.web.schemas import ChancesResponse, ErrorResponse, StandingResponse
+from smartpick.web.schemas import ErrorResponse, StandingResponse
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "a value SmartPick cannot use"},
@@ -119,8 +119,8 @@ def standing(request: Request, profile: Profile) -> dict[str, Any]:
     return standing_report(_services(request), profile)
 
 
-@router.post("/chances", response_model=ChancesResponse)
-def chances(request: Request, body: ChancesRequest) -> dict[str, Any]:
+@router.post("/chances", response_model=Chances)
+def chances(request: Request, body: ChancesRequest) -> Chances:
     """Every program's chances for the profile (smartpick chances)."""
     return chances_report(_services(request), body.profile, body.apply, body.limit)
 
