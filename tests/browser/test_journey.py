@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.browser.conftest import RESULTS
 
 
@@ -67,6 +69,52 @@ def test_the_plan_at_phone_width(page: Any, base_url: str) -> None:
     # Nothing wider than the screen but the table, which scrolls within itself.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1
+    # The answer is on the first screen, before the standing, the chart and the map.
+    answer = page.locator("#recommendation").bounding_box()
+    assert answer is not None and answer["y"] + answer["height"] < 800
+    order = page.eval_on_selector_all(
+        "#answer, svg.chart, svg.map, #standing-h, #plan-h",
+        "nodes => nodes.map(n => n.id || n.getAttribute('class'))",
+    )
+    assert order.index("answer") < order.index("standing-h") < order.index("plan-h")
+    assert order.index("map") < order.index("plan-h")
+    # Chart labels readable on a phone: at least 9 px tall as drawn.
+    label = page.locator("svg.chart text").first.bounding_box()
+    assert label is not None and label["height"] >= 9
+    # The long list folds to its first ten programs until asked for all.
+    rows = page.locator("table.list tbody tr")
+    shown = page.locator("table.list tbody tr:not([hidden])")
+    if rows.count() > 15:
+        assert shown.count() == 10
+        page.click("#list-more")
+        assert shown.count() == rows.count()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 12_000, height
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_page_fits_the_screen(page: Any, base_url: str, width: int) -> None:
+    """Screenshots of every page at a desktop and a phone width (test-results/), and nothing
+    wider than the screen."""
+    page.set_viewport_size({"width": width, "height": 900})
+    query = "specialty=psychiatry&applicant_type=md&step2=241&school_state=OH"
+    page.goto(f"{base_url}/plan?{query}")
+    program = page.locator("table.list tbody tr a").first.get_attribute("href")
+    pages = {
+        "form": "/",
+        "plan": f"/plan?{query}",
+        "program": program,
+        "rank": "/rank",
+        "how-it-works": "/how-it-works",
+        "validation": "/validation",
+        "missing": "/no-such-page",
+    }
+    RESULTS.mkdir(exist_ok=True)
+    for name, path in pages.items():
+        page.goto(base_url + path)
+        page.screenshot(path=str(RESULTS / f"{name}-{width}px.png"), full_page=True)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width + 1, f"{name} is {scroll} px wide at {width}"
 
 
 def test_sort_and_filter_the_list(page: Any, base_url: str) -> None:
@@ -104,7 +152,8 @@ def test_save_and_reopen_the_share_link(page: Any, base_url: str) -> None:
     first = page.locator("table tbody tr a").first.inner_text()
     page.click("text=Save this plan and get a link")
     link = page.get_attribute("#share-link", "href")
-    page.goto(base_url + link)
+    assert link is not None and link.startswith(base_url + "/saved/")  # a full address to share
+    page.goto(link)
     assert "Saved on" in page.inner_text("main")
     assert page.locator("table tbody tr a").first.inner_text() == first
 

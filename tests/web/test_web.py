@@ -16,6 +16,7 @@ with warnings.catch_warnings():
 from smartpick.settings import load_config
 from smartpick.web import create_app
 
+SHARE_LINK = r'id="share-link" href="http://testserver/saved/([^"]+)"'
 GOOD = "specialty=psychiatry&applicant_type=md&step2=240&school_state=OH"
 
 
@@ -131,7 +132,7 @@ def test_a_saved_plan_has_a_read_link_and_a_separate_delete_link(client: TestCli
     assert forged.status_code == 400 and "expired" in forged.text
     saved = client.post("/saved", data={**fields, "csrf": token_field})
     assert saved.status_code == 201
-    token = re.search(r'id="share-link" href="/saved/([^"]+)"', saved.text).group(1)  # type: ignore[union-attr]
+    token = re.search(SHARE_LINK, saved.text).group(1)  # type: ignore[union-attr]
     key = re.search(r"delete\?key=([^\"]+)\"", saved.text).group(1)  # type: ignore[union-attr]
     assert len(token) >= 22 and len(key) >= 22 and token != key  # 128 random bits each
     shared = client.get(f"/saved/{token}")
@@ -423,7 +424,7 @@ def test_a_saved_plan_keeps_its_cost_of_not_matching(client: TestClient) -> None
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     saved = client.post("/saved", data={**fields, "csrf": csrf})
     assert saved.status_code == 201
-    token = re.search(r'id="share-link" href="/saved/([^"]+)"', saved.text).group(1)  # type: ignore[union-attr]
+    token = re.search(SHARE_LINK, saved.text).group(1)  # type: ignore[union-attr]
     shared = client.get(f"/saved/{token}")
     assert shared.status_code == 200 and "costing you $50,000" in shared.text
 
@@ -540,9 +541,11 @@ def test_the_chart_marks_the_recommended_count_and_runs_to_about_twice_it(
     client: TestClient,
 ) -> None:
     page = client.get("/plan?" + GOOD).text
-    recommended = int(re.search(r"Apply to (\d+) programs", page).group(1))  # type: ignore[union-attr]
+    found = re.search(r"Apply to <strong>(\d+) programs", page)
+    assert found is not None
+    recommended = int(found.group(1))
     assert f"{recommended} recommended" in page and 'id="chart-mark"' in page
-    svg = page[page.index('<svg role="img" aria-labelledby="chart-title"') :]
+    svg = page[page.index('aria-labelledby="chart-title"') :]
     svg = svg[: svg.index("</svg>")]
     labels = [int(v) for v in re.findall(r'text-anchor="middle">(\d+)</text>', svg)]
     assert max(labels) <= max(2 * recommended, recommended + 10)
@@ -562,3 +565,30 @@ def test_a_page_its_csv_and_its_pdf_make_one_plan(client: TestClient) -> None:
     page = client.get(f"/plan?{query}&applications=7")
     assert page.status_code == 200 and answers.made - before == made + 1  # another question
     assert len(csv_rows) > 2
+
+
+def test_a_named_backup_is_always_shown(client: TestClient) -> None:
+    page = client.get(f"/plan?{GOOD}&step2=255&backup_specialty=family+medicine").text
+    said = re.search(r'<p id="parallel">(.*?)</p>', page, re.S)
+    assert said is not None and "Your backup, Family Medicine: not needed" in said.group(1)
+    link = re.search(r'href="/plan\?([^"]+)"', said.group(1))
+    assert link is not None and "specialty=family_medicine" in link.group(1)
+    assert "backup_specialty" not in link.group(1)
+    other = client.get("/plan?" + link.group(1).replace("&amp;", "&"))
+    assert other.status_code == 200 and "Family Medicine: your plan" in other.text
+
+
+def test_sources_are_folded_and_in_plain_words(client: TestClient) -> None:
+    page = client.get("/plan?" + GOOD).text
+    assert '<details class="sources">' in page
+    assert "(commit " not in page and "nbmecalc lib/" not in page
+    assert "a public transcription on GitHub" in page
+
+
+def test_the_site_has_an_icon(client: TestClient) -> None:
+    page = client.get("/").text
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    for path in ("/static/favicon.svg", "/favicon.ico"):
+        icon = client.get(path)
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
+        assert icon.text.startswith("<svg")

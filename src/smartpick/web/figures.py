@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,8 @@ def plan_map(services: Services, plan: Plan) -> dict[str, Any]:
     """The listed programs as points on the state outlines, projected the same way; the
     programs the map cannot show (territories, no coordinates) are named."""
     project = albers_usa()
-    points, outside = [], []
+    points: list[dict[str, Any]] = []
+    outside = []
     for p in plan.programs:
         program = services.programs_by_id[p.program_id]
         at = None
@@ -34,10 +36,9 @@ def plan_map(services: Services, plan: Plan) -> dict[str, Any]:
             at = project(program.longitude, program.latitude)
         if at is None:
             outside.append(p.name)
-        else:
-            points.append(
-                {"x": round(at[0], 1), "y": round(at[1], 1), "name": p.name, "tier": p.tier}
-            )
+            continue
+        x, y = apart(at, [(q["x"], q["y"]) for q in points])
+        points.append({"x": x, "y": y, "name": p.name, "tier": p.tier, "id": p.program_id})
     atlas = us_atlas()
     return {
         "states": atlas["states"],
@@ -48,11 +49,25 @@ def plan_map(services: Services, plan: Plan) -> dict[str, Any]:
     }
 
 
+def apart(
+    at: tuple[float, float], placed: list[tuple[float, float]], gap: float = 12.0
+) -> tuple[float, float]:
+    """A point moved off the points already placed (programs of one city would hide each
+    other): along a widening spiral, a few steps at most; the first free place is taken."""
+    x, y = at
+    for k in range(13):
+        angle, radius = 2.39996 * k, gap * math.sqrt(k)  # the golden angle
+        cx, cy = x + radius * math.cos(angle), y + radius * math.sin(angle)
+        if all((cx - px) ** 2 + (cy - py) ** 2 >= gap**2 for px, py in placed):
+            return round(cx, 1), round(cy, 1)
+    return round(x, 1), round(y, 1)
+
+
 def chart(
     curve: Sequence[CurvePoint],
     recommended: int | None = None,
-    width: int = 560,
-    height: int = 260,
+    width: int = 420,
+    height: int = 250,
 ) -> dict[str, Any]:
     """The chance of matching against the number of applications, and its cautious end (the
     low end of its 95% interval), as SVG coordinates, with axis titles and a mark at the
@@ -70,12 +85,12 @@ def chart(
         return pad + (width - 2 * pad) * (n / n_max)
 
     def y(p: float) -> float:
-        return height - bottom - (height - bottom - 16) * p
+        return height - bottom - (height - bottom - 28) * p
 
     points = " ".join(f"{x(c.n):.1f},{y(c.p_match):.1f}" for c in curve)
     cautious = " ".join(f"{x(c.n):.1f},{y(c.p_match_low):.1f}" for c in curve)
     cost = {c.n: c.cost for c in curve}
-    step = max(5, round(n_max / 6 / 5) * 5)
+    step = max(5, round(n_max / 5 / 5) * 5)
     ticks = [
         {"x": x(n), "label": str(n), "cost": dollars(cost[n]) if n in cost else ""}
         for n in range(0, n_max + 1, step)

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 
 from smartpick.core.plan.report import LIKELY, TARGET
-from smartpick.core.profile import APPLICANT_TYPES
+from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
@@ -34,7 +34,7 @@ from smartpick.web.forms import (
 )
 from smartpick.web.pdf import dollars, render_pdf, sentence
 from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
-from smartpick.web.templating import templates
+from smartpick.web.templating import WEB, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -138,7 +138,18 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
         "chart": chart(plan.curve, plan.applications) if figures else None,
         "map": plan_map(services, plan) if figures else None,
         "query": urlencode({k: v for k, v in form.items() if v}),
+        "backup": _backup(services, profile, form),
     }
+
+
+def _backup(services: Services, profile: Profile, form: dict[str, str]) -> dict[str, str] | None:
+    """The named backup specialty and the address of its own plan (the same profile with the
+    backup as its specialty), so the page can always show it."""
+    if not profile.backup_specialty:
+        return None
+    spec = services.resolve_specialty(profile.backup_specialty, "backup_specialty")
+    inputs = {k: v for k, v in form.items() if v and k != "backup_specialty"}
+    return {"name": spec.name, "query": urlencode({**inputs, "specialty": spec.key})}
 
 
 @router.get("/rank", response_class=HTMLResponse)
@@ -172,7 +183,9 @@ async def save_plan(request: Request) -> Response:
     parse_form_profile(form)  # only a valid profile is saved
     parse_options(form, _services(request))
     token, key = saved.save(_services(request), {k: v for k, v in form.items() if v})
-    return _page(request, "saved.html", {"token": token, "key": key}, status=201)
+    # The links in full, to copy into a message (behind a proxy, the address it was reached by).
+    base = str(request.base_url)
+    return _page(request, "saved.html", {"token": token, "key": key, "base": base}, status=201)
 
 
 @router.get("/saved/{token}", response_class=HTMLResponse)
@@ -268,6 +281,16 @@ def program_page(request: Request, acgme_id: str) -> Response:
             }
         )
     return _page(request, "program.html", {"program": program, "fields": fields})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """The icon for browsers that ask the site root for it (the pages name the SVG)."""
+    return Response(
+        (WEB / "static" / "favicon.svg").read_bytes(),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 @router.get("/how-it-works", response_class=HTMLResponse)

@@ -10,6 +10,24 @@
   var rows = Array.prototype.slice.call(body.rows);
   var search = document.getElementById("list-search");
   var tier = document.getElementById("list-tier");
+  // A long list folds to its first programs until the reader asks for all of them (a search
+  // or a tier looks through every program).
+  var FIRST = 10;
+  var folded = rows.length > FIRST + 5;
+  var more = null;
+  if (folded) {
+    more = document.createElement("button");
+    more.type = "button";
+    more.className = "more";
+    more.id = "list-more";
+    more.textContent = "Show all " + rows.length + " programs";
+    more.addEventListener("click", function () {
+      folded = false;
+      more.hidden = true;
+      applyFilter();
+    });
+    table.parentNode.insertBefore(more, table.nextSibling);
+  }
 
   function cellValue(row, index) {
     var cell = row.cells[index];
@@ -22,12 +40,14 @@
     var text = search.value.trim().toLowerCase();
     var wanted = tier.value;
     var shown = 0;
-    rows.forEach(function (row) {
+    var fold = folded && !text && !wanted;
+    rows.forEach(function (row, index) {
       var ok = (!text || row.textContent.toLowerCase().indexOf(text) !== -1) &&
         (!wanted || row.getAttribute("data-tier") === wanted);
-      row.hidden = !ok;
-      if (ok) { shown += 1; }
+      row.hidden = !ok || (fold && index >= FIRST);
+      if (!row.hidden) { shown += 1; }
     });
+    if (more) { more.hidden = !fold; }
     document.getElementById("list-count").textContent = shown + " of " + rows.length + " programs shown";
   }
 
@@ -50,6 +70,7 @@
         return ascending ? order : -order;
       });
       rows.forEach(function (row) { body.appendChild(row); });
+      applyFilter();
     });
   });
   search.addEventListener("input", applyFilter);
