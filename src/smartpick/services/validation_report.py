@@ -1,5 +1,6 @@
-"""docs/validation.md and its figures: the computations of services.validation rendered as
-a report, stamped with what it was made from (`smartpick validate`)."""
+"""docs/validation.md and its figures: the cells of services.validation, scored by
+core.model.cell_predictions and rendered as a report, stamped with what it was made from
+(`smartpick validate`)."""
 
 from __future__ import annotations
 
