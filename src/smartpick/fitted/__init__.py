@@ -48,6 +48,8 @@ MARKET_CODE = (
 # The validation report (smartpick validate), beside the two fits it reads.
 VALIDATION_CODE = (
     "smartpick.core.model.validation",
+    "smartpick.core.model.cell_predictions",
+    "smartpick.core.model.margins",
     "smartpick.services.validation",
     "smartpick.services.validation_report",
 )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from smartpick.core.model.standing import Figures, figures_for, standing
+from smartpick.core.model.standing import Figures, figures_for
+from smartpick.core.model.standing_interval import seeded_standing
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.services.header import report_header
 
@@ -29,7 +28,6 @@ SHARE_METRICS = ("matched_n", "not_matched_n", "ranked_first_n", "preferred_spec
 # The explicit exception to `derive` (docs/data.md): the one published figure shown beside a
 # standing, with its citation.
 CITED_METRICS = ("step2_matched_median", "step2_matched_mean")
-SEED = 20261125  # the bootstrap of the interval is seeded: the same inputs, the same output
 
 
 def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
@@ -92,7 +90,7 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
         report["reasons"] += [n for n in typical["notes"] if n not in report["reasons"]]
     if figures is None:
         return report
-    result = standing(profile.step2, figures, np.random.default_rng(SEED))
+    result = seeded_standing(profile.step2, figures)
     report["reasons"] += result.reasons
     if typical is None and result.p_match is not None:
         report["basis"] = "published curve"

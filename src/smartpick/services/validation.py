@@ -8,32 +8,27 @@ reliability, never a published value itself.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from smartpick.core.model.calibration import Fit, fit
-from smartpick.core.model.interview import expit
-from smartpick.core.model.standing import p_match as curve
+from smartpick.core.model.cell_predictions import (
+    Cell,
+    add_held_out,
+    application_share,
+    in_sample,
+)
+from smartpick.core.model.margins import margin_gaps
 from smartpick.core.model.targets import (
-    Target,
     curve_of,
     evaluate_cell,
-    individuals,
     interviews_when_matched,
-    predict,
     ranks_of,
 )
-from smartpick.core.model.validation import (
-    pooled_logistic,
-)
 from smartpick.data import Dataset, load_dataset
-from smartpick.data.engine import EngineData, SpecialtyInputs
+from smartpick.data.engine import EngineData
 from smartpick.fitted import (
     MARKET_FILE,
     market_fingerprint,
@@ -41,7 +36,6 @@ from smartpick.fitted import (
     validation_fingerprint,
 )
 
-Array = NDArray[np.float64]
 METHODS = {
     "model": "SmartPick (program rates + fitted parameters)",
     "lookup": "lookup table: the cell's match share, whatever the score",
@@ -67,15 +61,6 @@ def stamp(dataset: Dataset, parameters: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-@dataclass
-class Cell:
-    target: Target
-    x: Array
-    y: Array
-    n: Array
-    predictions: dict[str, Array]
-
-
 def _holdout_fit(args: tuple[Path | None, str, Fit]) -> tuple[str, Fit]:
     """Refit without one specialty (run in a worker process)."""
     directory, specialty, start = args
@@ -91,26 +76,12 @@ def run(
     workers: int = 2,
     progress: Callable[[str], None] = lambda _: None,
 ) -> list[Cell]:
+    """Every published cell with each method's predictions, in sample and leaving each
+    specialty out (core.model.cell_predictions); the refits without each specialty run in
+    `workers` processes."""
     engine = EngineData(dataset)
     targets = engine.targets()
-    cells = []
-    for t in targets:
-        x, y, n = individuals(t.figures, t.counts)
-        cells.append(
-            Cell(
-                t,
-                x,
-                y,
-                n,
-                {
-                    "model": predict(
-                        fitted.for_cell(t.specialty, t.applicant_type), t, x, _share(fitted, t)
-                    ),
-                    "lookup": np.full(x.size, t.figures.match_share),
-                    "curve": curve(x, t.figures),
-                },
-            )
-        )
+    cells = in_sample(targets, fitted)
     specialties = sorted({t.specialty for t in targets})
     jobs = [(directory, s, fitted) for s in specialties]
     holdout: dict[str, Fit] = {}
@@ -118,29 +89,8 @@ def run(
         for done, (s, result) in enumerate(pool.map(_holdout_fit, jobs), start=1):
             holdout[s] = result
             progress(f"left out {s} ({done}/{len(jobs)})")
-    for c in cells:
-        t = c.target
-        others = [
-            o
-            for o in cells
-            if o.target.applicant_type == t.applicant_type and o.target.specialty != t.specialty
-        ]
-        held = holdout[t.specialty]
-        c.predictions["held_out"] = predict(
-            held.for_cell(t.specialty, t.applicant_type), t, c.x, _share(held, t)
-        )
-        if others:
-            x = np.concatenate([o.x for o in others])
-            y = np.concatenate([o.y for o in others])
-            n = np.concatenate([o.n for o in others])
-            c.predictions["pooled"] = np.full(c.x.size, float(n @ y / n.sum()))
-            a, b = pooled_logistic(x, y, n)
-            c.predictions["logistic"] = 1 / (1 + np.exp(-(a + b * c.x)))
+    add_held_out(cells, holdout)
     return cells
-
-
-def _share(fitted: Fit, t: Target) -> float:
-    return 1.0 if t.own_count else fitted.share(t.share_key, t.specialty)
 
 
 CURVE_KS = tuple(range(1, 16))  # interviews shown in the share-matched curve
@@ -218,7 +168,7 @@ def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
     moments = engine.moments()
     results = {
         (t.specialty, t.applicant_type): evaluate_cell(
-            t, fitted.for_cell(t.specialty, t.applicant_type), _share(fitted, t)
+            t, fitted.for_cell(t.specialty, t.applicant_type), application_share(fitted, t)
         )
         for t in targets
     }
@@ -280,79 +230,25 @@ def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
     }
 
 
-MARGIN_GAP = 0.05  # a program's margin reproduced within 5 points counts as reproduced
-
-
 def margin_check(dataset: Dataset) -> list[dict[str, Any]]:
-    """How the additive cells reproduce each program's published margins: the in-state and
-    out-of-state rates and each signal tier's rate implied by the cells (mixed over the
-    specialty's applicant types, locations and signals), against the published ones. The
-    type rates are reproduced exactly by construction; these margins are not (the in-state
-    cap, the shrinkage, the floors on signal effects and the specialty-level mix move them).
-    Per specialty and margin: programs compared, median gap and share within 5 points."""
+    """How the additive cells reproduce each program's published margins
+    (core.model.margins): per specialty and margin, the programs compared, the median gap
+    between the implied and the published rates and the share within 5 points."""
     engine = EngineData(dataset)
-    out = []
+    out: list[dict[str, Any]] = []
     for spec in engine.specialties:
         inputs = engine.inputs(spec)
         if inputs is None:
             continue
-        published = inputs.published
-        margins: list[tuple[str, Array, Array]] = [
-            ("in-state", _implied(inputs, 1.0, None), published.in_state),
-            ("out-of-state", _implied(inputs, 0.0, None), published.out_of_state),
+        gaps = margin_gaps(inputs.cells, inputs.type_shares, inputs.published, inputs.rates.size)
+        out += [
+            {
+                "specialty": spec,
+                "margin": m.margin,
+                "programs": m.programs,
+                "median_gap": m.median_gap,
+                "within": m.within,
+            }
+            for m in gaps
         ]
-        margins += [
-            (f"signal: {t}", _implied(inputs, None, t), published.signal[t])
-            for t in published.tiers
-        ]
-        for name, implied, shown in margins:
-            ok = np.isfinite(shown)
-            if not ok.any():
-                continue
-            gap = np.abs(implied[ok] - shown[ok])
-            out.append(
-                {
-                    "specialty": spec,
-                    "margin": name,
-                    "programs": int(ok.sum()),
-                    "median_gap": float(np.median(gap)),
-                    "within": float((gap <= MARGIN_GAP).mean()),
-                }
-            )
     return out
-
-
-def _implied(inputs: SpecialtyInputs, location: float | None, tier: str | None) -> Array:
-    """Every program's rate implied by its cells at a location (1 in-state, 0 out-of-state,
-    None mixed) and a signal tier (None mixed), over the applicants in that margin: the
-    specialty's types, each with its in-state share (IMGs are never in-state)."""
-    cells, mix = inputs.cells, inputs.cells.mix
-    tiers = {"none": 1.0 - sum(mix.tiers.values()), **mix.tiers}
-    rate = np.zeros(inputs.rates.size)
-    total = 0.0
-    for g, count in inputs.type_shares.items():
-        in_share = cells.in_state_share(g)
-        for loc, w_loc in ((1.0, in_share), (0.0, 1 - in_share)):
-            if location is not None and loc != location:
-                continue
-            for t, w_tier in tiers.items():
-                if tier is not None and t != tier:
-                    continue
-                weight = count * w_loc * (1.0 if tier is not None else w_tier)
-                total += weight
-                rate += weight * expit(cells.level[g] + cells.location * loc + cells.signal[t])
-    return rate / total if total > 0 else rate
-
-
-def stacked(cells: Sequence[Cell], method: str) -> tuple[Array, Array, Array]:
-    chosen = [c for c in cells if method in c.predictions]
-    return (
-        np.concatenate([c.predictions[method] for c in chosen]),
-        np.concatenate([c.y for c in chosen]),
-        np.concatenate([c.n for c in chosen]),
-    )
-
-
-def share_error(c: Cell, method: str) -> float:
-    p = c.predictions[method]
-    return float(c.n @ p / c.n.sum() - c.n @ c.y / c.n.sum())

@@ -1,40 +1,33 @@
-"""docs/validation.md and its figures: the computations of services.validation rendered as
-a report, stamped with what it was made from (`smartpick validate`)."""
+"""docs/validation.md and its figures: the cells of services.validation, scored by
+core.model.cell_predictions and rendered as a report, stamped with what it was made from
+(`smartpick validate`)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from smartpick.core.model.calibration import Fit
-from smartpick.core.model.validation import (
-    Bin,
-    expected_calibration_error,
-    recalibration,
-    reliability,
-    scores,
+from smartpick.core.model.cell_predictions import (
+    Cell,
+    all_finite,
+    brier,
+    method_scores,
+    share_error,
 )
+from smartpick.core.model.validation import Bin
 from smartpick.data import Dataset
 from smartpick.fitted import (
     parameters_path,
 )
 from smartpick.services.validation import (
     METHODS,
-    Cell,
     margin_check,
     run,
-    share_error,
-    stacked,
     stamp,
     targets_report,
 )
-
-Array = NDArray[np.float64]
 
 
 def render(
@@ -93,18 +86,16 @@ def render(
     ]
     tables: dict[str, list[Bin]] = {}
     for check, method in rows:
-        p, y, n = stacked(cells, method)
-        s = scores(p, y, n)
-        a, b = recalibration(p, y, n)
-        tables[method] = reliability(p, y, n)
+        m = method_scores(cells, method)
+        tables[method] = m.table
         label = (
             METHODS["model"] + ", refitted without the specialty"
             if method == "held_out"
             else METHODS[method]
         )
         lines.append(
-            f"| {check} | {label} | {s.brier:.4f} | {s.log_loss:.4f} | {b:.2f} | {a:.2f} | "
-            f"{expected_calibration_error(tables[method]):.3f} |"
+            f"| {check} | {label} | {m.scores.brier:.4f} | {m.scores.log_loss:.4f} | "
+            f"{m.slope:.2f} | {m.intercept:.2f} | {m.calibration_error:.3f} |"
         )
     lines += [
         "",
@@ -117,8 +108,8 @@ def render(
         mine = [c for c in cells if c.target.applicant_type == g]
         row = [g, str(len(mine))]
         for method in ("held_out", "pooled", "logistic"):
-            p, y, n = stacked(mine, method)
-            row.append(f"{scores(p, y, n).brier:.4f}" if p.size else "n/a")
+            value = brier(mine, method)
+            row.append("n/a" if value is None else f"{value:.4f}")
         lines.append("| " + " | ".join(row) + " |")
     errors_in = [abs(share_error(c, "model")) for c in cells]
     errors_out = [abs(share_error(c, "held_out")) for c in cells]
@@ -396,7 +387,7 @@ def _plot_errors(cells: Sequence[Cell], path: Path) -> None:
         f"{c.target.specialty.replace('_', ' ')[:24]} ({c.target.applicant_type})" for c in ordered
     ]
     fig, ax = plt.subplots(figsize=(7, 0.22 * len(ordered) + 1))
-    ys = np.arange(len(ordered))
+    ys = list(range(len(ordered)))
     ax.axvline(0, color="0.6", lw=1)
     ax.plot([share_error(c, "model") * 100 for c in ordered], ys, "o", ms=4, label="in sample")
     ax.plot(
@@ -435,11 +426,10 @@ def validate(
     text += _margins_section(margin_check(dataset))
     report = docs / "validation.md"
     report.write_text(text, encoding="utf-8")
-    p, y, n = stacked(cells, "held_out")
     return {
         "path": str(report),
         "stamp": value,
         "cells": len(cells),
-        "held_out_brier": round(scores(p, y, n).brier, 4),
-        "finite": all(math.isfinite(float(v)) for c in cells for v in c.predictions["model"]),
+        "held_out_brier": round(method_scores(cells, "held_out").scores.brier, 4),
+        "finite": all_finite(cells, "model"),
     }

@@ -1,6 +1,6 @@
 """Scores of probabilistic predictions on weighted individuals (METHODS §5.4).
 
-Every published cell is expanded to individuals (core.model.calibration.individuals): matched and
+Every published cell is expanded to individuals (core.model.targets.individuals): matched and
 unmatched applicants at their score nodes, each with a count. A prediction is scored by the
 count-weighted Brier score and log loss; its calibration by a reliability table (predicted
 against observed in bins of the prediction) and by the logistic recalibration slope and
