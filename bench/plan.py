@@ -17,7 +17,7 @@ from smartpick.core.model.evaluation import Draw
 from smartpick.core.plan.optimize import candidates, mixture_greedy, signal_dp
 from smartpick.core.profile import Profile
 from smartpick.services import Services
-from smartpick.services.chances import build_context
+from smartpick.services.context import build_context
 from smartpick.services.plan import plan_report
 from smartpick.settings import load_config
 

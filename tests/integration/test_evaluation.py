@@ -12,7 +12,7 @@ from smartpick.core.model.evaluation import Context, Draw, Evaluator, matrices
 from smartpick.core.model.parameters import interview, strength
 from smartpick.core.profile import parse_profile
 from smartpick.services import Services
-from smartpick.services.chances import build_context, parameter_draws
+from smartpick.services.context import build_context, parameter_draws
 from smartpick.settings import load_config
 
 

@@ -27,7 +27,7 @@ from smartpick.core.plan.solution import Solution, decode, solve
 from smartpick.core.profile import parse_profile
 from smartpick.errors import InputError
 from smartpick.services import Services
-from smartpick.services.chances import build_context, parameter_draws
+from smartpick.services.context import build_context, parameter_draws
 from smartpick.settings import load_config
 
 FEES = [Tier(1, None, 30.0, "per program")]

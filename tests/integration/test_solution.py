@@ -14,7 +14,7 @@ from smartpick.core.plan.decision import COST_OF_NOT_MATCHING, LOWER
 from smartpick.core.plan.solution import Solution, choose_count, decode, lower_curve, solve
 from smartpick.core.profile import parse_profile
 from smartpick.services import Services
-from smartpick.services.chances import build_context, parameter_draws
+from smartpick.services.context import build_context, parameter_draws
 from smartpick.settings import load_config
 
 FEES = [Tier(1, None, 30.0, "per program")]

@@ -14,7 +14,8 @@ from smartpick.core.model.targets import typical_applicant
 from smartpick.core.profile import parse_profile
 from smartpick.core.results import Plan
 from smartpick.services import Services
-from smartpick.services.chances import chances_report, pool_figures
+from smartpick.services.chances import chances_report
+from smartpick.services.context import pool_figures
 from smartpick.services.plan import plan_report
 from smartpick.services.standing import standing_report
 from smartpick.services.validation import targets_report

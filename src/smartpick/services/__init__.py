@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from smartpick.core.model.calibration import Fit
     from smartpick.core.model.evaluation import Evaluator
     from smartpick.data.engine import EngineData
-    from smartpick.services.chances import Priors
+    from smartpick.services.context import Priors
     from smartpick.store import Store
 
 DIVISION_TABLE = "census_divisions"
@@ -119,7 +119,7 @@ class Services:
 
     @functools.cached_property
     def priors(self) -> Priors:
-        from smartpick.services.chances import priors
+        from smartpick.services.context import priors
 
         return priors(self.dataset.rows("evidence"))
 

@@ -21,7 +21,7 @@ from smartpick.core.profile import Profile
 from smartpick.core.results import Advice, Plan
 from smartpick.errors import InputError
 from smartpick.services.calendar import calendar_row, review_start
-from smartpick.services.chances import pool_figures
+from smartpick.services.context import pool_figures
 from smartpick.services.header import report_header
 from smartpick.services.plan import plan_report
 from smartpick.services.standing import CITED_METRICS

@@ -30,12 +30,8 @@ from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.results import Plan
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
-from smartpick.services.chances import (
-    USED,
-    build_context,
-    parameter_draws,
-    typical_applications,
-)
+from smartpick.services.chances import USED, typical_applications
+from smartpick.services.context import build_context, parameter_draws
 from smartpick.services.header import report_header
 from smartpick.services.memo import remembered
 from smartpick.services.plan_options import (
@@ -46,6 +42,7 @@ from smartpick.services.plan_options import (
     choose_geography,
     parallel_plan,
 )
+from smartpick.services.scores import scored
 from smartpick.services.solution import assistance_for, choose_count, plan_limit, solve
 
 if TYPE_CHECKING:
@@ -138,7 +135,10 @@ def plan_report(
         raise InputError("give a number of applications or a budget, not both")
     if not 0 < target < 1:
         raise InputError(f"target {target}: a chance between 0 and 1 (0.9 is 90%)", field="target")
+    profile, concordance = scored(services, profile)
     spec, season, header = report_header(services, profile)
+    if concordance:
+        header["flags"].insert(0, concordance)
     report: dict[str, Any] = {
         **header,
         "not_modelled": [f for f in Profile.model_fields if f not in USED],

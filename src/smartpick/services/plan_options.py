@@ -24,7 +24,7 @@ from smartpick.core.plan.report import chance_at
 from smartpick.core.plan.solution import Solution, decode
 from smartpick.core.profile import Profile
 from smartpick.errors import InputError
-from smartpick.services.chances import build_context
+from smartpick.services.context import build_context
 from smartpick.services.solution import MAX_CURVE, assistance_for, choose_count, solve
 
 if TYPE_CHECKING:

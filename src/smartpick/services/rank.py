@@ -13,7 +13,7 @@ from smartpick.core.plan.rank import Array, order_values, rank_interviews, rated
 from smartpick.core.profile import Profile
 from smartpick.core.results import Ranking
 from smartpick.errors import InputError
-from smartpick.services.chances import build_context
+from smartpick.services.context import build_context
 from smartpick.services.header import report_header
 
 if TYPE_CHECKING:

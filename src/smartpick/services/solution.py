@@ -17,7 +17,7 @@ from smartpick.core.plan.solution import solve as core_solve
 from smartpick.core.profile import Profile
 from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
-from smartpick.services.chances import parameter_draws
+from smartpick.services.context import parameter_draws
 
 if TYPE_CHECKING:
     import numpy as np

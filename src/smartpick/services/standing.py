@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from smartpick.core.model.concordance import PAIRED_SOURCE
 from smartpick.core.model.standing import Figures, figures_for
 from smartpick.core.model.standing_interval import seeded_standing
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.services.header import report_header
+from smartpick.services.scores import comlex_equivalent, scored
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -17,6 +19,7 @@ USED = {
     "specialty": "chooses the Charting Outcomes figures",
     "applicant_type": "chooses the Charting Outcomes figures",
     "step2": "the score whose standing is computed",
+    "comlex2": "for a DO student with no Step 2 CK: its Step 2 CK equivalent by percentile",
     "season": "named on the output; the figures are the latest published",
 }
 SCORE_METRICS = (
@@ -31,7 +34,10 @@ CITED_METRICS = ("step2_matched_median", "step2_matched_mean")
 
 
 def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
+    profile, concordance = scored(services, profile)
     spec, _, header = report_header(services, profile)
+    if concordance:
+        header["flags"].insert(0, concordance)
     table, years, sources = services.engine.figures  # read once per session
     figures, reasons = figures_for(table, years, spec.key, profile.applicant_type)
     report: dict[str, Any] = {
@@ -88,6 +94,16 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
         )
         report["typical"] = typical
         report["reasons"] += [n for n in typical["notes"] if n not in report["reasons"]]
+        eq = comlex_equivalent(services, profile.model_copy(update={"step2": None}))
+        if eq is not None:  # the interval widened over the equivalent's range
+            report["sources"].append(PAIRED_SOURCE)
+            ends = [typical_standing(services, profile.model_copy(update={"step2": x}))
+                    for x in (eq.low, eq.high)]  # fmt: skip
+            if ends[0] is not None and ends[1] is not None:
+                report["p_match_interval"] = [
+                    round(min(ends[0]["p_match_interval"][0], report["p_match_interval"][0]), 3),
+                    round(max(ends[1]["p_match_interval"][1], report["p_match_interval"][1]), 3),
+                ]
     if figures is None:
         return report
     result = seeded_standing(profile.step2, figures)

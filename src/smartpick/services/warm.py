@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from smartpick.core.model.evaluation import Draw
 from smartpick.core.profile import APPLICANT_TYPES, parse_profile
-from smartpick.services.chances import build_context, parameter_draws
+from smartpick.services.context import build_context, parameter_draws
 
 if TYPE_CHECKING:
     from smartpick.services import Services
