@@ -11,8 +11,8 @@ from typing import Any
 from smartpick.core.geography import albers_usa
 from smartpick.core.results import CurvePoint, Plan
 from smartpick.services import Services
-from smartpick.web.pdf import dollars
 from smartpick.web.templating import WEB
+from smartpick.web.words import dollars
 
 
 @functools.cache

@@ -32,9 +32,10 @@ from smartpick.web.forms import (
     parse_ratings,
     profile_summary,
 )
-from smartpick.web.pdf import dollars, render_pdf, sentence
+from smartpick.web.pdf import render_pdf
 from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
 from smartpick.web.templating import templates
+from smartpick.web.words import dollars, sentence
 
 router = APIRouter(include_in_schema=False)
 
