@@ -12,8 +12,8 @@ from typing import Any
 from smartpick.core.geography import albers_usa
 from smartpick.core.results import CurvePoint, Plan
 from smartpick.services import Services
-from smartpick.web.pdf import dollars
 from smartpick.web.templating import WEB
+from smartpick.web.words import dollars
 
 
 @functools.cache
@@ -74,7 +74,15 @@ def chart(
     recommended count. The axis runs to twice the recommended count (at least 10 more), not
     to the longest list computed, so the part that matters is wide enough to read."""
     if not curve:
-        return {"points": "", "cautious": "", "width": width, "height": height, "ticks": []}
+        return {
+            "points": "",
+            "cautious": "",
+            "line": [],
+            "cautious_line": [],
+            "width": width,
+            "height": height,
+            "ticks": [],
+        }
     if recommended:
         shown = max(2 * recommended, recommended + 10)
         curve = [c for c in curve if c.n <= shown] or curve[:1]
@@ -87,8 +95,8 @@ def chart(
     def y(p: float) -> float:
         return height - bottom - (height - bottom - 28) * p
 
-    points = " ".join(f"{x(c.n):.1f},{y(c.p_match):.1f}" for c in curve)
-    cautious = " ".join(f"{x(c.n):.1f},{y(c.p_match_low):.1f}" for c in curve)
+    line = [(round(x(c.n), 1), round(y(c.p_match), 1)) for c in curve]
+    cautious_line = [(round(x(c.n), 1), round(y(c.p_match_low), 1)) for c in curve]
     cost = {c.n: c.cost for c in curve}
     step = max(5, round(n_max / 5 / 5) * 5)
     ticks = [
@@ -100,8 +108,10 @@ def chart(
         chance = next(c.p_match for c in curve if c.n == recommended)
         mark = {"x": x(recommended), "y": y(chance), "label": f"{recommended} recommended"}
     return {
-        "points": points,
-        "cautious": cautious,
+        "points": " ".join(f"{a:.1f},{b:.1f}" for a, b in line),
+        "cautious": " ".join(f"{a:.1f},{b:.1f}" for a, b in cautious_line),
+        "line": line,  # the same coordinates as numbers, for the PDF's drawing
+        "cautious_line": cautious_line,
         "width": width,
         "height": height,
         "ticks": ticks,

@@ -16,7 +16,7 @@ from smartpick.core.results import Plan
 from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.plan import plan_report
-from smartpick.web.pdf import dollars
+from smartpick.web.words import dollars
 
 PROFILE_FIELDS = (
     "specialty",

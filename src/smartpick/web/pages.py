@@ -32,9 +32,10 @@ from smartpick.web.forms import (
     parse_ratings,
     profile_summary,
 )
-from smartpick.web.pdf import dollars, render_pdf, sentence
+from smartpick.web.pdf import render_pdf
 from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
 from smartpick.web.templating import WEB, templates
+from smartpick.web.words import dollars, sentence
 
 router = APIRouter(include_in_schema=False)
 
@@ -98,8 +99,8 @@ def plan_page(request: Request) -> Response:
     return _page(request, "plan.html", context)
 
 
-def _plan_context(request: Request, form: dict[str, str], figures: bool = True) -> dict[str, Any]:
-    """What the plan page shows; without `figures`, no chart or map (the PDF draws neither)."""
+def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
+    """What the plan page shows (and its PDF prints)."""
     services = _services(request)
     errors: dict[str, str] = {}
     try:
@@ -135,8 +136,8 @@ def _plan_context(request: Request, form: dict[str, str], figures: bool = True) 
         ),
         "sections": SECTIONS,
         "tiers": {"likely": LIKELY, "target": TARGET},
-        "chart": chart(plan.curve, plan.applications) if figures else None,
-        "map": plan_map(services, plan) if figures else None,
+        "chart": chart(plan.curve, plan.applications),
+        "map": plan_map(services, plan),
         "query": urlencode({k: v for k, v in form.items() if v}),
         "backup": _backup(services, profile, form),
     }
@@ -234,15 +235,22 @@ def plan_csv(request: Request) -> Response:
 
 @router.get("/plan.pdf")
 def plan_pdf(request: Request) -> Response:
-    """The whole plan as a printable PDF (reportlab; fonts built in, nothing fetched)."""
-    context = _plan_context(request, _form(request), figures=False)
+    """The whole plan as a printable PDF (reportlab; fonts built in, nothing fetched): what
+    the page shows, its chart and map drawn as shapes."""
+    context = _plan_context(request, _form(request))
+    plan = context["plan"]
     data = render_pdf(
-        context["plan"],
+        plan,
         context["standing"],
         context["advice"],
         asked_count=bool(context["form"]["applications"]),
+        summary=context["summary"],
+        not_counted=[field_words(f) for f in plan.not_modelled],
+        chart=context["chart"],
+        plan_map=context["map"],
+        backup=context["backup"],
     )
-    specialty = context["plan"].specialty
+    specialty = plan.specialty
     return Response(
         data,
         media_type="application/pdf",

@@ -1,9 +1,12 @@
-"""The plan as a PDF: what to read first, the summary, the list and the Step 2 CK strategy, for
-printing; for a failing Step 2 CK, the retake path instead of a plan."""
+"""The plan as a PDF, for printing: everything the plan page says, in its order (what to read
+first, where the score stands, the list with its chart and map, the PGY-1 year and the
+parallel plan, the Step 2 CK strategy by section, and what the numbers rest on); for a
+failing Step 2 CK, the retake path instead of a plan. The pictures are in web.pdf_figures."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -11,42 +14,27 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
+from smartpick.core.plan.report import LIKELY, TARGET
 from smartpick.core.results import Advice, Plan, Recommended, Retake
+from smartpick.services.advice import SECTIONS
+from smartpick.web.pdf_figures import chart_drawing, map_drawing, standing_drawing
+from smartpick.web.words import dollars, percent, sentence
+
+__all__ = ["dollars", "percent", "render_pdf", "sentence"]
 
 WARNING = colors.HexColor("#9b1c1c")
-
-
-def _pct(value: float | None) -> str:
-    return percent(value)
-
-
-def percent(value: float | None) -> str:
-    """A chance as a careful person says it: whole percents, and never a certainty the model
-    does not have (over 99.5% is ">99%", under 0.5% but above nothing "<1%")."""
-    if value is None:
-        return ""
-    if value >= 0.995:
-        return ">99%"
-    if 0 < value < 0.005:
-        return "<1%"
-    return f"{value:.0%}"
-
-
-def dollars(value: float) -> str:
-    """Whole dollars, with thousands separated: $68,166 (the page says them the same way)."""
-    return f"${value:,.0f}"
-
-
-def sentence(text: str, capital: bool = True) -> str:
-    """A report's clause as a sentence: a capital first letter unless it follows a colon
-    (the rest untouched, unlike Jinja's `capitalize`) and a full stop."""
-    text = text.strip()
-    if not text:
-        return text
-    first = text[0].upper() if capital else text[0]
-    return first + text[1:] + ("" if text[-1] in ".!?" else ".")
+WIDTH = letter[0] - 1.2 * inch  # the page less its margins
+TIER_BACKGROUND = {"likely": "#dcefdc", "target": "#fdf1cc", "reach": "#f9dcdc"}
 
 
 def render_pdf(
@@ -54,30 +42,62 @@ def render_pdf(
     standing: dict[str, Any],
     advice: Advice,
     asked_count: bool = False,
+    *,
+    summary: Sequence[str] = (),
+    not_counted: Sequence[str] = (),
+    chart: dict[str, Any] | None = None,
+    plan_map: dict[str, Any] | None = None,
+    backup: dict[str, str] | None = None,
 ) -> bytes:
-    """`asked_count`: the number of applications is the applicant's own, not SmartPick's."""
-    styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    """`asked_count`: the number of applications is the applicant's own, not SmartPick's.
+    `summary`, `not_counted`, `chart`, `plan_map` and `backup` are what the page shows: the
+    profile in short phrases, the fields not counted (in words), web.figures' chart and map,
+    and the named backup specialty."""
+    styles = _styles()
     story: list[Any] = [
         Paragraph(
             escape(f"SmartPick plan: {plan.specialty_name}, season {plan.season}"),
             styles["Title"],
         ),
     ]
+    if summary:
+        story.append(Paragraph(escape("Made from: " + " \u00b7 ".join(summary)), styles["small"]))
     story += _flags(plan.flags, styles)
     if plan.retake:
-        story += _retake(plan.retake, styles, small)
+        story += _retake(plan.retake, styles)
     else:
+        if plan.programs:
+            story += _answer(plan, styles, backup)
         story += _standing(standing, styles)
         if plan.programs:
-            story += _plan(plan, asked_count, styles, small)
-        story += _advice(advice, styles, small)
-    story += _notes(plan, styles, small)
+            story += _plan(plan, asked_count, styles, chart)
+            story += _programs(plan, styles, plan_map)
+        story += _advice(advice, styles)
+    story += _notes(plan, not_counted, styles)
     out = io.BytesIO()
     SimpleDocTemplate(
-        out, pagesize=letter, title="SmartPick plan", leftMargin=0.6 * inch, rightMargin=0.6 * inch
+        out,
+        pagesize=letter,
+        title=f"SmartPick plan: {plan.specialty_name}",
+        leftMargin=0.6 * inch,
+        rightMargin=0.6 * inch,
+        topMargin=0.6 * inch,
+        bottomMargin=0.6 * inch,
     ).build(story)
     return out.getvalue()
+
+
+def _styles() -> StyleSheet1:
+    styles = getSampleStyleSheet()
+    styles.add(styles["BodyText"].clone("small", fontSize=8, leading=10))
+    styles.add(styles["BodyText"].clone("caption", fontSize=8, leading=10, textColor="#444444"))
+    styles.add(styles["BodyText"].clone("item", leftIndent=12, spaceBefore=1, spaceAfter=1))
+    return styles
+
+
+def _p(text: str, styles: StyleSheet1, style: str = "BodyText", **kw: Any) -> Paragraph:
+    """A paragraph of plain text (escaped); `kw` go to Paragraph (a bullet)."""
+    return Paragraph(escape(text), styles[style], **kw)
 
 
 def _flags(flags: list[str], styles: StyleSheet1) -> list[Any]:
@@ -93,35 +113,43 @@ def _flags(flags: list[str], styles: StyleSheet1) -> list[Any]:
     ]
 
 
-def _retake(retake: Retake, styles: StyleSheet1, small: Any) -> list[Any]:
+def _retake(retake: Retake, styles: StyleSheet1) -> list[Any]:
     body = styles["BodyText"].clone("step", leftIndent=14)
     return [
         Paragraph("The retake path: what to do next", styles["Heading2"]),
-        Paragraph(
-            escape(
-                f"Step 2 CK {retake.score} is under the passing mark of "
-                f"{retake.passing_mark}, so this plan gives no list of programs and no "
-                "chance of matching. Here is the way back:"
-            ),
-            styles["BodyText"],
+        _p(
+            f"Step 2 CK {retake.score} is under the passing mark of {retake.passing_mark}, so "
+            "this plan gives no list of programs and no chance of matching. Here is the way "
+            "back:",
+            styles,
         ),
         *[
             Paragraph(escape(step), body, bulletText=f"{i}.")
             for i, step in enumerate(retake.steps, start=1)
         ],
-        Paragraph(escape(f"Sources: {'; '.join(retake.sources)}."), small),
+        _p(f"Sources: {'; '.join(retake.sources)}.", styles, "small"),
     ]
 
 
+def _interval(interval: Sequence[float] | None) -> str:
+    return f" (95% interval {percent(interval[0])}-{percent(interval[1])})" if interval else ""
+
+
 def _standing(standing: dict[str, Any], styles: StyleSheet1) -> list[Any]:
-    if standing.get("p_match") is None:
-        return []
+    """Where the score stands, as the page says it, with its picture and the published
+    figure it is measured against."""
+    story: list[Any] = [Paragraph("Where your score stands", styles["Heading2"])]
+    p = standing.get("p_match")
+    if p is None:
+        reasons = "; ".join(standing.get("reasons") or [])
+        return [*story, _p(sentence(reasons), styles)] if reasons else story
+    interval = _interval(standing.get("p_match_interval"))
     if standing.get("basis") == "published curve":
         text = (
-            f"Where your score stands: of the applicants of your type with your score who "
-            f"ranked at least one program of the specialty, about {_pct(standing['p_match'])} "
-            "matched, by the published figures; those who got no interview are not counted, "
-            "so your own chance is likely lower."
+            "Of the applicants of your type with your score who ranked at least one program "
+            f"of the specialty, about {percent(p)} matched{interval}, by the published "
+            "figures. Those who got no interview at all are not counted there, so your own "
+            "chance is likely lower."
         )
     else:
         typical = standing.get("typical") or {}
@@ -131,16 +159,39 @@ def _standing(standing: dict[str, Any], styles: StyleSheet1) -> list[Any]:
             else ""
         )
         text = (
-            f"Where your score stands: an applicant of your type with your score who applies "
-            f"as such applicants usually do{count} has a {_pct(standing['p_match'])} chance "
-            "of matching in the specialty."
+            f"An applicant of your type with your score who applies as such applicants "
+            f"usually do{count} has a {percent(p)} chance of matching in the "
+            f"specialty{interval}."
         )
-    return [Paragraph(escape(text), styles["BodyText"])]
+    above = standing.get("score_percentile_matched")
+    if above is not None:
+        text += f" Your score is above {percent(above)} of matched applicants."
+    story.append(_p(text, styles))
+    drawing = standing_drawing(standing, 0.65 * WIDTH)
+    if drawing is not None:
+        story.append(
+            KeepTogether(
+                [
+                    drawing,
+                    _p(
+                        "Where your score falls among applicants of your type who preferred "
+                        "the specialty, and the chance of matching with its 95% interval "
+                        "(the bar).",
+                        styles,
+                        "caption",
+                    ),
+                ]
+            )
+        )
+    for c in (standing.get("cited") or {}).values():
+        cited = f"Published: {c['what']}: {c['value']:.0f} ({c['source']})"
+        story.append(_p(cited, styles, "small"))
+    return story
 
 
 def _why(plan: Plan, rec: Recommended, asked: bool) -> str:
-    """Why this many applications, what is left of a budget, and what the count was judged by
-    (the page says the same)."""
+    """Why this many applications, what is left of a budget, what the count was judged by
+    and the fees per point of chance (the page says the same)."""
     why = f"Why {plan.applications}: {sentence(rec.why, capital=False)}"
     if plan.budget_usd is not None and plan.unspent_usd is not None:
         budget = dollars(plan.budget_usd)
@@ -151,94 +202,288 @@ def _why(plan: Plan, rec: Recommended, asked: bool) -> str:
         )
     low = rec.p_match_low
     if asked:
-        why += f" At the cautious end of its range, the chance is {_pct(low)}."
+        why += f" At the cautious end of its range, the chance is {percent(low)}."
     else:
         why += (
-            f" At the cautious end of its range the chance is {_pct(low)} at "
-            f"{plan.applications} applications, and counts a year without a match as costing "
-            f"you {dollars(rec.cost_of_not_matching_usd)} ({rec.cost_of_not_matching_source})."
+            f" At the cautious end of its range the chance is {percent(low)} at "
+            f"{plan.applications} applications; SmartPick counts a year without a match as "
+            f"costing you {dollars(rec.cost_of_not_matching_usd)} "
+            f"({rec.cost_of_not_matching_source})."
         )
+    if rec.usd_per_point_average is not None:
+        average = dollars(rec.usd_per_point_average)
+        why += f" Fees per point of chance: about {average} over the list"
+        if rec.usd_per_point is not None:
+            why += f", about {dollars(rec.usd_per_point)} for the last application"
+        why += "."
     return why
 
 
-def _plan(plan: Plan, asked: bool, styles: StyleSheet1, small: Any) -> list[Any]:
+def _plan(plan: Plan, asked: bool, styles: StyleSheet1, chart: dict[str, Any] | None) -> list[Any]:
+    """The recommendation, why, what others send, the signals, the geographic choices and
+    the chart."""
     rec, interval = plan.recommended_applications, plan.p_match_interval
     if rec is None or interval is None or plan.cost_usd is None:
         return []
-    low, high = interval
     story: list[Any] = [
-        Paragraph(
-            escape(
-                f"Apply to {plan.applications} programs ({dollars(plan.cost_usd)} in "
-                f"{plan.service} fees): {_pct(plan.p_match)} chance of matching "
-                f"(95% interval {_pct(low)}-{_pct(high)}); about "
-                f"{plan.expected_interviews or 0:.0f} interviews expected."
-            ),
-            styles["BodyText"],
-        ),
-        Paragraph(escape(_why(plan, rec, asked)), styles["BodyText"]),
+        CondPageBreak(2 * inch),
+        Paragraph("The list", styles["Heading2"]),
+        _p(_why(plan, rec, asked), styles),
     ]
     typical = plan.typical_applications
     if typical:
         story.append(
-            Paragraph(
-                escape(
-                    f"What applicants like you send: {sentence(typical.meaning, False)} "
-                    f"Source: {typical.source}."
-                ),
-                styles["BodyText"],
+            _p(
+                f"What applicants like you send: {sentence(typical.meaning, False)} "
+                f"(Source: {typical.source}.)",
+                styles,
             )
         )
-    story.append(Spacer(1, 0.15 * inch))
-    rows: list[list[Any]] = [["Program", "State", "Tier", "Signal", "Interview", "Alone"]]
+    for tier, used in plan.signals.items():
+        story.append(_p(f"Signals ({tier}): {used.used} of {used.allowed} placed.", styles))
+    story += _geography(plan, styles)
+    drawing = chart_drawing(chart, 0.72 * WIDTH) if chart else None
+    if chart and drawing is not None:
+        dashed = "; the dashed line is the cautious end of the chance" if chart["cautious"] else ""
+        story.append(
+            KeepTogether(
+                [
+                    Spacer(1, 0.1 * inch),
+                    drawing,
+                    _p(
+                        "Chance of matching (up) against the number of applications and "
+                        f"their fees (across), each list the best of its size{dashed}.",
+                        styles,
+                        "caption",
+                    ),
+                ]
+            )
+        )
+    return story
+
+
+def _geography(plan: Plan, styles: StyleSheet1) -> list[Any]:
+    story = []
+    g = plan.geography
+    if g:
+        divisions = (
+            "census divisions " + ", ".join(map(str, g["divisions"]))
+            if g.get("divisions")
+            else "none stated"
+        )
+        story.append(
+            _p(
+                f"ERAS geographic preference: {divisions} ({percent(g['p_match'])} chance at "
+                f"{g['p_match_at']} applications, {percent(g['p_match_no_preference'])} "
+                f"stating none; {g['method']}). The effect is a prior: {g['prior']}.",
+                styles,
+            )
+        )
+    k = plan.connections
+    if k:
+        story.append(
+            _p(
+                f"ResidencyCAS geographic connections: {', '.join(k['connections'])} "
+                f"({k['programs_in_connected_states']} programs there; odds of an interview "
+                f"x{k['odds_ratio']}: {k['prior']}).",
+                styles,
+            )
+        )
+    return story
+
+
+def _terms(plan: Plan, styles: StyleSheet1) -> list[Any]:
+    """What the columns mean (the page's folded explanation)."""
+    allowed = " and ".join(
+        f"{u.allowed}{'' if t == 'signal' else ' ' + t}" for t, u in plan.signals.items()
+    )
+    season = f"this season allows {allowed} signals" if allowed else "none this season"
+    terms = [
+        ("Interview", "SmartPick's chance that the program invites you to interview, with its "
+         "95% range."),
+        ("Match here alone", "the chance that this program by itself would give you a match: "
+         "it invites you, and after the interview ranks you high enough to take you."),
+        ("Tier", f"set by the chance of matching here alone: likely at {percent(LIKELY)} or "
+         f"more, target from {percent(TARGET)} to {percent(LIKELY)}, reach under "
+         f"{percent(TARGET)}."),
+        ("Signal", f"a preference signal placed by SmartPick ({season})."),
+    ]  # fmt: skip
+    return [
+        Paragraph(f"<b>{escape(name)}</b>: {escape(text)}", styles["small"]) for name, text in terms
+    ]
+
+
+def _programs(plan: Plan, styles: StyleSheet1, plan_map: dict[str, Any] | None) -> list[Any]:
+    """The table of programs, each with its reason, and the map of them."""
+    small, head = styles["small"], styles["small"].clone("head", fontName="Helvetica-Bold")
+    rows: list[list[Any]] = [
+        [Paragraph(h, head) for h in ("Program (and why)", "State", "Tier", "Signal",
+                                      "Interview", "Match here alone")],
+    ]  # fmt: skip
     rows += [
         [
-            Paragraph(escape(p.name), small),
+            Paragraph(
+                f"{escape(p.name)}<br/><font color='#555555'>{escape(p.reason)}</font>", small
+            ),
             p.state,
             p.tier,
-            p.signal or "",
-            _pct(p.p_interview),
-            _pct(p.p_match_alone),
+            p.signal or "none",
+            f"{percent(p.p_interview)} ({percent(p.p_interview_interval[0])}-"
+            f"{percent(p.p_interview_interval[1])})",
+            percent(p.p_match_alone),
         ]
         for p in plan.programs
     ]
     table = Table(
         rows,
-        colWidths=[3.4 * inch, 0.5 * inch, 0.7 * inch, 0.7 * inch, 0.8 * inch, 0.6 * inch],
+        colWidths=[3.35 * inch, 0.5 * inch, 0.6 * inch, 0.65 * inch, 1.1 * inch, 0.8 * inch],
         repeatRows=1,
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ea")),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
+    style: list[Any] = [
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ea")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    style += [
+        ("BACKGROUND", (2, i), (2, i), colors.HexColor(TIER_BACKGROUND[p.tier]))
+        for i, p in enumerate(plan.programs, start=1)
+        if p.tier in TIER_BACKGROUND
+    ]
+    table.setStyle(TableStyle(style))
+    story: list[Any] = [
+        Spacer(1, 0.1 * inch),
+        *_terms(plan, styles),
+        Spacer(1, 0.08 * inch),
+        _p("The programs, in your order of preference", styles, "Heading4"),
+        table,
+    ]
+    if plan_map:
+        outside = plan_map["outside"]
+        shown = len(plan_map["points"])
+        caption = (
+            f"Map of the {shown} programs on the list the map can show, each marked by its "
+            "tier: a circle for likely, a square for target, a triangle for reach."
         )
-    )
-    story.append(table)
+        if outside:
+            caption += f" Not on the map: {'; '.join(outside)}."
+        story.append(
+            KeepTogether(
+                [
+                    Spacer(1, 0.15 * inch),
+                    map_drawing(plan_map, 0.85 * WIDTH),
+                    _p(caption, styles, "caption"),
+                ]
+            )
+        )
     return story
 
 
-def _advice(advice: Advice, styles: StyleSheet1, small: Any) -> list[Any]:
-    return [
-        Spacer(1, 0.2 * inch),
-        Paragraph(escape(f"Your Step 2 CK strategy: {advice.scenario}"), styles["Heading2"]),
-        *[Paragraph(escape(item.text), small) for item in advice.recommendations],
-    ]
-
-
-def _notes(plan: Plan, styles: StyleSheet1, small: Any) -> list[Any]:
-    return [
-        Spacer(1, 0.2 * inch),
-        Paragraph("What the numbers rest on", styles["Heading3"]),
-        *[Paragraph(escape(sentence(n)), small) for n in plan.notes],
+def _answer(plan: Plan, styles: StyleSheet1, backup: dict[str, str] | None) -> list[Any]:
+    """The short answer, as the page opens with it: the count and the chance, the range, the
+    interviews and the fees, the parallel plan or the backup, and the PGY-1 year."""
+    if plan.p_match_interval is None or plan.cost_usd is None:
+        return []
+    low, high = plan.p_match_interval
+    nrmp = f" ({dollars(plan.total_cost_usd)} with the NRMP fees)" if plan.total_cost_usd else ""
+    story: list[Any] = [
+        Paragraph("The short answer", styles["Heading2"]),
         Paragraph(
-            escape(
-                "Every number traces to a public source and year; the "
-                "model's accuracy is published (docs/validation.md)."
-            ),
-            small,
+            f"Apply to <b>{plan.applications} programs</b>: <b>{percent(plan.p_match)}</b> "
+            "chance of matching.",
+            styles["BodyText"],
+        ),
+        _p(
+            f"95% interval {percent(low)}-{percent(high)}; about "
+            f"{plan.expected_interviews or 0:.0f} interviews expected; {dollars(plan.cost_usd)} "
+            f"in {plan.service} fees{nrmp}.",
+            styles,
         ),
     ]
+    parallel = plan.parallel or {}
+    if parallel.get("available"):
+        split = parallel["split"]
+        story.append(
+            Paragraph(
+                f"<b>Parallel plan with {escape(parallel['backup'])}:</b> "
+                + escape(
+                    f"{split['preferred']} + {split['backup']} programs give "
+                    f"{percent(parallel['p_preferred'])} in your preferred specialty and "
+                    f"{percent(parallel['p_any'])} of matching at all."
+                ),
+                styles["BodyText"],
+            )
+        )
+    elif parallel.get("needed"):
+        none = f"SmartPick has no program-level model for {parallel.get('backup')}"
+        story.append(_p(f"Parallel plan: {parallel.get('why') or none}.", styles))
+    elif backup:
+        story.append(
+            _p(
+                f"Your backup, {backup['name']}: not needed at this chance "
+                f"({parallel.get('why')}).",
+                styles,
+            )
+        )
+    if plan.pgy1:
+        story.append(_p(plan.pgy1, styles))
+    return [KeepTogether(story), Spacer(1, 0.1 * inch)]
+
+
+def _advice(advice: Advice, styles: StyleSheet1) -> list[Any]:
+    """The Step 2 CK strategy: the situation, the timeline and the advice under the page's
+    section headings, each piece drawn from the data marked so."""
+    modifiers = f" ({', '.join(advice.modifiers)})" if advice.modifiers else ""
+    reasons = "; ".join(advice.reasons)
+    story: list[Any] = [
+        Spacer(1, 0.1 * inch),
+        CondPageBreak(1.5 * inch),
+        Paragraph("Your Step 2 CK strategy", styles["Heading2"]),
+        Paragraph(
+            f"Situation: <b>{escape(advice.scenario)}</b>{escape(modifiers)}. "
+            + escape(sentence(reasons) if reasons else ""),
+            styles["BodyText"],
+        ),
+    ]
+    t = advice.timeline
+    if t.get("review_starts") and t.get("latest_safe_test_date"):
+        story.append(
+            _p(
+                f"Programs start reviewing on {t['review_starts']}; the latest safe test date "
+                f"is {t['latest_safe_test_date']}.",
+                styles,
+            )
+        )
+    for name, title in SECTIONS.items():
+        items = [i for i in advice.recommendations if i.section == name]
+        if not items:
+            continue
+        story.append(Paragraph(escape(title), styles["Heading3"]))
+        for i in items:
+            mark = (
+                " <font size='7' color='#1f5f8b'>[from the data]</font>"
+                if i.kind != "general advice"
+                else ""
+            )
+            story.append(Paragraph(escape(i.text) + mark, styles["item"], bulletText="\u2022"))
+    return story
+
+
+def _notes(plan: Plan, not_counted: Sequence[str], styles: StyleSheet1) -> list[Any]:
+    story: list[Any] = [
+        Spacer(1, 0.2 * inch),
+        Paragraph("What the numbers rest on", styles["Heading3"]),
+        *[_p(sentence(n), styles, "small", bulletText="\u2022") for n in plan.notes],
+    ]
+    if not plan.retake and not_counted:
+        words = f"Not counted in these numbers: {'; '.join(not_counted)}."
+        story.append(_p(words, styles, "small"))
+    story.append(
+        _p(
+            "Every number traces to a public source and year; the model's accuracy is "
+            "published in SmartPick's validation report.",
+            styles,
+            "small",
+        )
+    )
+    return story

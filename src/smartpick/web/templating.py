@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from smartpick.web.pdf import percent
+from smartpick.web.words import percent
 
 WEB = Path(str(resources.files("smartpick.web")))
 templates = Jinja2Templates(directory=str(WEB / "templates"))
