@@ -61,7 +61,7 @@ def test_a_program_at_phone_width(page: Any, base_url: str) -> None:
         "&school_state=OH"
     )
     RESULTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(RESULTS / "program-375px.png"), full_page=True)
+    page.screenshot(path=str(RESULTS / "program-chances-375px.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
     for table in ("#chance-table", "#rates-table", "#facts-table"):
         box = page.locator(table).bounding_box()
