@@ -19,6 +19,7 @@ PAGES = [
     "/plan?specialty=psychiatry&applicant_type=non-us-img&step2=240&step1=fail&visa=j1",
     "/plan?specialty=family_medicine&applicant_type=md&step2=216&step2_date=2026-01-10",
     "/programs/1403521292",
+    "/programs/4004500001?specialty=psychiatry&applicant_type=md&step2=240&school_state=OH",
     "/how-it-works",
     "/validation",
     "/rank?specialty=psychiatry&applicant_type=md&step2=240&programs=4004500001%0A4002711108",

@@ -42,12 +42,54 @@ def test_a_mistake_is_shown_beside_its_field_and_nothing_typed_is_lost(
 
 
 def test_open_a_program_from_the_list(page: Any, base_url: str) -> None:
+    """From the plan, a program's page shows your own chances there and leads back."""
     fill_profile(page, base_url)
     first = page.locator("table tbody tr a").first
     name = first.inner_text()
     first.click()
     assert page.inner_text("h1") == name
-    assert "Source" in page.inner_text("table")
+    chances = page.inner_text("#chance-table")
+    assert "Invited to interview" in chances and "95% interval" in chances
+    page.click("details.sources summary")
+    assert "ACGME program list" in page.inner_text("details.sources")
+    page.click("text=Back to your plan")
+    assert "Psychiatry: your plan" in page.inner_text("h1")
+
+
+def test_a_program_at_phone_width(page: Any, base_url: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(
+        base_url + "/programs/4004500001?specialty=psychiatry&applicant_type=md&step2=241"
+        "&school_state=OH"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "program-chances-375px.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    for table in ("#chance-table", "#rates-table", "#facts-table"):
+        box = page.locator(table).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375 + 1, table
+
+
+def test_find_a_program_by_name_on_the_rank_page(page: Any, base_url: str) -> None:
+    """Typing part of a program's name offers it; choosing it adds its ACGME id."""
+    page.goto(base_url + "/rank?specialty=psychiatry&applicant_type=md&step2=241")
+    search = page.locator("#programs-find")
+    search.fill("south carolina orangeb")
+    option = page.locator("#programs-find-list [role=option]").first
+    option.wait_for()
+    assert "Orangeburg" in option.inner_text() and "4004500001" in option.inner_text()
+    assert search.get_attribute("aria-expanded") == "true"
+    search.press("ArrowDown")
+    search.press("Enter")  # chooses the program, does not submit the form
+    assert page.input_value("#programs") == "4004500001"
+    assert "added" in page.inner_text("#programs-find-status")
+    search.fill("zzzz no such program")
+    page.wait_for_function(
+        "document.getElementById('programs-find-status').textContent.includes('No program')"
+    )
+    page.click("button[type=submit]")
+    page.wait_for_selector("#rank-list tbody tr")
+    assert "4004500001" in page.url
 
 
 def test_export_the_list_as_csv(page: Any, base_url: str) -> None:
@@ -187,7 +229,7 @@ def test_from_the_plan_to_the_rank_order_list(page: Any, base_url: str) -> None:
     list three programs from the plan and get the chance at each rank."""
     fill_profile(page, base_url)
     ids = [
-        href.rsplit("/", 1)[1]
+        href.rsplit("/", 1)[1].split("?", 1)[0]  # the link carries the plan's profile
         for href in page.locator("table tbody tr a").evaluate_all(
             "links => links.map(a => a.getAttribute('href'))"
         )[:3]

@@ -98,7 +98,7 @@ def test_the_pdf_has_the_recommendation_fees_signals_and_typical_list(client: Te
     assert signals and all(s in text for s in signals)
     summary = page_text(re.search(r'id="profile-summary">.*?</p>', html).group(0))  # type: ignore[union-attr]
     assert summary.split(": ", 1)[1] in text  # what the plan was made from
-    names = re.findall(r'<td><a href="/programs/\d+">([^<]+)</a>', html)
+    names = re.findall(r'<td><a href="/programs/\d+[^"]*">([^<]+)</a>', html)
     assert names and all(page_text(n) in text for n in names)  # each with its reason below
 
 

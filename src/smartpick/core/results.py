@@ -276,3 +276,54 @@ class Ranking(Header):
     value_basis: str
     alternatives: list[RankAlternative]
     search: RankSearch | None = Field(description="every order tried, up to 8 programs")
+
+
+class ProgramFact(Result):
+    """One fact about a program in plain words; a missing one says why."""
+
+    label: str
+    value: str | None = Field(description="null when SmartPick does not show it")
+    why_missing: str | None = None
+
+
+class PublishedRate(Result):
+    """Whether the program's published interview-offer rates have a figure for a group (the
+    figures themselves are `derive` data: used by the model, never shown)."""
+
+    group: str
+    published: bool
+
+
+class Source(Result):
+    what: str = Field(description="what the source gives, in plain words")
+    source: str = Field(description="the source in plain words: no paths, no commits")
+    year: str
+
+
+class ProgramName(Result):
+    """A program as the search by name shows it."""
+
+    acgme_id: str = Field(pattern=r"^[0-9]{10}$")
+    name: str
+    city: str
+    state: str
+
+
+class ProgramAnswer(Result):
+    """One program: what SmartPick may show about it, the groups its published interview rates
+    cover and, for a profile, the applicant's own chances there."""
+
+    acgme_id: str = Field(pattern=r"^[0-9]{10}$")
+    name: str
+    specialty: str
+    specialty_name: str
+    city: str
+    state: str
+    facts: list[ProgramFact]
+    rates: list[PublishedRate] = Field(description="empty when the program has none")
+    rates_season: str
+    rates_doubtful: bool = Field(description="joined to the program by name with doubt")
+    chance: ChancesProgram | None = None
+    no_chance: str | None = Field(default=None, description="why no chance is given here")
+    notes: list[str] = Field(default_factory=list, description="what the chances assume")
+    sources: list[Source]

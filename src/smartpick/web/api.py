@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import Profile
-from smartpick.core.results import Advice, Chances, Plan, Ranking
+from smartpick.core.results import Advice, Chances, Plan, ProgramName, Ranking
 from smartpick.services import Services
 from smartpick.services.advice import advise_report
 from smartpick.services.chances import chances_report
 from smartpick.services.plan import plan_report
+from smartpick.services.program import program_names
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
 from smartpick.web.schemas import ErrorResponse, StandingResponse
@@ -111,6 +112,17 @@ def specialties(request: Request) -> list[dict[str, Any]]:
         {"key": s.key, "name": s.name, "aliases": list(s.aliases)}
         for s in _services(request).specialties()
     ]
+
+
+@router.get("/programs", response_model=list[ProgramName])
+def programs(
+    request: Request,
+    specialty: Annotated[
+        str, Query(description="a specialty's key, name or alias", examples=["psychiatry"])
+    ],
+) -> list[ProgramName]:
+    """A specialty's programs by name, city and ACGME id (the pages' search by name uses it)."""
+    return program_names(_services(request), specialty)
 
 
 @router.post("/standing", response_model=StandingResponse)

@@ -18,6 +18,7 @@ from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
 from smartpick.services.plan import LIST_COLUMNS
+from smartpick.services.program import program_answer
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
 from smartpick.web.figures import chart, plan_map
@@ -159,7 +160,8 @@ def rank_page(request: Request) -> Response:
     form = _form(request)
     form["programs"] = request.query_params.get("programs", "").strip()
     form["ratings"] = request.query_params.get("ratings", "").strip()
-    context: dict[str, Any] = {"form": form, "errors": {}, "report": None}
+    profile_query = urlencode({k: form[k] for k in PROFILE_FIELDS if form[k]})
+    context: dict[str, Any] = {"form": form, "errors": {}, "report": None, "query": profile_query}
     if not form["programs"]:
         return _page(request, "rank.html", context)
     try:
@@ -260,35 +262,24 @@ def plan_pdf(request: Request) -> Response:
 
 @router.get("/programs/{acgme_id}", response_class=HTMLResponse)
 def program_page(request: Request, acgme_id: str) -> Response:
-    services = _services(request)
-    program = services.programs_by_id.get(acgme_id)
-    if program is None:
-        raise NotFoundError(
-            f"no program with ACGME id '{acgme_id}'",
-            hint="Program ids are the 10 digits SmartPick lists.",
-        )
-    shown = services.public_program(program)
-    table = {"programs", "freida_im"}
-    fields = []
-    for name, value in shown.items():
-        source = next(
-            (
-                services.dataset.field_provenance(t, name)
-                for t in sorted(table)
-                if name in services.dataset.fields(t)
-            ),
-            {},
-        )
-        fields.append(
-            {
-                "name": name,
-                "value": value,
-                "source": source.get("source", ""),
-                "year": source.get("year", ""),
-                "confidence": source.get("confidence", ""),
-            }
-        )
-    return _page(request, "program.html", {"program": program, "fields": fields})
+    """A program; opened from a plan (its profile in the address), the applicant's chances."""
+    services, form = _services(request), _form(request)
+    profile, problem = None, None
+    if form["specialty"] or form["applicant_type"]:
+        try:
+            profile = parse_form_profile(form)
+        except FormErrors as exc:
+            problem = " ".join(exc.errors.values())
+    try:
+        answer = program_answer(services, acgme_id, profile)
+    except NotFoundError:
+        raise
+    except InputError as exc:  # the profile names no specialty SmartPick knows
+        problem, profile = exc.message, None
+        answer = program_answer(services, acgme_id)
+    query = urlencode({k: v for k, v in form.items() if v}) if profile else ""
+    context = {"program": answer, "query": query, "problem": problem}
+    return _page(request, "program.html", context)
 
 
 @router.get("/favicon.ico", include_in_schema=False)
