@@ -66,7 +66,7 @@ def test_a_server_killed_while_saving_keeps_each_plan_whole_or_not_at_all(tmp_pa
                     answer = client.post("/saved", data=fields)
                 except httpx.TransportError:
                     return
-                found = re.search(r'href="/saved/([^"]+)"', answer.text)
+                found = re.search(r'href="http://[^/"]+/saved/([^"]+)"', answer.text)
                 if answer.status_code == 201 and found:
                     tokens.append(found.group(1))
 

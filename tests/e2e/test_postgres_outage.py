@@ -44,7 +44,7 @@ def test_the_app_answers_503_while_postgres_is_down_and_recovers_by_itself(
             form = {**PROFILE, "csrf": csrf.group(1)}
             saved = client.post("/saved", data=form)
             assert saved.status_code == 201
-            link = re.search(r'href="(/saved/[^"]+)"', saved.text)
+            link = re.search(r'href="http://[^/"]+(/saved/[^"]+)"', saved.text)
             assert link
             assert client.get(link.group(1)).status_code == 200
 
