@@ -99,3 +99,18 @@ def test_the_failing_score_flag_comes_first() -> None:
     p = parse_profile({**BASE, "step2": 216, "step1": "fail"})
     flags = profile_flags(p, 2028, PASSING, dt.date(2026, 11, 25))
     assert "under the passing mark" in flags[0] and "retake" in flags[0]
+
+
+def test_a_numeric_step1_is_read_against_the_passing_marks_of_its_years() -> None:
+    from smartpick.core.profile import step1_failed, step1_reading
+
+    marks = [194, 196]
+    low = parse_profile({**BASE, "step1": 190})
+    assert (step1_reading(low, marks) or ("",))[0] == "fail" and step1_failed(low, marks)
+    between = parse_profile({**BASE, "step1": 195})
+    assert (step1_reading(between, marks) or ("",))[0] == "unclear"
+    passed = parse_profile({**BASE, "step1": 230})
+    reading = step1_reading(passed, marks)
+    assert reading is not None and reading[0] == "pass" and "not compared" in reading[1]
+    assert not step1_failed(passed, marks)
+    assert step1_reading(parse_profile({**BASE, "step1": "pass"}), marks) is None

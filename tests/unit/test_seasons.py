@@ -103,3 +103,17 @@ def test_a_later_season_carries_the_rule_over_and_says_so() -> None:
 
 def test_a_specialty_no_season_lists_has_no_rule() -> None:
     assert signal_rule(SIGNALS, "pathology", 2026) is None
+
+
+def test_a_projected_date_keeps_its_weekday() -> None:
+    import datetime as dt
+
+    from smartpick.services.calendar import project
+
+    # ResidencyCAS released applications on Wednesday 2025-10-01; Match Day is a Friday.
+    assert project(dt.date(2025, 10, 1), 2) == dt.date(2027, 9, 29)
+    assert project(dt.date(2027, 3, 19), 1) == dt.date(2028, 3, 17)
+    assert project(dt.date(2024, 2, 29), 1).weekday() == dt.date(2024, 2, 29).weekday()
+    for years in range(1, 8):
+        moved = project(dt.date(2026, 9, 23), years)
+        assert moved.weekday() == 2 and abs((moved - dt.date(2026 + years, 9, 23)).days) <= 3

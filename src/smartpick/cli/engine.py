@@ -275,13 +275,8 @@ def plan_command(
             f"  Fees per point of chance: ${rec.usd_per_point_average:g} over the list; "
             f"the last application, {marginal}."
         )
-    nrmp = report.nrmp_fees or {}
-    if "total_usd" in nrmp:
-        click.echo(
-            f"  With the NRMP registration (${nrmp['registration_usd']:g}, "
-            f"{nrmp['registration_status']}) and {nrmp['extra_ranks']} ranks beyond 20: "
-            f"${report.total_cost_usd:g} in all."
-        )
+    if report.total_cost_usd is not None:
+        click.echo(f"  In all: ${report.total_cost_usd:g} ({'; '.join(report.cost_parts())}).")
     for tier, use in report.signals.items():
         click.echo(f"  Signals ({tier}): {use.used} of {use.allowed} placed.")
     click.echo("")
@@ -337,8 +332,9 @@ def advise_command(
     **flags: Any,
 ) -> None:
     """How to time, release and present your Step 2 CK score: your situation, the score's
-    timeline against the first review, advice for MyERAS, the personal statement, the CV,
-    interviews and letters, and what other scores would change."""
+    timeline against the first review, advice for the application (MyERAS or ResidencyCAS),
+    the personal statement, the CV, interviews and letters, and what other scores would
+    change."""
     import datetime as dt
 
     from smartpick.errors import InputError

@@ -7,9 +7,10 @@ live in templates (smartpick/templates/advice), the numbers come from the engine
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from smartpick.core.profile import Profile
+from smartpick.core.profile import Profile, step1_failed, step1_reading
 
 # The situation, by the Step 2 CK against matched applicants of the type in the specialty.
 STRONG, SOLID, BELOW, PENDING = "strong", "solid", "below range", "score pending"
@@ -29,6 +30,7 @@ def classify(
     median: float | None,
     q1: float | None,
     figures_note: str | None = None,
+    step1_marks: Sequence[int] = (),
 ) -> Situation:
     """Strong: at or above the matched median; solid: from the first quartile to the median;
     below range: under the first quartile (figures of the type in the specialty, or the
@@ -58,16 +60,17 @@ def classify(
     if score is not None and profile.step2_kind == "expected":
         modifiers.append("expected score")
         reasons.append("the score is expected, not yet reported")
-    if profile.step1 == "fail" and score is not None and q1 is not None and score >= q1:
+    failed_step1 = step1_failed(profile, step1_marks)
+    reading = step1_reading(profile, step1_marks)
+    if reading is not None:
+        reasons.append(reading[1])
+    if failed_step1 and score is not None and q1 is not None and score >= q1:
         modifiers.append("upward trajectory")
-        reasons.append("a Step 1 failure, then a Step 2 CK at or above the first quartile")
-    elif isinstance(profile.step1, int):
-        reasons.append(
-            "a numeric Step 1 is not compared: the dataset has no Step 1 mean to compare it with"
-        )
+        what = "a Step 1 failure" if profile.step1 == "fail" else "a failing numeric Step 1"
+        reasons.append(f"{what}, then a Step 2 CK at or above the first quartile")
     if profile.applicant_type in ("us-img", "non-us-img"):
         modifiers.append("IMG")
-    if profile.failed_attempts or profile.step1 == "fail":
+    if profile.failed_attempts or failed_step1:
         modifiers.append("failed attempt")
     return Situation(scenario, tuple(modifiers), tuple(reasons))
 

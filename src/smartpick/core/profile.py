@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -188,12 +189,59 @@ def passing_score(schedule: list[tuple[dt.date, int]], on: dt.date) -> int | Non
     return known[-1][1] if known else None
 
 
+def step1_reading(profile: Profile, step1_marks: Sequence[int]) -> tuple[str, str] | None:
+    """How a Step 1 result is read: ("fail", why) for a fail or a numeric score under every
+    passing mark the dataset holds for the years of numeric scores, ("pass", why) for a numeric
+    score that passed, ("unclear", why) between the marks; None without a numeric Step 1 (a
+    pass or fail says itself). A numeric score is never compared with matched applicants:
+    the dataset holds no Step 1 figures of matched applicants, only the passing marks."""
+    if not isinstance(profile.step1, int):
+        return None
+    score = profile.step1
+    if not step1_marks:
+        return "unclear", (
+            f"a numeric Step 1 ({score}) is not compared: the dataset holds neither Step 1 "
+            "figures of matched applicants nor the Step 1 passing marks"
+        )
+    low, high = min(step1_marks), max(step1_marks)
+    marks = f"{low}" if low == high else f"{low}-{high}"
+    if score < low:
+        return "fail", (
+            f"a numeric Step 1 of {score} is under the passing mark of the years of numeric "
+            f"scores ({marks}, exams.csv): it is read as a failed attempt"
+        )
+    if score < high:
+        return "unclear", (
+            f"a numeric Step 1 of {score} is between the passing marks of the years of numeric "
+            f"scores ({marks}, exams.csv): whether it passed depends on its date"
+        )
+    return "pass", (
+        f"a numeric Step 1 of {score} passed (passing mark {marks}, exams.csv); it is not "
+        "compared with matched applicants: the dataset holds no Step 1 figures of matched "
+        "applicants, only Step 2 CK ones"
+    )
+
+
+def step1_failed(profile: Profile, step1_marks: Sequence[int]) -> bool:
+    reading = step1_reading(profile, step1_marks)
+    return profile.step1 == "fail" or (reading is not None and reading[0] == "fail")
+
+
 def profile_flags(
-    profile: Profile, season: int, step2_passing: list[tuple[dt.date, int]], today: dt.date
+    profile: Profile,
+    season: int,
+    step2_passing: list[tuple[dt.date, int]],
+    today: dt.date,
+    step1_marks: Sequence[int] = (),
 ) -> list[str]:
     """Warnings a profile carries: values accepted but worth saying out loud, first the red
     flags the model does not count (each with the direction of the error)."""
     flags = red_flags(profile, season)
+    reading = step1_reading(profile, step1_marks)
+    if reading is not None and reading[0] == "fail":
+        flags.insert(0, f"{reading[1]}; it is not counted in these numbers, so {LOWER}")
+    elif reading is not None:
+        flags.append(reading[1])
     below = below_passing(profile, step2_passing, today)
     if below is not None:
         flags.insert(

@@ -186,7 +186,11 @@ class Plan(Header):
     )
     applications: int | None = Field(default=None, ge=1)
     cost_usd: float | None = Field(default=None, ge=0)
-    total_cost_usd: float | None = Field(default=None, ge=0)
+    total_cost_usd: float | None = Field(
+        default=None,
+        ge=0,
+        description="application fees + exam transcript fees + NRMP registration and extra ranks",
+    )
     budget_usd: float | None = Field(default=None, ge=0)
     unspent_usd: float | None = Field(default=None, ge=0, description="budget not spent")
     typical_applications: Typical | None = Field(
@@ -200,6 +204,9 @@ class Plan(Header):
     season_update: dict[str, Any] | None = Field(default=None, description="with --interviews")
     certificate: Certificate | None = Field(default=None, description="without signals")
     nrmp_fees: dict[str, Any] | None = None
+    transcript_fees: list[dict[str, Any]] = Field(
+        default_factory=list, description="each exam's transcript fee, once per season"
+    )
     fees: list[dict[str, Any]] = Field(default_factory=list)
     pgy1: str | None = Field(default=None, description="for advanced programs on the list")
     connections: dict[str, Any] | None = Field(
@@ -211,10 +218,26 @@ class Plan(Header):
     value: float | None = Field(default=None, ge=0, le=1, description="expected worth")
     method: str | None = None
 
+    def cost_parts(self) -> list[str]:
+        """What the total cost is made of, each part with how it is known."""
+        parts = []
+        if self.cost_usd is not None:
+            parts.append(f"${self.cost_usd:g} in {self.service or 'application'} fees")
+        for fee in self.transcript_fees:
+            parts.append(f"${fee['amount_usd']:g} {fee['exam']} transcript ({fee['status']})")
+        nrmp = self.nrmp_fees or {}
+        if nrmp.get("registration_usd") is not None:
+            parts.append(
+                f"${nrmp['registration_usd']:g} NRMP registration ({nrmp['registration_status']})"
+            )
+        if nrmp.get("extra_ranks") and nrmp.get("extra_ranks_usd") is not None:
+            parts.append(f"${nrmp['extra_ranks_usd']:g} for {nrmp['extra_ranks']} ranks beyond 20")
+        return parts
+
 
 class Recommendation(Result):
     section: Literal[
-        "timing", "myeras", "personal_statement", "cv", "interviews", "letters", "breadth"
+        "timing", "application", "personal_statement", "cv", "interviews", "letters", "breadth"
     ]
     text: str
     kind: Literal["general advice", "from the data"]

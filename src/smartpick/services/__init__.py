@@ -29,6 +29,7 @@ from smartpick.core.seasons import (
 from smartpick.data import Dataset, load_dataset, shipped
 from smartpick.errors import InputError
 from smartpick.fitted import load_parameters, model_fingerprint, parameters_path, require_current
+from smartpick.services.fees import NRMP_REGISTRATION, registration
 from smartpick.services.memo import Answers
 from smartpick.settings import Config
 
@@ -225,6 +226,8 @@ class Services:
     def season_overview(self) -> dict[str, Any]:
         """The planned season: its dates, fees and exam facts, each cited and dated."""
         season = self.season
+        from smartpick.services.calendar import season_calendar
+
         calendar = [
             {
                 k: r[k]
@@ -238,10 +241,8 @@ class Services:
                     "confidence",
                 )
             }
-            for r in self.dataset.rows("calendar")
-            if r["match_year"] == str(season) and r["date"]
+            for r in season_calendar(self, season)
         ]
-        calendar.sort(key=lambda r: (r["date"], r["service"]))
         fees = []
         for service, item in FEE_ITEMS:
             rows = [
@@ -250,19 +251,27 @@ class Services:
                 if r["service"] == service and r["item"] == item and r["season"].isdigit()
             ]
             for r, dated in fee_tiers(rows, season):
-                fees.append(
-                    {
-                        "service": service,
-                        "item": item,
-                        "from": r["from_count"],
-                        "to": r["to_count"],
-                        "amount_usd": r["amount_usd"],
-                        "unit": r["unit"],
-                        "status": dated.status,
-                        "source": r["source"],
-                        "confidence": r["confidence"],
-                    }
-                )
+                fee = {
+                    "service": service,
+                    "item": item,
+                    "from": r["from_count"],
+                    "to": r["to_count"],
+                    "amount_usd": r["amount_usd"],
+                    "unit": r["unit"],
+                    "status": dated.status,
+                    "source": r["source"],
+                    "confidence": r["confidence"],
+                }
+                if item == NRMP_REGISTRATION:  # said as the plan says it
+                    known = registration(self, season)
+                    if known is not None:
+                        fee |= {
+                            "amount_usd": f"{known['amount_usd']:g}",
+                            "status": known["status"],
+                            "source": known["source"],
+                            "confidence": known["confidence"],
+                        }
+                fees.append(fee)
         return {
             "season": season,
             "chosen_by": "setting" if self.config.season is not None else "default",
@@ -333,7 +342,10 @@ class Services:
 
 FEE_ITEMS = [
     ("ERAS", "residency application fee"),
+    ("ERAS", "USMLE transcript fee"),
+    ("ERAS", "COMLEX transcript fee"),
     ("ResidencyCAS", "application fee"),
+    ("ResidencyCAS", "transcript fee"),
     ("NRMP", "standard registration fee"),
 ]
 

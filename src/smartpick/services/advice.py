@@ -17,12 +17,12 @@ import jinja2
 from smartpick.core.advice import classify, timeline
 from smartpick.core.model.standing import IQR_TO_SD
 from smartpick.core.numbers import sensible_date
-from smartpick.core.profile import Profile
+from smartpick.core.profile import Profile, step1_failed
 from smartpick.core.results import Advice, Plan
 from smartpick.errors import InputError
-from smartpick.services.calendar import calendar_row, review_start
+from smartpick.services.calendar import calendar_row, review_start, season_calendar
 from smartpick.services.context import pool_figures
-from smartpick.services.header import report_header
+from smartpick.services.header import report_header, step1_marks
 from smartpick.services.plan import plan_report
 from smartpick.services.standing import CITED_METRICS
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 WHAT_IF = (230, 240, 250, 260)
 SECTIONS = {
     "timing": "Timing and release",
-    "myeras": "MyERAS",
+    "application": "Application",
     "personal_statement": "Personal statement",
     "cv": "CV",
     "interviews": "Interviews",
@@ -88,7 +88,8 @@ def advise_report(
             if figures.quartiles
             else median - figures.matched_sd * (IQR_TO_SD / 2)
         )
-    situation = classify(profile, median, q1)
+    marks = step1_marks(services)
+    situation = classify(profile, median, q1, step1_marks=marks)
     if plan is None and profile.step2 is not None:
         plan = plan_report(services, profile)
     elif profile.step2 is None:
@@ -130,7 +131,14 @@ def advise_report(
         "passed": profile.step2 is not None
         and profile.step2_kind == "actual"
         and not any("under the passing mark" in f for f in header["flags"]),
-        "failed": bool(profile.failed_attempts) or profile.step1 == "fail",
+        "failed": bool(profile.failed_attempts) or step1_failed(profile, marks),
+        "rcas": service == "ResidencyCAS",
+        "rcas_scores": _event(services, season, "ResidencyCAS", "score_requests_open"),
+        "rcas_deadline": _event(services, season, "ResidencyCAS", "application_deadline"),
+        "sloe": spec.key == SLOE_SPECIALTY,
+        "mspe": _mspe(services, season) if service == "ERAS" else None,
+        "cv_exams": _cv_exams(profile),
+        "cv_descriptor": _cv_descriptor(profile, situation.scenario, cited, spec.name),
         "usual": round(
             services.engine.applications(
                 services.resolve_specialty(profile.specialty).key,
@@ -195,6 +203,69 @@ def _calendar(services: Services, season: int, event: str) -> str | None:
     if exact:
         return str(row["date"])
     return f"{row['date']} in {row['match_year']}; not yet published for {season}"
+
+
+SLOE_SPECIALTY = "emergency_medicine"  # the specialty whose letters are SLOEs (CORD)
+
+
+def _event(services: Services, season: int, service: str, key: str) -> str:
+    """A calendar event's date in the season (projected where the calendar projects it)."""
+    row = next(
+        (
+            r
+            for r in season_calendar(services, season)
+            if r["service"] == service and r["event_key"] == key
+        ),
+        None,
+    )
+    if row is None:
+        return "not in SmartPick's calendar"
+    return row["date"] + (" (projected)" if row["projected"] == "true" else "")
+
+
+def _mspe(services: Services, season: int) -> str | None:
+    """Since the AAMC releases MSPEs with the applications (its ERAS timeline's review event
+    names both), the MSPE's date is the review date; None where no such row is known."""
+    found = calendar_row(
+        services,
+        season,
+        lambda r: r["service"] == "ERAS" and r["event_key"] == "review_opens"
+        and "MSPE" in r["event"],
+    )  # fmt: skip
+    if found is None:
+        return None
+    row, _ = found
+    return (
+        f"the AAMC ERAS timeline releases applications and MSPEs to programs together "
+        f"('{row['event']}', {row['match_year']} season), not on October 1"
+    )
+
+
+def _cv_exams(profile: Profile) -> str:
+    """The exams as the CV lists them."""
+    parts = []
+    if profile.step1 is not None:
+        step1 = profile.step1 if isinstance(profile.step1, int) else profile.step1.capitalize()
+        parts.append(f"USMLE Step 1 {step1}")
+    parts.append(f"USMLE Step 2 CK {profile.step2 if profile.step2 is not None else '(pending)'}")
+    if profile.comlex2 is not None:
+        parts.append(f"COMLEX-USA Level 2-CE {profile.comlex2}")
+    return "; ".join(parts)
+
+
+def _cv_descriptor(
+    profile: Profile, scenario: str, cited: dict[str, Any] | None, specialty: str
+) -> str | None:
+    """A descriptor beside the score only where it helps: a reported score at or above the
+    published centre of matched applicants; never a figure beside a score under it."""
+    if cited is None or profile.step2 is None or profile.step2_kind != "actual":
+        return None
+    if scenario != "strong" or profile.step2 < cited["value"]:
+        return None
+    return (
+        f"at or above the {cited['what']} in {specialty}, {round(cited['value'])}; "
+        f"{cited['source']}"
+    )
 
 
 def _cited(

@@ -72,16 +72,29 @@ def retake_path(
             f"Retake Step 2 CK. Results typically arrive within {typical} weeks; allow "
             f"{planning}. To have the new score in when programs start reviewing "
             f"({review.isoformat()}, {event}), test by {latest.isoformat()}.",
-            "Programs that already have your transcript see a new score only if you resend it "
-            "('Resend My Scores' in MyERAS).",
+            resend_step(rule.service if rule else "ERAS"),
             f"Before you schedule: {REPEAT_RULES}.",
             "Then come back with the new score: SmartPick will give your chances and a list.",
         ],
         "sources": [
-            "exams.csv (passing marks, score reporting, ERAS transcript)",
+            "exams.csv (passing marks, score reporting, transcript)",
             f"calendar.csv ({event})",
         ],
     }
+
+
+def resend_step(service: str) -> str:
+    """How a new score reaches programs that already have the earlier one, by service."""
+    if service == "ResidencyCAS":
+        return (
+            "Request the new score in ResidencyCAS's 'USMLE and COMLEX Scores' section (once "
+            "every 24 hours at most); ResidencyCAS sends scores to every program you apply to "
+            "(ResidencyCAS applicant help center)."
+        )
+    return (
+        "Programs that already have your transcript see a new score only if you resend it "
+        "('Resend My Scores' in MyERAS)."
+    )
 
 
 def _passing(services: Services) -> list[tuple[dt.date, int]]:
@@ -96,4 +109,16 @@ def _passing(services: Services) -> list[tuple[dt.date, int]]:
 def flags_for(services: Services, profile: Profile, season: int) -> list[str]:
     """The warnings a profile carries (a score under the passing mark of its date, a
     graduate outside the calibrated population, no score)."""
-    return profile_flags(profile, season, _passing(services), services.config.today)
+    return profile_flags(
+        profile, season, _passing(services), services.config.today, step1_marks(services)
+    )
+
+
+def step1_marks(services: Services) -> list[int]:
+    """The Step 1 passing marks of the years of numeric scores (exams.csv)."""
+    return [
+        int(r["value"])
+        for r in services.dataset.rows("exams")
+        if r["exam"] == "USMLE Step 1" and r["fact_key"] == "min_passing_score"
+        and r["value"].isdigit()
+    ]  # fmt: skip

@@ -28,10 +28,10 @@ from smartpick.core.plan.report import (
 from smartpick.core.plan.solution import Solution, decode
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.results import Plan
-from smartpick.core.seasons import fee_tiers
 from smartpick.errors import InputError
 from smartpick.services.chances import USED, typical_applications
 from smartpick.services.context import build_context, parameter_draws
+from smartpick.services.fees import registration, transcript_fees
 from smartpick.services.header import report_header
 from smartpick.services.memo import remembered
 from smartpick.services.plan_options import (
@@ -66,33 +66,26 @@ LIST_COLUMNS = (
 
 
 def nrmp_fees(services: Services, season: int, ranks: float) -> dict[str, Any]:
-    """The NRMP registration fee of the season (the latest published at or before it) and the
-    fee for ranks beyond 20, for a rank order list of `ranks` programs."""
+    """The NRMP registration fee of the season (services.fees.registration, with its status)
+    and the fee for ranks beyond 20, for a rank order list of `ranks` programs."""
     rows = services.dataset.rows("fees")
-    dated = [
-        r
-        for r in rows
-        if r["service"] == "NRMP"
-        and r["item"] == "standard registration fee"
-        and r["season"].isdigit()
-    ]
-    chosen = fee_tiers(dated, season)
+    fee = registration(services, season)
     extra = next(
         (r for r in rows if r["service"] == "NRMP" and r["item"] == "additional ranks beyond 20"),
         None,
     )
-    registration = float(chosen[0][0]["amount_usd"]) if chosen else None
     per_rank = float(extra["amount_usd"]) if extra else None
     beyond = max(0, round(ranks) - 20)
     out: dict[str, Any] = {
-        "registration_usd": registration,
-        "registration_status": chosen[0][1].status if chosen else "not in the dataset",
+        "registration_usd": fee["amount_usd"] if fee else None,
+        "registration_status": fee["status"] if fee else "not in the dataset",
+        "registration_source": fee["source"] if fee else "",
         "extra_ranks": beyond,
         "extra_ranks_usd": beyond * per_rank if per_rank is not None else None,
         "ranks_assumed": "one rank per expected interview",
     }
-    if registration is not None and out["extra_ranks_usd"] is not None:
-        out["total_usd"] = registration + out["extra_ranks_usd"]
+    if fee is not None and out["extra_ranks_usd"] is not None:
+        out["total_usd"] = fee["amount_usd"] + out["extra_ranks_usd"]
     return out
 
 
@@ -260,8 +253,12 @@ def plan_report(
     }
     report["service"] = ctx.service
     report["nrmp_fees"] = nrmp_fees(services, season, report["expected_interviews"])
-    if "total_usd" in report["nrmp_fees"]:
-        report["total_cost_usd"] = report["cost_usd"] + report["nrmp_fees"]["total_usd"]
+    report["transcript_fees"] = transcript_fees(services, season, ctx.service, profile)
+    report["total_cost_usd"] = (
+        report["cost_usd"]
+        + sum(f["amount_usd"] for f in report["transcript_fees"])
+        + report["nrmp_fees"].get("total_usd", 0.0)
+    )
     report["fees"] = [
         {"from": t.first, "to": t.last, "amount_usd": t.amount, "unit": t.unit} for t in schedule
     ]
