@@ -92,7 +92,7 @@ def test_the_pdf_has_the_recommendation_fees_signals_and_typical_list(client: Te
     headline = page_text(answer.group(1)).replace(" :", ":")
     details = page_text(answer.group(2))
     assert headline.startswith("Apply to") and headline in text
-    assert "with the NRMP fees" in details and details in text
+    assert "with the transcript and NRMP fees" in details and details in text
     assert page_text(re.search(r'<p id="typical">.*?</p>', html).group(0)) in text  # type: ignore[union-attr]
     signals = re.findall(r"<p>(Signals \([^<]*placed\.)</p>", html)
     assert signals and all(s in text for s in signals)

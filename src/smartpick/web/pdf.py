@@ -385,7 +385,11 @@ def _answer(plan: Plan, styles: StyleSheet1, backup: dict[str, str] | None) -> l
     if plan.p_match_interval is None or plan.cost_usd is None:
         return []
     low, high = plan.p_match_interval
-    nrmp = f" ({dollars(plan.total_cost_usd)} with the NRMP fees)" if plan.total_cost_usd else ""
+    nrmp = (
+        f" ({dollars(plan.total_cost_usd)} in all, with the transcript and NRMP fees)"
+        if plan.total_cost_usd
+        else ""
+    )
     story: list[Any] = [
         Paragraph("The short answer", styles["Heading2"]),
         Paragraph(
@@ -400,6 +404,8 @@ def _answer(plan: Plan, styles: StyleSheet1, backup: dict[str, str] | None) -> l
             styles,
         ),
     ]
+    if plan.total_cost_usd:
+        story.append(_p("Made of: " + "; ".join(plan.cost_parts()) + ".", styles, "small"))
     parallel = plan.parallel or {}
     if parallel.get("available"):
         split = parallel["split"]
