@@ -156,3 +156,20 @@ def test_the_cv_line_never_puts_the_median_beside_a_lower_score(invoke: Invoke) 
     strong = answer(invoke, "advise", "-s", "im", "--type", "md", "--step2", "265")
     (line,) = [x for x in texts(strong, "cv") if x.startswith("Examinations")]
     assert "at or above the median" in line and "Charting Outcomes" in line
+
+
+@pytest.mark.parametrize("season", ["2027", "2028"])
+def test_ob_gyn_signals_are_three_gold_and_fifteen_silver(invoke: Invoke, season: str) -> None:
+    info = answer(invoke, "--season", season, "specialties")
+    (obgyn,) = [s for s in info["specialties"] if s["key"] == "obstetrics_gynecology"]
+    rule = obgyn["signals"]
+    assert (rule["service"], rule["gold"], rule["silver"]) == ("ResidencyCAS", 3, 15)
+    assert rule["confidence"] == "secondary" and "5 signals" in rule["alternatives"][0]
+
+
+def test_an_ob_gyn_plan_places_both_tiers(invoke: Invoke) -> None:
+    plan = answer(invoke, "plan", "-s", "ob-gyn", "--type", "md", "--step2", "245")
+    assert plan["signals"] == {
+        "gold": {"allowed": 3, "used": 3},
+        "silver": {"allowed": 15, "used": 15},
+    }

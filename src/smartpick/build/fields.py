@@ -211,7 +211,7 @@ SPECIALTIES = _fields(CURATED, "show", [
 ])  # fmt: skip
 
 SIGNALS = _reference(
-    "signals.csv",
+    "signals.csv, then SmartPick's build/signals_added.csv",
     "show",
     [
         ("season", "ERAS season (Match year)"),

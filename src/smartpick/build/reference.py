@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from smartpick.build.catalogue import CuratedSpecialty
@@ -40,19 +41,30 @@ def read_reference(ref: Path, name: str, columns: set[str]) -> list[dict[str, st
     return rows
 
 
+# SmartPick's own cited signal rows (issue 14), added after the shared reference's: a fact the
+# reference lacks or states from a weaker source, each row with its source and confidence.
+SIGNALS_ADDED = "signals_added.csv"
+
+
 def signals(ref: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str, object]]:
     known = {s.key for s in catalogue}
     out: list[dict[str, object]] = []
     columns = {"season", "specialty_key", "application_service", "gold", "silver", "specialty",
                "single_tier_count", "signal_statement", "notes"}  # fmt: skip
-    for line, row in enumerate(read_reference(ref, "signals.csv", columns), start=2):
+    own = Path(str(resources.files("smartpick.build").joinpath(SIGNALS_ADDED)))
+    numbered = [
+        (path, line, row)
+        for path in (ref / "signals.csv", own)
+        for line, row in enumerate(read_reference(path.parent, path.name, columns), start=2)
+    ]
+    for path, line, row in numbered:
         keys = _keys(row["specialty_key"], known)
         if not row["specialty_key"]:
             keys = ["*"]  # "all other specialties" rows
         for key in keys:
             out.append(
                 {
-                    "season": whole(row["season"], f"{ref / 'signals.csv'}:{line} season"),
+                    "season": whole(row["season"], f"{path}:{line} season"),
                     "specialty_key": key,
                     "service": row["application_service"],
                     "gold": row["gold"],
