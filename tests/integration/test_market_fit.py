@@ -42,6 +42,22 @@ def test_a_small_market_fit_lowers_the_distance_and_is_used(
     assert do.shift == pytest.approx(record["shift"]["do"]) and do.tau == pytest.approx(fitted.tau)
 
 
+def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
+    services: Services,
+) -> None:
+    market = build_market(services)
+    keep = tuple(m for m in market.specialties if m.specialty == "psychiatry")
+    small = dataclasses.replace(market, specialties=keep)
+    first, _ = fit_market(services, small, runs=1, max_evaluations=12)
+    fitted, record = fit_market(
+        services, small, runs=1, max_evaluations=12, previous=first.theta
+    )
+    starts = record["starts"]
+    assert [s["theta"] for s in starts] == [[0.0, 0.0, 0.0], list(first.theta)]
+    assert fitted.distance == min(s["distance"] for s in starts)
+    assert fitted.distance <= first.distance  # the last fit is never lost
+
+
 def test_the_shipped_simulator_fit_is_current(services: Services) -> None:
     record = load_market_fit()
     assert record is not None, "no simulator fit shipped: run `smartpick calibrate --market`"

@@ -41,14 +41,18 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
     services = session(ctx)
     folder = out or services.config.dataset_dir or Path(str(services.dataset.directory))
     if market:
+        from smartpick.core.match.smm import NAMES
+        from smartpick.fitted import load_market_fit
         from smartpick.services.market_fit import fit_market, write_market_fit
         from smartpick.services.simulate import build_market
 
+        last = load_market_fit(folder)  # a second start only: its fingerprint may be stale
         fitted, record = fit_market(
             services,
             build_market(services),
             runs=runs,
             progress=lambda line: click.echo(f"  {line}", err=True),
+            previous=None if last is None else tuple(last["theta"][n] for n in NAMES),
         )
         path = write_market_fit(record, folder)
         click.echo(

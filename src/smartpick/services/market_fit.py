@@ -46,13 +46,24 @@ def fit_market(
     seed: int = FIT_SEED,
     max_evaluations: int = FIT_EVALUATIONS,
     progress: Callable[[str], None] = lambda _: None,
+    previous: tuple[float, float, float] | None = None,
 ) -> tuple[smm.SmmFit, dict[str, Any]]:
-    """Fit (tau, shifts) on `runs` markets drawn once; return the fit and its record."""
+    """Fit (tau, shifts) on `runs` markets drawn once; return the fit and its record.
+    `previous`: the last fit's theta, a second start."""
     names = [m.specialty for m in market.specialties]
     targets = published_cells(services, names)
     progress(f"drawing {runs} markets ({market.applicants:,} applicants each)")
     draws = draw_markets(market, seeds(seed, runs))
-    result = smm.fit(draws, targets, max_evaluations=max_evaluations, progress=progress)
+    # Nelder-Mead finds a local best: it starts from the reference (tau 1, no shift) and from
+    # the last fit where there is one (as the engine's refit does); the better end is kept.
+    begin = [(0.0, 0.0, 0.0)]
+    if previous is not None and previous not in begin:
+        begin.append(previous)
+    tried = []
+    for start in begin:
+        progress(f"from {', '.join(f'{v:+.2f}' for v in start)}")
+        tried.append(smm.fit(draws, targets, start, max_evaluations, progress=progress))
+    result = min(tried, key=lambda r: r.distance)
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG) "
@@ -70,6 +81,10 @@ def fit_market(
         "shift": {g: result.shift(g) for g in ("md", "do", "us-img", "non-us-img")},
         "distance": {"start": result.start_distance, "fitted": result.distance},
         "evaluations": result.evaluations,
+        "starts": [
+            {"theta": list(start), "distance": r.distance}
+            for start, r in zip(begin, tried, strict=True)
+        ],
         "cells": [
             {
                 "specialty": names[c.target.specialty],
