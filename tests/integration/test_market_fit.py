@@ -49,9 +49,7 @@ def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
     keep = tuple(m for m in market.specialties if m.specialty == "psychiatry")
     small = dataclasses.replace(market, specialties=keep)
     first, _ = fit_market(services, small, runs=1, max_evaluations=12)
-    fitted, record = fit_market(
-        services, small, runs=1, max_evaluations=12, previous=first.theta
-    )
+    fitted, record = fit_market(services, small, runs=1, max_evaluations=12, previous=first.theta)
     starts = record["starts"]
     assert [s["theta"] for s in starts] == [[0.0, 0.0, 0.0], list(first.theta)]
     assert fitted.distance == min(s["distance"] for s in starts)

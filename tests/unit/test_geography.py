@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from smartpick.core.geography import albers_usa, is_territory, normalize_state
+from smartpick.core.geography import albers_usa, is_territory, normalize_state, puerto_rico
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,14 @@ def test_the_map_projection_is_d3s_albers_usa(city: str) -> None:
 
 def test_territories_fall_outside_the_map() -> None:
     assert albers_usa()(-66.1057, 18.4655) is None  # San Juan, as d3 says
+
+
+def test_puerto_rico_has_its_own_inset_inside_the_frame() -> None:
+    inset = puerto_rico()
+    san_juan, ponce = inset(-66.1057, 18.4655), inset(-66.6141, 18.0111)
+    assert san_juan is not None and ponce is not None
+    assert all(0 <= x <= 975 and 0 <= y <= 610 for x, y in (san_juan, ponce))
+    assert ponce[0] < san_juan[0] and ponce[1] > san_juan[1]  # west and south of San Juan
+    assert inset(-74.006, 40.7128) is None  # New York is not in the inset
+    miami = albers_usa()(-80.1918, 25.7617)
+    assert miami is not None and san_juan[0] > miami[0]  # drawn east of Florida

@@ -176,7 +176,7 @@ def test_the_plan_maps_every_program_or_names_it(client: TestClient) -> None:
     named = re.search(r"Not on the map: ([^<]*)\.", html)
     outside = len(named.group(1).split("; ")) if named else 0
     assert rows == 30 and dots + outside == rows
-    assert html.count('<path class="state"') == 51
+    assert html.count('<path class="state"') == 52  # with Puerto Rico's inset
 
 
 def test_the_openapi_declares_the_answers_with_their_bounds(client: TestClient) -> None:
@@ -592,3 +592,26 @@ def test_the_site_has_an_icon(client: TestClient) -> None:
         icon = client.get(path)
         assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
         assert icon.text.startswith("<svg")
+
+
+def test_a_program_in_puerto_rico_is_drawn_in_its_inset(client: TestClient) -> None:
+    from smartpick.core.results import Plan
+    from smartpick.web.figures import plan_map
+
+    services = client.app.state.services  # type: ignore[attr-defined]
+    island = next(p for p in services.programs_by_id.values() if p.state == "PR")
+    row = {
+        "program_id": island.acgme_id, "name": island.name, "city": island.city, "state": "PR",
+        "p_interview": 0.5, "p_interview_interval": [0.4, 0.6], "p_match_alone": 0.2,
+        "p_end_here": 0.2, "loo_delta": 0.1, "tier": "target", "entry_level": "categorical",
+        "signal": None, "reason": "a reason",
+    }  # fmt: skip
+    plan = Plan.model_validate(
+        {"season": 2028, "specialty": island.specialty_key, "specialty_name": "x",
+         "applicant_type": "md", "flags": [], "programs": [row], "not_modelled": []}
+    )  # fmt: skip
+    drawn = plan_map(services, plan)
+    assert not drawn["outside"] and len(drawn["points"]) == 1
+    x, y = drawn["points"][0]["x"], drawn["points"][0]["y"]
+    assert 890 < x < drawn["width"] and 560 < y < drawn["height"]  # the inset, lower right
+    assert any(s["name"] == "Puerto Rico" for s in drawn["states"])

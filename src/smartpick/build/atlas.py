@@ -10,9 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from smartpick.build.sources import REDOWNLOAD
+from smartpick.core.geography import puerto_rico
 from smartpick.errors import SourceError
 
 SOURCE = "raw/us_atlas/states-albers-10m.json"
+# The unprojected file of the same release: Puerto Rico, which Albers USA leaves out, is taken
+# from it and projected into its inset (core.geography.puerto_rico).
+TERRITORIES = "raw/us_atlas/states-10m.json"
+PUERTO_RICO = "72"
 ASSET = Path(__file__).resolve().parents[1] / "web" / "static" / "us-states.json"
 
 
@@ -63,15 +68,40 @@ def read_atlas(shared: Path) -> dict[str, Any]:
         ) from None
     if not states:
         raise SourceError(f"{path} holds no states", hint=REDOWNLOAD)
+    states.append(_puerto_rico(shared / TERRITORIES))
     states.sort(key=lambda s: s["id"])
     return {
         "source": "us-atlas 3.0.1 states-albers-10m.json (US Census Bureau cartographic "
         "boundaries, 2017; ISC license), projected with Albers USA, scale 1300, translate "
-        "[487.5, 305]",
+        "[487.5, 305]; Puerto Rico from states-10m.json, in an inset at the lower right",
         "width": 975,
         "height": 610,
         "states": states,
     }
+
+
+def _puerto_rico(path: Path) -> dict[str, str]:
+    """Puerto Rico's outline projected into its inset (core.geography.puerto_rico)."""
+    try:
+        topology = json.loads(path.read_text(encoding="utf-8"))
+        arcs = _arcs(topology)
+        geometry = next(
+            g for g in topology["objects"]["states"]["geometries"] if str(g["id"]) == PUERTO_RICO
+        )
+    except FileNotFoundError:
+        raise SourceError(f"raw file not found: {path}", hint=REDOWNLOAD) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SourceError(f"cannot read {path}: {exc}", hint=REDOWNLOAD) from None
+    except (KeyError, TypeError, IndexError, StopIteration) as exc:
+        raise SourceError(
+            f"{path} has no Puerto Rico in its states ({type(exc).__name__})", hint=REDOWNLOAD
+        ) from None
+    project = puerto_rico()
+    inset = [[p for p in (project(lon, lat) for lon, lat in arc) if p is not None] for arc in arcs]
+    multi = geometry["type"] == "MultiPolygon"
+    polygons = geometry["arcs"] if multi else [geometry["arcs"]]
+    d = "".join(_ring(inset, ring) for polygon in polygons for ring in polygon)
+    return {"id": PUERTO_RICO, "name": "Puerto Rico", "d": d}
 
 
 def write_atlas(asset: dict[str, Any], out: Path = ASSET) -> None:

@@ -135,10 +135,21 @@ class _Conic:
         return (px, py) if x0 <= px < x1 and y0 <= py < y1 else None
 
 
+def puerto_rico(
+    scale: float = 1300, translate: tuple[float, float] = (487.5, 305)
+) -> Callable[[float, float], tuple[float, float] | None]:
+    """Puerto Rico as an inset at the lower right of the same frame, drawn at the scale of
+    the lower 48 (the placement of d3-composite-projections' geoAlbersUsaTerritories), so its
+    programs and its outline can be shown; None outside it."""
+    k, (x, y) = scale, translate
+    return _Conic((8, 18), 66, (0, 18), k, (x + 0.350 * k, y + 0.224 * k),
+                  ((x + 0.320 * k, y + 0.204 * k), (x + 0.375 * k, y + 0.234 * k)))  # fmt: skip
+
+
 def albers_usa(scale: float = 1300, translate: tuple[float, float] = (487.5, 305)) -> Callable[
         [float, float], tuple[float, float] | None]:  # fmt: skip
     """d3-geo's geoAlbersUsa: the lower 48, Alaska and Hawaii insets; None outside them
-    (Puerto Rico and the other territories)."""
+    (the territories; Puerto Rico has its own inset, puerto_rico)."""
     k, (x, y) = scale, translate
     parts = [
         _Conic((29.5, 45.5), 96, (-0.6, 38.7), k, (x, y),

@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from smartpick.core.geography import albers_usa
+from smartpick.core.geography import albers_usa, puerto_rico
 from smartpick.core.results import CurvePoint, Plan
 from smartpick.services import Services
 from smartpick.web.templating import WEB
@@ -26,7 +26,11 @@ def us_atlas() -> dict[str, Any]:
 def plan_map(services: Services, plan: Plan) -> dict[str, Any]:
     """The listed programs as points on the state outlines, projected the same way; the
     programs the map cannot show (territories, no coordinates) are named."""
-    project = albers_usa()
+    mainland, island = albers_usa(), puerto_rico()
+
+    def project(lon: float, lat: float) -> tuple[float, float] | None:
+        return mainland(lon, lat) or island(lon, lat)
+
     points: list[dict[str, Any]] = []
     outside = []
     for p in plan.programs:
