@@ -43,29 +43,44 @@ def _ring(arcs: list[list[tuple[float, float]]], indexes: list[int]) -> str:
     return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z"
 
 
-def read_atlas(shared: Path) -> dict[str, Any]:
-    """The map asset decoded from the us-atlas file; SourceError if it is missing or not the
-    us-atlas TopoJSON of the states."""
-    path = shared / SOURCE
+def _topology(path: Path) -> dict[str, Any]:
+    """A us-atlas TopoJSON file, read; SourceError if it is missing or unreadable."""
     try:
-        topology = json.loads(path.read_text(encoding="utf-8"))
-        arcs = _arcs(topology)
-        states = []
-        for geometry in topology["objects"]["states"]["geometries"]:
-            multi = geometry["type"] == "MultiPolygon"
-            polygons = geometry["arcs"] if multi else [geometry["arcs"]]
-            d = "".join(_ring(arcs, ring) for polygon in polygons for ring in polygon)
-            states.append({"id": str(geometry["id"]), "name": str(geometry["properties"]["name"]),
-                           "d": d})  # fmt: skip
+        topology: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SourceError(f"raw file not found: {path}", hint=REDOWNLOAD) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise SourceError(f"cannot read {path}: {exc}", hint=REDOWNLOAD) from None
+    return topology
+
+
+def _path(arcs: list[list[tuple[float, float]]], geometry: dict[str, Any]) -> str:
+    """The SVG path data of one state's polygons."""
+    multi = geometry["type"] == "MultiPolygon"
+    polygons = geometry["arcs"] if multi else [geometry["arcs"]]
+    return "".join(_ring(arcs, ring) for polygon in polygons for ring in polygon)
+
+
+def _not_states(path: Path, exc: Exception) -> SourceError:
+    return SourceError(
+        f"{path} is not the us-atlas TopoJSON of the states ({type(exc).__name__}: {exc})",
+        hint=REDOWNLOAD,
+    )
+
+
+def read_atlas(shared: Path) -> dict[str, Any]:
+    """The map asset decoded from the us-atlas files; SourceError if one is missing or not the
+    us-atlas TopoJSON of the states."""
+    path = shared / SOURCE
+    topology = _topology(path)
+    try:
+        arcs = _arcs(topology)
+        states = [
+            {"id": str(g["id"]), "name": str(g["properties"]["name"]), "d": _path(arcs, g)}
+            for g in topology["objects"]["states"]["geometries"]
+        ]
     except (KeyError, TypeError, IndexError, AttributeError) as exc:
-        raise SourceError(
-            f"{path} is not the us-atlas TopoJSON of the states ({type(exc).__name__}: {exc})",
-            hint=REDOWNLOAD,
-        ) from None
+        raise _not_states(path, exc) from None
     if not states:
         raise SourceError(f"{path} holds no states", hint=REDOWNLOAD)
     states.append(_puerto_rico(shared / TERRITORIES))
@@ -82,26 +97,19 @@ def read_atlas(shared: Path) -> dict[str, Any]:
 
 def _puerto_rico(path: Path) -> dict[str, str]:
     """Puerto Rico's outline projected into its inset (core.geography.puerto_rico)."""
+    topology = _topology(path)
+    project = puerto_rico()
     try:
-        topology = json.loads(path.read_text(encoding="utf-8"))
-        arcs = _arcs(topology)
         geometry = next(
             g for g in topology["objects"]["states"]["geometries"] if str(g["id"]) == PUERTO_RICO
         )
-    except FileNotFoundError:
-        raise SourceError(f"raw file not found: {path}", hint=REDOWNLOAD) from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise SourceError(f"cannot read {path}: {exc}", hint=REDOWNLOAD) from None
-    except (KeyError, TypeError, IndexError, StopIteration) as exc:
-        raise SourceError(
-            f"{path} has no Puerto Rico in its states ({type(exc).__name__})", hint=REDOWNLOAD
-        ) from None
-    project = puerto_rico()
-    inset = [[p for p in (project(lon, lat) for lon, lat in arc) if p is not None] for arc in arcs]
-    multi = geometry["type"] == "MultiPolygon"
-    polygons = geometry["arcs"] if multi else [geometry["arcs"]]
-    d = "".join(_ring(inset, ring) for polygon in polygons for ring in polygon)
-    return {"id": PUERTO_RICO, "name": "Puerto Rico", "d": d}
+        inset = [
+            [p for p in (project(lon, lat) for lon, lat in arc) if p is not None]
+            for arc in _arcs(topology)
+        ]
+        return {"id": PUERTO_RICO, "name": "Puerto Rico", "d": _path(inset, geometry)}
+    except (KeyError, TypeError, IndexError, AttributeError, StopIteration) as exc:
+        raise _not_states(path, exc) from None
 
 
 def write_atlas(asset: dict[str, Any], out: Path = ASSET) -> None:
