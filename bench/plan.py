@@ -18,8 +18,12 @@ from smartpick.core.plan.optimize import candidates, mixture_greedy, signal_dp
 from smartpick.core.profile import Profile
 from smartpick.services import Services
 from smartpick.services.context import build_context
-from smartpick.services.plan import plan_report
+from smartpick.services.plan import plan_report as remembered_plan
 from smartpick.settings import load_config
+
+# The computation itself: the session keeps its answers by their inputs (services.memo), so a
+# second call with the same inputs would time the lookup, not the plan.
+plan_report = remembered_plan.__wrapped__  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -40,10 +44,16 @@ def main() -> None:
                 times.append(1000 * (time.perf_counter() - start))
             print(
                 f"{key:<18} {kind:<10} signals {signals:<4}: median "
-                f"{statistics.median(times):7.1f} ms ({len(report['curve'])} sizes, "
-                f"{report['applications']} recommended)"
+                f"{statistics.median(times):7.1f} ms ({len(report.curve)} sizes, "
+                f"{report.applications} recommended)"
             )
     optimizer_alone(services)
+    profile = Profile(specialty="family_medicine", applicant_type="md", step2=245)
+    remembered_plan(services, profile)
+    start = time.perf_counter()
+    remembered_plan(services, profile)
+    again = 1000 * (time.perf_counter() - start)
+    print(f"the same plan asked again in the session: {again:.2f} ms")
     profile = Profile(
         specialty="orthopaedic_surgery",
         applicant_type="do",
@@ -56,7 +66,7 @@ def main() -> None:
         start = time.perf_counter()
         report = plan_report(services, profile)
         times.append(1000 * (time.perf_counter() - start))
-    assert report["parallel"]["available"]
+    assert report.parallel is not None and report.parallel["available"]
     print(
         f"parallel plan, orthopaedic surgery + PM&R (DO): median {statistics.median(times):7.1f} ms"
     )

@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--settle", type=float, default=10.0, help="seconds to wait after the first answer"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     with socket.socket() as s:
@@ -77,6 +80,9 @@ def main() -> None:
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
+            # Every worker warms its engine and opens its store before it takes requests; the
+            # first to answer does not mean the others are ready: let them finish.
+            time.sleep(args.settle)
             total = int(args.rate * args.seconds)
             paths = profiles(max(total, 100), args.seed)[:total]
             specs = {p.split("specialty=")[1].split("&")[0] for p in paths}

@@ -337,15 +337,18 @@ class Evaluator:
         if cached is None:
             cached = np.full((2, ctx.in_state.size), np.nan)
             self._anchors[key] = cached
-        missing = programs[np.isnan(cached[0, programs])]
+        # A program is ready when both its intercepts are: a thread that reads while another
+        # fills sees the program missing and solves it too (the same values), never half.
+        missing = programs[np.isnan(cached[:, programs]).any(axis=0)]
         if missing.size:
             v = variance(draw.params, ctx.pool)
             out_of_state = replace(ctx, in_state=np.zeros_like(ctx.in_state))
             base = population_logits(out_of_state, draw.cells, tier)[missing]
-            cached[0, missing] = anchor(base, v)
-            cached[1, missing] = anchor(base + draw.cells.location[missing], v)
-        in_state = ctx.in_state[programs] > 0
-        chosen = np.where(in_state, cached[1, programs], cached[0, programs])
+            cached[:, missing] = np.vstack(
+                [anchor(base, v), anchor(base + draw.cells.location[missing], v)]
+            )
+        ready = cached[:, programs]  # one read of both rows
+        chosen = np.where(ctx.in_state[programs] > 0, ready[1], ready[0])
         return np.asarray(chosen + ctx.away[programs], dtype=np.float64)
 
 
