@@ -73,3 +73,19 @@ def test_the_draws_are_seeded_and_made_once_per_session() -> None:
         np.testing.assert_array_equal(d1.cells.level["do"], d2.cells.level["do"])
     spread = np.std([d.params.score_weight for d in first])
     assert spread > 0  # the draws move the parameters
+
+
+def test_a_program_half_solved_by_another_thread_is_solved_again() -> None:
+    """Two threads may fill the same programs' intercepts under a draw: one that reads while
+    the other has written one row must solve the program again, not read a NaN."""
+    ctx = _context("psychiatry", "md", "OH")
+    evaluator = Evaluator()
+    draws = parameter_draws(session(), ctx)
+    programs = np.flatnonzero(ctx.in_state > 0)[:5]
+    assert programs.size  # in-state programs read the second row
+    first = evaluator.draw_intercepts(ctx, 0, draws[0], None, programs)
+    assert np.all(np.isfinite(first))
+    kept = next(v for k, v in evaluator._anchors.items() if k[0] == "draw")
+    kept[1, programs] = np.nan  # as if another thread had written the first row only
+    again = evaluator.draw_intercepts(ctx, 0, draws[0], None, programs)
+    assert np.all(np.isfinite(again)) and np.allclose(again, first)
