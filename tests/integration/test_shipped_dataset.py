@@ -61,3 +61,16 @@ def test_the_shipped_map_is_what_the_build_makes(tmp_path: Path) -> None:
     assert (tmp_path / "us-states.json").read_bytes() == ASSET.read_bytes(), (
         "the map differs: run `smartpick data build --raw ../shared/data` and commit"
     )
+
+
+def test_the_shipped_map_has_no_empty_outline() -> None:
+    """An island clipped out of an inset must leave no 'M' without a point (a PDF reader of
+    the outlines would stop on it)."""
+    import json
+    import re
+
+    from smartpick.build.atlas import ASSET
+
+    states = json.loads(ASSET.read_text(encoding="utf-8"))["states"]
+    assert {s["name"] for s in states} >= {"Puerto Rico", "New York", "Hawaii"}
+    assert not [s["name"] for s in states if re.search(r"M(?=[MLZ]|$)", s["d"])]

@@ -40,6 +40,8 @@ def _ring(arcs: list[list[tuple[float, float]]], indexes: list[int]) -> str:
     for i in indexes:
         arc = arcs[i] if i >= 0 else arcs[~i][::-1]
         points += arc[1:] if points else arc  # consecutive arcs share their joining point
+    if len(points) < 3:  # an island outside an inset's frame: nothing to draw
+        return ""
     return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z"
 
 

@@ -132,6 +132,8 @@ def _state(d: str, up: Any) -> Path:
         if command == "Z":
             path.closePath()
             continue
+        if not numbers.strip():
+            continue  # no point to move or draw to
         x, y = (float(v) for v in numbers.split(","))
         (path.moveTo if command == "M" else path.lineTo)(x, up(y))
     return path
