@@ -186,7 +186,10 @@ def test_the_openapi_declares_the_answers_with_their_bounds(client: TestClient) 
     assert program["p_interview"]["maximum"] == 1 and program["p_interview"]["minimum"] == 0
     assert set(program["tier"]["enum"]) == {"reach", "target", "likely"}
     plan = schema["paths"]["/api/v1/plan"]["post"]["responses"]
-    assert {"200", "400", "422"} <= set(plan)
+    assert {"200", "400", "413", "422", "429"} <= set(plan)
+    too_big = client.post("/api/v1/plan", content=b"{" + b" " * 70_000 + b"}",
+                          headers={"Content-Type": "application/json"})  # fmt: skip
+    assert too_big.status_code == 413 and "at most 64 KB" in too_big.json()["error"]
     profile = {"specialty": "psychiatry", "applicant_type": "md", "step2": 240}
     first = client.post("/api/v1/chances", json={"profile": profile}).json()["programs"][0]
     own = client.post(

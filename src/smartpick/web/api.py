@@ -23,7 +23,9 @@ from smartpick.web.schemas import ErrorResponse, StandingResponse
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "a value SmartPick cannot use"},
     404: {"model": ErrorResponse, "description": "no such program or plan"},
+    413: {"model": ErrorResponse, "description": "the request is larger than SmartPick reads"},
     422: {"model": ErrorResponse, "description": "the request does not follow the schema"},
+    429: {"model": ErrorResponse, "description": "too many requests from one client"},
 }
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 

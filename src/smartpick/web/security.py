@@ -54,7 +54,12 @@ class Guards(BaseHTTPMiddleware):
         length = request.headers.get("content-length")
         size = None if length is None else whole_number(length)
         if length is not None and (size is None or size > MAX_BODY):
-            response: Response = PlainTextResponse("request too large", status_code=413)
+            body = {
+                "error": f"request too large: SmartPick reads at most {MAX_BODY // 1024} KB",
+                "field": None,
+                "hint": "Send fewer programs or shorter values.",
+            }
+            response: Response = JSONResponse(body, status_code=413)
         elif not request.url.path.startswith("/static/") and not self.buckets.take(
             request.client.host if request.client else "unknown", self._cost(request)
         ):
