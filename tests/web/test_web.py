@@ -607,7 +607,8 @@ def test_a_program_in_puerto_rico_is_drawn_in_its_inset(client: TestClient) -> N
         "program_id": island.acgme_id, "name": island.name, "city": island.city, "state": "PR",
         "p_interview": 0.5, "p_interview_interval": [0.4, 0.6], "p_match_alone": 0.2,
         "p_end_here": 0.2, "loo_delta": 0.1, "tier": "target", "entry_level": "categorical",
-        "signal": None, "reason": "a reason",
+        "signal": None, "reason": "a reason", "visa": "not needed",
+        "visa_source": "no visa needed",
     }  # fmt: skip
     plan = Plan.model_validate(
         {"season": 2028, "specialty": island.specialty_key, "specialty_name": "x",
@@ -618,3 +619,12 @@ def test_a_program_in_puerto_rico_is_drawn_in_its_inset(client: TestClient) -> N
     x, y = drawn["points"][0]["x"], drawn["points"][0]["y"]
     assert 890 < x < drawn["width"] and 560 < y < drawn["height"]  # the inset, lower right
     assert any(s["name"] == "Puerto Rico" for s in drawn["states"])
+
+
+def test_a_visa_need_adds_a_visa_column(client: TestClient) -> None:
+    img = client.get("/plan?specialty=internal_medicine&applicant_type=non-us-img&step2=250"
+                     "&visa=h1b").text  # fmt: skip
+    assert '<th scope="col">Visa</th>' in img
+    cells = re.findall(r'<td data-label="Visa" title="([^"]+)">(\w+)</td>', img)
+    assert cells and {answer for _, answer in cells} <= {"yes", "unknown"}
+    assert '<th scope="col">Visa</th>' not in client.get("/plan?" + GOOD).text

@@ -228,10 +228,13 @@ def programs(
     if as_json:
         payload = {"season": result.season, "dataset_version": result.dataset_version}
         total = len(result.programs)
-        echo_json({**payload, "total": total, "count": len(rows), "programs": rows})
+        notes = {"notes": list(result.notes)} if result.notes else {}
+        echo_json({**payload, "total": total, "count": len(rows), "programs": rows, **notes})
         return
     if not rows:
         click.echo("No program matches these filters.", err=True)
+        for note in result.notes:
+            click.echo(f"Why: {note}.", err=True)
     if as_csv:
         columns = ["season", *services.program_fields]
         click.echo(csv_text(columns, [{"season": result.season, **r} for r in rows]), nl=False)

@@ -121,6 +121,27 @@ def exclusion(program: Program, visa: str) -> str | None:
     return None
 
 
+# What visa_fit says, as a plan row says it for the applicant's own visa need.
+VISA_ANSWER = {
+    "sponsors": "yes",
+    "does not sponsor": "no",
+    "unknown": "unknown",
+    "not needed": "not needed",
+}
+VISA_SOURCE = "AMA FREIDA, Internal Medicine programs (2025)"
+VISA_UNKNOWN = (
+    "not in SmartPick's data: it has sponsorship only for the Internal Medicine programs in "
+    "FREIDA's data; check the program's own page"
+)
+
+
+def visa_source(program: Program, visa: str) -> str:
+    """Where a plan row's visa answer comes from."""
+    if visa == "none":
+        return "no visa needed"
+    return VISA_UNKNOWN if visa_fit(program, visa) == "unknown" else VISA_SOURCE
+
+
 def visa_fit(program: Program, visa: str) -> str:
     if visa == "none":
         return "not needed"

@@ -115,6 +115,10 @@ class PlanProgram(Result):
     entry_level: str
     signal: str | None = Field(description="the signal tier placed here, or null")
     reason: str
+    visa: Literal["yes", "no", "unknown", "not needed"] = Field(
+        description="whether the program sponsors the visa you need"
+    )
+    visa_source: str = Field(description="where that comes from")
 
 
 class CurvePoint(Result):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from smartpick.core.catalog import (
     ProgramFilter,
     Specialty,
     search_key,
+    visa_fit,
 )
 from smartpick.core.catalog import resolve_specialty as _resolve
 from smartpick.core.geography import normalize_state
@@ -48,6 +49,7 @@ class ProgramList:
     season: int
     dataset_version: str
     programs: list[dict[str, Any]]
+    notes: tuple[str, ...] = ()  # why the list is empty, where that can be said
 
 
 class Services:
@@ -184,8 +186,21 @@ class Services:
 
     def list_programs(self, criteria: ProgramFilter) -> ProgramList:
         programs = self.store.programs(criteria)
+        notes: tuple[str, ...] = ()
+        if not programs and criteria.visa:
+            # Nothing sponsors the visa: say whether that is known or only not known.
+            anyway = self.store.programs(replace(criteria, visa=None))
+            known = [p for p in anyway if visa_fit(p, criteria.visa) != "unknown"]
+            if anyway and not known:
+                name = {"j1": "J-1", "h1b": "H-1B"}.get(criteria.visa, criteria.visa)
+                notes = (
+                    f"none of these {len(anyway)} programs is known to sponsor the {name} visa: "
+                    "SmartPick has sponsorship only for the Internal Medicine programs in "
+                    "FREIDA's data, so elsewhere it is unknown, not no; leave the visa out and "
+                    "check each program's own page",
+                )
         return ProgramList(
-            self.season, self.dataset.version, [self.public_program(p) for p in programs]
+            self.season, self.dataset.version, [self.public_program(p) for p in programs], notes
         )
 
     @functools.cached_property

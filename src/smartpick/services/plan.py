@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from smartpick.core.catalog import visa_fit
+from smartpick.core.catalog import VISA_ANSWER, visa_fit, visa_source
 from smartpick.core.fees import cost
 from smartpick.core.model.evaluation import Context
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
@@ -62,6 +62,7 @@ LIST_COLUMNS = (
     "p_end_here",
     "loo_delta",
     "reason",
+    "visa",
 )
 
 
@@ -211,6 +212,9 @@ def plan_report(
         report["recommended_applications"] = None
         return Plan.model_validate(report)
     report |= _list_report(ctx, profile, sol, chosen, sig)
+    report["flags"] = [*report["flags"], *_visa_flags(profile, report["programs"])]
+    if profile.visa != "none":
+        report["notes"].append(VISA_KINDS)
     programs = [int(sol.sub[j]) for j in chosen]
     spread = list_intervals(
         services.evaluator,
@@ -310,6 +314,8 @@ def _list_report(
                 "entry_level": program.entry_level,
                 "signal": sol.tiers[line.signal - 1] if line.signal else None,
                 "reason": _reason(ctx, profile, line, sol.tiers),
+                "visa": VISA_ANSWER[visa_fit(program, profile.visa)],
+                "visa_source": visa_source(program, profile.visa),
             }
         )
     n = len(rows)
@@ -321,6 +327,31 @@ def _list_report(
         "cost_usd": round(cost(sol.schedule, n), 2),
         "programs": rows,
     }
+
+
+# What the two visas ask (said on a plan for an applicant who needs one).
+VISA_KINDS = (
+    "visa: the J-1 is sponsored by ECFMG for clinical training, and a program need only accept "
+    "it; the H-1B is the program's own petition, fewer programs offer it, and it needs USMLE "
+    "Step 3 passed (in practice before programs rank)"
+)
+
+
+def _visa_flags(profile: Profile, rows: list[dict[str, Any]]) -> list[str]:
+    """For a visa need: how many listed programs have unknown sponsorship, said at the top."""
+    if profile.visa == "none":
+        return []
+    name = {"j1": "J-1", "h1b": "H-1B", "either": "J-1 or H-1B"}.get(profile.visa, profile.visa)
+    unknown = sum(r["visa"] == "unknown" for r in rows)
+    if not unknown:
+        return []
+    return [
+        f"visa: {unknown} of the {len(rows)} programs on your list have unknown {name} "
+        "sponsorship (SmartPick has it only for the Internal Medicine programs in FREIDA's "
+        "data); "
+        "programs known not to sponsor it are left out. Check each program's policy before "
+        "you apply: your chance is likely lower than shown if some do not sponsor"
+    ]
 
 
 def _reason(ctx: Context, profile: Profile, line: Line, tiers: list[str]) -> str:
