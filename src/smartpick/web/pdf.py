@@ -28,7 +28,7 @@ from smartpick.core.plan.report import LIKELY, TARGET
 from smartpick.core.results import Advice, Plan, Recommended, Retake
 from smartpick.services.advice import SECTIONS
 from smartpick.web.pdf_figures import chart_drawing, map_drawing, standing_drawing
-from smartpick.web.words import dollars, percent, sentence
+from smartpick.web.words import dollars, percent, plain_words, sentence
 
 __all__ = ["dollars", "percent", "render_pdf", "sentence"]
 
@@ -96,8 +96,8 @@ def _styles() -> StyleSheet1:
 
 
 def _p(text: str, styles: StyleSheet1, style: str = "BodyText", **kw: Any) -> Paragraph:
-    """A paragraph of plain text (escaped); `kw` go to Paragraph (a bullet)."""
-    return Paragraph(escape(text), styles[style], **kw)
+    """A paragraph of plain text (escaped, file names in words); `kw` go to Paragraph."""
+    return Paragraph(escape(plain_words(text)), styles[style], **kw)
 
 
 def _flags(flags: list[str], styles: StyleSheet1) -> list[Any]:
@@ -108,7 +108,7 @@ def _flags(flags: list[str], styles: StyleSheet1) -> list[Any]:
     body = styles["BodyText"].clone("warning", leftIndent=12)
     return [
         Paragraph("Read this first", heading),
-        *[Paragraph(escape(sentence(f)), body, bulletText="\u2022") for f in flags],
+        *[Paragraph(escape(sentence(plain_words(f))), body, bulletText="\u2022") for f in flags],
         Spacer(1, 0.1 * inch),
     ]
 
@@ -124,7 +124,7 @@ def _retake(retake: Retake, styles: StyleSheet1) -> list[Any]:
             styles,
         ),
         *[
-            Paragraph(escape(step), body, bulletText=f"{i}.")
+            Paragraph(escape(plain_words(step)), body, bulletText=f"{i}.")
             for i, step in enumerate(retake.steps, start=1)
         ],
         _p(f"Sources: {'; '.join(retake.sources)}.", styles, "small"),
@@ -447,7 +447,7 @@ def _advice(advice: Advice, styles: StyleSheet1) -> list[Any]:
         Paragraph("Your Step 2 CK strategy", styles["Heading2"]),
         Paragraph(
             f"Situation: <b>{escape(advice.scenario)}</b>{escape(modifiers)}. "
-            + escape(sentence(reasons) if reasons else ""),
+            + escape(sentence(plain_words(reasons)) if reasons else ""),
             styles["BodyText"],
         ),
     ]
@@ -471,7 +471,8 @@ def _advice(advice: Advice, styles: StyleSheet1) -> list[Any]:
                 if i.kind != "general advice"
                 else ""
             )
-            story.append(Paragraph(escape(i.text) + mark, styles["item"], bulletText="\u2022"))
+            text = escape(plain_words(i.text)) + mark
+            story.append(Paragraph(text, styles["item"], bulletText="\u2022"))
     return story
 
 

@@ -3,6 +3,8 @@ same everywhere."""
 
 from __future__ import annotations
 
+import re
+
 
 def percent(value: float | None) -> str:
     """A chance as a careful person says it: whole percents, and never a certainty the model
@@ -29,3 +31,21 @@ def sentence(text: str, capital: bool = True) -> str:
         return text
     first = text[0].upper() if capital else text[0]
     return first + text[1:] + ("" if text[-1] in ".!?" else ".")
+
+
+# The dataset's and the repository's file names, as a student reads them on a page or in print
+# (the command line keeps the names: its readers can open them).
+_FILES = (
+    (re.compile(r"\(?docs/validation\.md\)?"), "the validation report (How it works)"),
+    (re.compile(r"\(?docs/model\.md\)?"), "the model's documentation (How it works)"),
+    (re.compile(r"\bexams\.csv\b"), "SmartPick's exam facts"),
+    (re.compile(r"\bcalendar\.csv\b"), "SmartPick's season calendar"),
+    (re.compile(r"\b[\w-]+\.csv\b"), "SmartPick's data"),
+)
+
+
+def plain_words(text: str) -> str:
+    """A report's text with its file names said in words."""
+    for pattern, words in _FILES:
+        text = pattern.sub(words, text)
+    return text
