@@ -20,7 +20,12 @@ from smartpick.core.numbers import sensible_date
 from smartpick.core.profile import Profile, step1_failed
 from smartpick.core.results import Advice, Plan
 from smartpick.errors import InputError
-from smartpick.services.calendar import calendar_row, review_start, season_calendar
+from smartpick.services.calendar import (
+    calendar_row,
+    releases_mspe,
+    review_start,
+    season_calendar,
+)
 from smartpick.services.context import pool_figures
 from smartpick.services.header import report_header, step1_marks
 from smartpick.services.plan import plan_report
@@ -226,12 +231,7 @@ def _event(services: Services, season: int, service: str, key: str) -> str:
 def _mspe(services: Services, season: int) -> str | None:
     """Since the AAMC releases MSPEs with the applications (its ERAS timeline's review event
     names both), the MSPE's date is the review date; None where no such row is known."""
-    found = calendar_row(
-        services,
-        season,
-        lambda r: r["service"] == "ERAS" and r["event_key"] == "review_opens"
-        and "MSPE" in r["event"],
-    )  # fmt: skip
+    found = calendar_row(services, season, releases_mspe)
     if found is None:
         return None
     row, _ = found

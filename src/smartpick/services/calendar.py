@@ -15,6 +15,13 @@ if TYPE_CHECKING:
 REVIEW_EVENTS = {"ERAS": "programs may begin reviewing", "ResidencyCAS": "programs may view"}
 
 
+def releases_mspe(row: Mapping[str, str]) -> bool:
+    """The ERAS review date that the AAMC's timeline gives for the applications and the MSPEs
+    together (the MSPE goes out then)."""
+    eras_review = row["service"] == "ERAS" and row["event_key"] == "review_opens"
+    return eras_review and "MSPE" in row["event"]
+
+
 def review_start(services: Services, season: int, service: str) -> tuple[dt.date, str]:
     """When programs start reviewing in the season: the calendar's date, or the latest
     earlier season's moved forward by the years between (said)."""
@@ -89,12 +96,7 @@ def season_calendar(services: Services, season: int) -> list[dict[str, str]]:
                     "confidence": "unverified",
                 }
             )
-    mspe = calendar_row(
-        services,
-        season,
-        lambda r: r["service"] == "ERAS" and r["event_key"] == "review_opens"
-        and "MSPE" in r["event"],
-    )  # fmt: skip
+    mspe = calendar_row(services, season, releases_mspe)
     review = next(
         (r for r in mine if r["service"] == "ERAS" and r["event_key"] == "review_opens"), None
     )
