@@ -629,3 +629,23 @@ def test_a_visa_need_adds_a_visa_column(client: TestClient) -> None:
     cells = re.findall(r'<td data-label="Visa" title="([^"]+)">(\w+)</td>', img)
     assert cells and {answer for _, answer in cells} <= {"yes", "unknown"}
     assert '<th scope="col">Visa</th>' not in client.get("/plan?" + GOOD).text
+
+
+def test_the_recommended_mark_stays_clear_of_a_high_curve() -> None:
+    from smartpick.core.results import CurvePoint
+    from smartpick.web.figures import chart
+
+    def curve(top: float) -> list[CurvePoint]:
+        return [
+            CurvePoint(
+                n=n,
+                cost=30.0 * n,
+                p_match=top * min(1, n / 10),
+                p_match_low=0.95 * top * min(1, n / 10),
+            )
+            for n in range(1, 41)
+        ]
+
+    high, low = chart(curve(0.99), 20)["mark"], chart(curve(0.6), 20)["mark"]
+    assert high["label_y"] > high["y"] + 12  # under the curve, by the axis
+    assert low["label_y"] == 24.0  # at the top, above a curve that stays low

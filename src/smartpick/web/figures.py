@@ -110,7 +110,15 @@ def chart(
     mark = None
     if recommended and recommended in cost:
         chance = next(c.p_match for c in curve if c.n == recommended)
-        mark = {"x": x(recommended), "y": y(chance), "label": f"{recommended} recommended"}
+        # The label sits at the top unless the curve runs there (a chance near 100%): then
+        # just above the axis, under the curve.
+        label_y = 24.0 if chance < 0.8 else height - bottom - 8.0
+        mark = {
+            "x": x(recommended),
+            "y": y(chance),
+            "label": f"{recommended} recommended",
+            "label_y": label_y,
+        }
     return {
         "points": " ".join(f"{a:.1f},{b:.1f}" for a, b in line),
         "cautious": " ".join(f"{a:.1f},{b:.1f}" for a, b in cautious_line),
