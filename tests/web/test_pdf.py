@@ -7,7 +7,6 @@ import html as markup
 import io
 import re
 import warnings
-from collections.abc import Iterator
 
 import pytest
 from pypdf import PdfReader
@@ -19,8 +18,6 @@ with warnings.catch_warnings():
 
 from smartpick.core.results import CurvePoint
 from smartpick.services.advice import SECTIONS
-from smartpick.settings import load_config
-from smartpick.web import create_app
 from smartpick.web.figures import chart
 from smartpick.web.pdf_figures import chart_drawing, map_drawing
 
@@ -31,14 +28,6 @@ PARALLEL = (
 )
 # A list with advanced programs (a PGY-1 year to find) and no backup named.
 ADVANCED = "specialty=dermatology&applicant_type=md&step2=250&school_state=NY"
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = str(tmp_path_factory.mktemp("pdf") / "web.db")
-    config = load_config({"season": "2028", "db_path": db, "rate_limit": "100000"})
-    with TestClient(create_app(config)) as c:
-        yield c
 
 
 def pdf_of(client: TestClient, query: str) -> tuple[str, PdfReader]:

@@ -43,15 +43,6 @@ RAW = (
 )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = str(tmp_path_factory.mktemp("program") / "web.db")
-    with TestClient(
-        create_app(load_config({"season": "2028", "db_path": db, "rate_limit": "100000"}))
-    ) as c:
-        yield c
-
-
 def main_text(page: str) -> str:
     """What the page's main part says, tags and script sources left out."""
     main = page.split("<main>", 1)[1].split("</main>", 1)[0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,6 @@ from smartpick.web import create_app
 
 SHARE_LINK = r'id="share-link" href="http://testserver/saved/([^"]+)"'
 GOOD = "specialty=psychiatry&applicant_type=md&step2=240&school_state=OH"
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = str(tmp_path_factory.mktemp("web") / "web.db")
-    with TestClient(
-        create_app(load_config({"season": "2028", "db_path": db, "rate_limit": "100000"}))
-    ) as c:
-        yield c
 
 
 def no_outside_requests(html: str) -> None:
