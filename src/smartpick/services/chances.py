@@ -55,10 +55,11 @@ def chances_report(
 ) -> Chances:
     """Per-program probabilities for the profile; P(match) for the typical list and for the
     programs in `apply_to` ("ACGME id" or "ACGME id:tier" for a signaled one) when given."""
-    profile, concordance = scored(services, profile)
+    scoring = scored(services, profile)
+    profile = scoring.profile
     spec, season, header = report_header(services, profile)
-    if concordance:
-        header["flags"].insert(0, concordance)
+    if scoring.flag:
+        header["flags"].insert(0, scoring.flag)
     report: dict[str, Any] = {
         **header,
         "programs": [],

@@ -129,10 +129,11 @@ def plan_report(
         raise InputError("give a number of applications or a budget, not both")
     if not 0 < target < 1:
         raise InputError(f"target {target}: a chance between 0 and 1 (0.9 is 90%)", field="target")
-    profile, concordance = scored(services, profile)
+    scoring = scored(services, profile)
+    profile = scoring.profile
     spec, season, header = report_header(services, profile)
-    if concordance:
-        header["flags"].insert(0, concordance)
+    if scoring.flag:
+        header["flags"].insert(0, scoring.flag)
     report: dict[str, Any] = {
         **header,
         "not_modelled": [f for f in Profile.model_fields if f not in USED],

@@ -3,6 +3,7 @@ its Step 2 CK equivalent (core.model.concordance), said at the top of the report
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from smartpick.core.model.concordance import (
@@ -48,24 +49,33 @@ def comlex_equivalent(services: Services, profile: Profile) -> Equivalent | None
     )
 
 
-def scored(services: Services, profile: Profile) -> tuple[Profile, str | None]:
-    """The profile with the score the numbers use, and what to say at the top when it is a
-    COMLEX equivalent."""
+@dataclass(frozen=True)
+class Scored:
+    """The profile with the score the numbers use; what to say at the top when it is not the
+    profile's own Step 2 CK; the COMLEX equivalent behind it, if any."""
+
+    profile: Profile
+    flag: str | None = None
+    equivalent: Equivalent | None = None
+
+
+def scored(services: Services, profile: Profile) -> Scored:
+    """The score a report uses: Step 2 CK as given, or a COMLEX-only DO's equivalent."""
     eq = comlex_equivalent(services, profile)
     if eq is None:
         if profile.step2 is None and profile.comlex2 is not None and profile.applicant_type == "do":
-            return profile, (
+            return Scored(
+                profile,
                 f"COMLEX Level 2-CE {profile.comlex2} is under the passing mark: it is a failed "
-                "attempt, and SmartPick gives no chance until you have a passing score"
+                "attempt, and SmartPick gives no chance until you have a passing score",
             )
-        return profile, None
+        return Scored(profile)
     flag = (
         f"COMLEX Level 2-CE {eq.comlex} read as Step 2 CK {eq.score}: the Step 2 CK at the "
         f"same percentile ({eq.percentile:.0%} of first-time COMLEX takers), among DO seniors "
         f"who reported a Step 2 CK; a student's own Step 2 CK would likely be {eq.low}-"
         f"{eq.high} (paired scores correlate about {PAIRED_R:g}: {PAIRED_SHORT}). DO students "
-        "who also take "
-        "Step 2 CK score higher than those who do not, so the equivalent is likely high and "
-        "your chance likely lower than shown"
+        "who also take Step 2 CK score higher than those who do not, so the equivalent is "
+        "likely high and your chance likely lower than shown"
     )
-    return profile.model_copy(update={"step2": eq.score}), flag
+    return Scored(profile.model_copy(update={"step2": eq.score}), flag, eq)

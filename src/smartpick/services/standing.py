@@ -9,7 +9,7 @@ from smartpick.core.model.standing import Figures, figures_for
 from smartpick.core.model.standing_interval import seeded_standing
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.services.header import report_header
-from smartpick.services.scores import comlex_equivalent, scored
+from smartpick.services.scores import scored
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -34,10 +34,11 @@ CITED_METRICS = ("step2_matched_median", "step2_matched_mean")
 
 
 def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
-    profile, concordance = scored(services, profile)
+    scoring = scored(services, profile)
+    profile, eq = scoring.profile, scoring.equivalent
     spec, _, header = report_header(services, profile)
-    if concordance:
-        header["flags"].insert(0, concordance)
+    if scoring.flag:
+        header["flags"].insert(0, scoring.flag)
     table, years, sources = services.engine.figures  # read once per session
     figures, reasons = figures_for(table, years, spec.key, profile.applicant_type)
     report: dict[str, Any] = {
@@ -94,7 +95,6 @@ def standing_report(services: Services, profile: Profile) -> dict[str, Any]:
         )
         report["typical"] = typical
         report["reasons"] += [n for n in typical["notes"] if n not in report["reasons"]]
-        eq = comlex_equivalent(services, profile.model_copy(update={"step2": None}))
         if eq is not None:  # the interval widened over the equivalent's range
             report["sources"].append(PAIRED_SOURCE)
             ends = [typical_standing(services, profile.model_copy(update={"step2": x}))
