@@ -177,6 +177,33 @@ TRACKS = [
     ]),
 ]  # fmt: skip
 
+PGY1 = [
+    *_fields(_origin(_N), "show", [
+        ("program_code", "NRMP program (track) code: the id of a PGY-1 track, which has no "
+         "ACGME id", "copied"),
+        ("kind", "transitional_year, internal_medicine_preliminary or surgery_preliminary",
+         "from the code's specialty (999, 140, 440) and track letter P"),
+        ("institution_code", "NRMP institution code", "first 4 characters of the code"),
+        ("institution", "institution name", "looked up by institution code", _origin(_W)),
+        ("track_name", "NRMP track label", "copied"),
+        ("state", "institution state",
+         "from the institution code list; else the results file's state (state_source says)",
+         _origin(_W, _N)),
+        ("state_source", "which source gave the state", "recorded by the build", BUILD),
+    ]),
+    *_fields(_origin(_P), "show", [
+        ("city", "city of an ACGME program of the same institution", "sure joins only"),
+        ("latitude", "latitude (city level)", "from that program"),
+        ("longitude", "longitude (city level)", "from that program"),
+    ]),
+    *_fields(BUILD, "show", [
+        ("location_source", "which ACGME program gave the location, or 'state only'",
+         "recorded by the build"),
+        ("anchor_acgme_id", "the same institution's Internal Medicine (General Surgery for "
+         "surgical years) program, read by the chance prior", "sure joins only"),
+    ]),
+]  # fmt: skip
+
 POSITIONS = _fields(BUILD, "derive", [
     ("acgme_id", "ACGME program id", "one row per program"),
     ("positions", "positions the program offers entering applicants",

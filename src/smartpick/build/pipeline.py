@@ -12,6 +12,7 @@ from smartpick.build import fields as F
 from smartpick.build.catalogue import load_catalogue
 from smartpick.build.freida import read_freida
 from smartpick.build.nrmp import join_tracks, read_florida_history, read_institutions, read_tracks
+from smartpick.build.pgy1 import pgy1_tracks
 from smartpick.build.positions import program_positions
 from smartpick.build.programs import (
     fill_locations,
@@ -75,6 +76,7 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
     institutions = read_institutions(raw)
     tracks = read_tracks(raw, institutions)
     nrmp_joined, nrmp_report = join_tracks(tracks, programs, code_of)
+    pgy1, pgy1_report = pgy1_tracks(raw, tracks, programs)
     track_types: dict[str, set[str]] = {}
     for t in tracks:
         if t["acgme_id"]:
@@ -138,6 +140,7 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
             Table("interview_rates", "Interview-offer rates by program", F.RATES, rate_rows),
             Table("freida_im", "FREIDA fields of Internal Medicine programs", F.FREIDA, freida),
             Table("nrmp_tracks", "NRMP 2026 Main Match tracks", F.TRACKS, tracks),
+            Table("pgy1_tracks", "Transitional and preliminary PGY-1 tracks", F.PGY1, pgy1),
             Table(
                 "program_positions",
                 "Positions per program, sourced or estimated",
@@ -204,6 +207,8 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
         "nrmp_tracks": len(tracks),
         "nrmp_tracks_joined": sum(1 for t in tracks if t["acgme_id"]),
         "nrmp_institution_joins": nrmp_joined,
+        "pgy1_tracks": len(pgy1),
+        "pgy1_tracks_located": sum(1 for t in pgy1 if t["latitude"] is not None),
         "freida_programs": len(freida),
     }
     result.report = {
@@ -222,6 +227,7 @@ def build_dataset(shared: Path, out: Path, labels: Path | None = None) -> BuildR
         "locations_unresolved": unresolved,
         "locations_reconciled": relocated,
         "nrmp_doubtful": nrmp_report,
+        "pgy1_state_only": pgy1_report,
         "freida": freida_report,
     }
     if labels is not None and labels.exists():

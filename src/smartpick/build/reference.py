@@ -11,6 +11,7 @@ from pathlib import Path
 
 from smartpick.build.catalogue import CuratedSpecialty
 from smartpick.build.sources import number, read_csv, whole
+from smartpick.core.catalog import PGY1_YEARS
 from smartpick.errors import SourceError
 
 APPLICANT_TYPES = ("md", "do", "us-img", "non-us-img")
@@ -47,7 +48,8 @@ SIGNALS_ADDED = "signals_added.csv"
 
 
 def signals(ref: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str, object]]:
-    known = {s.key for s in catalogue}
+    # The PGY-1 years (transitional, preliminary) have signal rules too.
+    known = {s.key for s in catalogue} | {y.key for y in PGY1_YEARS}
     out: list[dict[str, object]] = []
     columns = {"season", "specialty_key", "application_service", "gold", "silver", "specialty",
                "single_tier_count", "signal_statement", "notes"}  # fmt: skip

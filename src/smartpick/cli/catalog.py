@@ -13,6 +13,9 @@ from smartpick.cli.common import (
     json_option,
     session,
 )
+from smartpick.core.catalog import Specialty
+from smartpick.services import Services
+from smartpick.services.pgy1 import ID_NOTE, list_tracks, pgy1_year, track_row_fields
 
 PROGRAM_COLUMNS = [
     ("acgme_id", "ACGME id"),
@@ -215,6 +218,19 @@ def programs(
         raise click.UsageError("choose one of --json and --csv")
     services = session(ctx)
     split_states = [s for value in states for s in value.split(",")]
+    year = pgy1_year(specialty) if specialty is not None else None
+    if year is not None:
+        _pgy1_programs(
+            services,
+            year,
+            split_states,
+            name,
+            (divisions, visa, entry_level),
+            as_json,
+            as_csv,
+            limit,
+        )
+        return
     criteria = services.program_filter(
         specialty=specialty,
         states=split_states,
@@ -249,9 +265,54 @@ def programs(
     )
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
-    cells = [[str(r[k]) for k, _ in PROGRAM_COLUMNS] for r in rows]
-    heads = [h for _, h in PROGRAM_COLUMNS]
+PGY1_COLUMNS = [
+    ("program_id", "NRMP code"),
+    ("name", "Institution and track"),
+    ("city", "City"),
+    ("state", "State"),
+]
+
+
+def _pgy1_programs(
+    services: Services,
+    year: Specialty,
+    states: list[str],
+    name: str | None,
+    unsupported: tuple[Any, ...],
+    as_json: bool,
+    as_csv: bool,
+    limit: int | None,
+) -> None:
+    """`programs` for a PGY-1 year: its NRMP tracks, which have NRMP codes, not ACGME ids."""
+    if any(unsupported):
+        raise click.UsageError(
+            f"{year.name} tracks can be filtered by --state and --name only: SmartPick has no "
+            "census division, visa or entry level for them"
+        )
+    checked = services.program_filter(states=states, name=name)
+    rows = list_tracks(services, year, checked.states, checked.name)
+    shown = rows[:limit] if limit else rows
+    if as_json:
+        echo_json({
+            "season": services.season, "dataset_version": services.dataset.version,
+            "specialty": year.name, "total": len(rows), "count": len(shown),
+            "programs": shown, "notes": [ID_NOTE],
+        })  # fmt: skip
+        return
+    if as_csv:
+        columns = ["season", *(shown[0] if shown else track_row_fields())]
+        click.echo(csv_text(columns, [{"season": services.season, **r} for r in shown]), nl=False)
+        return
+    if not shown:
+        click.echo(f"No {year.name} track matches these filters.", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(_table(shown, PGY1_COLUMNS))
+    click.echo(f"\n{len(rows)} {year.name} tracks. {ID_NOTE}. Location: the row's location_source.")
+
+
+def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]] = PROGRAM_COLUMNS) -> str:
+    cells = [[str(r[k]) for k, _ in columns] for r in rows]
+    heads = [h for _, h in columns]
     widths = [min(60, max(len(h), *(len(c[i]) for c in cells))) for i, h in enumerate(heads)]
 
     def line(values: list[str]) -> str:

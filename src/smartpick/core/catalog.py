@@ -50,6 +50,56 @@ class Program:
     participates_in_eras: str = "unknown"
 
 
+@dataclass(frozen=True)
+class Pgy1Track:
+    """One NRMP transitional or preliminary track: a PGY-1 year, with its NRMP code as id."""
+
+    program_code: str
+    kind: str  # a key of PGY1_YEARS
+    institution: str
+    track_name: str
+    city: str
+    state: str
+    latitude: float | None
+    longitude: float | None
+    location_source: str
+    state_source: str
+    anchor_acgme_id: str  # the same institution's program in the parent specialty, or ""
+
+    @property
+    def name(self) -> str:
+        """What a person calls it: the institution and the track."""
+        where = self.institution or f"NRMP institution {self.program_code[:4]}"
+        return f"{where}: {self.track_name}"
+
+
+# The PGY-1 years advanced specialties need (NRMP specialty 999 track P, 140 P, 440 P), as
+# specialties the user can name; `acgme_code` holds the parent specialty whose programs
+# the chance prior reads (core.plan.pgy1).
+PGY1_YEARS = (
+    Specialty(
+        "transitional_year", "Transitional Year",
+        ("transitional", "ty", "transitional year pgy 1", "transitional pgy 1"),
+        "internal_medicine", "999", "NRMP", "pgy1",
+        "a one-year broad clinical year (NRMP specialty 999)",
+    ),
+    Specialty(
+        "internal_medicine_preliminary", "Internal Medicine (Preliminary)",
+        ("medicine preliminary", "preliminary medicine", "prelim medicine", "im prelim",
+         "medicine prelim", "internal medicine preliminary year", "prelim im"),
+        "internal_medicine", "140", "NRMP", "pgy1",
+        "a preliminary year of Internal Medicine (NRMP 140, track P)",
+    ),
+    Specialty(
+        "surgery_preliminary", "Surgery (Preliminary)",
+        ("surgery preliminary", "preliminary surgery", "prelim surgery", "surgical prelim",
+         "surgery prelim", "general surgery preliminary", "general surgery prelim"),
+        "general_surgery", "440", "NRMP", "pgy1",
+        "a preliminary year of General Surgery (NRMP 440, track P)",
+    ),
+)  # fmt: skip
+
+
 def _fold(text: str) -> str:
     """Lower-case words (any script) and the symbols specialty names use: & / +."""
     return " ".join(re.findall(r"[^\W_]+|[&/+]", text.lower()))

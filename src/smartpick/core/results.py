@@ -121,6 +121,59 @@ class PlanProgram(Result):
     visa_source: str = Field(description="where that comes from")
 
 
+class Pgy1Program(Result):
+    program_id: str = Field(pattern=r"^[0-9]{7}[A-Z][0-9]$", description="NRMP program code")
+    id_kind: Literal["NRMP program code"]
+    name: str
+    kind: str
+    institution: str
+    track_name: str
+    city: str
+    state: str
+    latitude: float | None
+    longitude: float | None
+    location_source: str
+    state_source: str
+    p_interview: Chance = Field(description="a prior (see the PGY-1 plan's method)")
+    p_match_alone: Chance
+    p_interview_basis: str = Field(description="which programs the prior reads")
+    near_program_id: str | None = Field(description="the nearest advanced program of the list")
+    distance_km: float | None = Field(ge=0)
+    nearness: str
+    other_tracks: list[str] = Field(
+        description="the institution's other tracks of this year, reached by the same application"
+    )
+
+
+class Pgy1Signals(Result):
+    year: str
+    allowed: int = Field(ge=0)
+    programs: list[str]
+    status: str
+    source: str
+    effect: str
+
+
+class Pgy1Plan(Result):
+    """The PGY-1 year for the advanced programs of a plan (services.pgy1)."""
+
+    needed: int = Field(ge=1, description="advanced programs on the list")
+    kinds: list[str]
+    applications: int = Field(ge=1)
+    applications_by_year: dict[str, int]
+    p_match: Chance = Field(description="the chance of a PGY-1 position from this list (prior)")
+    p_match_with_advanced: Chance = Field(
+        description="with the advanced list's, taken as independent (a cautious product)"
+    )
+    expected_interviews: float = Field(ge=0)
+    cost_usd: float = Field(ge=0, description="ERAS fees, each PGY-1 year billed on its own")
+    why: str
+    signals: list[Pgy1Signals]
+    method: str
+    notes: list[str]
+    programs: list[Pgy1Program]
+
+
 class CurvePoint(Result):
     n: int = Field(ge=1, description="number of applications")
     cost: float = Field(ge=0, description="application fees, US dollars")
@@ -213,6 +266,7 @@ class Plan(Header):
     )
     fees: list[dict[str, Any]] = Field(default_factory=list)
     pgy1: str | None = Field(default=None, description="for advanced programs on the list")
+    pgy1_plan: Pgy1Plan | None = Field(default=None, description="the PGY-1 list, a prior")
     connections: dict[str, Any] | None = Field(
         default=None, description="ResidencyCAS geographic connections applied"
     )
@@ -236,6 +290,11 @@ class Plan(Header):
             )
         if nrmp.get("extra_ranks") and nrmp.get("extra_ranks_usd") is not None:
             parts.append(f"${nrmp['extra_ranks_usd']:g} for {nrmp['extra_ranks']} ranks beyond 20")
+        if self.pgy1_plan is not None:
+            parts.append(
+                f"${self.pgy1_plan.cost_usd:g} in ERAS fees for the PGY-1 year "
+                f"({self.pgy1_plan.applications} programs)"
+            )
         return parts
 
 

@@ -17,7 +17,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from smartpick.core.catalog import Program, Specialty
+from smartpick.core.catalog import Pgy1Track, Program, Specialty
 from smartpick.errors import DataError
 
 REBUILD = (
@@ -103,6 +103,25 @@ class Dataset:
                 )
             )
         return out
+
+    def pgy1_tracks(self) -> list[Pgy1Track]:
+        """The transitional and preliminary tracks (build.pgy1), by NRMP code."""
+        return [
+            Pgy1Track(
+                program_code=r["program_code"],
+                kind=r["kind"],
+                institution=r["institution"],
+                track_name=r["track_name"],
+                city=r["city"],
+                state=r["state"],
+                latitude=float(r["latitude"]) if r["latitude"] else None,
+                longitude=float(r["longitude"]) if r["longitude"] else None,
+                location_source=r["location_source"],
+                state_source=r["state_source"],
+                anchor_acgme_id=r["anchor_acgme_id"],
+            )
+            for r in self.rows("pgy1_tracks")
+        ]
 
     def _table(self, table: str) -> Mapping[str, Any]:
         try:

@@ -34,6 +34,7 @@ from smartpick.services.context import build_context, parameter_draws
 from smartpick.services.fees import registration, transcript_fees
 from smartpick.services.header import report_header
 from smartpick.services.memo import remembered
+from smartpick.services.pgy1 import DEFAULT_KINDS, pgy1_plan
 from smartpick.services.plan_options import (
     BACKUP_VALUE,
     OTHER_REGION_VALUE,
@@ -108,11 +109,13 @@ def plan_report(
     fee_assistance: bool = False,
     connections: Sequence[str] = (),
     cost_of_not_matching: float = COST_OF_NOT_MATCHING.value,
+    pgy1_kinds: Sequence[str] = DEFAULT_KINDS,
 ) -> Plan:
     """`geography`: "none" (no ERAS geographic preference), "auto" (the best of the 130
     choices for the chance of matching) or the divisions to state; `fee_assistance`: the
     applicant has the AAMC Fee Assistance Program's ERAS discount; `cost_of_not_matching`:
-    what a lost year costs the applicant, in dollars (core.plan.decision)."""
+    what a lost year costs the applicant, in dollars (core.plan.decision); `pgy1_kinds`: the
+    PGY-1 years to plan for advanced programs (services.pgy1)."""
     if not 0 < cost_of_not_matching <= 10_000_000:
         raise InputError(
             f"cost of not matching {cost_of_not_matching:g}: a dollar amount above 0 "
@@ -232,14 +235,21 @@ def plan_report(
     }
     for row in report["programs"]:
         row["p_interview_interval"] = by_id[row["program_id"]]
-    advanced = sum(p["entry_level"] == "advanced" for p in report["programs"])
+    advanced = [
+        services.programs_by_id[p["program_id"]]
+        for p in report["programs"]
+        if p["entry_level"] == "advanced"
+    ]
     if advanced:
         report["pgy1"] = (
-            f"{advanced} of the programs are advanced (they start at PGY-2): you also need a "
-            "PGY-1 year, preliminary or transitional, applied to and ranked on a supplemental "
-            "list. SmartPick does not plan that list yet: the dataset has the NRMP preliminary "
-            "and transitional tracks but no interview rates for them."
+            f"{len(advanced)} of the programs are advanced (they start at PGY-2): you also need "
+            "a PGY-1 year, preliminary or transitional, applied to separately and ranked on a "
+            "supplemental list for each advanced program"
         )
+        report["pgy1_plan"] = pgy1_plan(
+            services, profile, season, advanced, report["p_match"], target,
+            cost_of_not_matching, pgy1_kinds,
+        )  # fmt: skip
     if not sol.tiers:
         bound = certificate(sol, recommended["n"])
         report["certificate"] = {
@@ -263,6 +273,7 @@ def plan_report(
         report["cost_usd"]
         + sum(f["amount_usd"] for f in report["transcript_fees"])
         + report["nrmp_fees"].get("total_usd", 0.0)
+        + (report["pgy1_plan"]["cost_usd"] if report.get("pgy1_plan") else 0.0)
     )
     report["fees"] = [
         {"from": t.first, "to": t.last, "amount_usd": t.amount, "unit": t.unit} for t in schedule

@@ -1,0 +1,291 @@
+"""The PGY-1 years: their catalogue, and the PGY-1 list of a plan with advanced programs
+(core.plan.pgy1 has the prior and the order)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from smartpick.core.catalog import PGY1_YEARS, Pgy1Track, Program, Specialty, resolve_specialty
+from smartpick.core.model.evaluation import Draw
+from smartpick.core.plan import pgy1 as core
+from smartpick.core.plan.decision import recommend
+from smartpick.core.profile import Profile
+from smartpick.core.seasons import signal_rule
+from smartpick.errors import InputError
+from smartpick.services.context import build_context
+from smartpick.services.solution import fee_schedule
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+ID_NOTE = (
+    "PGY-1 tracks have NRMP program codes, not ACGME ids: program_id is the NRMP code "
+    "(institution, specialty, track letter, number)"
+)
+# The kinds an advanced specialty's applicants usually apply to, unless they choose.
+DEFAULT_KINDS = ("transitional_year", "internal_medicine_preliminary")
+PRIOR = (
+    "a prior, not fitted: no program publishes interview rates for preliminary or transitional "
+    "years, so each track is taken to interview you as its institution's {parent} program "
+    "does (else the median of the state's or the nation's {parent} programs), and an "
+    "interview turns into a match as in {parent}; preliminary years fill less often than "
+    "categorical ones, so the chance is more likely too low than too high"
+)
+
+
+def pgy1_year(text: str) -> Specialty | None:
+    """The PGY-1 year a user names, or None when the text names none."""
+    try:
+        return resolve_specialty(PGY1_YEARS, text)
+    except InputError:
+        return None
+
+
+def tracks(services: Services, kind: str | None = None) -> list[Pgy1Track]:
+    rows = services.dataset.pgy1_tracks()
+    return [t for t in rows if kind is None or t.kind == kind]
+
+
+def applications(services: Services, kinds: Sequence[str]) -> list[Pgy1Track]:
+    """One track per institution and PGY-1 year, the first by code: one ERAS application
+    reaches all of a program's tracks, which are ranked separately (the others are named on
+    the row)."""
+    first: dict[tuple[str, str], Pgy1Track] = {}
+    for t in sorted(tracks(services), key=lambda t: t.program_code):
+        if t.kind in kinds:
+            first.setdefault((t.program_code[:4], t.kind), t)
+    return list(first.values())
+
+
+def other_tracks(services: Services, track: Pgy1Track) -> list[str]:
+    return [
+        t.program_code
+        for t in tracks(services, track.kind)
+        if t.program_code[:4] == track.program_code[:4] and t.program_code != track.program_code
+    ]
+
+
+def track_row(track: Pgy1Track) -> dict[str, Any]:
+    """A track as `programs` lists it."""
+    record = asdict(track)
+    record.pop("anchor_acgme_id")
+    return {
+        "program_id": record.pop("program_code"),
+        "id_kind": "NRMP program code",
+        "name": track.name,
+        **record,
+    }
+
+
+def track_row_fields() -> list[str]:
+    return [
+        "program_id",
+        "id_kind",
+        "name",
+        *(
+            f
+            for f in Pgy1Track.__dataclass_fields__
+            if f not in ("program_code", "anchor_acgme_id")
+        ),
+    ]
+
+
+def list_tracks(
+    services: Services, year: Specialty, states: Sequence[str], name: str | None
+) -> list[dict[str, Any]]:
+    """The tracks of a PGY-1 year, filtered by state and by words of the name."""
+    words = (name or "").lower().split()
+    out = []
+    for t in tracks(services, year.key):
+        if states and t.state not in states:
+            continue
+        if words and not all(w in t.name.lower() for w in words):
+            continue
+        out.append(track_row(t))
+    return sorted(out, key=lambda r: (r["state"], r["name"]))
+
+
+def kinds_from(text: str | None) -> tuple[str, ...]:
+    """The PGY-1 years asked for ("ty,medicine"), or the default; InputError names a bad one."""
+    if text is None or not text.strip():
+        return DEFAULT_KINDS
+    keys = []
+    for part in text.split(","):
+        year = pgy1_year(part)
+        if year is None:
+            names = ", ".join(y.name for y in PGY1_YEARS)
+            raise InputError(
+                f"'{part.strip()}' is not a PGY-1 year",
+                field="pgy1",
+                hint=f"Use one or more of: {names}.",
+            )
+        keys.append(year.key)
+    return tuple(dict.fromkeys(keys))
+
+
+def _division(services: Services) -> dict[str, int]:
+    return {
+        r["state_code"]: int(r["division_number"])
+        for r in services.dataset.rows("census_divisions")
+        if r["division_number"]
+    }
+
+
+def pgy1_plan(
+    services: Services,
+    profile: Profile,
+    season: int,
+    advanced: Sequence[Program],
+    p_advanced: float,
+    target: float,
+    cost_of_not_matching: float,
+    kinds: Sequence[str] = DEFAULT_KINDS,
+) -> dict[str, Any] | None:
+    """The PGY-1 list for the advanced programs of a plan: near them, by the prior."""
+    notes: list[str] = []
+    division = _division(services)
+    places = [
+        core.Place(
+            (p.latitude, p.longitude)
+            if p.latitude is not None and p.longitude is not None
+            else None,
+            p.state,
+            p.census_division,
+        )
+        for p in advanced
+    ]
+    schedule, _ = fee_schedule(services, "ERAS", season)
+    columns, basis, chosen_tracks, nearest = [], [], [], []
+    w = q = None
+    for parent_key in dict.fromkeys(
+        next(y.acgme_code for y in PGY1_YEARS if y.key == k) for k in kinds
+    ):
+        engine_notes: list[str] = []  # the parent specialty's own notes are not the PGY-1 list's
+        ctx = build_context(services, profile, parent_key, season, engine_notes)
+        if ctx is None:
+            notes.append(f"no program rates for {parent_key}: its PGY-1 years are left out")
+            continue
+        w, p0, q = services.evaluator.matrices(
+            ctx, Draw(ctx.params, ctx.cells), profile.step2, None
+        )
+        mine = [t for t in applications(services, kinds) if _parent(t.kind) == parent_key]
+        pri = core.prior(p0, ctx.programs, mine)
+        for k, t in enumerate(mine):
+            place = core.Place(
+                (t.latitude, t.longitude)
+                if t.latitude is not None and t.longitude is not None
+                else None,
+                t.state,
+                division.get(t.state),
+            )
+            chosen_tracks.append(t)
+            columns.append(pri.columns[:, k])
+            basis.append(pri.basis[k])
+            nearest.append(core.nearest(place, places))
+    if w is None or q is None or not chosen_tracks:
+        return None
+    matrix = core.stack(columns)
+    alone = core.alone(w, q, matrix)
+    order = core.order([n.group for n in nearest], alone)[:MAX_PGY1]
+    ordered = matrix[:, order]
+    kinds_in_order = [chosen_tracks[k].kind for k in order]
+    chances = core.curve(w, q, ordered, kinds_in_order, schedule)
+    rec = recommend(
+        chances.p_match,
+        chances.fees,
+        target,
+        cost_of_not_matching * max(p_advanced, 0.0),
+    )
+    n = rec.n
+    interview = core.interview_chances(w, ordered)
+    rows = []
+    for rank, k in enumerate(order[:n]):
+        t, near = chosen_tracks[k], nearest[k]
+        rows.append(
+            {
+                **track_row(t),
+                "p_interview": round(float(interview[rank]), 4),
+                "p_match_alone": round(float(alone[k]), 4),
+                "p_interview_basis": BASIS[basis[k]].format(
+                    parent=_parent_name(services, t.kind), state=t.state
+                ),
+                "near_program_id": advanced[near.program].acgme_id
+                if near.program is not None
+                else None,
+                "distance_km": round(near.distance_km) if near.distance_km is not None else None,
+                "nearness": NEARNESS[near.group],
+                "other_tracks": other_tracks(services, t),
+            }
+        )
+    p_match = float(chances.p_match[n - 1])
+    signals = _signals(services, season, rows, notes)
+    parents = sorted({_parent_name(services, t["kind"]) for t in rows})
+    by_kind = {y.key: sum(r["kind"] == y.key for r in rows) for y in PGY1_YEARS}
+    return {
+        "needed": len(advanced),
+        "kinds": [y.name for y in PGY1_YEARS if y.key in kinds],
+        "applications": n,
+        "applications_by_year": {y.name: by_kind[y.key] for y in PGY1_YEARS if by_kind[y.key]},
+        "p_match": round(p_match, 4),
+        "p_match_with_advanced": round(p_match * p_advanced, 4),
+        "expected_interviews": round(float(chances.expected_interviews[n - 1]), 2),
+        "cost_usd": round(float(chances.fees[n - 1]), 2),
+        "why": rec.why,
+        "signals": signals,
+        "method": PRIOR.format(parent=" or ".join(parents)),
+        "notes": [ID_NOTE, *dict.fromkeys(notes)],
+        "programs": rows,
+    }
+
+
+MAX_PGY1 = 60
+BASIS = {
+    "institution": "its institution's {parent} program",
+    "state": "the median of {parent} programs in {state}",
+    "nation": "the median of {parent} programs nationally",
+}
+NEARNESS = {
+    core.NEAR: "near an advanced program on your list",
+    core.DIVISION: "in the region of an advanced program on your list",
+    core.ELSEWHERE: "away from the advanced programs on your list",
+}
+
+
+def _parent(kind: str) -> str:
+    return next(y.acgme_code for y in PGY1_YEARS if y.key == kind)
+
+
+def _parent_name(services: Services, kind: str) -> str:
+    return services.resolve_specialty(_parent(kind)).name
+
+
+def _signals(
+    services: Services, season: int, rows: list[dict[str, Any]], notes: list[str]
+) -> list[dict[str, Any]]:
+    """Signals of each PGY-1 year on the list, sent to its first programs (the nearest and
+    likeliest); their effect is not counted in the chance (no published rates)."""
+    out = []
+    table = services.dataset.rows("signals")
+    for year in PGY1_YEARS:
+        mine = [r for r in rows if r["kind"] == year.key]
+        if not mine:
+            continue
+        rule = signal_rule(table, year.key, season)
+        allowed = rule.single_tier if rule is not None else None
+        if not allowed:
+            notes.append(f"no signal rule for {year.name} in SmartPick's data for {season}")
+            continue
+        out.append(
+            {
+                "year": year.name,
+                "allowed": allowed,
+                "programs": [r["program_id"] for r in mine[:allowed]],
+                "status": rule.dated.status if rule is not None else "",
+                "source": rule.source if rule is not None else "",
+                "effect": "not counted in the chance: no published interview rates with and "
+                "without a signal for these years",
+            }
+        )
+    return out
