@@ -199,8 +199,8 @@ PGY1 = [
     *_fields(BUILD, "show", [
         ("location_source", "which ACGME program gave the location, or 'state only'",
          "recorded by the build"),
-        ("anchor_acgme_id", "the same institution's Internal Medicine (General Surgery for "
-         "surgical years) program, read by the chance prior", "sure joins only"),
+        ("anchor_acgme_id", "the same institution's Internal Medicine program, read by the "
+         "chance prior", "sure joins only"),
     ]),
 ]  # fmt: skip
 

@@ -12,9 +12,8 @@ same institution where that is sure: a track of the same institution already joi
 ACGME program (build.nrmp), else a sure name join of the institution to an ACGME program
 in its state; otherwise the row has the state only, and says so.
 
-`anchor_acgme_id` is the same institution's program in the parent specialty (Internal
-Medicine for transitional and medicine-preliminary years, General Surgery for surgical
-ones), which the chance prior reads (core.plan.pgy1).
+`anchor_acgme_id` is the same institution's Internal Medicine program, which the chance
+prior reads for every PGY-1 year (core.plan.pgy1 says why).
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from smartpick.build.sources import read_csv
 KINDS = {
     ("999", "preliminary"): ("transitional_year", "internal_medicine"),
     ("140", "preliminary"): ("internal_medicine_preliminary", "internal_medicine"),
-    ("440", "preliminary"): ("surgery_preliminary", "general_surgery"),
+    ("440", "preliminary"): ("surgery_preliminary", "internal_medicine"),
 }
 RESULTS_STATE = "nrmp_program_results_2026 (the results file's state; wrong for a few institutions)"
 

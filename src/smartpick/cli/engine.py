@@ -18,6 +18,7 @@ from smartpick.cli.common import (
     session,
 )
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
+from smartpick.core.results import Pgy1Plan
 from smartpick.services.chances import chances_report
 
 
@@ -191,6 +192,13 @@ def _echo_parallel(parallel: dict[str, Any]) -> None:
     "stipend, AAMC 2025): an application is recommended while it adds more to your cautious "
     "chance than its fee is worth.",
 )
+@click.option(
+    "--pgy1",
+    "pgy1_years",
+    metavar="YEAR,...",
+    help="For advanced specialties: the PGY-1 years to plan (transitional, medicine "
+    "preliminary, surgery preliminary); default: transitional and medicine preliminary.",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print the list as CSV.")
 @click.pass_context
@@ -211,13 +219,15 @@ def plan_command(
     connections: str | None,
     fee_assistance: bool,
     cost_of_not_matching: float,
+    pgy1_years: str | None,
     as_json: bool,
     as_csv: bool,
     **flags: Any,
 ) -> None:
     """The best list of programs for your chance of matching: how many, which, and where to
     signal, with the chance and cost for every number of applications."""
-    from smartpick.services.plan import LIST_COLUMNS, plan_report
+    from smartpick.services.pgy1 import kinds_from
+    from smartpick.services.plan import LIST_COLUMNS, list_rows, plan_report
 
     services = session(ctx)
     report = plan_report(
@@ -239,13 +249,14 @@ def plan_command(
         fee_assistance,
         [c for c in (connections or "").split(",") if c.strip()],
         cost_of_not_matching,
+        kinds_from(pgy1_years),
     )
     if as_json:
         echo_json(report.dump())
         return
     if as_csv:
         columns = list(LIST_COLUMNS)
-        rows = [row.model_dump(include=set(columns)) for row in report.programs]
+        rows = [{c: row.get(c) for c in columns} for row in list_rows(report)]
         click.echo(csv_text(columns, rows), nl=False)
         return
     click.echo(f"{report.specialty_name}, {report.applicant_type}, season {report.season}")
@@ -310,9 +321,28 @@ def plan_command(
             f"have not answered; {update['advice']}."
         )
     if report.pgy1:
-        click.echo(f"  PGY-1: {report.pgy1}")
+        click.echo(f"  PGY-1: {report.pgy1}.")
+    if report.pgy1_plan is not None:
+        _echo_pgy1(report.pgy1_plan)
     for note in report.notes:
         click.echo(f"  Note: {note}")
+
+
+def _echo_pgy1(plan: Pgy1Plan) -> None:
+    years = ", ".join(f"{n} {name}" for name, n in plan.applications_by_year.items())
+    click.echo(
+        f"  PGY-1 list: {plan.applications} programs ({years}; ${plan.cost_usd:g} in ERAS "
+        f"fees): {plan.p_match:.0%} chance of a PGY-1 position, {plan.p_match_with_advanced:.0%} "
+        f"with an advanced one; {plan.expected_interviews:.1f} interviews expected."
+    )
+    click.echo(f"  Why {plan.applications}: {plan.why}. The chances are {plan.method}.")
+    for sig in plan.signals:
+        click.echo(f"  {sig.year} signals ({sig.allowed}): " + ", ".join(sig.programs) + ".")
+    for row in plan.programs:
+        click.echo(
+            f"  {row.p_interview:>9.0%} {row.p_match_alone:>6.0%}  {row.name}, "
+            f"{row.city or '(city not known)'}, {row.state} [{row.program_id}]"
+        )
 
 
 @click.command("advise")

@@ -74,8 +74,8 @@ class Pgy1Track:
 
 
 # The PGY-1 years advanced specialties need (NRMP specialty 999 track P, 140 P, 440 P), as
-# specialties the user can name; `acgme_code` holds the parent specialty whose programs
-# the chance prior reads (core.plan.pgy1).
+# specialties the user can name; `acgme_code` holds the specialty whose programs the chance
+# prior reads (core.plan.pgy1: Internal Medicine for all three).
 PGY1_YEARS = (
     Specialty(
         "transitional_year", "Transitional Year",
@@ -94,7 +94,7 @@ PGY1_YEARS = (
         "surgery_preliminary", "Surgery (Preliminary)",
         ("surgery preliminary", "preliminary surgery", "prelim surgery", "surgical prelim",
          "surgery prelim", "general surgery preliminary", "general surgery prelim"),
-        "general_surgery", "440", "NRMP", "pgy1",
+        "internal_medicine", "440", "NRMP", "pgy1",
         "a preliminary year of General Surgery (NRMP 440, track P)",
     ),
 )  # fmt: skip

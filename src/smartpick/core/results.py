@@ -126,6 +126,7 @@ class Pgy1Program(Result):
     id_kind: Literal["NRMP program code"]
     name: str
     kind: str
+    year: str = Field(description="the PGY-1 year by name")
     institution: str
     track_name: str
     city: str
@@ -142,6 +143,9 @@ class Pgy1Program(Result):
     nearness: str
     other_tracks: list[str] = Field(
         description="the institution's other tracks of this year, reached by the same application"
+    )
+    visa: Literal["not needed", "unknown"] = Field(
+        description="SmartPick has no sponsorship data for PGY-1 years"
     )
 
 

@@ -30,9 +30,35 @@ PRIOR = (
     "a prior, not fitted: no program publishes interview rates for preliminary or transitional "
     "years, so each track is taken to interview you as its institution's {parent} program "
     "does (else the median of the state's or the nation's {parent} programs), and an "
-    "interview turns into a match as in {parent}; preliminary years fill less often than "
-    "categorical ones, so the chance is more likely too low than too high"
+    "interview turns into a match as in {parent}; these positions fill less often than "
+    "categorical ones ({fill}), so the chance is more likely too low than too high"
 )
+# The specialty_figures keys of each year's published fill.
+FILL_KEYS = {
+    "transitional_year": "transitional_year",
+    "internal_medicine_preliminary": "medicine_preliminary",
+    "surgery_preliminary": "surgery_preliminary",
+}
+
+
+def fill_text(services: Services, kinds: Sequence[str]) -> str:
+    """Each year's published share of positions filled in the Match, with its year."""
+    rows = [
+        r
+        for r in services.dataset.rows("specialty_figures")
+        if r["metric"] == "fill_rate" and r["applicant_type"] == "all"
+    ]
+    parts = []
+    for year in PGY1_YEARS:
+        if year.key not in kinds:
+            continue
+        mine = [r for r in rows if r["specialty_key"] == FILL_KEYS[year.key]]
+        if mine:
+            latest = max(mine, key=lambda r: int(r["year"]))
+            parts.append(f"{year.name} {float(latest['value']):.0%} in {latest['year']}")
+        else:
+            parts.append(f"{year.name}: no published fill in SmartPick's data")
+    return "NRMP: " + ", ".join(parts)
 
 
 def pgy1_year(text: str) -> Specialty | None:
@@ -217,6 +243,8 @@ def pgy1_plan(
                 "distance_km": round(near.distance_km) if near.distance_km is not None else None,
                 "nearness": NEARNESS[near.group],
                 "other_tracks": other_tracks(services, t),
+                "year": next(y.name for y in PGY1_YEARS if y.key == t.kind),
+                "visa": "not needed" if profile.visa == "none" else "unknown",
             }
         )
     p_match = float(chances.p_match[n - 1])
@@ -232,9 +260,15 @@ def pgy1_plan(
         "p_match_with_advanced": round(p_match * p_advanced, 4),
         "expected_interviews": round(float(chances.expected_interviews[n - 1]), 2),
         "cost_usd": round(float(chances.fees[n - 1]), 2),
-        "why": rec.why,
+        "why": (
+            rec.why
+            if rec.reaches_target is not None and rec.reaches_target > rec.best_value
+            else "past this count a PGY-1 application adds less to your chance than its fee is "
+            f"worth, counting a year without a PGY-1 position as {_usd(cost_of_not_matching)} "
+            f"(a lost year) times your advanced list's chance, {p_advanced:.0%}"
+        ),
         "signals": signals,
-        "method": PRIOR.format(parent=" or ".join(parents)),
+        "method": PRIOR.format(parent=" or ".join(parents), fill=fill_text(services, kinds)),
         "notes": [ID_NOTE, *dict.fromkeys(notes)],
         "programs": rows,
     }
@@ -251,6 +285,10 @@ NEARNESS = {
     core.DIVISION: "in the region of an advanced program on your list",
     core.ELSEWHERE: "away from the advanced programs on your list",
 }
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.0f}"
 
 
 def _parent(kind: str) -> str:

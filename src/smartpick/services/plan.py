@@ -64,7 +64,37 @@ LIST_COLUMNS = (
     "loo_delta",
     "reason",
     "visa",
+    "list",
 )
+MAIN_LIST, PGY1_LIST = "main", "PGY-1 year"
+
+
+def list_rows(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's rows as the CSV has them: the list, then its PGY-1 year where it has one
+    (their chances a prior, their ids NRMP codes; the `list` column says which)."""
+    rows = [{**p.model_dump(), "list": MAIN_LIST} for p in plan.programs]
+    extra = plan.pgy1_plan
+    if extra is None:
+        return rows
+    signalled = {code for s in extra.signals for code in s.programs}
+    for p in extra.programs:
+        rows.append(
+            {
+                "program_id": p.program_id,
+                "name": p.name,
+                "city": p.city,
+                "state": p.state,
+                "tier": "",
+                "signal": "signal" if p.program_id in signalled else None,
+                "entry_level": "PGY-1",
+                "p_interview": p.p_interview,
+                "p_match_alone": p.p_match_alone,
+                "reason": f"prior from {p.p_interview_basis}; {p.nearness}",
+                "visa": p.visa,
+                "list": PGY1_LIST,
+            }
+        )
+    return rows
 
 
 def nrmp_fees(services: Services, season: int, ranks: float) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
-from smartpick.services.plan import LIST_COLUMNS
+from smartpick.services.plan import LIST_COLUMNS, list_rows
 from smartpick.services.program import program_answer
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
@@ -227,7 +227,7 @@ def plan_csv(request: Request) -> Response:
         out, fieldnames=LIST_COLUMNS, extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
-    writer.writerows(p.model_dump() for p in plan.programs)
+    writer.writerows(list_rows(plan))
     return Response(
         out.getvalue(),
         media_type="text/csv",

@@ -28,6 +28,7 @@ from smartpick.core.plan.report import LIKELY, TARGET
 from smartpick.core.results import Advice, Plan, Recommended, Retake
 from smartpick.services.advice import SECTIONS
 from smartpick.web.pdf_figures import chart_drawing, map_drawing, standing_drawing
+from smartpick.web.pdf_pgy1 import pgy1_story
 from smartpick.web.words import dollars, percent, plain_words, sentence
 
 __all__ = ["dollars", "percent", "render_pdf", "sentence"]
@@ -72,6 +73,8 @@ def render_pdf(
         if plan.programs:
             story += _plan(plan, asked_count, styles, chart)
             story += _programs(plan, styles, plan_map)
+            if plan.pgy1_plan is not None:
+                story += pgy1_story(plan.pgy1_plan, sentence(plan.pgy1 or ""), styles)
         story += _advice(advice, styles)
     story += _notes(plan, not_counted, styles)
     out = io.BytesIO()
@@ -432,7 +435,7 @@ def _answer(plan: Plan, styles: StyleSheet1, backup: dict[str, str] | None) -> l
             )
         )
     if plan.pgy1:
-        story.append(_p(plan.pgy1, styles))
+        story.append(_p(sentence(plan.pgy1), styles))
     return [KeepTogether(story), Spacer(1, 0.1 * inch)]
 
 

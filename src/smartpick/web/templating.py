@@ -8,10 +8,11 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from smartpick.services.program import plain_source
-from smartpick.web.words import percent, plain_words
+from smartpick.web.words import percent, pgy1_summary, plain_words
 
 WEB = Path(str(resources.files("smartpick.web")))
 templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["percent"] = percent
 templates.env.filters["plain_source"] = plain_source
 templates.env.filters["plain_words"] = plain_words
+templates.env.filters["pgy1_summary"] = pgy1_summary

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from smartpick.core.results import Pgy1Plan
+
 
 def percent(value: float | None) -> str:
     """A chance as a careful person says it: whole percents, and never a certainty the model
@@ -49,3 +51,16 @@ def plain_words(text: str) -> str:
     for pattern, words in _FILES:
         text = pattern.sub(words, text)
     return text
+
+
+def pgy1_summary(plan: Pgy1Plan) -> str:
+    """The PGY-1 list in one sentence, for the page and the PDF alike."""
+    years = ", ".join(f"{n} {name}" for name, n in plan.applications_by_year.items())
+    return (
+        f"Apply to {plan.applications} PGY-1 programs ({years}; {dollars(plan.cost_usd)} in "
+        f"ERAS fees, each year billed on its own): about {percent(plan.p_match)} chance of a "
+        f"PGY-1 position, {percent(plan.p_match_with_advanced)} of both years together, with "
+        f"about {plan.expected_interviews:.0f} interviews expected. They are chosen near the "
+        "advanced programs on your list, so both years can be in one city. Why "
+        f"{plan.applications}: {plan.why}."
+    )

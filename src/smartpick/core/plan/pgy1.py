@@ -2,14 +2,15 @@
 
 Transitional and preliminary years have no published program-level interview rates. The
 prior, said wherever its numbers are shown: a PGY-1 track interviews the applicant as the
-same institution's program of the parent specialty does (Internal Medicine for transitional
-and medicine-preliminary years, General Surgery for surgical ones), under the engine's
-model for this applicant, node by node of the applicant's strength. Where the institution
-has no such program joined, the median over the parent specialty's programs in the track's
-state stands in (the nation's when the state has fewer than MIN_STATE), and an interview
-converts into a match as in the parent specialty. Both lean cautious: preliminary years fill
-less often than categorical ones (NRMP 2025: 91% of medicine-preliminary and 56% of
-surgery-preliminary positions), so they are, if anything, easier to match than the prior says.
+same institution's Internal Medicine program does, under the engine's model for this
+applicant, node by node of the applicant's strength. Where the institution has no such
+program joined, the median over the Internal Medicine programs in the track's state stands
+in (the nation's when the state has fewer than MIN_STATE), and an interview converts into a
+match as in Internal Medicine. Internal Medicine's categorical programs, not General
+Surgery's, stand in for surgical preliminary years too: General Surgery's categorical
+positions are among the most sought, its preliminary ones among the least (services.pgy1
+cites the fill of each year). The prior leans cautious for all three years, since
+categorical positions fill more often than preliminary and transitional ones.
 
 The order: tracks near an advanced program of the list first (within NEAR_KM, or in its state
 when only the state is known), since applicants want one city for both years; then tracks in
