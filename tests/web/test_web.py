@@ -639,3 +639,16 @@ def test_the_recommended_mark_stays_clear_of_a_high_curve() -> None:
     high, low = chart(curve(0.99), 20)["mark"], chart(curve(0.6), 20)["mark"]
     assert high["label_y"] > high["y"] + 12  # under the curve, by the axis
     assert low["label_y"] == 24.0  # at the top, above a curve that stays low
+
+
+def test_an_advanced_specialty_plan_shows_its_pgy1_year(client: TestClient) -> None:
+    query = "specialty=dermatology&applicant_type=md&step2=258&school_state=OH"
+    page = client.get(f"/plan?{query}")
+    assert page.status_code == 200 and 'id="pgy1-h"' in page.text
+    rows = page.text.split('id="pgy1-list"')[1].split("</table>")[0].count("<tr>")
+    assert rows >= 11  # the header and at least ten programs
+    assert "NRMP code" in page.text and "an estimate" in page.text
+    lines = client.get(f"/plan.csv?{query}").text.splitlines()
+    assert lines[0].endswith(",list") and sum(line.endswith(",PGY-1 year") for line in lines) >= 10
+    psych = client.get("/plan?specialty=psychiatry&applicant_type=md&step2=245")
+    assert 'id="pgy1-h"' not in psych.text
