@@ -11,6 +11,7 @@ from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.pgy1 import kinds_from
 from smartpick.services.plan import PGY1_LIST, list_rows, plan_report
+from smartpick.services.rank import rank_report
 from smartpick.settings import load_config
 
 CODE = re.compile(r"^[0-9]{7}P[0-9]$")
@@ -76,3 +77,30 @@ def test_a_categorical_plan_has_no_pgy1_list() -> None:
     profile = parse_profile({"specialty": "psychiatry", "applicant_type": "md", "step2": 245})
     plan = plan_report(session(), profile)
     assert plan.pgy1_plan is None and plan.pgy1 is None
+
+
+def test_the_rank_advisor_takes_a_supplemental_pgy1_list() -> None:
+    plan = derm()
+    advanced = [p.program_id for p in plan.programs if p.entry_level == "advanced"][:4]
+    codes = [p.program_id for p in plan.pgy1_plan.programs[:3]]  # type: ignore[union-attr]
+    profile = parse_profile({"specialty": "dermatology", "applicant_type": "md", "step2": 258})
+    without = rank_report(session(), profile, advanced)
+    assert without.supplemental is None and any("supplemental list" in n for n in without.notes)
+    ranking = rank_report(session(), profile, advanced, supplemental=codes)
+    extra = ranking.supplemental
+    assert extra is not None and [r.program_id for r in extra.programs] == codes
+    here = [r.p_match_here for r in extra.programs]
+    assert here == sorted(here, reverse=True) and abs(sum(here) - extra.p_pgy1) < 1e-3
+    assert (
+        extra.p_both <= min(extra.p_pgy1, extra.p_advanced) and extra.p_advanced <= ranking.p_match
+    )
+    longer = rank_report(
+        session(), profile, advanced, supplemental=[*codes, plan.pgy1_plan.programs[3].program_id]
+    )  # type: ignore[union-attr]
+    assert longer.supplemental is not None and longer.supplemental.p_pgy1 > extra.p_pgy1
+    with pytest.raises(InputError, match="not among the PGY-1 tracks"):
+        rank_report(session(), profile, advanced, supplemental=["1234567X9"])
+    psych = parse_profile({"specialty": "psychiatry", "applicant_type": "md", "step2": 245})
+    ids = [p.program_id for p in plan_report(session(), psych).programs[:3]]
+    with pytest.raises(InputError, match="only with advanced programs"):
+        rank_report(session(), psych, ids, supplemental=codes)

@@ -100,17 +100,33 @@ def _echo_simulation(r: dict[str, Any]) -> None:
     metavar="ID=N",
     help="How much you want a program, 1-10 (repeat); the order then follows the ratings.",
 )
+@click.option(
+    "--supplemental",
+    metavar="CODE,CODE,...",
+    help="For advanced programs: NRMP codes of the PGY-1 programs where you interviewed, the "
+    "one you want most first (your supplemental list).",
+)
 @json_option
 @click.pass_context
 def rank_command(
-    ctx: click.Context, /, programs: str, ratings: tuple[str, ...], as_json: bool, **flags: Any
+    ctx: click.Context,
+    /,
+    programs: str,
+    ratings: tuple[str, ...],
+    supplemental: str | None,
+    as_json: bool,
+    **flags: Any,
 ) -> None:
     """Your rank order list: the chance of matching at each rank for the programs where you
     interviewed, and why ranking them in your true order of preference is best."""
     from smartpick.services.rank import rank_report
 
     report = rank_report(
-        session(ctx), profile_from(flags), programs.split(","), parse_ratings(ratings)
+        session(ctx),
+        profile_from(flags),
+        programs.split(","),
+        parse_ratings(ratings),
+        (supplemental or "").split(","),
     )
     if as_json:
         echo_json(report.dump())
@@ -140,5 +156,17 @@ def rank_command(
     if search:
         verdict = "no order beats yours" if search.true_order_is_best else "another order is better"
         click.echo(f"  Every one of the {search.orders:,} orders checked: {verdict}.")
+    extra = report.supplemental
+    if extra is not None:
+        click.echo(
+            f"  Supplemental list: {extra.p_pgy1:.0%} chance of a PGY-1 position once an "
+            f"advanced program matches you ({extra.p_advanced:.0%}); both: {extra.p_both:.0%}."
+        )
+        for srow in extra.programs:
+            click.echo(
+                f"  {srow.rank:<5} {srow.p_match_here:>10.0%} {srow.p_match_by_here:>8.0%}"
+                f"  {srow.name}, {srow.state} [{srow.program_id}]"
+            )
+        click.echo(f"  The PGY-1 chances are {extra.method}.")
     for note in report.notes:
         click.echo(f"  Note: {note}")

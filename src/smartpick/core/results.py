@@ -356,6 +356,26 @@ class RankSearch(Result):
     true_order_is_best: bool
 
 
+class SupplementalRow(Result):
+    rank: int = Field(ge=1)
+    program_id: str = Field(pattern=r"^[0-9]{7}[A-Z][0-9]$", description="NRMP program code")
+    name: str
+    state: str
+    p_match_here: Chance
+    p_match_by_here: Chance
+
+
+class Supplemental(Result):
+    """A supplemental list of PGY-1 programs for the advanced programs ranked (a prior)."""
+
+    programs: list[SupplementalRow]
+    advanced_programs: int = Field(ge=1)
+    p_pgy1: Chance = Field(description="a PGY-1 position, given an advanced match")
+    p_advanced: Chance = Field(description="an advanced program of the primary list")
+    p_both: Chance
+    method: str
+
+
 class Ranking(Header):
     """The rank order list: the chance of matching at each rank (`smartpick rank`)."""
 
@@ -366,6 +386,7 @@ class Ranking(Header):
     value_basis: str
     alternatives: list[RankAlternative]
     search: RankSearch | None = Field(description="every order tried, up to 8 programs")
+    supplemental: Supplemental | None = None
 
 
 class ProgramFact(Result):

@@ -61,6 +61,66 @@ def fill_text(services: Services, kinds: Sequence[str]) -> str:
     return "NRMP: " + ", ".join(parts)
 
 
+def supplemental_report(
+    services: Services,
+    profile: Profile,
+    season: int,
+    codes: Sequence[str],
+    p_advanced: float,
+    advanced: int,
+) -> dict[str, Any]:
+    """A supplemental rank order list of PGY-1 programs where the applicant interviewed, used
+    only once an advanced program matches (the NRMP's rule, core.match.supplemental): the
+    chance at each rank and of a PGY-1 position, by the prior's conversion."""
+    known = {t.program_code: t for t in tracks(services)}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise InputError(
+            f"not among the PGY-1 tracks SmartPick knows: {', '.join(unknown)}",
+            field="supplemental",
+            hint="Use the NRMP codes of transitional or preliminary tracks, as the lists of "
+            "Transitional Year and preliminary programs show them (such as 1837999P0).",
+        )
+    if len(set(codes)) != len(codes):
+        raise InputError("a PGY-1 program is listed twice", field="supplemental")
+    if not advanced:
+        raise InputError(
+            "a supplemental list is used only with advanced programs on your list",
+            field="supplemental",
+            hint="Rank your PGY-1 programs on the main list, or add the advanced programs.",
+        )
+    ctx = build_context(services, profile, "internal_medicine", season, [])
+    if ctx is None:
+        raise InputError("SmartPick has no model for the PGY-1 years", field="supplemental")
+    w, _, q = services.evaluator.matrices(ctx, Draw(ctx.params, ctx.cells), profile.step2, None)
+    at = core.supplemental(w, q, len(codes))
+    rows, by_here = [], 0.0
+    for k, code in enumerate(codes):
+        by_here += float(at[k])
+        t = known[code]
+        rows.append(
+            {
+                "rank": k + 1,
+                "program_id": code,
+                "name": t.name,
+                "state": t.state,
+                "p_match_here": round(float(at[k]), 4),
+                "p_match_by_here": round(by_here, 4),
+            }
+        )
+    return {
+        "programs": rows,
+        "advanced_programs": advanced,
+        "p_pgy1": round(by_here, 4),
+        "p_advanced": round(p_advanced, 4),
+        "p_both": round(by_here * p_advanced, 4),
+        "method": "a prior: an interview at a PGY-1 program turns into a position as one in "
+        "Internal Medicine does; the list is used only if an advanced program matches you, "
+        "and then ranks each PGY-1 program in your order (one list may serve every advanced "
+        "program; the NRMP also allows one per advanced program)",
+    }
+
+
 def pgy1_year(text: str) -> Specialty | None:
     """The PGY-1 year a user names, or None when the text names none."""
     try:

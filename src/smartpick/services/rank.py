@@ -15,6 +15,7 @@ from smartpick.core.results import Ranking
 from smartpick.errors import InputError
 from smartpick.services.context import build_context
 from smartpick.services.header import report_header
+from smartpick.services.pgy1 import supplemental_report
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -27,9 +28,12 @@ def rank_report(
     profile: Profile,
     programs: Sequence[str],
     ratings: Mapping[str, float] | None = None,
+    supplemental: Sequence[str] = (),
 ) -> Ranking:
     """`programs`: ACGME ids of the programs that interviewed the applicant, most wanted
-    first; `ratings`: optional values 1-10 (then the true order follows the ratings)."""
+    first; `ratings`: optional values 1-10 (then the true order follows the ratings);
+    `supplemental`: NRMP codes of the PGY-1 programs where they interviewed, for their
+    advanced programs (services.pgy1)."""
     spec, season, header = report_header(services, profile)
     notes: list[str] = []
     ids = [p.strip() for p in programs if p.strip()]
@@ -135,6 +139,22 @@ def rank_report(
             "does not depend on where you rank it (Roth 1982)",
         ],
     }
+    advanced = [
+        float(ranked.p_match_at[k])
+        for k, j in enumerate(ranked.order)
+        if ctx.programs[chosen[j]].entry_level == "advanced"
+    ]
+    codes = [c.strip() for c in supplemental if c.strip()]
+    if codes:
+        p_advanced = sum(advanced)
+        report["supplemental"] = supplemental_report(
+            services, profile, season, codes, p_advanced, len(advanced)
+        )
+    elif advanced:
+        report["notes"].append(
+            f"{len(advanced)} of these programs are advanced: rank the PGY-1 programs where you "
+            "interviewed on a supplemental list, or a match there leaves you without a first year"
+        )
     return Ranking.model_validate(report)
 
 

@@ -159,3 +159,12 @@ def interview_chances(w: Array, columns: Array) -> Array:
 
 def stack(columns: Sequence[Array]) -> Array:
     return np.column_stack(list(columns))
+
+
+def supplemental(w: Array, q: Array, size: int) -> Array:
+    """The chance of matching at each rank of a supplemental list of `size` PGY-1 programs
+    where the applicant interviewed, given an advanced match: each takes the applicant with
+    the conversion q at each strength node, in the order of the list."""
+    ranks = np.arange(size)
+    reach = (1 - q[:, None]) ** ranks[None, :]  # no program above took the applicant
+    return np.asarray(w @ (reach * q[:, None]), dtype=np.float64)
