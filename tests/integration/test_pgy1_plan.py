@@ -6,6 +6,7 @@ import functools
 import re
 
 import pytest
+
 from smartpick.core.profile import parse_profile
 from smartpick.errors import InputError
 from smartpick.services import Services
