@@ -13,9 +13,9 @@ from smartpick.cli.common import (
     json_option,
     session,
 )
-from smartpick.core.catalog import Specialty
+from smartpick.core.catalog import PGY1_YEARS, Specialty
 from smartpick.services import Services
-from smartpick.services.pgy1 import ID_NOTE, list_tracks, pgy1_year, track_row_fields
+from smartpick.services.pgy1 import ID_NOTE, list_tracks, pgy1_year, track_row_fields, tracks
 
 PROGRAM_COLUMNS = [
     ("acgme_id", "ACGME id"),
@@ -147,7 +147,12 @@ def specialties(ctx: click.Context, as_json: bool) -> None:
                     "alternatives": list(rule.alternatives),
                 }  # fmt: skip
             payload.append({**s.__dict__, "signals": signals})
-        echo_json({"season": services.season, "specialties": payload})
+        years = [
+            {"key": y.key, "name": y.name, "aliases": list(y.aliases), "nrmp_code": y.nrmp_code,
+             "notes": y.notes, "programs": len(tracks(services, y.key))}
+            for y in PGY1_YEARS
+        ]  # fmt: skip
+        echo_json({"season": services.season, "specialties": payload, "pgy1_years": years})
         return
     click.echo(f"Season {services.season}: specialty, key, ACGME code, match, service and signals")
     for s in items:
@@ -160,6 +165,11 @@ def specialties(ctx: click.Context, as_json: bool) -> None:
             if rule.alternatives:
                 text += "; another source: " + "; ".join(rule.alternatives)
         click.echo(f"{s.name:<40} {s.key:<37} {s.acgme_code}  {match:<9} {text}")
+    click.echo(
+        "\nPGY-1 years (for advanced specialties; `programs --specialty` lists their tracks)"
+    )
+    for y in PGY1_YEARS:
+        click.echo(f"{y.name:<40} {y.key:<37} {y.nrmp_code}  {len(tracks(services, y.key))} tracks")
 
 
 @click.command()
