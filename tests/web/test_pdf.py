@@ -65,9 +65,10 @@ def test_the_pdf_has_the_parallel_plan_the_page_shows(client: TestClient) -> Non
 def test_the_pdf_has_the_pgy1_note_and_why_there_is_no_parallel_plan(client: TestClient) -> None:
     html = client.get(f"/plan?{ADVANCED}").text
     text, _ = pdf_of(client, ADVANCED)
-    pgy1 = re.search(r'<p id="pgy1">(\d+ of the programs are advanced[^<]*)</p>', html)
+    pgy1 = re.search(r'<p id="pgy1">(\d+ of the programs are advanced[^<]*?)\s*(<a|</p>)', html)
     assert pgy1 and "PGY-1 year" in pgy1.group(1)
     assert pgy1.group(1) in text
+    assert "Your PGY-1 year" in text and "NRMP code" not in text.split("Your PGY-1 year")[0]
     why = paragraph(html, "Parallel plan:")
     assert "name a backup specialty" in why and why in text
     assert "Parallel plan with" not in text

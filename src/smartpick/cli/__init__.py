@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from smartpick.cli import catalog, engine, fit, market, profile, serve
+from smartpick.cli import catalog, engine, fit, market, midseason, profile, serve
 from smartpick.cli.common import PROGRAM_FIELDS, option_of
 from smartpick.errors import SmartPickError
 from smartpick.services import Services
@@ -95,6 +95,7 @@ for command in (
     fit.validate_command,
     market.simulate_command,
     market.rank_command,
+    midseason.midseason_command,
     serve.serve_command,
 ):
     cli.add_command(command)

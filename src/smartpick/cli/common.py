@@ -46,7 +46,9 @@ OPTIONS = {
     "rate": "--rate",
 }
 NOT_OPTIONS = {"profile", "csrf", "apply", "runs"}
-PROGRAM_FIELDS = {"apply", "programs", "interviews", "home_program", "away_rotations", "rate"}
+PROGRAM_FIELDS = {
+    "apply", "programs", "interviews", "home_program", "away_rotations", "rate", "applied"
+}  # fmt: skip
 
 
 def option_of(field: str | None) -> str | None:

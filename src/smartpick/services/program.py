@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from smartpick.core.catalog import Program
 from smartpick.core.profile import Profile
 from smartpick.core.results import ProgramAnswer, ProgramFact, ProgramName, PublishedRate, Source
-from smartpick.errors import NotFoundError
+from smartpick.errors import InputError, NotFoundError
 from smartpick.services.chances import chances_report
 
 if TYPE_CHECKING:
@@ -215,3 +215,51 @@ def program_names(services: Services, specialty: str) -> list[ProgramName]:
         ),
         key=lambda p: (p.name, p.city),
     )
+
+
+SURE = 90.0  # a name this close to one program (0-100), and clearly closer than any other
+CLEAR = 5.0  # the lead over the next program that makes a match sure
+SUGGESTIONS = 3
+
+
+def find_program(services: Services, specialty: str, text: str) -> ProgramName:
+    """The specialty's program a pasted line names: its ACGME id, or its name (words in any
+    order, abbreviations such as 'Univ' or 'Med Ctr' understood). A name that is not clearly
+    one program is an InputError whose hint suggests the closest ones."""
+    programs = program_names(services, specialty)
+    wanted = text.strip()
+    by_id = {p.acgme_id: p for p in programs}
+    if wanted in by_id:
+        return by_id[wanted]
+    from smartpick.build.names import key  # the build's name rules (rapidfuzz)
+
+    asked = key(wanted)
+    if not asked:
+        raise InputError(f"'{wanted}' names no program", field="applied")
+    exact = [p for p in programs if key(p.name) == asked]
+    if len(exact) == 1:
+        return exact[0]
+    scored = sorted(
+        ((_closeness(asked, key(f"{p.name} {p.city}")), p) for p in programs),
+        key=lambda x: -x[0],
+    )
+    best, program = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if best >= SURE and best - runner_up >= CLEAR:
+        return program
+    close = "; ".join(
+        f"{p.name}, {p.city}, {p.state} ({p.acgme_id})" for _, p in scored[:SUGGESTIONS]
+    )
+    raise InputError(
+        f"'{wanted}': SmartPick is not sure which program this is",
+        field="applied",
+        hint=f"Did you mean: {close}? Paste the full name as listed, or its ACGME id.",
+    )
+
+
+def _closeness(asked: str, name: str) -> float:
+    """0-100: how well a typed name fits a program's name and city (every typed word found
+    scores high, in any order)."""
+    from rapidfuzz import fuzz
+
+    return max(fuzz.token_sort_ratio(asked, name), fuzz.token_set_ratio(asked, name) - 2.0)

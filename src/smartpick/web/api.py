@@ -8,12 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from smartpick.core.midseason_results import Midseason
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import Profile
 from smartpick.core.results import Advice, Chances, Plan, ProgramName, Ranking
 from smartpick.services import Services
 from smartpick.services.advice import advise_report
 from smartpick.services.chances import chances_report
+from smartpick.services.midseason import Answer, midseason_report
 from smartpick.services.plan import plan_report
 from smartpick.services.program import program_names
 from smartpick.services.rank import rank_report
@@ -107,6 +109,36 @@ class RankRequest(BaseModel):
     )
 
 
+class AppliedProgram(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    program_id: str = Field(pattern=r"^[0-9]{10}$", description="ACGME id")
+    status: Literal["invited", "rejected", "waiting", "withdrawn"]
+    date: dt.date | None = Field(default=None, description="when the answer came; null: waiting")
+
+
+class MidseasonRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "profile": {"specialty": "im", "applicant_type": "md", "step2": 238},
+                    "applied": [
+                        {"program_id": "1400500011", "status": "invited", "date": "2026-11-02"},
+                        {"program_id": "1403600333", "status": "waiting", "date": None},
+                    ],
+                    "today": "2026-12-06",
+                }
+            ]
+        },
+    )
+    profile: Profile
+    applied: list[AppliedProgram] = Field(
+        min_length=1, max_length=300, description="your programs and their answers so far"
+    )
+    today: dt.date | None = Field(default=None, description="the date to read them at")
+
+
 @router.get("/specialties")
 def specialties(request: Request) -> list[dict[str, Any]]:
     """Every specialty with its key and aliases."""
@@ -166,6 +198,16 @@ def plan(request: Request, body: PlanRequest) -> Plan:
 def advise(request: Request, body: AdviseRequest) -> Advice:
     """Step 2 CK timing, release and presentation advice (smartpick advise)."""
     return advise_report(_services(request), body.profile, body.test_date)
+
+
+@router.post("/midseason", response_model=Midseason)
+def midseason(request: Request, body: MidseasonRequest) -> Midseason:
+    """In the season: the chance of matching now and the next steps (smartpick midseason).
+    A bad entry is named by its place in `applied`, counted from 1 ("line 1")."""
+    answers = [
+        Answer(k, a.program_id, a.status, a.date) for k, a in enumerate(body.applied, start=1)
+    ]
+    return midseason_report(_services(request), body.profile, answers, body.today)
 
 
 @router.post("/rank", response_model=Ranking)

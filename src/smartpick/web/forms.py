@@ -3,6 +3,7 @@ options and the rank page's ratings, in the words the pages use."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,9 @@ from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.results import Plan
 from smartpick.errors import InputError
 from smartpick.services import Services
+from smartpick.services.midseason import Answer, read_applied
 from smartpick.services.plan import plan_report
+from smartpick.services.program import find_program
 from smartpick.web.words import dollars
 
 PROFILE_FIELDS = (
@@ -331,3 +334,58 @@ def profile_summary(profile: Profile, options: PlanOptions, services: Services) 
         parts.append(f"budget {dollars(options.budget)}")
     parts.append(f"the {profile.season or services.season} Match")
     return parts
+
+
+# The midseason page's lists: one program a line (a name or its ACGME id), by the answer.
+ANSWER_FIELDS = {
+    "invited": "Programs that invited you to interview",
+    "rejected": "Programs that turned you down",
+    "waiting": "Programs you have not heard from",
+    "withdrawn": "Programs you withdrew from",
+}
+MIDSEASON_FIELDS = (*ANSWER_FIELDS, "applied", "today")
+
+
+def parse_answers(form: dict[str, str], services: Services, specialty: str) -> list[Answer]:
+    """The midseason page's answers: a pasted CSV (program_id,status,date) and the names or
+    ids pasted under each answer, one a line, each matched to the specialty's programs. A name
+    SmartPick is not sure of names its list and line, with the closest programs."""
+    answers = read_applied(form["applied"]) if form.get("applied") else []
+    where = {a.program_id: "the pasted list" for a in answers}
+    for status, label in ANSWER_FIELDS.items():
+        for line, text in enumerate(form.get(status, "").splitlines(), start=1):
+            if not text.strip():
+                continue
+            try:
+                program = find_program(services, specialty, text)
+            except InputError as exc:
+                raise InputError(
+                    f"{label}, line {line}: {exc.message}", field=status, hint=exc.hint
+                ) from None
+            if program.acgme_id in where:
+                raise InputError(
+                    f"{label}, line {line}: {program.name} is also in {where[program.acgme_id]}",
+                    field=status,
+                    hint="Keep each program once, under its latest answer.",
+                )
+            where[program.acgme_id] = label.lower()
+            answers.append(Answer(line, program.acgme_id, status, None))
+    if not answers:
+        raise InputError(
+            "list the programs you applied to, under their answers so far",
+            field="waiting",
+            hint="One program a line: its name as listed, or its ACGME id.",
+        )
+    return answers
+
+
+def parse_today(text: str) -> dt.date | None:
+    """The page's date to read the answers at (empty: today)."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"'{text}' is not a date", field="today", hint="Write it as YYYY-MM-DD."
+        ) from None

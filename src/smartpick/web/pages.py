@@ -17,20 +17,25 @@ from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
+from smartpick.services.midseason import midseason_report
 from smartpick.services.plan import LIST_COLUMNS, list_rows
 from smartpick.services.program import program_answer
 from smartpick.services.rank import rank_report
 from smartpick.services.standing import standing_report
 from smartpick.web.figures import chart, plan_map
 from smartpick.web.forms import (
+    ANSWER_FIELDS,
     COST_OF_NOT_MATCHING_HELP,
+    MIDSEASON_FIELDS,
     OPTION_FIELDS,
     PROFILE_FIELDS,
     FormErrors,
     field_words,
+    parse_answers,
     parse_form_profile,
     parse_options,
     parse_ratings,
+    parse_today,
     profile_summary,
 )
 from smartpick.web.pdf import render_pdf
@@ -175,6 +180,37 @@ def rank_page(request: Request) -> Response:
         context["errors"] = {field: exc.message + (f" ({exc.hint})" if exc.hint else "")}
         return _page(request, "rank.html", context, status=400)
     return _page(request, "rank.html", context)
+
+
+@router.get("/midseason", response_class=HTMLResponse)
+def midseason_page(request: Request) -> Response:
+    """In the season: the chance of matching now from the answers so far, and what to do."""
+    form = _form(request)
+    form |= {k: request.query_params.get(k, "").strip() for k in MIDSEASON_FIELDS}
+    profile_query = urlencode({k: form[k] for k in PROFILE_FIELDS if form[k]})
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": {},
+        "report": None,
+        "query": profile_query,
+        "answer_fields": ANSWER_FIELDS,
+    }
+    if not any(form[k] for k in (*ANSWER_FIELDS, "applied")):
+        return _page(request, "midseason.html", context)
+    services = _services(request)
+    try:
+        profile = parse_form_profile(form)
+        specialty = services.resolve_specialty(profile.specialty).key
+        answers = parse_answers(form, services, specialty)
+        context["report"] = midseason_report(services, profile, answers, parse_today(form["today"]))
+    except FormErrors as exc:
+        context["errors"] = exc.errors
+        return _page(request, "midseason.html", context, status=400)
+    except InputError as exc:
+        field = (exc.field or "form").split(".")[0]
+        context["errors"] = {field: exc.message + (f" ({exc.hint})" if exc.hint else "")}
+        return _page(request, "midseason.html", context, status=400)
+    return _page(request, "midseason.html", context)
 
 
 @router.post("/saved", response_class=HTMLResponse)

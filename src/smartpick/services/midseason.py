@@ -1,0 +1,298 @@
+"""The season as it happens (`smartpick midseason`): the applicant's own list with the answers
+so far, read against the season's calendar; the chance of matching now, what is still likely
+to come, what to do next and why (core.plan.midseason)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from smartpick.core.catalog import IDS_HINT
+from smartpick.core.fees import cost
+from smartpick.core.midseason_results import Midseason
+from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
+from smartpick.core.plan.midseason import (
+    FRONT_LOADING,
+    Outlook,
+    invitations_sent,
+    outlook,
+    season_elapsed,
+)
+from smartpick.core.profile import Profile
+from smartpick.core.seasons import default_season
+from smartpick.errors import InputError
+from smartpick.services.calendar import review_start, season_calendar
+from smartpick.services.chances import USED
+from smartpick.services.context import build_context, parameter_draws
+from smartpick.services.header import report_header
+from smartpick.services.midseason_steps import next_steps, soap_facts, soap_step
+from smartpick.services.solution import fee_schedule
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+STATUSES = ("invited", "rejected", "waiting", "withdrawn")
+HEADER = ("program_id", "status", "date")
+ADD_AT_MOST = 10  # programs shown to add now
+MOST_ROWS = 300
+EXAMPLE = "1403511304,invited,2026-11-02"
+FIELD = "applied"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One row of the applicant's list: its line in the file, the program, the answer."""
+
+    line: int
+    program_id: str
+    status: str
+    date: dt.date | None
+
+
+def read_applied(text: str) -> list[Answer]:
+    """The list from CSV text with the header program_id,status,date; a bad row is an
+    InputError naming its line and how to fix it."""
+    lines = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = [(n, r) for n, r in enumerate(lines, start=1) if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError(
+            "your list of applications is empty",
+            field=FIELD,
+            hint=f"Write the header {','.join(HEADER)}, then one program a line, e.g. {EXAMPLE}.",
+        )
+    first, header = rows[0]
+    if [c.strip().lower() for c in header][:3] != list(HEADER):
+        raise InputError(
+            f"line {first}: the first line should be the header {','.join(HEADER)}",
+            field=FIELD,
+            hint=f"Put that header above your rows, such as {EXAMPLE}.",
+        )
+    if len(rows) - 1 > MOST_ROWS:
+        raise InputError(f"at most {MOST_ROWS} programs in the list", field=FIELD)
+    return [_answer(n, r) for n, r in rows[1:]]
+
+
+def _answer(line: int, row: list[str]) -> Answer:
+    cells = [c.strip() for c in row] + ["", "", ""]
+    pid, status, date = cells[0], cells[1].lower(), cells[2]
+    if not re.fullmatch(r"[0-9]{10}", pid):
+        raise InputError(
+            f"line {line}: '{pid}' is not an ACGME program id",
+            field=FIELD,
+            hint=f"The first column is the program's 10-digit ACGME id. {IDS_HINT}",
+        )
+    if status not in STATUSES:
+        raise InputError(
+            f"line {line}: status '{cells[1]}' is not one of {', '.join(STATUSES)}",
+            field=FIELD,
+            hint=f"Write one of them in the second column, e.g. {EXAMPLE}.",
+        )
+    when = None
+    if date:
+        try:
+            when = dt.date.fromisoformat(date)
+        except ValueError:
+            raise InputError(
+                f"line {line}: date '{date}' is not a date",
+                field=FIELD,
+                hint="Write the day the answer came as YYYY-MM-DD, e.g. 2026-11-02, or leave "
+                "it empty for a program that has not answered.",
+            ) from None
+    return Answer(line, pid, status, when)
+
+
+def season_in_progress(services: Services, today: dt.date) -> int:
+    """The Match whose application season is open on `today` (the one before the next to
+    open)."""
+    return default_season(services.dataset.rows("calendar"), today) - 1
+
+
+def midseason_report(
+    services: Services,
+    profile: Profile,
+    answers: Sequence[Answer],
+    today: dt.date | None = None,
+) -> Midseason:
+    """The chance of matching now and the next steps, for the answers read on `today` (the
+    session's today by default). The season is the one in progress on that day unless the
+    profile or a setting names one."""
+    today = today or services.config.today
+    if services.config.season is None and profile.season is None:
+        profile = profile.model_copy(update={"season": season_in_progress(services, today)})
+    spec, season, header = report_header(services, profile)
+    report: dict[str, Any] = {
+        **header,
+        "today": today.isoformat(),
+        "notes": [],
+        "counts": {s: sum(a.status == s for a in answers) for s in STATUSES},
+        "programs": [],
+        "not_modelled": [f for f in Profile.model_fields if f not in USED],
+    }
+    _check_answers(services, answers, today, spec.key, spec.name)
+    by_id = services.programs_by_id
+    report["programs"] = [
+        {
+            "program_id": a.program_id,
+            "name": by_id[a.program_id].name,
+            "state": by_id[a.program_id].state,
+            "status": a.status,
+            "date": a.date.isoformat() if a.date else None,
+        }
+        for a in answers
+    ]
+    if header["retake"] is not None:
+        report["notes"].append(
+            "the Step 2 CK score is under the passing mark: no chance is given until you have "
+            "a passing score (see the retake path)"
+        )
+        return Midseason.model_validate(report)
+    ctx = build_context(services, profile, spec.key, season, report["notes"])
+    if ctx is None:
+        return Midseason.model_validate(report)
+    dates = _dates(services, season, ctx.service)
+    elapsed = season_elapsed(today, dates["review"], dates["rol_deadline"])
+    sent = invitations_sent(elapsed)
+    index = {p.acgme_id: j for j, p in enumerate(ctx.programs)}
+    groups = tuple(
+        [index[a.program_id] for a in answers if a.status == status]
+        for status in ("invited", "rejected", "waiting")
+    )
+    out = outlook(
+        services.evaluator,
+        ctx,
+        parameter_draws(services, ctx),
+        profile.step2,
+        (groups[0], groups[1], groups[2]),
+        sent,
+        ADD_AT_MOST,
+    )
+    still = iter(out.still)
+    for row in report["programs"]:
+        if row["status"] == "waiting":
+            row["p_still_invites"] = round(next(still), 4)
+    report |= {
+        "season_elapsed": round(elapsed, 4),
+        "invitations_still_to_come": round(1 - sent, 4),
+        "p_match_now": round(out.p_match_now, 4),
+        "p_match_now_interval": [round(v, 4) for v in out.p_match_now_interval],
+        "p_match_from_interviews": round(out.p_from_interviews, 4),
+        "expected_more_invitations": round(out.expected_more, 2),
+        "add_programs": _additions(services, ctx, season, out, len(answers)),
+        "assumption": assumption(dates, elapsed, sent),
+    }
+    worth = [a for a in report["add_programs"] if a["worth_it"]]
+    if worth:
+        report["p_match_with_added"] = round(out.p_with_added[len(worth) - 1], 4)
+    report |= next_steps(services, profile, spec.name, season, today, report, dates, worth)
+    report["soap"] = soap_facts(services, season, out.p_match_now)
+    report["next_steps"].append(soap_step(report["soap"]))
+    report["notes"] += [
+        "your answers count as evidence of your strength: an invitation raises it, a rejection "
+        "and a long silence lower it; signals are not taken into account (the list has no "
+        "column for them)",
+        "how each interview turns into a match is the model's weakest part (docs/model.md, "
+        "known limits): the chance from a few interviews is on the optimistic side",
+    ]
+    return Midseason.model_validate(report)
+
+
+def _check_answers(
+    services: Services, answers: Sequence[Answer], today: dt.date, key: str, name: str
+) -> None:
+    """Every row names a program of the specialty once, with no answer from the future."""
+    seen: dict[str, int] = {}
+    for a in answers:
+        program = services.programs_by_id.get(a.program_id)
+        if program is None:
+            raise InputError(
+                f"line {a.line}: no program has the ACGME id {a.program_id}",
+                field=FIELD,
+                hint=f"Check the id against the program's page. {IDS_HINT}",
+            )
+        if program.specialty_key != key:
+            other = services.resolve_specialty(program.specialty_key).name
+            raise InputError(
+                f"line {a.line}: {a.program_id} ({program.name}) is a {other} program, not {name}",
+                field=FIELD,
+                hint="Give one specialty's list at a time: the profile's specialty.",
+            )
+        if a.program_id in seen:
+            raise InputError(
+                f"lines {seen[a.program_id]} and {a.line} both list {a.program_id}",
+                field=FIELD,
+                hint="Keep one row a program, with its latest answer.",
+            )
+        seen[a.program_id] = a.line
+        if a.date is not None and a.date > today:
+            raise InputError(
+                f"line {a.line}: the date {a.date.isoformat()} is after today "
+                f"({today.isoformat()})",
+                field=FIELD,
+                hint="Write the day the answer came, or check the date taken as today.",
+            )
+
+
+def _dates(services: Services, season: int, service: str) -> dict[str, dt.date]:
+    """The season's dates the answers are read against: programs' first review, the NRMP
+    registration and rank order list deadlines, Match Week."""
+    review, _ = review_start(services, season, service)
+    rows = season_calendar(services, season)
+    found = {
+        r["event_key"]: dt.date.fromisoformat(r["date"])
+        for r in rows
+        if r["service"] == "NRMP" and r["event_key"]
+    }
+    if "rol_deadline" not in found:
+        raise InputError(f"the dataset has no rank order list deadline for the {season} Match")
+    return {"review": review, **found}
+
+
+def assumption(dates: dict[str, dt.date], elapsed: float, sent: float) -> str:
+    """How silence is read, in plain words, with today's numbers."""
+    return (
+        f"SmartPick's assumption: the invitation season runs from the day programs start "
+        f"reviewing ({dates['review'].isoformat()}) to the rank order list deadline "
+        f"({dates['rol_deadline'].isoformat()}), and invitations are sent mostly early: after "
+        f"a share e of that season, a share 1 - (1 - e)^{FRONT_LOADING:g} of them have gone out. "
+        f"Today {elapsed:.0%} of the season has gone and about {sent:.0%} of the invitations "
+        "have been sent, so a program that has not answered invites you later only with a "
+        "small chance; an application sent today is discounted the same way. No published "
+        "count of invitations by date was found: the curve is chosen so as not to overstate "
+        "late invitations"
+    )
+
+
+def _additions(
+    services: Services, ctx: Any, season: int, out: Outlook, applied: int
+) -> list[dict[str, Any]]:
+    """The best programs to add now, each with the fee of adding it after the applications
+    already sent, and whether it adds more chance than its fee is worth."""
+    schedule, _ = fee_schedule(services, ctx.service, season)
+    rows = []
+    for k, added in enumerate(out.added):
+        program = ctx.programs[added.program]
+        n = applied + k + 1
+        fee = cost(schedule, n) - cost(schedule, n - 1)
+        rows.append(
+            {
+                "program_id": program.acgme_id,
+                "name": program.name,
+                "state": program.state,
+                "p_interview": round(added.p_interview, 4),
+                "fee": round(fee, 2),
+                "adds": round(max(added.adds, 0.0), 4),
+                "worth_it": added.adds * COST_OF_NOT_MATCHING.value >= fee,
+            }
+        )
+    # Worth it in order: the first one that is not ends the recommended additions.
+    for k, row in enumerate(rows):
+        if not row["worth_it"]:
+            for later in rows[k:]:
+                later["worth_it"] = False
+            break
+    return rows

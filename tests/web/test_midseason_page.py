@@ -1,0 +1,84 @@
+"""The 'In the season' page and its API: names pasted one a line under each answer, matched
+to the catalogue; an unsure name gets suggestions; no command-line words on the page. The
+web tests' app plans season 2028, so today is in its season."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+PROFILE = {"specialty": "internal_medicine", "applicant_type": "md", "step2": "238"}
+FORM = {
+    **PROFILE,
+    "today": "2027-12-06",
+    "invited": "Thomas Hospital\nUniv of Michigan",
+    "rejected": "Mayo Clinic (Rochester)\nMassachusetts General Hospital\n1400500011",
+    "waiting": "Brigham and Womens\nZucker Staten Island\n\n",
+}
+
+
+def test_the_page_reads_pasted_names_and_says_where_you_stand(client: TestClient) -> None:
+    page = client.get("/midseason", params=FORM)
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert "Your chance of matching now: <strong>" in text
+    assert 'id="next-steps"' in text and "Why:" in text
+    for name in ("Thomas Hospital Program", "University of Michigan Program",
+                 "Brigham and Women"):  # fmt: skip
+        assert name in text
+    assert "If it comes to SOAP" in text and "How silence is read" in text
+    words = re.sub(r"<[^>]+>", " ", text)
+    assert not re.search(r"--[a-z]|smartpick midseason|\.csv\b|docs/", words)
+
+
+def test_an_unsure_name_gets_suggestions(client: TestClient) -> None:
+    page = client.get("/midseason", params={**FORM, "waiting": "mount sinai"})
+    assert page.status_code == 400
+    assert "Programs you have not heard from, line 1" in page.text
+    assert "Did you mean" in page.text and "Icahn School of Medicine at Mount Sinai" in page.text
+
+
+def test_a_program_twice_is_named(client: TestClient) -> None:
+    page = client.get("/midseason", params={**FORM, "waiting": "Thomas Hospital"})
+    assert page.status_code == 400
+    assert "Thomas Hospital Program is also in" in page.text
+
+
+def test_the_page_takes_the_list_as_csv(client: TestClient) -> None:
+    pasted = "program_id,status,date\n1403600333,invited,2027-11-02\n1400500011,waiting,\n"
+    page = client.get("/midseason", params={**PROFILE, "today": "2027-12-06", "applied": pasted})
+    assert page.status_code == 200
+    assert "Mountain Area Health Education Center Program" in page.text
+    bad = client.get(
+        "/midseason", params={**PROFILE, "applied": pasted.replace("waiting", "maybe")}
+    )
+    assert bad.status_code == 400 and "line 3: status &#39;maybe&#39;" in bad.text
+
+
+def test_the_empty_page_is_the_form(client: TestClient) -> None:
+    page = client.get("/midseason")
+    assert page.status_code == 200
+    assert 'name="waiting"' in page.text and "Your chance of matching now" not in page.text
+
+
+def test_the_api_answers_with_the_declared_keys(client: TestClient) -> None:
+    body: dict[str, Any] = {
+        "profile": {"specialty": "im", "applicant_type": "md", "step2": 238},
+        "applied": [
+            {"program_id": "1400500011", "status": "invited", "date": "2027-11-02"},
+            {"program_id": "1403600333", "status": "waiting"},
+        ],
+        "today": "2027-12-06",
+    }
+    answer = client.post("/api/v1/midseason", json=body)
+    assert answer.status_code == 200, answer.text
+    got = answer.json()
+    assert {"p_match_now", "p_match_now_interval", "expected_more_invitations", "next_steps",
+            "add_programs"} <= set(got)  # fmt: skip
+    schema = client.get("/openapi.json").json()
+    assert "/api/v1/midseason" in schema["paths"] and "Midseason" in schema["components"]["schemas"]
+    body["applied"][0]["date"] = "2027-12-20"
+    late = client.post("/api/v1/midseason", json=body)
+    assert late.status_code == 400 and "line 1" in late.json()["error"]
