@@ -165,9 +165,7 @@ def specialties(ctx: click.Context, as_json: bool) -> None:
             if rule.alternatives:
                 text += "; another source: " + "; ".join(rule.alternatives)
         click.echo(f"{s.name:<40} {s.key:<37} {s.acgme_code}  {match:<9} {text}")
-    click.echo(
-        "\nPGY-1 years (for advanced specialties; `programs --specialty` lists their tracks)"
-    )
+    click.echo("PGY-1 years (for advanced specialties; `programs --specialty` lists their tracks):")
     for y in PGY1_YEARS:
         click.echo(f"{y.name:<40} {y.key:<37} {y.nrmp_code}  {len(tracks(services, y.key))} tracks")
 
