@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 RATE_GROUPS = (
     ("md", "U.S. MD applicants"),
     ("do", "U.S. DO applicants"),
-    ("us_img", "U.S.-citizen international graduates"),
-    ("non_us_img", "Non-U.S.-citizen international graduates"),
+    ("us_img_interview_rate", "U.S.-citizen international graduates"),
+    ("non_us_img_interview_rate", "Non-U.S.-citizen international graduates"),
     ("in_state", "Applicants from a medical school in the program's state"),
     ("out_of_state", "Applicants from a medical school in another state"),
     ("no_signal", "Applicants who did not signal the program"),
