@@ -314,11 +314,18 @@ class ProgramFact(Result):
 
 
 class PublishedRate(Result):
-    """Whether the program's published interview-offer rates have a figure for a group (the
-    figures themselves are `derive` data: used by the model, never shown)."""
+    """Whether the program's published interview-offer rates have a figure for a group, and
+    the figure for the two IMG groups (the others are `derive` data: used by the model, never
+    shown; docs/data.md says why)."""
 
     group: str
     published: bool
+    rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="the share offered an interview: U.S. and non-U.S. IMGs only, else null",
+    )
 
 
 class Source(Result):
