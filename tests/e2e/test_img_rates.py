@@ -52,3 +52,13 @@ def test_a_minimum_out_of_range_or_a_type_without_it_is_refused(invoke: Invoke) 
     assert alone.code != 0 and "--type" in alone.err
     md = invoke("programs", "-s", "neurology", "--min-img-rate", "0.1", "--type", "md")
     assert md.code != 0 and "us-img or non-us-img" in md.err
+
+
+def test_a_plans_rows_carry_both_img_rates(invoke: Invoke) -> None:
+    plan = json.loads(
+        invoke("plan", "-s", "internal medicine", "--type", "non-us-img", "--step2", "250",
+               "--json").out
+    )  # fmt: skip
+    rows = plan["programs"]
+    assert rows and all("us_img_interview_rate" in r for r in rows)
+    assert sum(r["non_us_img_interview_rate"] is not None for r in rows) > len(rows) / 2

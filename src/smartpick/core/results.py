@@ -119,6 +119,19 @@ class PlanProgram(Result):
         description="whether the program sponsors the visa you need"
     )
     visa_source: str = Field(description="where that comes from")
+    us_img_interview_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="share of the program's U.S.-citizen IMG applicants offered an interview "
+        "in the rates' season (ERAS 2024); null where not published",
+    )
+    non_us_img_interview_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="the same for non-U.S.-citizen IMG applicants",
+    )
 
 
 class CurvePoint(Result):
