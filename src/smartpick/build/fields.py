@@ -284,7 +284,7 @@ CALENDAR = _reference(
     ],
 )
 EXAMS = _reference(
-    "exams.csv",
+    "exams.csv, then SmartPick's build/exams_added.csv",
     "show",
     [
         ("exam", "exam"),
@@ -318,8 +318,9 @@ _EVIDENCE_COLUMNS: list[tuple[str, ...]] = [
     ("notes", "source notes"),
     ("citation", "the publication"),
 ]
-EVIDENCE = _reference("evidence.csv", "show", _EVIDENCE_COLUMNS)
-EVIDENCE_RESTRICTED = _reference("evidence.csv", "derive", _EVIDENCE_COLUMNS)
+_EVIDENCE = "evidence.csv, then SmartPick's build/evidence_added.csv"
+EVIDENCE = _reference(_EVIDENCE, "show", _EVIDENCE_COLUMNS)
+EVIDENCE_RESTRICTED = _reference(_EVIDENCE, "derive", _EVIDENCE_COLUMNS)
 
 _RESHAPED = "reshaped to one cited figure per row"
 FIGURES = _fields(
