@@ -25,3 +25,16 @@ def test_graduating_in_2016_is_flagged_where_2026_is_not(invoke: Invoke, command
     old = [f for f in flags("2016") if f not in flags("2026")]
     assert len(old) == 1 and old[0].startswith("graduation in 2016")
     assert "not counted" in old[0] and "likely lower than shown" in old[0]
+
+
+def test_the_advice_for_an_img_says_ecfmg_certification_and_its_dates(invoke: Invoke) -> None:
+    advice = json.loads(invoke("advise", *IMG, "--graduation-year", "2026").out)
+    lines = [r for r in advice["recommendations"] if "ECFMG" in r["text"]]
+    texts = " ".join(r["text"] for r in lines)
+    assert "Step 1 and Step 2 CK" in texts and "OET Medicine at 350" in texts
+    assert "by the rank order list deadline" in texts and "withdrawn from the Match" in texts
+    assert "before starting an ACGME-accredited residency" in texts
+    assert all(r["kind"] == "from the data" and r["sources"] for r in lines)
+    md = ("-s", "internal medicine", "--type", "md", "--step2", "250", "--json")
+    us_grad = json.loads(invoke("advise", *md).out)
+    assert not any("ECFMG" in r["text"] for r in us_grad["recommendations"])
