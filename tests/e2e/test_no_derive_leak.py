@@ -84,7 +84,9 @@ def test_no_derive_value_reaches_the_output(planted: Path, invoke: Invoke, args:
 
 def test_exported_programs_carry_only_show_fields(planted: Path, invoke: Invoke) -> None:
     ds = load_dataset(planted)
-    allowed = set(ds.fields("programs", "show")) | set(ds.fields("freida_im", "show"))
+    allowed = {
+        f for t in ("programs", "freida_im", "interview_rates") for f in ds.fields(t, "show")
+    }
     rows = json.loads(invoke("programs", "--json").out)["programs"]
     assert rows
     assert {k for r in rows for k in r} - allowed == set()

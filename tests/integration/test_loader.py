@@ -50,7 +50,11 @@ def test_every_program_specialty_is_in_the_catalogue() -> None:
 
 def test_nrmp_and_aamc_tables_are_derive_only() -> None:
     ds = shipped()
-    assert set(ds.fields("interview_rates", "show")) == set()
+    # The one decided exception (docs/data.md): the two IMG rates, shown one program at a time.
+    assert set(ds.fields("interview_rates", "show")) == {
+        "us_img_interview_rate",
+        "non_us_img_interview_rate",
+    }
     assert set(ds.fields("specialty_figures", "show")) == set()
     assert set(ds.fields("nrmp_fill_history", "show")) == set()
     assert {"quota_2026", "filled_2026"} <= set(ds.fields("nrmp_tracks", "derive"))

@@ -205,3 +205,49 @@ def test_a_database_deleted_after_it_was_made_is_not_silently_replaced(tmp_path:
     assert caught.value.hint is not None and "plans.db.created" in caught.value.hint
     (tmp_path / "plans.db.created").unlink()  # what the hint says to start afresh
     assert open_store(f"sqlite:///{path}").saved_plan("t" * 64) is None
+
+
+def test_a_store_made_before_the_img_fields_gets_them_and_reloads(tmp_path: Path) -> None:
+    """A database migrated up to 0002 (programs without the IMG fields, a dataset loaded)
+    gains the columns with 0003, which empties the dataset version so that it loads again."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    old = sa.MetaData()
+    programs = sa.Table(
+        "programs", old, sa.Column("acgme_id", sa.String(10), primary_key=True)
+    )  # the old columns do not matter: the table is made again
+    with engine.begin() as conn:
+        old.create_all(conn)
+        conn.execute(programs.insert(), [{"acgme_id": "0000000001"}])
+        for table in ("smartpick_migrations", "dataset_info", "specialties", "saved_plans"):
+            metadata.tables[table].create(conn)
+        conn.execute(
+            metadata.tables["smartpick_migrations"].insert(),
+            [{"name": n, "applied_at": dt.datetime.now(dt.UTC)} for n, _ in MIGRATIONS[:2]],
+        )
+        conn.execute(
+            metadata.tables["dataset_info"]
+            .insert()
+            .values(id=1, version="old", loaded_at=dt.datetime.now(dt.UTC))
+        )
+    engine.dispose()
+    store = open_store(url)
+    assert store.dataset_version() is None and store.count_programs() == 0
+    ds = shipped()
+    assert store.ensure_dataset(ds.version, lambda: (ds.specialties(), ds.programs()))
+    rated = store.programs(ProgramFilter(specialty_key="neurology", min_img_rate=0.2))
+    assert rated and all((p.non_us_img_interview_rate or 0) >= 0.2 for p in rated)
+    store.close()
+
+
+def test_the_img_rate_minimum_reads_the_rate_of_the_type_asked(loaded: Store) -> None:
+    non_us = loaded.programs(ProgramFilter(specialty_key="neurology", min_img_rate=0.2))
+    us = loaded.programs(
+        ProgramFilter(specialty_key="neurology", min_img_rate=0.2, img_type="us-img")
+    )
+    assert non_us and us and {p.acgme_id for p in non_us} != {p.acgme_id for p in us}
+    assert all(p.non_us_img_interview_rate is not None for p in non_us)
+    assert all((p.us_img_interview_rate or 0) >= 0.2 for p in us)
+    everyone = loaded.programs(ProgramFilter(specialty_key="neurology"))
+    expected = [p for p in everyone if (p.non_us_img_interview_rate or -1) >= 0.2]
+    assert len(non_us) == len(expected)

@@ -90,9 +90,36 @@ def test_red_flags_the_model_does_not_count_are_said_with_their_direction() -> N
 
 
 def test_a_recent_graduate_with_a_clean_record_raises_no_red_flag() -> None:
-    recent = parse_profile({**BASE, "applicant_type": "non-us-img", "step2": 245,
-                            "graduation_year": 2027})  # fmt: skip
-    assert not profile_flags(recent, 2028, PASSING, dt.date(2026, 11, 25))
+    for year in (2026, 2027):  # applying in the year of graduation or the one after
+        recent = parse_profile({**BASE, "applicant_type": "non-us-img", "step2": 245,
+                                "graduation_year": year, "us_clinical_months": 6})  # fmt: skip
+        assert not profile_flags(recent, 2028, PASSING, dt.date(2026, 11, 25))
+
+
+def test_an_old_graduation_year_never_passes_silently() -> None:
+    """Issue 15: graduating in 2016 instead of 2026 (season 2028, a non-U.S. IMG in Internal
+    Medicine) raises a flag the 2026 graduate does not get, with the direction of the error."""
+    today = dt.date(2026, 11, 25)
+    img = {**BASE, "specialty": "internal medicine", "applicant_type": "non-us-img",
+           "step2": 250, "us_clinical_months": 6}  # fmt: skip
+    recent = profile_flags(parse_profile({**img, "graduation_year": 2026}), 2028, PASSING, today)
+    old = profile_flags(parse_profile({**img, "graduation_year": 2016}), 2028, PASSING, today)
+    new = [f for f in old if f not in recent]
+    assert len(new) == 1 and "graduation in 2016 (12 years before the 2028 Match)" in new[0]
+    assert "not counted" in new[0] and "likely lower than shown" in new[0]
+    assert "many programs screen" in new[0]
+    middling = profile_flags(parse_profile({**img, "graduation_year": 2024}), 2028, PASSING, today)
+    assert any("some programs screen" in f for f in middling)
+
+
+def test_an_img_without_us_clinical_experience_is_told_it_is_not_counted() -> None:
+    today = dt.date(2026, 11, 25)
+    img = {**BASE, "applicant_type": "non-us-img", "step2": 245, "graduation_year": 2027}
+    flags = profile_flags(parse_profile(img), 2028, PASSING, today)
+    flag = next(f for f in flags if "U.S. clinical experience" in f)
+    assert "not counted" in flag and "likely lower than shown" in flag
+    md = parse_profile({**BASE, "step2": 245})
+    assert not any("clinical experience" in f for f in profile_flags(md, 2028, PASSING, today))
 
 
 def test_the_failing_score_flag_comes_first() -> None:

@@ -76,7 +76,7 @@ def test_without_a_profile_the_page_shows_the_published_facts_and_how_to_get_a_c
 def test_a_missing_fact_says_why(client: TestClient) -> None:
     text = " ".join(main_text(client.get(f"/programs/{PSYCHIATRY}").text).split())
     assert "J-1 visa Not known: SmartPick has this from FREIDA for Internal Medicine" in text
-    assert "Share of international graduates among residents Not published" in text
+    assert "Share of international graduates among residents Not known: SmartPick has" in text
     assert "NRMP's written permission" in text or "could not match this program" in text
 
 
@@ -211,3 +211,23 @@ def test_no_derive_figure_reaches_the_program_page(planted: TestClient, program:
     assert page.status_code == 200
     for shown in (SENTINEL, "91.8", "92%"):
         assert shown not in page.text
+
+
+def test_the_page_shows_the_img_interview_rates_and_the_share_of_img_residents(
+    client: TestClient,
+) -> None:
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    row = next(r for r in services.dataset.rows("interview_rates") if r["acgme_id"] == PSYCHIATRY)
+    page = client.get(f"/programs/{PSYCHIATRY}").text
+    text = " ".join(main_text(page).split())
+    us = percent(float(row["us_img_interview_rate"]))
+    assert f"U.S.-citizen international graduates {us} were offered an interview" in text
+    assert "Non-U.S.-citizen international graduates" in text and 'id="img-rates"' in page
+    assert "2024 Match" in text and "not your own chance" in text
+    # The other groups' rates stay unshown: only whether one was published.
+    assert f"U.S. MD applicants {percent(float(row['md']))}" not in text
+    assert "U.S. MD applicants yes" in text
+    im = " ".join(main_text(client.get(f"/programs/{IM}").text).split())
+    assert "Share of international graduates among residents 2.3% of current residents" in im
+    assert "Non-U.S.-citizen international graduates under half a percent" in im
+    assert_plain(page)

@@ -114,19 +114,32 @@ _RATE_GROUPS = {
     "out_of_state": "applicants from a school outside the program's state",
     "md": "U.S. MD applicants",
     "do": "U.S. DO applicants",
-    "us_img": "U.S.-citizen IMGs",
-    "non_us_img": "non-U.S.-citizen IMGs",
 }
-RATES = _fields(_origin(_R), "derive", [
-    ("acgme_id", "program the row joined to",
-     "name + city/state join; see reports/data-build.md", BUILD),
-    ("specialty_key", "specialty", "from the file name", CURATED),
-    *[(k, f"share of {d} offered an interview", "copied; '-' (not reported) left empty")
-      for k, d in _RATE_GROUPS.items()],
-    ("join_score", "name similarity of the join (0-103)",
-     "rapidfuzz token sort ratio + 3 for the same city", BUILD),
-    ("join_doubtful", "why the join is doubtful (empty when sure)", "recorded", BUILD),
-])  # fmt: skip
+# The two IMG rates are shown, one program at a time with their source and season (the
+# reason is in docs/data.md); every other rate of the file stays derive.
+_IMG_RATE_GROUPS = {
+    "us_img_interview_rate": "U.S.-citizen IMGs",
+    "non_us_img_interview_rate": "non-U.S.-citizen IMGs",
+}
+_RATE_COPIED = "copied; '-' (not reported) left empty"
+RATES = [
+    *_fields(_origin(_R), "derive", [
+        ("acgme_id", "program the row joined to",
+         "name + city/state join; see reports/data-build.md", BUILD),
+        ("specialty_key", "specialty", "from the file name", CURATED),
+        *[(k, f"share of {d} offered an interview", _RATE_COPIED)
+          for k, d in _RATE_GROUPS.items()],
+    ]),
+    *_fields(_origin(_R), "show", [
+        (k, f"share of {d} who applied that the program offered an interview", _RATE_COPIED)
+        for k, d in _IMG_RATE_GROUPS.items()
+    ]),
+    *_fields(_origin(_R), "derive", [
+        ("join_score", "name similarity of the join (0-103)",
+         "rapidfuzz token sort ratio + 3 for the same city", BUILD),
+        ("join_doubtful", "why the join is doubtful (empty when sure)", "recorded", BUILD),
+    ]),
+]  # fmt: skip
 
 FREIDA = [
     *_fields(_origin(_FR), "show", [
@@ -139,6 +152,9 @@ FREIDA = [
          "copied; 0 read as not reported and left empty"),
         ("pct_usmd", "% of current residents who are U.S. MD graduates", "copied"),
         ("pct_do", "% of current residents who are DO graduates", "copied"),
+    ]),
+    # Shown, like FREIDA's page for the program shows it (the reason is in docs/data.md).
+    *_fields(_origin(_FR), "show", [
         ("pct_img", "% of current residents who are IMGs", "copied"),
     ]),
     *_fields(_origin(_FR), "show", [
@@ -295,7 +311,7 @@ CALENDAR = _reference(
     ],
 )
 EXAMS = _reference(
-    "exams.csv",
+    "exams.csv, then SmartPick's build/exams_added.csv",
     "show",
     [
         ("exam", "exam"),
@@ -329,8 +345,9 @@ _EVIDENCE_COLUMNS: list[tuple[str, ...]] = [
     ("notes", "source notes"),
     ("citation", "the publication"),
 ]
-EVIDENCE = _reference("evidence.csv", "show", _EVIDENCE_COLUMNS)
-EVIDENCE_RESTRICTED = _reference("evidence.csv", "derive", _EVIDENCE_COLUMNS)
+_EVIDENCE = "evidence.csv, then SmartPick's build/evidence_added.csv"
+EVIDENCE = _reference(_EVIDENCE, "show", _EVIDENCE_COLUMNS)
+EVIDENCE_RESTRICTED = _reference(_EVIDENCE, "derive", _EVIDENCE_COLUMNS)
 
 _RESHAPED = "reshaped to one cited figure per row"
 FIGURES = _fields(

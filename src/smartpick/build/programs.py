@@ -27,8 +27,8 @@ RATE_COLUMNS = {
     "Out-Of-State School": "out_of_state",
     "MD": "md",
     "DO": "do",
-    "US IMG": "us_img",
-    "Non US IMG": "non_us_img",
+    "US IMG": "us_img_interview_rate",
+    "Non US IMG": "non_us_img_interview_rate",
 }
 
 

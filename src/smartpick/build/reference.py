@@ -84,19 +84,33 @@ def signals(ref: Path, catalogue: list[CuratedSpecialty]) -> list[dict[str, obje
     return out
 
 
+# SmartPick's own cited rows (issue 15), added after a reference file's: facts the shared
+# reference lacks (ECFMG certification and the NRMP's verification of it; program screens on
+# the year of graduation), each row with its source and confidence.
+ADDED = {"exams.csv": "exams_added.csv", "evidence.csv": "evidence_added.csv"}
+
+
 def copy_rows(
     ref: Path, name: str, columns: list[str], order: list[str]
 ) -> list[dict[str, object]]:
-    """Rows of a reference file with the named columns and their source and confidence,
-    sorted by the `order` columns so that lookups and diffs are stable."""
+    """Rows of a reference file (and of SmartPick's rows added to it, ADDED) with the named
+    columns and their source and confidence, sorted by the `order` columns so that lookups
+    and diffs are stable."""
     columns = [c for c in columns if c not in DERIVED]
-    rows = read_reference(ref, name, set(columns))
+    paths = [ref / name]
+    if name in ADDED:
+        paths.append(Path(str(resources.files("smartpick.build").joinpath(ADDED[name]))))
+    numbered = [
+        (path.parent, path.name, line, row)
+        for path in paths
+        for line, row in enumerate(read_reference(path.parent, path.name, set(columns)), start=2)
+    ]
     out: list[dict[str, object]] = []
-    for line, row in enumerate(rows, start=2):
+    for folder, file, line, row in numbered:
         for column in columns:
             check = KINDS.get(column)
             if check is not None and row[column].strip():
-                check(row[column], f"{ref / name}:{line} {column}")
+                check(row[column], f"{folder / file}:{line} {column}")
         item: dict[str, object] = {c: row[c] for c in [*columns, "source", "confidence"]}
         item["fact_id"] = fact_id(item)
         if "event" in row:

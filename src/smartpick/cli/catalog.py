@@ -25,6 +25,8 @@ PROGRAM_COLUMNS = [
     ("entry_level", "Entry"),
     ("visa_j1", "J-1"),
     ("visa_h1b", "H-1B"),
+    ("us_img_interview_rate", "US IMG int."),
+    ("non_us_img_interview_rate", "Non-US IMG int."),
 ]
 
 
@@ -205,6 +207,18 @@ def season(ctx: click.Context, as_json: bool) -> None:
 @click.option("--visa", help="Only programs known to sponsor this visa: j1 or h1b.")
 @click.option("--entry-level", help="categorical, advanced or independent.")
 @click.option("--name", help="Words the program name contains.")
+@click.option(
+    "--min-img-rate",
+    metavar="RATE",
+    help="Only programs that offered an interview to at least this share of their non-U.S. IMG "
+    "applicants (ERAS 2024 season): 0.1 or 10%. Programs without a published rate are left out.",
+)
+@click.option(
+    "--type",
+    "img_type",
+    metavar="TYPE",
+    help="us-img: --min-img-rate reads the U.S. IMG rate instead (default: non-us-img).",
+)
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many rows.")
@@ -217,11 +231,14 @@ def programs(
     visa: str | None,
     entry_level: str | None,
     name: str | None,
+    min_img_rate: str | None,
+    img_type: str | None,
     as_json: bool,
     as_csv: bool,
     limit: int | None,
 ) -> None:
-    """List programs, filtered by specialty, state, division, visa, entry level and name."""
+    """List programs, filtered by specialty, state, division, visa, entry level, name and the
+    share of IMG applicants offered an interview."""
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     services = session(ctx)
@@ -246,6 +263,8 @@ def programs(
         visa=visa,
         entry_level=entry_level,
         name=name,
+        min_img_rate=min_img_rate,
+        img_type=img_type,
     )
     result = services.list_programs(criteria)
     rows = result.programs[:limit] if limit else result.programs
@@ -267,9 +286,12 @@ def programs(
         raise click.exceptions.Exit(1)
     click.echo(_table(rows))
     more = f" (showing {len(rows)})" if len(rows) < len(result.programs) else ""
+    rates = services.dataset.field_provenance("interview_rates", "non_us_img_interview_rate")
     click.echo(
         f"\n{len(result.programs)} programs{more}. Season {result.season}; "
-        f"sources: `smartpick data info`."
+        f"sources: `smartpick data info`.\nUS IMG int. / Non-US IMG int.: the share of the "
+        f"program's U.S. / non-U.S. IMG applicants it offered an interview, ERAS "
+        f"{rates['year']} season ({rates['confidence']}: {rates['source']}); - where not published."
     )
 
 
@@ -318,8 +340,17 @@ def _pgy1_programs(
     click.echo(f"\n{len(rows)} {year.name} tracks. {ID_NOTE}. Location: the row's location_source.")
 
 
+def _cell(value: object) -> str:
+    """A table cell: a rate as a percentage, a missing one as a dash."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.0%}"
+    return str(value)
+
+
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]] = PROGRAM_COLUMNS) -> str:
-    cells = [[str(r[k]) for k, _ in columns] for r in rows]
+    cells = [[_cell(r[k]) for k, _ in columns] for r in rows]
     heads = [h for _, h in columns]
     widths = [min(60, max(len(h), *(len(c[i]) for c in cells))) for i, h in enumerate(heads)]
 

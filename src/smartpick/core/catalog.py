@@ -48,6 +48,11 @@ class Program:
     setting: str = ""
     first_year_positions: int | None = None
     participates_in_eras: str = "unknown"
+    # Shares (0-1) of the U.S. / non-U.S. IMG applicants the program offered an interview, in
+    # the rates' season; None where not published or not joined.
+    us_img_interview_rate: float | None = None
+    non_us_img_interview_rate: float | None = None
+    pct_img: float | None = None  # % of current residents who are IMGs (FREIDA, IM only)
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,17 @@ class ProgramFilter:
     visa: str | None = None  # "j1" or "h1b": programs known to sponsor it
     entry_level: str | None = None
     name: str | None = None
+    # Programs whose interview rate for this IMG group is at least min_img_rate (a share, 0-1);
+    # programs without a published rate are left out.
+    min_img_rate: float | None = None
+    img_type: str = "non-us-img"  # or "us-img": which of the two rates min_img_rate reads
+
+
+def img_rate(program: Program, img_type: str) -> float | None:
+    """The program's interview rate for U.S. ("us-img") or non-U.S. IMGs."""
+    if img_type == "us-img":
+        return program.us_img_interview_rate
+    return program.non_us_img_interview_rate
 
 
 def exclusion(program: Program, visa: str) -> str | None:

@@ -271,11 +271,20 @@ def below_passing(
     return (mark, when) if mark is not None and profile.step2 < mark else None
 
 
-# Years after graduation beyond which a graduate is flagged: the Match year minus one is the
-# year a senior graduates in (the season's graduation); more than this many years before it,
-# programs' graduation-year screens may apply (no effect size is in the dataset).
-RECENT_YEARS = 1
+# A recent graduate applies in the year of graduation or the one after: graduating in the
+# Match year minus RECENT_YEARS or later raises no flag. Programs' screens on the years since
+# graduation commonly fall at 3 to 5 years for IMGs (the evidence rows on years since
+# graduation, build/evidence_added.csv: published advice, no count of programs); past
+# SCREEN_YEARS most programs that screen would screen the applicant out. No effect size is in
+# the dataset, so neither is counted: the flag says so and the direction of the error.
+RECENT_YEARS = 2
+SCREEN_YEARS = 5
+IMG_TYPES = ("us-img", "non-us-img")
 LOWER = "your chance is likely lower than shown"
+SCREENS = (
+    "programs screen on the years since graduation, commonly at 3 to 5 years for IMGs "
+    "(published advice to IMGs; SmartPick's data give no effect size)"
+)
 
 
 def red_flags(profile: Profile, season: int) -> list[str]:
@@ -295,10 +304,17 @@ def red_flags(profile: Profile, season: int) -> list[str]:
         )
     if profile.graduation_year is not None and season - profile.graduation_year > RECENT_YEARS:
         years = season - profile.graduation_year
+        some = "many" if years > SCREEN_YEARS else "some"
         flags.append(
             f"graduation in {profile.graduation_year} ({years} years before the {season} "
-            f"Match) is not counted in these numbers: some programs screen on the year of "
-            f"graduation and SmartPick's data give no effect size, so {LOWER}"
+            f"Match) is not counted in these numbers: {some} {SCREENS}, so {LOWER}"
+        )
+    if profile.applicant_type in IMG_TYPES and not profile.us_clinical_months:
+        flags.append(
+            "no U.S. clinical experience is given, and it is not counted in these numbers: some "
+            "programs ask IMGs for U.S. clinical experience, or screen on it (SmartPick's data "
+            f"give no effect size), so without it {LOWER}; if you have some, the numbers do "
+            "not change either"
         )
     if profile.visa != "none":
         flags.append(

@@ -119,6 +119,19 @@ class PlanProgram(Result):
         description="whether the program sponsors the visa you need"
     )
     visa_source: str = Field(description="where that comes from")
+    us_img_interview_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="share of the program's U.S.-citizen IMG applicants offered an interview "
+        "in the rates' season (ERAS 2024); null where not published",
+    )
+    non_us_img_interview_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="the same for non-U.S.-citizen IMG applicants",
+    )
 
 
 class Pgy1Program(Result):
@@ -398,11 +411,18 @@ class ProgramFact(Result):
 
 
 class PublishedRate(Result):
-    """Whether the program's published interview-offer rates have a figure for a group (the
-    figures themselves are `derive` data: used by the model, never shown)."""
+    """Whether the program's published interview-offer rates have a figure for a group, and
+    the figure for the two IMG groups (the others are `derive` data: used by the model, never
+    shown; docs/data.md says why)."""
 
     group: str
     published: bool
+    rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="the share offered an interview: U.S. and non-U.S. IMGs only, else null",
+    )
 
 
 class Source(Result):

@@ -74,12 +74,15 @@ class Dataset:
         ]
 
     def programs(self) -> list[Program]:
-        """Programs with their shown fields, FREIDA's joined on where it covers them."""
+        """Programs with their shown fields, FREIDA's and the two IMG interview rates joined on
+        where they cover them."""
         freida = {r["acgme_id"]: r for r in self.rows("freida_im")}
+        rates = {r["acgme_id"]: r for r in self.rows("interview_rates")}
         out = []
         for r in self.rows("programs"):
             f = freida.get(r["acgme_id"], {})
             positions = f.get("first_year_positions", "")
+            rate = rates.get(r["acgme_id"], {})
             out.append(
                 Program(
                     acgme_id=r["acgme_id"],
@@ -100,6 +103,9 @@ class Dataset:
                     setting=f.get("setting", ""),
                     first_year_positions=int(positions) if positions else None,
                     participates_in_eras=f.get("participates_in_eras", "unknown"),
+                    us_img_interview_rate=_share(rate.get("us_img_interview_rate", "")),
+                    non_us_img_interview_rate=_share(rate.get("non_us_img_interview_rate", "")),
+                    pct_img=_share(f.get("pct_img", "")),
                 )
             )
         return out
@@ -149,6 +155,10 @@ class Dataset:
         if len(rows) != spec["rows"] or any(None in r or None in r.values() for r in rows):
             raise DataError(f"dataset file {spec['file']} is truncated or corrupt", hint=REBUILD)
         return rows
+
+
+def _share(text: str) -> float | None:
+    return float(text) if text else None
 
 
 @functools.cache

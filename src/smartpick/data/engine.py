@@ -45,6 +45,13 @@ _SIGNAL_COLUMNS = {
     "none": "no_signal",
 }
 IN_STATE_PRIOR = "interview invitation odds ratio: in-state applicant"
+# The interview-rate column of each applicant type.
+RATE_COLUMN = {
+    "md": "md",
+    "do": "do",
+    "us-img": "us_img_interview_rate",
+    "non-us-img": "non_us_img_interview_rate",
+}
 ERAS_TYPE = {"md": "md", "do": "do", "us-img": "img", "non-us-img": "img"}
 # Whose fitted share of the all-specialty mean goes to the preferred specialty: U.S. seniors
 # (MD and DO) share one, IMGs (U.S. and non-U.S.) another; said in docs/model.md.
@@ -150,7 +157,7 @@ class EngineData:
             tiers = ()
         rates = ProgramRates(
             ids=tuple(r["acgme_id"] for r in rows),
-            by_type={g: np.array([_num(r[g.replace("-", "_")]) for r in rows]) for g in TYPES},
+            by_type={g: np.array([_num(r[RATE_COLUMN[g]]) for r in rows]) for g in TYPES},
             in_state=np.array([_num(r["in_state"]) for r in rows]),
             out_of_state=np.array([_num(r["out_of_state"]) for r in rows]),
             tiers=tiers,

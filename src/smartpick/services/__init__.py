@@ -15,6 +15,7 @@ from smartpick.core.catalog import (
     Program,
     ProgramFilter,
     Specialty,
+    img_rate,
     search_key,
     visa_fit,
 )
@@ -164,6 +165,8 @@ class Services:
         visa: str | None = None,
         entry_level: str | None = None,
         name: str | None = None,
+        min_img_rate: str | None = None,
+        img_type: str | None = None,
     ) -> ProgramFilter:
         """Validate what a user typed into a ProgramFilter; InputError names the bad value.
         None means "not given"; an empty value is an error, never a silent "any"."""
@@ -182,6 +185,8 @@ class Services:
                 else None
             ),
             name=name.strip() if name is not None else None,
+            min_img_rate=_rate(min_img_rate) if min_img_rate is not None else None,
+            img_type=_img_type(img_type, min_img_rate),
         )
 
     def list_programs(self, criteria: ProgramFilter) -> ProgramList:
@@ -199,6 +204,17 @@ class Services:
                     "FREIDA's data, so elsewhere it is unknown, not no; leave the visa out and "
                     "check each program's own page",
                 )
+        if not programs and criteria.min_img_rate is not None:
+            anyway = self.store.programs(replace(criteria, min_img_rate=None))
+            rated = [p for p in anyway if img_rate(p, criteria.img_type) is not None]
+            if anyway and not rated:
+                who = "U.S." if criteria.img_type == "us-img" else "non-U.S."
+                notes = (
+                    *notes,
+                    f"none of these {len(anyway)} programs has a published {who} IMG "
+                    "interview rate (SmartPick has them for 22 specialties, from the ERAS 2024 "
+                    "season); leave the minimum out and check each program's own page",
+                )
         return ProgramList(
             self.season, self.dataset.version, [self.public_program(p) for p in programs], notes
         )
@@ -206,9 +222,11 @@ class Services:
     @functools.cached_property
     def program_fields(self) -> list[str]:
         """The fields of a program SmartPick may show or export: those whose use is show."""
-        allowed = set(self.dataset.fields("programs", "show")) | set(
-            self.dataset.fields("freida_im", "show")
-        )
+        allowed = {
+            f
+            for table in ("programs", "freida_im", "interview_rates")
+            for f in self.dataset.fields(table, "show")
+        }
         return [f for f in Program.__dataclass_fields__ if f in allowed]
 
     def public_program(self, program: Program) -> dict[str, Any]:
@@ -378,6 +396,49 @@ def _state(text: str) -> str:
             hint="Use a two-letter code such as NY, or a name such as 'New York'.",
         )
     return code
+
+
+def _rate(text: str) -> float:
+    """An interview rate as typed: a share (0.1) or a percentage (10%)."""
+    value = text.strip()
+    hint = "Use a share from 0 to 1 (0.1) or a percentage (10%)."
+    try:
+        rate = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        raise InputError(
+            f"'{text}' is not an interview rate", field="min_img_rate", hint=hint
+        ) from None
+    if not 0 <= rate <= 1:
+        raise InputError(
+            f"'{text}' is more than all applicants or less than none",
+            field="min_img_rate",
+            hint=hint,
+        )
+    return rate
+
+
+def _img_type(text: str | None, min_img_rate: str | None) -> str:
+    """Which IMG rate a minimum reads: the non-U.S. IMG rate unless the applicant is a U.S. IMG."""
+    if text is None:
+        return "non-us-img"
+    if min_img_rate is None:
+        raise InputError(
+            "the applicant type only chooses which IMG interview rate the minimum reads",
+            field="type",
+            hint="Give a minimum IMG interview rate with it, or leave the type out.",
+        )
+    folded = text.strip().lower().replace("-", "")
+    for option in IMG_TYPES:
+        if folded == option.replace("-", ""):
+            return option
+    raise InputError(
+        f"'{text}' has no IMG interview rate to read",
+        field="type",
+        hint="Use us-img or non-us-img: the rates SmartPick shows are those of IMG applicants.",
+    )
+
+
+IMG_TYPES = ("us-img", "non-us-img")
 
 
 def _choice(value: str, allowed: Sequence[str], what: str) -> str:

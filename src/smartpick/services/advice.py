@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     from smartpick.services import Services
 
 WHAT_IF = (230, 240, 250, 260)
+# SmartPick's cited ECFMG Certification facts (build/exams_added.csv), said to IMGs.
+ECFMG_FACTS = (
+    "medical_science_exams",
+    "clinical_communication_skills",
+    "oet_medicine_minimum",
+    "verified_by_rank_deadline",
+    "certified_to_start",
+)
 SECTIONS = {
     "timing": "Timing and release",
     "application": "Application",
@@ -111,6 +119,7 @@ def advise_report(
     listed = plan if plan is not None and plan.programs else None
     rank_deadline = _calendar(services, season, "rank order list certification deadline")
     step3 = _exam_fact(services, "USMLE Step 3", "h1b_steps_required")
+    ecfmg = {k: _exam_fact(services, "ECFMG Certification", k) for k in ECFMG_FACTS}
     cited = _cited(services, spec.key, profile.applicant_type, figures)
     context = {
         "t": t,
@@ -124,6 +133,8 @@ def advise_report(
         "exam_source": f"{exam}, exams.csv",
         "rank_deadline": rank_deadline or "the rank order list deadline",
         "step3_fact": step3["fact"] if step3 else "the dataset has no Step 3 fact",
+        # All of ECFMG's facts or none: a missing one is never filled in.
+        "ecfmg": {k: r["value"] for k, r in ecfmg.items() if r} if all(ecfmg.values()) else None,
         "cited_median": cited["value"] if cited else None,
         "cited_what": cited["what"] if cited else "",
         "cited_source": cited["source"] if cited else "",
@@ -154,6 +165,8 @@ def advise_report(
     }
     env = _environment()
     sources = ["exams.csv (score reporting)", "calendar.csv (review dates)"]
+    if context["img"] and context["ecfmg"]:
+        sources.append("exams.csv (ECFMG Certification)")
     if plan:
         sources.append("SmartPick plan for this profile (smartpick plan)")
     recommendations = _items("timing", env.get_template("timing.j2").render(context), sources)

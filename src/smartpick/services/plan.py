@@ -64,6 +64,8 @@ LIST_COLUMNS = (
     "loo_delta",
     "reason",
     "visa",
+    "us_img_interview_rate",
+    "non_us_img_interview_rate",
     "list",
 )
 MAIN_LIST, PGY1_LIST = "main", "PGY-1 year"
@@ -358,6 +360,8 @@ def _list_report(
                 "reason": _reason(ctx, profile, line, sol.tiers),
                 "visa": VISA_ANSWER[visa_fit(program, profile.visa)],
                 "visa_source": visa_source(program, profile.visa),
+                "us_img_interview_rate": program.us_img_interview_rate,
+                "non_us_img_interview_rate": program.non_us_img_interview_rate,
             }
         )
     n = len(rows)

@@ -1,5 +1,6 @@
 """One program's page: what SmartPick may show about it, which groups its published interview
-rates cover (never the rates themselves: they are `derive` data, docs/data.md) and, for a
+rates cover (the rates themselves only for U.S. and non-U.S. IMGs: the others are `derive`
+data, docs/data.md) and, for a
 profile, the applicant's own chances there from the chances use case. And the programs of a
 specialty by name, for the search that fills in an ACGME id."""
 
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 RATE_GROUPS = (
     ("md", "U.S. MD applicants"),
     ("do", "U.S. DO applicants"),
-    ("us_img", "U.S.-citizen international graduates"),
-    ("non_us_img", "Non-U.S.-citizen international graduates"),
+    ("us_img_interview_rate", "U.S.-citizen international graduates"),
+    ("non_us_img_interview_rate", "Non-U.S.-citizen international graduates"),
     ("in_state", "Applicants from a medical school in the program's state"),
     ("out_of_state", "Applicants from a medical school in another state"),
     ("no_signal", "Applicants who did not signal the program"),
@@ -32,6 +33,7 @@ RATE_GROUPS = (
     ("silver_signal", "Applicants who sent a silver signal"),
 )
 SIGNAL_GROUPS = ("no_signal", "signal", "gold_signal", "silver_signal")
+SHOWN_RATES = ("us_img_interview_rate", "non_us_img_interview_rate")
 ENTRY_WORDS = {
     "categorical": "categorical: starts in the first year after medical school and runs the "
     "whole residency",
@@ -150,10 +152,10 @@ def _facts(services: Services, program: Program, profile: Profile | None) -> lis
         _fact("H-1B visa", VISA_WORDS.get(program.visa_h1b), "not known: " + FREIDA_ONLY),
         _fact(
             "Share of international graduates among residents",
-            None,
-            "not shown: FREIDA publishes it, and SmartPick uses it only inside its model"
+            None if program.pct_img is None else f"{program.pct_img:g}% of current residents",
+            "not known: FREIDA does not give it for this program"
             if freida
-            else "not published in SmartPick's sources (" + FREIDA_ONLY + ")",
+            else "not known: " + FREIDA_ONLY,
         ),
         _fact(
             "Takes applications through ERAS",
@@ -183,7 +185,11 @@ def _rates(services: Services, program: Program, row: dict[str, str] | None) -> 
     }
     # A specialty without any rate by signal still gets its row, saying none was published.
     return [
-        PublishedRate(group=words, published=bool(row[g]))
+        PublishedRate(
+            group=words,
+            published=bool(row[g]),
+            rate=float(row[g]) if g in SHOWN_RATES and row[g] else None,
+        )
         for g, words in RATE_GROUPS
         if g not in SIGNAL_GROUPS or g in used or (not used and g == "signal")
     ]
@@ -195,8 +201,10 @@ def _sources(services: Services, program: Program) -> list[Source]:
         ("Entry level", "programs", "entry_level"),
         ("Interview-offer rates", "interview_rates", "md"),
     ]
-    if program.setting or program.first_year_positions is not None:
-        cited.append(("Setting, positions, visas and ERAS", "freida_im", "setting"))
+    if program.setting or program.first_year_positions is not None or program.pct_img is not None:
+        cited.append(
+            ("Setting, positions, visas, international graduates and ERAS", "freida_im", "setting")
+        )
     out = []
     for what, table, field in cited:
         prov = services.dataset.field_provenance(table, field)

@@ -154,6 +154,13 @@ class Store:
             query = query.where(p.visa_h1b == "yes")
         if criteria.entry_level:
             query = query.where(p.entry_level == criteria.entry_level)
+        if criteria.min_img_rate is not None:
+            column = (
+                p.us_img_interview_rate
+                if criteria.img_type == "us-img"
+                else p.non_us_img_interview_rate
+            )
+            query = query.where(column >= criteria.min_img_rate)
         if criteria.name:
             words = search_key(criteria.name).split()
             query = query.where(*[p.name_key.contains(w, autoescape=True) for w in words])

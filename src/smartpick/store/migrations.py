@@ -20,9 +20,19 @@ def _create(*tables: sa.Table) -> Migration:
     return run
 
 
+def _recreate_programs(conn: sa.Connection) -> None:
+    """The programs table as the schema has it now, emptied: the dataset version is cleared
+    too, so the next open loads the programs again (they are a copy of the shipped dataset)."""
+    schema.programs.drop(conn, checkfirst=True)
+    schema.programs.create(conn)
+    conn.execute(schema.dataset_info.delete())
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_dataset", _create(schema.dataset_info, schema.specialties, schema.programs)),
     ("0002_saved_plans", _create(schema.saved_plans)),
+    # The two IMG interview rates and FREIDA's share of IMG residents (issue 15).
+    ("0003_program_img_fields", _recreate_programs),
 ]
 
 

@@ -55,6 +55,9 @@ programs = sa.Table(
     sa.Column("setting", sa.String(60), nullable=False),
     sa.Column("first_year_positions", sa.Integer, nullable=True),
     sa.Column("participates_in_eras", sa.String(8), nullable=False),
+    sa.Column("us_img_interview_rate", sa.Float, nullable=True),
+    sa.Column("non_us_img_interview_rate", sa.Float, nullable=True),
+    sa.Column("pct_img", sa.Float, nullable=True),
     # The name as searched (core.catalog.search_key), so a search ignores punctuation.
     sa.Column("name_key", sa.Text, nullable=False),
     sa.Index("ix_programs_specialty_state", "specialty_key", "state"),

@@ -41,7 +41,7 @@ from smartpick.web.forms import (
 from smartpick.web.pdf import render_pdf
 from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
 from smartpick.web.templating import WEB, templates
-from smartpick.web.words import dollars, sentence
+from smartpick.web.words import dollars, img_column, sentence
 
 router = APIRouter(include_in_schema=False)
 
@@ -120,6 +120,9 @@ def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
     if errors:  # every wrong field of the form at once
         raise FormErrors(errors)
     plan = options.report(services, profile)
+    img_season = services.dataset.field_provenance("interview_rates", "non_us_img_interview_rate")[
+        "year"
+    ]
     default = (
         options.applications is None
         and options.budget is None
@@ -146,6 +149,8 @@ def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
         "map": plan_map(services, plan),
         "query": urlencode({k: v for k, v in form.items() if v}),
         "backup": _backup(services, profile, form),
+        "img_season": img_season,
+        "img_column": img_column(plan.applicant_type, img_season),
     }
 
 
@@ -287,6 +292,7 @@ def plan_pdf(request: Request) -> Response:
         chart=context["chart"],
         plan_map=context["map"],
         backup=context["backup"],
+        img_column=context["img_column"],
     )
     specialty = plan.specialty
     return Response(

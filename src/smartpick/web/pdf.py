@@ -1,7 +1,8 @@
 """The plan as a PDF, for printing: everything the plan page says, in its order (what to read
 first, where the score stands, the list with its chart and map, the PGY-1 year and the
 parallel plan, the Step 2 CK strategy by section, and what the numbers rest on); for a
-failing Step 2 CK, the retake path instead of a plan. The pictures are in web.pdf_figures."""
+failing Step 2 CK, the retake path instead of a plan. The pictures are in web.pdf_figures, the
+list of programs in web.pdf_list."""
 
 from __future__ import annotations
 
@@ -20,22 +21,18 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    Table,
-    TableStyle,
 )
 
-from smartpick.core.plan.report import LIKELY, TARGET
 from smartpick.core.results import Advice, Plan, Recommended, Retake
 from smartpick.services.advice import SECTIONS
-from smartpick.web.pdf_figures import chart_drawing, map_drawing, standing_drawing
+from smartpick.web.pdf_figures import chart_drawing, standing_drawing
+from smartpick.web.pdf_list import WIDTH, program_list
 from smartpick.web.pdf_pgy1 import pgy1_story
 from smartpick.web.words import dollars, percent, plain_words, sentence
 
 __all__ = ["dollars", "percent", "render_pdf", "sentence"]
 
 WARNING = colors.HexColor("#9b1c1c")
-WIDTH = letter[0] - 1.2 * inch  # the page less its margins
-TIER_BACKGROUND = {"likely": "#dcefdc", "target": "#fdf1cc", "reach": "#f9dcdc"}
 
 
 def render_pdf(
@@ -49,11 +46,13 @@ def render_pdf(
     chart: dict[str, Any] | None = None,
     plan_map: dict[str, Any] | None = None,
     backup: dict[str, str] | None = None,
+    img_column: str | None = None,
 ) -> bytes:
     """`asked_count`: the number of applications is the applicant's own, not SmartPick's.
     `summary`, `not_counted`, `chart`, `plan_map` and `backup` are what the page shows: the
     profile in short phrases, the fields not counted (in words), web.figures' chart and map,
-    and the named backup specialty."""
+    and the named backup specialty; `img_column` heads an IMG's column of the programs'
+    published IMG interview rates."""
     styles = _styles()
     story: list[Any] = [
         Paragraph(
@@ -72,7 +71,7 @@ def render_pdf(
         story += _standing(standing, styles)
         if plan.programs:
             story += _plan(plan, asked_count, styles, chart)
-            story += _programs(plan, styles, plan_map)
+            story += program_list(plan, styles, plan_map, img_column)
             if plan.pgy1_plan is not None:
                 story += pgy1_story(plan.pgy1_plan, sentence(plan.pgy1 or ""), styles)
         story += _advice(advice, styles)
@@ -290,93 +289,6 @@ def _geography(plan: Plan, styles: StyleSheet1) -> list[Any]:
                 f"({k['programs_in_connected_states']} programs there; odds of an interview "
                 f"x{k['odds_ratio']}: {k['prior']}).",
                 styles,
-            )
-        )
-    return story
-
-
-def _terms(plan: Plan, styles: StyleSheet1) -> list[Any]:
-    """What the columns mean (the page's folded explanation)."""
-    allowed = " and ".join(
-        f"{u.allowed}{'' if t == 'signal' else ' ' + t}" for t, u in plan.signals.items()
-    )
-    season = f"this season allows {allowed} signals" if allowed else "none this season"
-    terms = [
-        ("Interview", "SmartPick's chance that the program invites you to interview, with its "
-         "95% range."),
-        ("Match here alone", "the chance that this program by itself would give you a match: "
-         "it invites you, and after the interview ranks you high enough to take you."),
-        ("Tier", f"set by the chance of matching here alone: likely at {percent(LIKELY)} or "
-         f"more, target from {percent(TARGET)} to {percent(LIKELY)}, reach under "
-         f"{percent(TARGET)}."),
-        ("Signal", f"a preference signal placed by SmartPick ({season})."),
-    ]  # fmt: skip
-    return [
-        Paragraph(f"<b>{escape(name)}</b>: {escape(text)}", styles["small"]) for name, text in terms
-    ]
-
-
-def _programs(plan: Plan, styles: StyleSheet1, plan_map: dict[str, Any] | None) -> list[Any]:
-    """The table of programs, each with its reason, and the map of them."""
-    small, head = styles["small"], styles["small"].clone("head", fontName="Helvetica-Bold")
-    rows: list[list[Any]] = [
-        [Paragraph(h, head) for h in ("Program (and why)", "State", "Tier", "Signal",
-                                      "Interview", "Match here alone")],
-    ]  # fmt: skip
-    rows += [
-        [
-            Paragraph(
-                f"{escape(p.name)}<br/><font color='#555555'>{escape(p.reason)}</font>", small
-            ),
-            p.state,
-            p.tier,
-            p.signal or "none",
-            f"{percent(p.p_interview)} ({percent(p.p_interview_interval[0])}-"
-            f"{percent(p.p_interview_interval[1])})",
-            percent(p.p_match_alone),
-        ]
-        for p in plan.programs
-    ]
-    table = Table(
-        rows,
-        colWidths=[3.35 * inch, 0.5 * inch, 0.6 * inch, 0.65 * inch, 1.1 * inch, 0.8 * inch],
-        repeatRows=1,
-    )
-    style: list[Any] = [
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ea")),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-    style += [
-        ("BACKGROUND", (2, i), (2, i), colors.HexColor(TIER_BACKGROUND[p.tier]))
-        for i, p in enumerate(plan.programs, start=1)
-        if p.tier in TIER_BACKGROUND
-    ]
-    table.setStyle(TableStyle(style))
-    story: list[Any] = [
-        Spacer(1, 0.1 * inch),
-        *_terms(plan, styles),
-        Spacer(1, 0.08 * inch),
-        _p("The programs, in your order of preference", styles, "Heading4"),
-        table,
-    ]
-    if plan_map:
-        outside = plan_map["outside"]
-        shown = len(plan_map["points"])
-        caption = (
-            f"Map of the {shown} programs on the list the map can show, each marked by its "
-            "tier: a circle for likely, a square for target, a triangle for reach."
-        )
-        if outside:
-            caption += f" Not on the map: {'; '.join(outside)}."
-        story.append(
-            KeepTogether(
-                [
-                    Spacer(1, 0.15 * inch),
-                    map_drawing(plan_map, 0.85 * WIDTH),
-                    _p(caption, styles, "caption"),
-                ]
             )
         )
     return story

@@ -20,6 +20,24 @@ def percent(value: float | None) -> str:
     return f"{value:.0%}"
 
 
+# The plan's column of the applicant's own IMG group's interview rate, by applicant type.
+IMG_GROUP = {"us-img": "U.S. IMGs", "non-us-img": "Non-U.S. IMGs"}
+
+
+def img_column(applicant_type: str, season: str) -> str | None:
+    """The heading of an IMG plan's column of published IMG interview rates, else None."""
+    group = IMG_GROUP.get(applicant_type)
+    return None if group is None else f"{group} invited ({season})"
+
+
+def own_img_rate(us: float | None, non_us: float | None, applicant_type: str) -> str:
+    """The applicant's own IMG group's rate at a program, in words."""
+    rate = us if applicant_type == "us-img" else non_us
+    return (
+        "not published" if rate is None else "under half a percent" if rate == 0 else percent(rate)
+    )
+
+
 def dollars(value: float) -> str:
     """Whole dollars, with thousands separated: $68,166 (the page says them the same way)."""
     return f"${value:,.0f}"
