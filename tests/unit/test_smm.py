@@ -86,7 +86,9 @@ def test_the_simulated_cells_are_the_moments_a_drawn_market() -> None:
     count, share, matched, _ = smm.moments(draws, theta, cells)
     assert (md.target, img.target) == (cells[0], cells[1])
     # applicants with a rank order list only, as the NRMP counts them
-    active = sum(int((d.active & (d.cohort == d.applicant_type.index("md"))).sum()) for d in draws) / 2
+    active = (
+        sum(int((d.active & (d.cohort == d.applicant_type.index("md"))).sum()) for d in draws) / 2
+    )
     assert 0 < md.applicants == active <= 700 and md.applicants == count[0] / 2
     assert md.share == share[0] and 0.0 < md.share < 1.0
     assert md.matched_mean == matched[0]

@@ -82,7 +82,7 @@ class SpecialtyMarket:
     signal_share: Mapping[str, float]  # tier -> share of applications carrying it
     signal_limit: Mapping[str, int]  # tier -> signals an applicant may send
     cohorts: Sequence[Cohort]
-    advanced: NDArray[np.bool_] | None = None  # (m,) programs starting at PGY-2
+    advanced: NDArray[np.bool_] | Sequence[bool] | None = None  # (m,) programs at PGY-2
     pgy1: bool = False  # the PGY-1 years: applied to beside a specialty, preferred by nobody
 
     @property
@@ -175,7 +175,8 @@ def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
                 intercepts=anchor(cells, variance(c.params, c.pool)),
             )
         )
-    return replace(market, cohorts=tuple(cohorts))
+    advanced = None if market.advanced is None else np.asarray(market.advanced, dtype=bool)
+    return replace(market, cohorts=tuple(cohorts), advanced=advanced)
 
 
 def _apply(
@@ -245,7 +246,9 @@ def _cohort_block(
     s = c.params.score_weight * c.pool.z(score) + c.params.spread * rng.standard_normal(n)
     who = np.arange(first, first + n, dtype=np.int64)
     chosen, invited, count, a = _apply(market, c, s, c.applications, rng)
-    engine_p = _engine_chance(c, score, a, np.arange(chosen.shape[1]) < count[:, None]) if engine else None
+    engine_p = (
+        _engine_chance(c, score, a, np.arange(chosen.shape[1]) < count[:, None]) if engine else None
+    )
     parts = [_part(who, chosen, invited, int(offset[k]), 0, 0)]
     backup = np.full(n, -1, dtype=np.int32)
     targets = [(j, w) for j, w in plans.backup.items() if j != k and w > 0]
@@ -261,10 +264,11 @@ def _cohort_block(
             backup[mask] = j
             ch, inv, _, _ = _apply(markets[j], cj, s[mask], cj.applications, rng)
             parts.append(_part(who[mask], ch, inv, int(offset[j]), 1, 0))
-    if plans.pgy1 is not None and market.advanced is not None and market.advanced.any():
+    advanced = None if market.advanced is None else np.asarray(market.advanced, dtype=bool)
+    if plans.pgy1 is not None and advanced is not None and advanced.any():
         pgy1 = markets[plans.pgy1]
         cp = pgy1.cohort(c.applicant_type)
-        wants = (invited & market.advanced[chosen]).any(axis=1)
+        wants = (invited & advanced[chosen]).any(axis=1)
         if cp is not None and wants.any():
             ch, inv, _, _ = _apply(pgy1, cp, s[wants], cp.applications, rng)
             parts.append(_part(who[wants], ch, inv, int(offset[plans.pgy1]), 0, 1))
@@ -321,7 +325,9 @@ def draw_market(
             )
             parts += got
             types.append(c.applicant_type)
-            per.append((np.full(c.count, k), np.full(c.count, len(types) - 1), score, s, count, backup))
+            per.append(
+                (np.full(c.count, k), np.full(c.count, len(types) - 1), score, s, count, backup)
+            )
             chances.append(engine_p)
             tau.append(c.tau)
             shift.append(c.shift)
@@ -356,7 +362,8 @@ def draw_market(
 
     ranks, sup = lists(primary), lists(~primary)
     advanced = np.concatenate(
-        [np.zeros(mk.size, bool) if mk.advanced is None else mk.advanced for mk in markets]
+        [np.zeros(mk.size, bool) if mk.advanced is None else np.asarray(mk.advanced, bool)
+         for mk in markets]
     ) if markets else np.zeros(0, bool)  # fmt: skip
     draw = Draw(
         applicant_ranks=ranks,

@@ -95,7 +95,7 @@ def soap_lists(
 
 def _unique_rows(picks: NDArray[np.int64]) -> NDArray[np.int64]:
     """Each row's programs without repeats, in first-drawn order, packed left, -1 padded."""
-    n, width = picks.shape
+    width = picks.shape[1]
     if width == 0:
         return picks
     order = np.argsort(np.where(picks >= 0, picks, np.iinfo(np.int64).max), axis=1, kind="stable")
@@ -111,9 +111,7 @@ def _unique_rows(picks: NDArray[np.int64]) -> NDArray[np.int64]:
     return out
 
 
-def soap_round(
-    lists: SoapLists, free: object, match: object
-) -> NDArray[np.int32]:
+def soap_round(lists: SoapLists, free: object, match: object) -> NDArray[np.int32]:
     """The SOAP's placements: each applicant's program (-1: none), for all applicants of
     `match` (their Match result, -1 unmatched), by deferred acceptance over `lists` with each
     program's `free` positions. Refuses a list of an applicant matched in the Match or a
