@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-from smartpick.core.match.acceptance import deferred_acceptance_lists
-from smartpick.core.match.market import draw_market, program_ranks
+from smartpick.core.match.market import program_ranks
+from smartpick.core.match.national import match
 from smartpick.services import Services
 from smartpick.services.simulate import build_market, current_market_fit, run_once, seeds
 from smartpick.settings import load_config
@@ -50,14 +50,13 @@ def main() -> None:
     interviews = 0
     for s in seeds(1, runs):
         t0 = time.perf_counter()
-        draw = draw_market(market.specialties, np.random.default_rng(s))
+        draw = market.draw(np.random.default_rng(s))
         t1 = time.perf_counter()
-        deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)
+        match(draw)
         t2 = time.perf_counter()
         tau = np.full(len(draw.applicant_type), 1.3)
         shift = np.zeros(len(draw.applicant_type))
-        rank_of = program_ranks(draw, tau, shift)
-        deferred_acceptance_lists(draw.applicant_ranks, rank_of, draw.capacities)
+        match(draw, *program_ranks(draw, tau, shift))
         t3 = time.perf_counter()
         draws.append(t1 - t0)
         matches.append(t2 - t1)
@@ -68,8 +67,8 @@ def main() -> None:
         totals.append(time.perf_counter() - t4)
     print(f"interviews in a market: {interviews:,}")
     print(f"draw one market: {ms(draws)}")
-    print(f"the Match (deferred acceptance): {ms(matches)}")
-    print(f"one full replication (draw + Match + counts): {ms(totals)}")
+    print(f"the Match (deferred acceptance with supplemental lists): {ms(matches)}")
+    print(f"one full replication (draw + Match + SOAP + counts): {ms(totals)}")
     print(f"rank again + Match (one fit evaluation per market): {ms(reranks)}")
 
 

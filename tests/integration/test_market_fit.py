@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from smartpick.core.match.market import Plans
 from smartpick.fitted import load_market_fit, market_fingerprint
 from smartpick.services import Services
 from smartpick.services.market_fit import (
@@ -28,7 +29,7 @@ def test_a_small_market_fit_lowers_the_distance_and_is_used(
 ) -> None:
     market = build_market(services)
     keep = tuple(m for m in market.specialties if m.specialty in ("psychiatry", "neurology"))
-    small = dataclasses.replace(market, specialties=keep)
+    small = dataclasses.replace(market, specialties=keep, plans=Plans())
     fitted, record = fit_market(services, small, runs=1, max_evaluations=16)
     assert fitted.distance <= fitted.start_distance
     assert {c["specialty"] for c in record["cells"]} == {"psychiatry", "neurology"}
@@ -47,7 +48,7 @@ def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
 ) -> None:
     market = build_market(services)
     keep = tuple(m for m in market.specialties if m.specialty == "psychiatry")
-    small = dataclasses.replace(market, specialties=keep)
+    small = dataclasses.replace(market, specialties=keep, plans=Plans())
     first, _ = fit_market(services, small, runs=1, max_evaluations=12)
     fitted, record = fit_market(services, small, runs=1, max_evaluations=12, previous=first.theta)
     starts = record["starts"]

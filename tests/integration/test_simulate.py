@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from smartpick.core.match.acceptance import deferred_acceptance_lists
-from smartpick.core.match.market import draw_market
+from smartpick.core.match.market import Plans, draw_market
+from smartpick.core.match.national import match, run_once
 from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.simulate import Market, build_market, merge, run, seeds
@@ -32,19 +33,58 @@ def market(services: Services) -> Market:
 def small(market: Market) -> Market:
     """Two specialties: enough for the properties, quick to run."""
     keep = tuple(m for m in market.specialties if m.specialty in ("psychiatry", "neurology"))
-    return dataclasses.replace(market, specialties=keep)
+    return dataclasses.replace(market, specialties=keep, plans=Plans())
+
+
+@pytest.fixture(scope="module")
+def national(market: Market) -> Market:
+    """A small national market with every piece: an advanced specialty with supplemental
+    lists, parallel plans into Psychiatry and the PGY-1 years, and the SOAP."""
+    names = ("dermatology", "psychiatry", "pgy1_years")
+    keep = tuple(m for m in market.specialties if m.specialty in names)
+    assert [m.specialty for m in keep] == list(names)
+    plans = Plans(backup={1: 1.0, 2: 1.0}, pgy1=2)
+    return dataclasses.replace(market, specialties=keep, plans=plans)
+
+
+def test_a_small_national_run_keeps_every_rule(national: Market) -> None:
+    draw = national.draw(np.random.default_rng(4))
+    result = match(draw)
+    assert result.settled
+    main, pgy1 = result.match, result.pgy1
+    # Only applicants with a rank order list match, and only on it
+    assert ((main >= 0) <= draw.active).all()
+    for a in np.flatnonzero(main >= 0)[:500]:
+        assert main[a] in draw.applicant_ranks[a]
+    # A PGY-1 position of a supplemental list comes only with an advanced match
+    has = pgy1 >= 0
+    assert has.any()
+    assert draw.advanced[main[has]].all()
+    assert (draw.advanced[pgy1[has]] == False).all()  # noqa: E712
+    # Parallel plans: some applicants match in their second specialty
+    home = (main >= draw.offset[draw.specialty]) & (main < draw.offset[draw.specialty + 1])
+    assert ((main >= 0) & ~home).any()
+    assert (draw.own <= draw.interviews).all() and (draw.backup >= 0).any()
+    used = np.bincount(np.concatenate([main[main >= 0], pgy1[has]]), minlength=draw.capacities.size)
+    assert (used <= draw.capacities).all()
+    # The whole run with the SOAP: it fills only what the Match left
+    one = run_once(national, seeds(4, 1)[0])
+    assert one.filled + one.soap_offered == one.positions
+    assert 0 < one.soap_filled <= min(one.soap_offered, one.soap_applicants)
+    assert all(one.matched[k] <= one.matched_anywhere[k] <= n for k, n in one.applicants.items())
 
 
 def test_the_market_covers_the_main_match_and_says_what_it_made_up(market: Market) -> None:
     names = {m.specialty for m in market.specialties}
     assert {"internal_medicine", "family_medicine", "psychiatry"} <= names
     assert "urology" not in names and "ophthalmology" not in names  # not in the Main Match
-    assert 30_000 < market.applicants < 60_000 and 30_000 < market.positions < 50_000
+    assert 45_000 < market.applicants < 70_000 and 43_000 < market.positions < 46_000
     text = " ".join(market.notes)
     assert "synthetic" in text and "estimates" in text
     for m in market.specialties:
         assert (m.positions > 0).all()
-        assert all(c.count > 0 and c.intercepts is not None for c in m.cohorts)
+        assert all((c.count > 0 or m.pgy1) and c.intercepts is not None for c in m.cohorts)
+    assert [m.specialty for m in market.specialties if m.pgy1] == ["pgy1_years"]
 
 
 def test_one_seed_gives_one_result_and_another_seed_another(small: Market) -> None:

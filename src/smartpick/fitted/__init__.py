@@ -42,7 +42,11 @@ MARKET_CODE = (
     "smartpick.core.match.smm",
     "smartpick.core.match.national",
     "smartpick.core.match.engine_check",
+    "smartpick.core.match.supplemental",
+    "smartpick.core.match.soap",
+    "smartpick.core.match.positions",
     "smartpick.services.simulate",
+    "smartpick.services.market_inputs",
     "smartpick.services.market_fit",
 )
 # The validation report (smartpick validate), beside the two fits it reads.

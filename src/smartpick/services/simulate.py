@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match.engine_check import check_engine
-from smartpick.core.match.market import Cohort, SpecialtyMarket, prepare
+from smartpick.core.match.market import Cohort, Plans, SpecialtyMarket, prepare
 from smartpick.core.match.national import (
     TYPES,
     Market,
@@ -24,19 +24,33 @@ from smartpick.core.match.national import (
     merge,
     program_positions,
     run_once,
+    scaled_to_active,
     seeds,
     widen,
 )
+from smartpick.core.match.positions import spread_positions
 from smartpick.core.model.parameters import Pool
 from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED
 from smartpick.errors import InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current
+from smartpick.services.market_inputs import (
+    PGY1,
+    backup_shares,
+    missing_keys,
+    nrmp_totals,
+    pgy1_market,
+    scaled_to_totals,
+)
 
 if TYPE_CHECKING:
     from smartpick.services import Services
 
 DEFAULT_TAU = 1.0  # a program's own evaluation noise, before the simulated-moments fit
+# Assumptions where the dataset has no figure (said in the market's notes):
+BACKUPS = ("internal_medicine", "family_medicine", "pediatrics")  # and the PGY-1 years
+SOAP_APPLICATIONS = 20.0  # mean SOAP applications per unmatched applicant (NRMP limit: 45)
+PILOT_SEED = 20261219  # the draw that scales registered applicants to the active counts
 TOTALS = "main_residency_match:pgy1_applicants"
 RATE = "main_residency_match:pgy1_match_rate"
 FILLED = "main_residency_match:positions_filled_rate"
@@ -72,6 +86,9 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     totals = _year_figures(services, _latest_year(services, TOTALS), TOTALS)
     img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
     img_total = sum(c for c in img_counts.values() if c)
+    quota = nrmp_totals(services)
+    advanced_ids = {p.acgme_id for p in dataset.programs() if p.entry_level == "advanced"}
+    backup_of = backup_shares(services)
     estimated = synthetic = 0
     borrowed_limits: list[str] = []
     markets = []
@@ -87,13 +104,16 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         ids = tuple(with_rates + extra)
         fill = len(extra)
         seats = []
-        guessed = 0
+        known = []
         for a in ids:
             row = positions.get(a)
             value = int(row["positions"]) if row and row["positions"] else 0
-            guessed += bool(row is None or row["basis"] == "estimate")
+            known.append(not (row is None or row["basis"] == "estimate" or value <= 0))
             seats.append(value)
+        guessed = known.count(False)
         seat_array = program_positions(seats)
+        if s in quota:
+            seat_array = spread_positions(seat_array.tolist(), known, quota[s])
         cohorts = []
         for g in TYPES:
             fitted = BORROWED.get(g, g)
@@ -121,6 +141,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                     tau=float((simulator or {}).get("tau", DEFAULT_TAU)),
                     shift=float((simulator or {}).get("shift", {}).get(g, 0.0)),
                     in_state_share=cells.in_state_share(g),
+                    backup_share=backup_of.get(s, backup_of["all"]),
                 )
             )
         if not cohorts:
@@ -139,21 +160,54 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                     signal_share=dict(cells.mix.tiers),
                     signal_limit=limits,
                     cohorts=tuple(cohorts),
+                    advanced=[a in advanced_ids for a in ids],
                 )
             )
         )
+    markets = scaled_to_totals(markets, totals)
+    pgy1, pgy1_basis = pgy1_market(services, markets)
+    markets.append(pgy1)
+    where = {mk.specialty: k for k, mk in enumerate(markets)}
+    plans = Plans(
+        backup={where[b]: float(markets[where[b]].positions.sum()) for b in (*BACKUPS, PGY1)
+                if b in where},
+        pgy1=where[PGY1],
+    )  # fmt: skip
     notes.append(
         f"{synthetic} programs without published interview rates take their specialty's "
         "median cells (synthetic)"
     )
-    notes.append(f"{estimated} programs' positions are SmartPick's estimates, not NRMP quotas")
     notes.append(
-        "U.S.-citizen IMGs have no applicant counts by specialty: the NRMP national count is "
-        "spread over specialties like non-U.S. IMGs' (synthetic)"
+        f"{estimated} programs' positions are SmartPick's estimates, not NRMP quotas; each "
+        "specialty's positions are spread to its NRMP 2026 total (all its tracks but the "
+        "preliminary ones), estimated programs sharing what the known quotas leave"
     )
     notes.append(
-        "applicants apply to their preferred specialty only (no parallel plans), without "
-        "couples, and rank every program that interviewed them"
+        "applicants of each type are scaled to the NRMP's national count of PGY-1 applicants "
+        "(applicants whose preferred specialty has no published count are spread like the "
+        "others); U.S.-citizen IMGs, without counts by specialty, are spread like non-U.S. "
+        "IMGs (synthetic); only applicants with at least one interview submit a rank order "
+        "list and count, as the NRMP counts active applicants"
+    )
+    notes.append(
+        f"PGY-1 years: {pgy1.size} transitional and preliminary tracks with their NRMP 2026 "
+        f"quotas ({int(pgy1.positions.sum()):,} positions); each interviews like the same "
+        "institution's Internal Medicine program ("
+        + ", ".join(f"{pgy1_basis.count(b)} by {b}" for b in ("institution", "state", "nation"))
+        + "; the prior of core.plan.pgy1); applicants with an advanced program among their "
+        "interviews rank a supplemental list of them"
+    )
+    notes.append(
+        "parallel plans: the share of applicants who also rank a second specialty is the "
+        "published non-U.S. IMG mean of distinct specialties ranked, less one, for every "
+        "type (assumed for U.S. MD, DO and U.S. IMG applicants, who have no such figure); the "
+        "second specialty is Internal Medicine, Family Medicine, Pediatrics or a PGY-1 year, "
+        "in proportion to their positions (assumed); without couples; applicants rank every "
+        "program that interviewed them, the preferred specialty's first"
+    )
+    notes.append(
+        f"SOAP: unmatched applicants apply to {SOAP_APPLICATIONS:.0f} programs with unfilled "
+        "positions on average (assumed), matched by deferred acceptance on those positions"
     )
     if borrowed_limits:
         notes.append(
@@ -173,9 +227,11 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     if missing:
         notes.append(
             "NRMP specialties without program interview rates or published applicant counts, "
-            f"not in the market: {', '.join(missing)}"
+            f"not in the market: {', '.join(missing)} "
+            f"({sum(quota.get(k, 0) for k in missing_keys(match_of, markets)):,} positions)"
         )
-    return Market(tuple(markets), tuple(notes), tuple(left_out))
+    market = Market(tuple(markets), tuple(notes), tuple(left_out), plans, SOAP_APPLICATIONS)
+    return scaled_to_active(market, {g: v for g, v in totals.items() if g in TYPES}, PILOT_SEED)
 
 
 def _figures(engine: Any, specialty: str, g: str) -> Any:
@@ -314,8 +370,9 @@ def simulate_report(
         "left_out": list(market.left_out),
         "notes": [
             *market.notes,
-            "NRMP's rates are for matching to any PGY-1 position; the simulated rates are "
-            "for matching in the applicant's preferred specialty, which is lower",
+            "match_rate_by_type counts a match anywhere (the preferred specialty, a second "
+            "one or a PGY-1 year) among applicants with a rank list, as the NRMP's rates do; "
+            "preferred_specialty_rate_by_type counts the preferred specialty only",
             *(
                 [
                     f"{', '.join(market.left_out)}: matched outside the NRMP Main Match, left "

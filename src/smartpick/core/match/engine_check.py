@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from smartpick.core.match.acceptance import deferred_acceptance_lists
-from smartpick.core.match.market import draw_market
-from smartpick.core.match.national import Market
+from smartpick.core.match.national import Market, match
 
 
 @dataclass(frozen=True)
@@ -55,11 +53,13 @@ def check_engine(
     names = [m.specialty for m in market.specialties]
     predicted, outcome, cell = [], [], []
     for s in streams:
-        draw = draw_market(market.specialties, np.random.default_rng(s), engine=True)
-        matched = deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)
+        draw = market.draw(np.random.default_rng(s), engine=True)
+        at = match(draw).match
+        # The engine's chance is for the preferred specialty's list: matched there
+        home = (at >= draw.offset[draw.specialty]) & (at < draw.offset[draw.specialty + 1])
         assert draw.engine_p is not None
         predicted.append(draw.engine_p)
-        outcome.append((matched >= 0).astype(np.float64))
+        outcome.append(home.astype(np.float64))
         types = np.array(draw.applicant_type)[draw.cohort]
         cell += [f"{names[k]}/{g}" for k, g in zip(draw.specialty, types, strict=True)]
     p, y = np.concatenate(predicted), np.concatenate(outcome)

@@ -21,6 +21,10 @@ Per specialty and applicant type, one draw of the market:
    how programs weigh the type beyond strength. Both are the simulator's own parameters,
    fitted by simulated moments (core.match.smm).
 7. Capacities: each program's positions.
+8. Plans beyond the preferred specialty (`Plans`): a share of each cohort also applies to a
+   second specialty and ranks its interviews after the preferred one's (a parallel plan);
+   applicants with an advanced (PGY-2) program among their interviews apply to the PGY-1
+   years and rank those interviews on a supplemental list (core.match.supplemental).
 
 Everything is drawn from one numpy Generator, so one seed gives one market.
 """
@@ -59,6 +63,7 @@ class Cohort:
     tau: float  # a program's own evaluation noise for this type
     shift: float = 0.0  # programs' preference for the type beyond strength (log-odds scale)
     in_state_share: float | None = None  # of its applications; None: the market's (IMGs: 0)
+    backup_share: float = 0.0  # of the cohort, also ranking a second specialty (`Plans`)
     # Filled by `prepare`: what does not change from draw to draw
     log_rate: Array | None = None  # (m,) log of the population rate the list is chosen by
     intercepts: Array | None = None  # (cells, m) A per in-state x signal cell
@@ -77,50 +82,73 @@ class SpecialtyMarket:
     signal_share: Mapping[str, float]  # tier -> share of applications carrying it
     signal_limit: Mapping[str, int]  # tier -> signals an applicant may send
     cohorts: Sequence[Cohort]
+    advanced: NDArray[np.bool_] | Sequence[bool] | None = None  # (m,) programs at PGY-2
+    pgy1: bool = False  # the PGY-1 years: applied to beside a specialty, preferred by nobody
 
     @property
     def size(self) -> int:
         return len(self.program_ids)
 
+    def cohort(self, applicant_type: str) -> Cohort | None:
+        return next((c for c in self.cohorts if c.applicant_type == applicant_type), None)
+
+
+@dataclass(frozen=True)
+class Plans:
+    """What applicants rank beyond their preferred specialty: `backup` weighs the markets a
+    second specialty is drawn from (market index -> weight; never the preferred one);
+    `pgy1` is the index of the PGY-1 years' market, where applicants with an advanced program
+    among their interviews apply for a supplemental list (None: no supplemental lists)."""
+
+    backup: Mapping[int, float] = field(default_factory=dict)
+    pgy1: int | None = None
+
 
 @dataclass
 class Draw:
-    """One market drawn: the Match's inputs and what each applicant is."""
+    """One market drawn: the Match's inputs and what each applicant is. Entries (interviews)
+    are kept flat beside the lists to rank them again under other tau and shift."""
 
     applicant_ranks: IntArray  # (n, k) global program indices, best first, -1 padded
     rank_of: IntArray  # (n, k) the program's rank of the applicant for that entry
     capacities: IntArray  # (P,)
-    specialty: IntArray  # (n,) index into the markets
+    specialty: IntArray  # (n,) index of the preferred specialty's market
     applicant_type: list[str]  # type of each cohort; `cohort` indexes it
     cohort: IntArray  # (n,)
     score: Array  # (n,) Step 2 CK
     strength: Array  # (n,)
-    applications: IntArray  # (n,)
-    interviews: IntArray  # (n,)
-    offset: IntArray  # (markets + 1,) first global program index of each specialty
-    # Kept to rank again under other tau and shift (core.match.market.program_ranks)
+    applications: IntArray  # (n,) to the preferred specialty
+    interviews: IntArray  # (n,) programs on the (primary) rank order list
+    own: IntArray  # (n,) of them in the preferred specialty (its contiguous ranks)
+    backup: IntArray  # (n,) market of the second specialty, -1 for none
+    offset: IntArray  # (markets + 1,) first global program index of each market
+    sup_ranks: IntArray  # (n, k2) supplemental PGY-1 lists, -1 padded
+    sup_rank_of: IntArray  # (n, k2)
+    advanced: NDArray[np.bool_]  # (P,) programs starting at PGY-2
     rows: NDArray[np.int64]  # (entries,) applicant of each interview
     cols: NDArray[np.int64]  # (entries,) its position on the applicant's list
+    lists: NDArray[np.int8]  # (entries,) 0: the rank order list, 1: the supplemental list
+    programs: IntArray  # (entries,) program of each interview
     noise: Array  # (entries,) eta of each interview
     engine_p: Array | None = None  # (n,) the engine's closed-form chance, when asked
-    notes: list[str] = field(default_factory=list)
+    tau: Array = field(default_factory=lambda: np.zeros(0))  # (cohorts,) as drawn
+    shift: Array = field(default_factory=lambda: np.zeros(0))  # (cohorts,) as drawn
 
     @property
-    def programs(self) -> IntArray:
-        """(entries,) program of each interview."""
-        return self.applicant_ranks[self.rows, self.cols]
+    def active(self) -> NDArray[np.bool_]:
+        """Applicants with a rank order list: the NRMP counts no one else."""
+        return np.asarray(self.interviews > 0)
 
 
 @dataclass
-class _Block:
-    programs: IntArray  # global ids of the programs that interviewed, applicant by applicant
-    noise: Array  # eta of each, same order
-    lengths: NDArray[np.int64]  # interviews of each applicant
-    score: Array
-    strength: Array
-    applications: IntArray
-    cohort: int
-    specialty: int
+class _Part:
+    """Interviews of some applicants in one market: who, where on which list, which program."""
+
+    who: NDArray[np.int64]
+    order: int  # 0: preferred specialty, 1: second specialty (same list, after)
+    col: NDArray[np.int64]
+    program: NDArray[np.int64]
+    lst: int  # 0: rank order list, 1: supplemental list
 
 
 def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
@@ -147,22 +175,20 @@ def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
                 intercepts=anchor(cells, variance(c.params, c.pool)),
             )
         )
-    return replace(market, cohorts=tuple(cohorts))
+    advanced = None if market.advanced is None else np.asarray(market.advanced, dtype=bool)
+    return replace(market, cohorts=tuple(cohorts), advanced=advanced)
 
 
-def _cohort_block(
-    market: SpecialtyMarket, c: Cohort, base: int, rng: np.random.Generator, engine: bool
-) -> tuple[IntArray, Array, NDArray[np.int64], Array, Array, IntArray, Array | None]:
+def _apply(
+    market: SpecialtyMarket, c: Cohort, s: Array, mean: float, rng: np.random.Generator
+) -> tuple[IntArray, NDArray[np.bool_], IntArray, Array]:
+    """Applications of applicants of strength `s` (cohort c's type) to `market` and its
+    interviews: (programs chosen, best liked first; invited; count sent; intercepts)."""
     if c.log_rate is None or c.intercepts is None:
         raise ValueError("the market is not prepared: call core.match.market.prepare first")
-    n, m = c.count, market.size
-    matched = rng.random(n) < c.match_share
-    centre = np.where(matched, c.matched[0], c.unmatched[0])
-    sd = np.where(matched, c.matched[1], c.unmatched[1])
-    score = centre + sd * rng.standard_normal(n)
-    s = c.params.score_weight * c.pool.z(score) + c.params.spread * rng.standard_normal(n)
-    count = np.clip(rng.poisson(c.applications, n), 1, m).astype(np.int32)
-    kmax = int(count.max())
+    n, m = s.size, market.size
+    count = np.clip(rng.poisson(mean, n), 1, m).astype(np.int32)
+    kmax = int(count.max(initial=1))
     # Gumbel top-k as an exponential race: log r + Gumbel ranks programs as E / r does
     # (E ~ Exp(1)), smallest first; single precision halves the work, ties are negligible.
     race = rng.standard_exponential((n, m), dtype=np.float32)
@@ -187,11 +213,66 @@ def _cohort_block(
     a = c.intercepts[cell, chosen]
     sent = position < count[:, None]
     invited = (rng.random(chosen.shape) < expit(a + s[:, None])) & sent
-    engine_p = _engine_chance(c, score, a, sent) if engine else None
-    noise = rng.standard_normal(chosen.shape)
-    # Row-major masking keeps each applicant's programs together, best liked first
-    programs = (chosen[invited] + base).astype(np.int32)
-    return programs, noise[invited], invited.sum(axis=1), score, s, count, engine_p
+    return chosen.astype(np.int32), invited, count, a
+
+
+def _part(
+    who: NDArray[np.int64], chosen: IntArray, invited: NDArray[np.bool_], base: int, order: int,
+    lst: int,
+) -> _Part:  # fmt: skip
+    r, k = np.nonzero(invited)  # row-major: each applicant's programs together, in order
+    return _Part(who[r], order, k.astype(np.int64), chosen[r, k].astype(np.int64) + base, lst)
+
+
+def _cohort_block(
+    markets: Sequence[SpecialtyMarket],
+    k: int,
+    c: Cohort,
+    first: int,
+    offset: IntArray,
+    plans: Plans,
+    rng: np.random.Generator,
+    engine: bool,
+) -> tuple[list[_Part], Array, Array, IntArray, IntArray, Array | None]:
+    """One cohort's applicants (numbered from `first`): their interviews in the preferred
+    specialty, in a second specialty for some, and in the PGY-1 years for those with an
+    advanced program; (parts, score, strength, applications, backup market, engine chance)."""
+    market = markets[k]
+    n = c.count
+    matched = rng.random(n) < c.match_share
+    centre = np.where(matched, c.matched[0], c.unmatched[0])
+    sd = np.where(matched, c.matched[1], c.unmatched[1])
+    score = centre + sd * rng.standard_normal(n)
+    s = c.params.score_weight * c.pool.z(score) + c.params.spread * rng.standard_normal(n)
+    who = np.arange(first, first + n, dtype=np.int64)
+    chosen, invited, count, a = _apply(market, c, s, c.applications, rng)
+    engine_p = (
+        _engine_chance(c, score, a, np.arange(chosen.shape[1]) < count[:, None]) if engine else None
+    )
+    parts = [_part(who, chosen, invited, int(offset[k]), 0, 0)]
+    backup = np.full(n, -1, dtype=np.int32)
+    targets = [(j, w) for j, w in plans.backup.items() if j != k and w > 0]
+    if targets and c.backup_share > 0:
+        weights = np.array([w for _, w in targets]) / sum(w for _, w in targets)
+        second = rng.random(n) < c.backup_share
+        pick = rng.choice(len(targets), size=n, p=weights)
+        for i, (j, _) in enumerate(targets):
+            cj = markets[j].cohort(c.applicant_type)
+            mask = second & (pick == i)
+            if cj is None or not mask.any():
+                continue
+            backup[mask] = j
+            ch, inv, _, _ = _apply(markets[j], cj, s[mask], cj.applications, rng)
+            parts.append(_part(who[mask], ch, inv, int(offset[j]), 1, 0))
+    advanced = None if market.advanced is None else np.asarray(market.advanced, dtype=bool)
+    if plans.pgy1 is not None and advanced is not None and advanced.any():
+        pgy1 = markets[plans.pgy1]
+        cp = pgy1.cohort(c.applicant_type)
+        wants = (invited & advanced[chosen]).any(axis=1)
+        if cp is not None and wants.any():
+            ch, inv, _, _ = _apply(pgy1, cp, s[wants], cp.applications, rng)
+            parts.append(_part(who[wants], ch, inv, int(offset[plans.pgy1]), 0, 1))
+    return parts, score, s, count, backup, engine_p
 
 
 def _engine_chance(c: Cohort, score: Array, a: Array, sent: NDArray[np.bool_]) -> Array:
@@ -217,75 +298,123 @@ def _engine_chance(c: Cohort, score: Array, a: Array, sent: NDArray[np.bool_]) -
 
 
 def draw_market(
-    markets: Sequence[SpecialtyMarket], rng: np.random.Generator, engine: bool = False
+    markets: Sequence[SpecialtyMarket],
+    rng: np.random.Generator,
+    engine: bool = False,
+    plans: Plans | None = None,
 ) -> Draw:
     """One national market (of prepared SpecialtyMarkets), programs numbered in order; with
     `engine`, each applicant's chance by the engine's closed form too (Draw.engine_p)."""
+    plans = plans or Plans()
     offset = np.zeros(len(markets) + 1, dtype=np.int32)
     for k, mk in enumerate(markets):
         offset[k + 1] = offset[k] + mk.size
-    blocks: list[_Block] = []
+    parts: list[_Part] = []
+    per: list[tuple[Any, ...]] = []  # (specialty, cohort, score, strength, count, backup)
     types: list[str] = []
     tau: list[float] = []
     shift: list[float] = []
     chances: list[Array | None] = []
+    first = 0
     for k, mk in enumerate(markets):
         for c in mk.cohorts:
             if c.count <= 0:
                 continue
-            programs, noise, lengths, score, s, count, engine_p = _cohort_block(
-                mk, c, int(offset[k]), rng, engine
+            got, score, s, count, backup, engine_p = _cohort_block(
+                markets, k, c, first, offset, plans, rng, engine
             )
+            parts += got
             types.append(c.applicant_type)
-            blocks.append(_Block(programs, noise, lengths, score, s, count, len(types) - 1, k))
+            per.append(
+                (np.full(c.count, k), np.full(c.count, len(types) - 1), score, s, count, backup)
+            )
             chances.append(engine_p)
             tau.append(c.tau)
             shift.append(c.shift)
+            first += c.count
+    n = first
 
-    def joined(parts: list[Any], dtype: Any) -> Any:
-        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+    def joined(i: int, dtype: Any) -> Any:
+        return np.concatenate([p[i] for p in per]).astype(dtype) if per else np.zeros(0, dtype)
 
-    lengths = joined([b.lengths for b in blocks], np.int64)
-    programs = joined([b.programs for b in blocks], np.int32)
-    n = lengths.size
-    width = max(int(lengths.max(initial=0)), 1)
-    ranks = np.full((n, width), -1, dtype=np.int32)
-    rows = np.repeat(np.arange(n), lengths)
-    cols = np.arange(programs.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    ranks[rows, cols] = programs
+    def flat(name: str, scalar: bool = False) -> NDArray[np.int64]:
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        if scalar:
+            return np.concatenate([np.full(p.who.size, getattr(p, name)) for p in parts])
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    who, col, program = flat("who"), flat("col"), flat("program")
+    order, lst = flat("order", True), flat("lst", True)
+    sort = np.lexsort((col, order, lst, who))
+    who, program, lst = who[sort], program[sort], lst[sort]
+    group = who * 2 + lst
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if group.size else group
+    cols = np.arange(group.size) - np.repeat(starts, np.diff(np.r_[starts, group.size]))
+    primary = lst == 0
+    own_entries = primary & (order[sort] == 0)
+
+    def lists(mask: NDArray[np.bool_]) -> IntArray:
+        width = int(cols[mask].max(initial=-1)) + 1 or 1
+        out = np.full((n, width), -1, dtype=np.int32)
+        out[who[mask], cols[mask]] = program[mask]
+        return out
+
+    ranks, sup = lists(primary), lists(~primary)
+    advanced = np.concatenate(
+        [np.zeros(mk.size, bool) if mk.advanced is None else np.asarray(mk.advanced, bool)
+         for mk in markets]
+    ) if markets else np.zeros(0, bool)  # fmt: skip
     draw = Draw(
         applicant_ranks=ranks,
-        rank_of=np.full((n, width), -1, dtype=np.int32),
-        capacities=joined([mk.positions for mk in markets], np.int32),
-        specialty=joined([np.full(b.lengths.size, b.specialty) for b in blocks], np.int32),
+        rank_of=np.full(ranks.shape, -1, dtype=np.int32),
+        capacities=np.concatenate([mk.positions for mk in markets]).astype(np.int32)
+        if markets
+        else np.zeros(0, np.int32),
+        specialty=joined(0, np.int32),
         applicant_type=types,
-        cohort=joined([np.full(b.lengths.size, b.cohort) for b in blocks], np.int32),
-        score=joined([b.score for b in blocks], np.float64),
-        strength=joined([b.strength for b in blocks], np.float64),
-        applications=joined([b.applications for b in blocks], np.int32),
-        interviews=lengths.astype(np.int32),
+        cohort=joined(1, np.int32),
+        score=joined(2, np.float64),
+        strength=joined(3, np.float64),
+        applications=joined(4, np.int32),
+        interviews=np.bincount(who[primary], minlength=n).astype(np.int32),
+        own=np.bincount(who[own_entries], minlength=n).astype(np.int32),
+        backup=joined(5, np.int32),
         offset=offset,
-        rows=rows,
+        sup_ranks=sup,
+        sup_rank_of=np.full(sup.shape, -1, dtype=np.int32),
+        advanced=advanced,
+        rows=who,
         cols=cols,
-        noise=joined([b.noise for b in blocks], np.float64),
-        engine_p=joined(chances, np.float64) if engine else None,
+        lists=lst.astype(np.int8),
+        programs=program.astype(np.int32),
+        noise=rng.standard_normal(who.size),
+        engine_p=np.concatenate([x for x in chances if x is not None]) if engine and per else None,
+        tau=np.array(tau),
+        shift=np.array(shift),
     )
-    draw.rank_of = program_ranks(draw, np.array(tau), np.array(shift))
+    draw.rank_of, draw.sup_rank_of = program_ranks(draw, draw.tau, draw.shift)
     return draw
 
 
-def program_ranks(draw: Draw, tau: Array, shift: Array) -> IntArray:
-    """(n, k) each program's rank of each interviewee, best first (rank 0), by the evaluation
-    S + shift + tau * eta with `tau` and `shift` per cohort: the draw ranked again under
-    other parameters, every other random draw held fixed (common random numbers)."""
+def program_ranks(draw: Draw, tau: Array, shift: Array) -> tuple[IntArray, IntArray]:
+    """Each program's rank of each interviewee, best first (rank 0), by the evaluation
+    S + shift + tau * eta with `tau` and `shift` per cohort, as (rank_of, sup_rank_of) of the
+    rank order lists and the supplemental lists: the draw ranked again under other
+    parameters, every other random draw held fixed (common random numbers)."""
     rank_of = np.full(draw.applicant_ranks.shape, -1, dtype=np.int32)
+    sup_rank_of = np.full(draw.sup_ranks.shape, -1, dtype=np.int32)
     if draw.rows.size == 0:
-        return rank_of
+        return rank_of, sup_rank_of
     who = draw.cohort[draw.rows]
     values = draw.strength[draw.rows] + shift[who] + tau[who] * draw.noise
     programs = draw.programs
     order = np.lexsort((-values, programs))
     sorted_programs = programs[order]
     first = np.searchsorted(sorted_programs, sorted_programs, side="left")
-    rank_of[draw.rows[order], draw.cols[order]] = (np.arange(order.size) - first).astype(np.int32)
-    return rank_of
+    ranks = np.empty(order.size, dtype=np.int32)
+    ranks[order] = (np.arange(order.size) - first).astype(np.int32)
+    primary = draw.lists == 0
+    rank_of[draw.rows[primary], draw.cols[primary]] = ranks[primary]
+    sup_rank_of[draw.rows[~primary], draw.cols[~primary]] = ranks[~primary]
+    return rank_of, sup_rank_of

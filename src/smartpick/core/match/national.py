@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from smartpick.core.match.acceptance import deferred_acceptance_lists
-from smartpick.core.match.market import Array, Draw, IntArray, SpecialtyMarket, draw_market
+from smartpick.core.match.market import Array, Draw, IntArray, Plans, SpecialtyMarket, draw_market
+from smartpick.core.match.soap import soap_lists, soap_round
+from smartpick.core.match.supplemental import match_supplemental_lists
 
 TYPES = ("md", "do", "us-img", "non-us-img")
 
@@ -30,6 +31,8 @@ class Market:
     specialties: tuple[SpecialtyMarket, ...]
     notes: tuple[str, ...]
     left_out: tuple[str, ...]
+    plans: Plans = field(default_factory=Plans)
+    soap_applications: float = 0.0  # mean SOAP applications per unmatched applicant; 0: no SOAP
 
     @property
     def positions(self) -> int:
@@ -38,6 +41,24 @@ class Market:
     @property
     def applicants(self) -> int:
         return int(sum(c.count for m in self.specialties for c in m.cohorts))
+
+    def draw(self, rng: np.random.Generator, engine: bool = False) -> Draw:
+        return draw_market(self.specialties, rng, engine, self.plans)
+
+    def rates(self) -> tuple[Array, Array]:
+        """(log rate, no-signal out-of-state intercept) of each type (rows: TYPES) at every
+        program (-inf where no cohort of the type is prepared): what the SOAP draws by."""
+        log_rate = np.full((len(TYPES), sum(m.size for m in self.specialties)), -np.inf)
+        intercept = log_rate.copy()
+        start = 0
+        for m in self.specialties:
+            for i, g in enumerate(TYPES):
+                c = m.cohort(g)
+                if c is not None and c.log_rate is not None and c.intercepts is not None:
+                    log_rate[i, start : start + m.size] = c.log_rate
+                    intercept[i, start : start + m.size] = c.intercepts[0]
+            start += m.size
+        return log_rate, intercept
 
 
 @dataclass
@@ -50,6 +71,12 @@ class RunResult:
     positions: int
     filled: int
     unfilled_programs: int = 0
+    matched_anywhere: dict[tuple[str, str], int] = field(default_factory=dict)
+    registered: dict[tuple[str, str], int] = field(default_factory=dict)  # active or not
+    soap_offered: int = 0  # positions unfilled after the Match
+    soap_filled: int = 0
+    soap_applicants: int = 0  # unmatched applicants with a rank order list
+    settled: bool = True  # the supplemental lists' passes stood still
     notes: list[str] = field(default_factory=list)
 
 
@@ -73,38 +100,129 @@ def seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
     return list(np.random.SeedSequence(seed).spawn(runs))
 
 
+def scaled_to_active(market: Market, targets: dict[str, float], seed: int) -> Market:
+    """The market with each type's cohorts scaled so that its applicants with a rank order
+    list (at least one interview) number the type's published count of active applicants
+    (`targets`), by one pilot draw: the NRMP counts only those, and so does every published
+    share. The scaled counts are registered applicants, some of whom end with no interview."""
+    draw = market.draw(np.random.default_rng(seed))
+    types = np.array(draw.applicant_type, dtype=object)[draw.cohort]
+    factor = {}
+    for g, target in targets.items():
+        active = int((draw.active & (types == g)).sum())
+        if active > 0:
+            factor[g] = target / active
+    return replace(
+        market,
+        specialties=tuple(
+            replace(
+                mk,
+                cohorts=tuple(
+                    replace(c, count=round(c.count * factor.get(c.applicant_type, 1.0)))
+                    for c in mk.cohorts
+                ),
+            )
+            for mk in market.specialties
+        ),
+    )
+
+
 def draw_markets(market: Market, streams: Sequence[np.random.SeedSequence]) -> list[Draw]:
     """One drawn market per stream, kept whole (the simulated-moments fit ranks the same
     draws again at every trial value)."""
-    return [draw_market(market.specialties, np.random.default_rng(s)) for s in streams]
+    return [market.draw(np.random.default_rng(s)) for s in streams]
 
 
-def run_once(market: Market, seed: np.random.SeedSequence) -> RunResult:
-    """One replication: draw the market, run the Match, count."""
+def match(draw: Draw, rank_of: IntArray | None = None, sup_rank_of: IntArray | None = None) -> Any:
+    """The Match of a drawn market, supplemental lists included (rank_of and sup_rank_of:
+    the programs' ranks when not the draw's own)."""
+    return match_supplemental_lists(
+        draw.applicant_ranks,
+        draw.rank_of if rank_of is None else rank_of,
+        draw.capacities,
+        draw.advanced,
+        draw.sup_ranks,
+        draw.sup_rank_of if sup_rank_of is None else sup_rank_of,
+    )
+
+
+def run_once(
+    market: Market,
+    seed: np.random.SeedSequence,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """One replication: draw the market, run the Match, then the SOAP, and count."""
+    say = progress or (lambda _: None)
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
-    draw = draw_market(market.specialties, rng)
-    matched = deferred_acceptance_lists(draw.applicant_ranks, draw.rank_of, draw.capacities)
+    say("drawing the market")
+    draw = market.draw(rng)
+    say(f"the Match: {int(draw.active.sum()):,} applicants with a rank order list")
+    result = match(draw)
+    filled = np.bincount(
+        np.concatenate([result.match[result.match >= 0], result.pgy1[result.pgy1 >= 0]]),
+        minlength=draw.capacities.size,
+    )
+    soap = np.full(result.match.size, -1, dtype=np.int32)
+    if market.soap_applications > 0:
+        say("the SOAP")
+        types = np.array([TYPES.index(g) for g in draw.applicant_type], dtype=np.int64)
+        log_rate, intercept = market.rates()
+        lists = soap_lists(
+            draw.active & (result.match < 0),
+            types[draw.cohort],
+            draw.strength,
+            draw.shift[draw.cohort],
+            draw.tau[draw.cohort],
+            draw.capacities - filled,
+            log_rate,
+            intercept,
+            market.soap_applications,
+            rng,
+        )
+        soap = soap_round(lists, draw.capacities - filled, result.match)
     seconds = time.perf_counter() - start
-    return summarize(market, draw, matched, seconds)
+    out = summarize(market, draw, result.match, seconds, filled)
+    out.soap_offered = int((draw.capacities - filled).sum())
+    out.soap_filled = int((soap >= 0).sum())
+    out.soap_applicants = int((draw.active & (result.match < 0)).sum())
+    out.settled = bool(result.settled)
+    return out
 
 
-def summarize(market: Market, draw: Draw, matched: np.ndarray, seconds: float) -> RunResult:
+def summarize(
+    market: Market,
+    draw: Draw,
+    matched: np.ndarray,
+    seconds: float,
+    filled_by_program: np.ndarray | None = None,
+) -> RunResult:
+    """Counts of one Match, over applicants with a rank order list (the NRMP's active
+    applicants): by preferred specialty and type, matched there and matched anywhere."""
     names = [m.specialty for m in market.specialties]
     applicants: dict[tuple[str, str], int] = {}
     won: dict[tuple[str, str], int] = {}
+    anywhere: dict[tuple[str, str], int] = {}
+    registered: dict[tuple[str, str], int] = {}
     types: Any = (
         np.array(draw.applicant_type, dtype=object)[draw.cohort] if draw.cohort.size else []
     )
+    home = (matched >= draw.offset[draw.specialty]) & (matched < draw.offset[draw.specialty + 1])
+    active = draw.active
     for k, name in enumerate(names):
         here = draw.specialty == k
         for g in TYPES:
-            mask = here & (types == g)
+            every = here & (types == g)
+            mask = every & active
             n = int(mask.sum())
+            if every.any():
+                registered[(name, g)] = int(every.sum())
             if n:
                 applicants[(name, g)] = n
-                won[(name, g)] = int((matched[mask] >= 0).sum())
-    filled_by_program = np.bincount(matched[matched >= 0], minlength=draw.capacities.size)
+                won[(name, g)] = int((home & mask).sum())
+                anywhere[(name, g)] = int(((matched >= 0) & mask).sum())
+    if filled_by_program is None:
+        filled_by_program = np.bincount(matched[matched >= 0], minlength=draw.capacities.size)
     return RunResult(
         seconds=seconds,
         applicants=applicants,
@@ -112,38 +230,64 @@ def summarize(market: Market, draw: Draw, matched: np.ndarray, seconds: float) -
         positions=int(draw.capacities.sum()),
         filled=int(filled_by_program.sum()),
         unfilled_programs=int((filled_by_program < draw.capacities).sum()),
+        matched_anywhere=anywhere,
+        registered=registered,
     )
 
 
-def merge(results: Iterable[RunResult]) -> dict[str, Any]:
-    """Totals over replications: match rates by type and by specialty and type, fill."""
-    items = list(results)
-    applicants: dict[tuple[str, str], int] = {}
-    matched: dict[tuple[str, str], int] = {}
+def _total(items: list[RunResult], name: str) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
     for r in items:
-        for k, v in r.applicants.items():
-            applicants[k] = applicants.get(k, 0) + v
-            matched[k] = matched.get(k, 0) + r.matched.get(k, 0)
+        for k, v in getattr(r, name).items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def merge(results: Iterable[RunResult]) -> dict[str, Any]:
+    """Totals over replications: match rates by type (matched anywhere, as the NRMP counts)
+    and by specialty and type (matched in the preferred specialty, as Charting Outcomes
+    counts), fill after the Match, and the SOAP."""
+    items = list(results)
+    runs = len(items)
+    applicants = _total(items, "applicants")
+    matched = _total(items, "matched")
+    anywhere = _total(items, "matched_anywhere")
+    registered = _total(items, "registered")
     by_type: dict[str, float] = {}
+    preferred: dict[str, float] = {}
     for g in TYPES:
         n = sum(v for (_, t), v in applicants.items() if t == g)
         if n:
-            by_type[g] = sum(v for (_, t), v in matched.items() if t == g) / n
+            by_type[g] = sum(v for (_, t), v in anywhere.items() if t == g) / n
+            preferred[g] = sum(v for (_, t), v in matched.items() if t == g) / n
     positions = sum(r.positions for r in items)
     filled = sum(r.filled for r in items)
-    runs = len(items)
+    offered = sum(r.soap_offered for r in items)
+
+    def per_run(value: float) -> float:
+        return value / runs if runs else 0.0
+
     return {
         "runs": runs,
         "match_rate_by_type": by_type,
+        "preferred_specialty_rate_by_type": preferred,
         "match_rate_by_cell": {
             f"{s}/{g}": matched[(s, g)] / n for (s, g), n in sorted(applicants.items())
         },
         "fill_rate": filled / positions if positions else math.nan,
-        "applicants": sum(applicants.values()) / runs if runs else 0,
-        "unmatched_applicants": (sum(applicants.values()) - sum(matched.values())) / runs
-        if runs
-        else 0,
-        "positions": positions / runs if runs else 0,
-        "unfilled_positions": (positions - filled) / runs if runs else 0,
+        "applicants": per_run(sum(applicants.values())),
+        "registered_applicants": per_run(sum(registered.values())),
+        "applicants_by_type": {
+            g: per_run(sum(v for (_, t), v in applicants.items() if t == g)) for g in TYPES
+        },
+        "unmatched_applicants": per_run(sum(applicants.values()) - sum(anywhere.values())),
+        "positions": per_run(positions),
+        "unfilled_positions": per_run(positions - filled),
+        "soap": {
+            "positions_offered": per_run(offered),
+            "positions_filled": per_run(sum(r.soap_filled for r in items)),
+            "applicants": per_run(sum(r.soap_applicants for r in items)),
+        },
+        "supplemental_settled": all(r.settled for r in items),
         "seconds_per_run": sum(r.seconds for r in items) / runs if runs else math.nan,
     }

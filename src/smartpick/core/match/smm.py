@@ -22,8 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from smartpick.core.match.acceptance import deferred_acceptance_lists
 from smartpick.core.match.market import Draw, program_ranks
+from smartpick.core.match.supplemental import match_supplemental_lists
 
 Array = NDArray[np.float64]
 NAMES = ("log_tau", "shift_do", "shift_img")
@@ -95,11 +95,16 @@ def moments(
     index = {(t.specialty, t.applicant_type): i for i, t in enumerate(targets)}
     for draw in draws:
         tau, shift = parameters_by_cohort(draw, theta)
-        rank_of = program_ranks(draw, tau, shift)
-        matched = deferred_acceptance_lists(draw.applicant_ranks, rank_of, draw.capacities) >= 0
+        rank_of, sup_rank_of = program_ranks(draw, tau, shift)
+        at = match_supplemental_lists(
+            draw.applicant_ranks, rank_of, draw.capacities, draw.advanced, draw.sup_ranks,
+            sup_rank_of,
+        ).match  # fmt: skip
+        # Matched in the preferred specialty, among applicants with a rank order list
+        matched = (at >= draw.offset[draw.specialty]) & (at < draw.offset[draw.specialty + 1])
         types = np.array(draw.applicant_type)[draw.cohort]
         for (k, g), i in index.items():
-            mask = (draw.specialty == k) & (types == g)
+            mask = (draw.specialty == k) & (types == g) & draw.active
             count[i] += mask.sum()
             won[i] += (mask & matched).sum()
             score[i] += draw.score[mask & matched].sum()

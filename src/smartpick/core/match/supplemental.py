@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from smartpick.core.match.acceptance import Ints, checked_lists
+from smartpick.core.match.acceptance import Ints, checked_lists, da_kernel
 from smartpick.core.match.couples import Couples, CouplesResult, match_with_couples
 
 
@@ -120,3 +120,73 @@ def positions_used(result: SupplementalResult, programs: int) -> NDArray[np.int6
     """Positions filled at each program, PGY-1 positions of supplemental lists included."""
     taken = np.concatenate([result.match[result.match >= 0], result.pgy1[result.pgy1 >= 0]])
     return np.bincount(taken, minlength=programs)
+
+
+@dataclass(frozen=True)
+class SupplementalLists:
+    """The national form's result (`match_supplemental_lists`)."""
+
+    match: Ints  # each applicant's program on the rank order list, or -1
+    pgy1: Ints  # PGY-1 program of applicants matched to an advanced one, else -1
+    passes: int  # deferred-acceptance runs until the advanced matches stood still
+    settled: bool  # False: stopped at max_passes with the advanced matches still moving
+
+
+def match_supplemental_lists(
+    applicant_ranks: object,
+    rank_of: object,
+    capacities: object,
+    advanced: object,
+    sup_ranks: object,
+    sup_rank_of: object,
+    max_passes: int = 20,
+) -> SupplementalLists:
+    """`match_with_supplemental` for a national market, in compiled deferred acceptance.
+
+    Each supplemental list follows an advanced program with every PGY-1 program and then with
+    none, so whether an advanced program takes an applicant never depends on PGY-1
+    positions: the couple of `match_with_supplemental` reduces to the applicant on their own
+    list and a stand-in on the supplemental list, present exactly when the applicant holds an
+    advanced program. Deferred acceptance runs with the stand-ins of the applicants who held
+    one in the last run until that set stands still (the stand-ins only take PGY-1 positions;
+    the tests check the result against `match_with_supplemental`). Lists come as in
+    core.match.acceptance; `sup_ranks` (applicants, k2) holds PGY-1 programs only."""
+    ranks, ranked, caps = checked_lists(applicant_ranks, rank_of, capacities)
+    sranks, sranked, _ = checked_lists(sup_ranks, sup_rank_of, caps)
+    is_advanced = np.asarray(advanced, dtype=bool)
+    n = ranks.shape[0]
+    if is_advanced.shape != caps.shape:
+        raise ValueError(
+            f"advanced has {is_advanced.size} entries for {caps.size} programs: one per program"
+        )
+    if sranks.shape[0] != n:
+        raise ValueError(f"sup_ranks has {sranks.shape[0]} rows for {n} applicants")
+    if (is_advanced[sranks[sranks >= 0]]).any():
+        raise ValueError("a supplemental list holds PGY-1 programs only")
+    has = (sranks >= 0).any(axis=1) if sranks.size else np.zeros(n, bool)
+    width = max(ranks.shape[1], sranks.shape[1])
+
+    def padded(a: Ints) -> Ints:
+        return np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=-1)
+
+    base_ranks, base_ranked = padded(ranks), padded(ranked)
+    sup_r, sup_q = padded(sranks), padded(sranked)
+    holding = np.zeros(n, dtype=bool)
+    for passes in range(1, max_passes + 1):
+        people = np.flatnonzero(holding)
+        match, _ = da_kernel(
+            np.vstack([base_ranks, sup_r[people]]),
+            np.vstack([base_ranked, sup_q[people]]),
+            caps,
+        )
+        main = match[:n]
+        now = has & (main >= 0) & is_advanced[np.maximum(main, 0)]
+        if np.array_equal(now, holding):
+            pgy1 = np.full(n, -1, dtype=np.int32)
+            pgy1[people] = match[n:]
+            return SupplementalLists(main.copy(), pgy1, passes, True)
+        holding = now
+    pgy1 = np.full(n, -1, dtype=np.int32)
+    pgy1[people] = match[n:]
+    pgy1[~holding] = -1
+    return SupplementalLists(main.copy(), pgy1, max_passes, False)

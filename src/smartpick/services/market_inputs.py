@@ -1,0 +1,127 @@
+"""What the national market is built from beyond the specialties' own cells: each specialty's
+NRMP 2026 positions, the share of applicants with a parallel plan, applicant counts scaled to
+the national totals, and the PGY-1 years as one market (services.simulate builds the rest)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from smartpick.core.match.market import SpecialtyMarket, prepare
+from smartpick.core.match.national import TYPES, program_positions
+from smartpick.core.match.positions import borrowed_levels, scaled_counts
+
+if TYPE_CHECKING:
+    from smartpick.services import Services
+
+PGY1 = "pgy1_years"
+
+
+def missing_keys(match_of: Mapping[str, str | None], markets: list[SpecialtyMarket]) -> list[str]:
+    have = {mk.specialty for mk in markets}
+    return [s for s, m in match_of.items() if m == "NRMP" and s not in have]
+
+
+def nrmp_totals(services: Services) -> dict[str, int]:
+    """Each specialty's NRMP 2026 positions: all its tracks but the preliminary ones."""
+    key_of = {s.nrmp_code: s.key for s in services.specialties() if s.nrmp_code}
+    out: dict[str, int] = {}
+    for r in services.dataset.rows("nrmp_tracks"):
+        key = key_of.get(r["specialty_code"])
+        if key and r["track_type"] != "preliminary" and r["quota_2026"]:
+            out[key] = out.get(key, 0) + int(r["quota_2026"])
+    return out
+
+
+def backup_shares(services: Services) -> dict[str, float]:
+    """The share of a specialty's applicants who also rank a second one: the published
+    non-U.S. IMG mean of distinct specialties ranked (matched and not, weighed by their
+    counts), less one; "all": the applicant-weighted mean over specialties."""
+    rows = [r for r in services.dataset.rows("specialty_figures")
+            if r["applicant_type"] == "non-us-img" and r["specialty_key"] != "all"
+            and r["metric"].startswith("distinct_specialties_ranked_")]  # fmt: skip
+    value = {(r["specialty_key"], r["metric"]): float(r["value"]) for r in rows if r["value"]}
+    out: dict[str, float] = {}
+    weight: dict[str, float] = {}
+    for s in {k for k, _ in value}:
+        parts = [
+            (value.get((s, f"distinct_specialties_ranked_{w}_n")),
+             value.get((s, f"distinct_specialties_ranked_{w}_mean")))
+            for w in ("matched", "not_matched")
+        ]  # fmt: skip
+        usable = [(n, m) for n, m in parts if n and m]
+        if usable:
+            n = sum(n for n, _ in usable)
+            out[s] = min(max(sum(n * m for n, m in usable) / n - 1.0, 0.0), 1.0)
+            weight[s] = n
+    total = sum(weight.values())
+    out["all"] = sum(out[s] * weight[s] for s in weight) / total if total else 0.0
+    return out
+
+
+def scaled_to_totals(
+    markets: list[SpecialtyMarket], totals: Mapping[str, float]
+) -> list[SpecialtyMarket]:
+    """The cohorts of each type scaled to the type's national count of PGY-1 applicants."""
+    cells = [(k, i, c) for k, mk in enumerate(markets) for i, c in enumerate(mk.cohorts)]
+    counts: dict[tuple[int, int], int] = {}
+    for g in TYPES:
+        mine = [(k, i, c) for k, i, c in cells if c.applicant_type == g]
+        if g not in totals or not mine:
+            continue
+        scaled = scaled_counts([c.count for *_, c in mine], totals[g])
+        for (k, i, _), n in zip(mine, scaled, strict=True):
+            counts[(k, i)] = n
+    return [
+        dataclasses.replace(
+            mk,
+            cohorts=tuple(
+                dataclasses.replace(c, count=counts.get((k, i), c.count))
+                for i, c in enumerate(mk.cohorts)
+            ),
+        )
+        for k, mk in enumerate(markets)
+    ]
+
+
+def pgy1_market(
+    services: Services, markets: list[SpecialtyMarket]
+) -> tuple[SpecialtyMarket, list[str]]:
+    """The transitional and preliminary years as one market: each track with its NRMP 2026
+    quota, interviewing like its institution's Internal Medicine program (else the state's
+    median, else the nation's), nobody's preferred specialty."""
+    im = next(mk for mk in markets if mk.specialty == "internal_medicine")
+    quota = {r["program_code"]: int(r["quota_2026"] or 0)
+             for r in services.dataset.rows("nrmp_tracks")}  # fmt: skip
+    tracks = [t for t in services.dataset.pgy1_tracks() if quota.get(t.program_code, 0) > 0]
+    index = {a: j for j, a in enumerate(im.program_ids)}
+    state_of = {p.acgme_id: p.state for p in services.dataset.programs()}
+    parent_state = [state_of.get(a, "") for a in im.program_ids]
+    anchor = [index.get(t.anchor_acgme_id, -1) for t in tracks]
+    states = [t.state for t in tracks]
+    location, basis = borrowed_levels(im.location, anchor, parent_state, states)
+    cohorts = tuple(
+        dataclasses.replace(
+            c,
+            count=0,
+            backup_share=0.0,
+            log_rate=None,
+            intercepts=None,
+            level=borrowed_levels(c.level, anchor, parent_state, states)[0],
+        )
+        for c in im.cohorts
+    )
+    market = SpecialtyMarket(
+        specialty=PGY1,
+        program_ids=tuple(t.program_code for t in tracks),
+        positions=program_positions([quota[t.program_code] for t in tracks]),
+        location=location,
+        signal={},
+        in_state_share=im.in_state_share,
+        signal_share={},
+        signal_limit={},
+        cohorts=cohorts,
+        pgy1=True,
+    )
+    return prepare(market), basis
