@@ -652,3 +652,19 @@ def test_an_advanced_specialty_plan_shows_its_pgy1_year(client: TestClient) -> N
     assert lines[0].endswith(",list") and sum(line.endswith(",PGY-1 year") for line in lines) >= 10
     psych = client.get("/plan?specialty=psychiatry&applicant_type=md&step2=245")
     assert 'id="pgy1-h"' not in psych.text
+
+
+def test_the_api_plans_the_pgy1_year_and_ranks_a_supplemental_list(client: TestClient) -> None:
+    profile = {"specialty": "dermatology", "applicant_type": "md", "step2": 258}
+    plan = client.post("/api/v1/plan", json={"profile": profile}).json()
+    codes = [p["program_id"] for p in plan["pgy1_plan"]["programs"][:3]]
+    advanced = [p["program_id"] for p in plan["programs"] if p["entry_level"] == "advanced"][:3]
+    body = {"profile": profile, "programs": advanced, "supplemental": codes}
+    ranking = client.post("/api/v1/rank", json=body)
+    assert ranking.status_code == 200
+    extra = ranking.json()["supplemental"]
+    assert [r["program_id"] for r in extra["programs"]] == codes and 0 < extra["p_pgy1"] < 1
+    bad = client.post("/api/v1/rank", json={**body, "supplemental": ["0803500127"]})
+    assert bad.status_code == 422 and "supplemental" in bad.text
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "supplemental" in schema["RankRequest"]["properties"]

@@ -19,6 +19,7 @@ from smartpick.cli.common import (
 )
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.results import Pgy1Plan
+from smartpick.core.seasons import user_date
 from smartpick.services.chances import chances_report
 
 
@@ -365,9 +366,7 @@ def advise_command(
     timeline against the first review, advice for the application (MyERAS or ResidencyCAS),
     the personal statement, the CV, interviews and letters, and what other scores would
     change."""
-    import datetime as dt
 
-    from smartpick.errors import InputError
     from smartpick.services.advice import SECTIONS, advise_report
 
     if expected is not None:
@@ -376,12 +375,7 @@ def advise_command(
         flags["step2_expected"] = expected
     when = None
     if test_date is not None:
-        try:
-            when = dt.date.fromisoformat(test_date)
-        except ValueError:
-            raise InputError(
-                f"test date '{test_date}': use YYYY-MM-DD, e.g. 2027-06-15", field="test_date"
-            ) from None
+        when = user_date(test_date, "test_date", "test date", "2027-06-15")
     report = advise_report(session(ctx), profile_from(flags), when)
     if as_json:
         echo_json(report.dump())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from smartpick.cli.common import (
     profile_options,
     session,
 )
+from smartpick.core.seasons import user_date
 from smartpick.errors import InputError
 from smartpick.services.midseason import FIELD, midseason_report, read_applied
 
@@ -39,14 +39,7 @@ def midseason_command(
     """In the season: your chance of matching now, the interviews still likely to come,
     whether to apply to more programs and which, a backup specialty, SOAP, and what to do
     next, from the programs you applied to and their answers so far."""
-    when = None
-    if today is not None:
-        try:
-            when = dt.date.fromisoformat(today)
-        except ValueError:
-            raise InputError(
-                f"today '{today}': use YYYY-MM-DD, e.g. 2026-12-06", field="today"
-            ) from None
+    when = None if today is None else user_date(today, "today", "today", "2026-12-06")
     try:
         text = applied_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

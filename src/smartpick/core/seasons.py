@@ -163,3 +163,16 @@ def fee_tiers(
         covered = max(int(r["to_count"]) for r in higher)
         remaining = [r for r in remaining if int(r["season"]) < dated.value_season]
     return out
+
+
+def user_date(text: str, field: str, what: str, example: str) -> dt.date:
+    """A date a user typed (YYYY-MM-DD), or an InputError on `field` that says what is wrong
+    with `what` and shows `example`."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"{what} '{text}' is not a date",
+            field=field,
+            hint=f"Write it as YYYY-MM-DD, e.g. {example}.",
+        ) from None

@@ -90,8 +90,8 @@ class Dataset:
                     specialty_key=r["specialty_key"],
                     city=r["city"],
                     state=r["state"],
-                    latitude=float(r["latitude"]) if r["latitude"] else None,
-                    longitude=float(r["longitude"]) if r["longitude"] else None,
+                    latitude=_number(r["latitude"]),
+                    longitude=_number(r["longitude"]),
                     census_division=int(r["census_division"]) if r["census_division"] else None,
                     entry_level=r["entry_level"],
                     entry_level_basis=r["entry_level_basis"],
@@ -103,9 +103,9 @@ class Dataset:
                     setting=f.get("setting", ""),
                     first_year_positions=int(positions) if positions else None,
                     participates_in_eras=f.get("participates_in_eras", "unknown"),
-                    us_img_interview_rate=_share(rate.get("us_img_interview_rate", "")),
-                    non_us_img_interview_rate=_share(rate.get("non_us_img_interview_rate", "")),
-                    pct_img=_share(f.get("pct_img", "")),
+                    us_img_interview_rate=_number(rate.get("us_img_interview_rate", "")),
+                    non_us_img_interview_rate=_number(rate.get("non_us_img_interview_rate", "")),
+                    pct_img=_number(f.get("pct_img", "")),
                 )
             )
         return out
@@ -120,8 +120,8 @@ class Dataset:
                 track_name=r["track_name"],
                 city=r["city"],
                 state=r["state"],
-                latitude=float(r["latitude"]) if r["latitude"] else None,
-                longitude=float(r["longitude"]) if r["longitude"] else None,
+                latitude=_number(r["latitude"]),
+                longitude=_number(r["longitude"]),
                 location_source=r["location_source"],
                 state_source=r["state_source"],
                 anchor_acgme_id=r["anchor_acgme_id"],
@@ -157,7 +157,8 @@ class Dataset:
         return rows
 
 
-def _share(text: str) -> float | None:
+def _number(text: str) -> float | None:
+    """A decimal field of the dataset; empty is missing."""
     return float(text) if text else None
 
 

@@ -107,6 +107,12 @@ class RankRequest(BaseModel):
     ratings: dict[str, Annotated[float, Field(ge=1, le=10)]] = Field(
         default_factory=dict, description="optional values 1-10 by ACGME id"
     )
+    supplemental: list[Annotated[str, Field(pattern=r"^[0-9]{7}[A-Z][0-9]$")]] = Field(
+        default_factory=list,
+        max_length=40,
+        description="for advanced programs: NRMP codes of the PGY-1 programs that interviewed "
+        "you, most wanted first (your supplemental list)",
+    )
 
 
 class AppliedProgram(BaseModel):
@@ -213,4 +219,6 @@ def midseason(request: Request, body: MidseasonRequest) -> Midseason:
 @router.post("/rank", response_model=Ranking)
 def rank(request: Request, body: RankRequest) -> Ranking:
     """The rank order list: the chance of matching at each rank (smartpick rank)."""
-    return rank_report(_services(request), body.profile, body.programs, body.ratings)
+    return rank_report(
+        _services(request), body.profile, body.programs, body.ratings, body.supplemental
+    )

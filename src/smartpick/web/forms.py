@@ -14,6 +14,7 @@ from smartpick.core.numbers import finite_number, whole_number
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.results import Plan
+from smartpick.core.seasons import user_date
 from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.midseason import Answer, read_applied
@@ -383,9 +384,4 @@ def parse_today(text: str) -> dt.date | None:
     """The page's date to read the answers at (empty: today)."""
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"'{text}' is not a date", field="today", hint="Write it as YYYY-MM-DD."
-        ) from None
+    return user_date(text, "today", "the date", "2026-12-06")
