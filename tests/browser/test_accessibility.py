@@ -23,6 +23,10 @@ PAGES = [
     "/how-it-works",
     "/validation",
     "/rank?specialty=psychiatry&applicant_type=md&step2=240&programs=4004500001%0A4002711108",
+    "/midseason",
+    "/midseason?specialty=internal_medicine&applicant_type=md&step2=238"
+    "&invited=Thomas+Hospital%0AUniv+of+Michigan&rejected=Mayo+Clinic+(Rochester)"
+    "&waiting=Brigham+and+Womens",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,8 @@ def test_every_page_fits_the_screen(page: Any, base_url: str, width: int) -> Non
         "plan": f"/plan?{query}",
         "program": program,
         "rank": "/rank",
+        "midseason": f"/midseason?{query}&invited=Thomas+Hospital&waiting=Univ+of+Michigan",
+        "pgy1-plan": "/plan?specialty=dermatology&applicant_type=md&step2=258&school_state=OH",
         "how-it-works": "/how-it-works",
         "validation": "/validation",
         "missing": "/no-such-page",
@@ -242,3 +245,14 @@ def test_from_the_plan_to_the_rank_order_list(page: Any, base_url: str) -> None:
     assert page.locator("#rank-list tbody tr").count() == 3
     assert "none beats your true order" in page.inner_text("#rank-search")
     page.screenshot(path=str(RESULTS / "rank.png"), full_page=True)
+
+
+def test_the_pgy1_list_folds_until_asked(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/plan?specialty=dermatology&applicant_type=md&step2=258&school_state=OH")
+    rows = page.locator("#pgy1-list tbody tr")
+    shown = page.locator("#pgy1-list tbody tr:not([hidden])")
+    assert rows.count() > 15 and shown.count() == 10
+    page.get_by_role("button", name=re.compile(r"Show all \d+ PGY-1 programs")).click()
+    assert shown.count() == rows.count()
+    # The main list keeps its own controls.
+    assert page.locator("#list-more").count() == 1

@@ -77,3 +77,23 @@
   tier.addEventListener("change", applyFilter);
   applyFilter();
 })();
+
+// Other long lists (the PGY-1 year's) fold the same way, without sorting or filtering.
+(function () {
+  "use strict";
+  var FIRST = 10;
+  Array.prototype.forEach.call(document.querySelectorAll("table[data-fold]"), function (table) {
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    if (rows.length <= FIRST + 5) { return; }
+    rows.forEach(function (row, index) { row.hidden = index >= FIRST; });
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "more";
+    more.textContent = "Show all " + rows.length + " " + table.getAttribute("data-fold");
+    more.addEventListener("click", function () {
+      rows.forEach(function (row) { row.hidden = false; });
+      more.hidden = true;
+    });
+    table.parentNode.insertBefore(more, table.nextSibling);
+  });
+})();
