@@ -105,3 +105,12 @@ def test_the_rank_advisor_takes_a_supplemental_pgy1_list() -> None:
     ids = [p.program_id for p in plan_report(session(), psych).programs[:3]]
     with pytest.raises(InputError, match="only with advanced programs"):
         rank_report(session(), psych, ids, supplemental=codes)
+
+
+def test_a_budget_spent_on_the_advanced_list_says_the_pgy1_list_costs_more() -> None:
+    profile = parse_profile({"specialty": "dermatology", "applicant_type": "md", "step2": 258})
+    plan = plan_report(session(), profile, budget=500)
+    assert plan.pgy1_plan is not None and plan.unspent_usd is not None
+    assert plan.pgy1_plan.cost_usd > plan.unspent_usd
+    assert any("PGY-1 list costs" in n for n in plan.notes)
+    assert plan.total_cost_usd is not None and plan.total_cost_usd > 500

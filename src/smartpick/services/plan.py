@@ -282,6 +282,13 @@ def plan_report(
             services, profile, season, advanced, report["p_match"], target,
             cost_of_not_matching, pgy1_kinds,
         )  # fmt: skip
+        extra = report["pgy1_plan"]
+        if budget is not None and extra and extra["cost_usd"] > report["unspent_usd"]:
+            report["notes"].append(
+                f"your budget of ${budget:,.0f} is spent on the advanced list; the PGY-1 list "
+                f"costs ${extra['cost_usd']:,.0f} more, in ERAS fees of its own: plan the "
+                "budget for both, or give a smaller one to the advanced list"
+            )
     if not sol.tiers:
         bound = certificate(sol, recommended["n"])
         report["certificate"] = {
