@@ -155,8 +155,7 @@ def midseason_report(
     if ctx is None:
         return Midseason.model_validate(report)
     dates = _dates(services, season, ctx.service)
-    elapsed = season_elapsed(today, dates["review"], dates["rol_deadline"])
-    sent = invitations_sent(elapsed)
+    elapsed, sent = season_progress(dates, today)
     index = {p.acgme_id: j for j, p in enumerate(ctx.programs)}
     groups = tuple(
         [index[a.program_id] for a in answers if a.status == status]
@@ -235,6 +234,19 @@ def _check_answers(
                 field=FIELD,
                 hint="Write the day the answer came, or check the date taken as today.",
             )
+
+
+def season_progress(dates: dict[str, dt.date], today: dt.date) -> tuple[float, float]:
+    """The share of the invitation season gone by `today` and the share of its invitations
+    sent (core.plan.midseason)."""
+    elapsed = season_elapsed(today, dates["review"], dates["rol_deadline"])
+    return elapsed, invitations_sent(elapsed)
+
+
+def invitations_sent_by(services: Services, season: int, service: str, today: dt.date) -> float:
+    """The share of the season's interview invitations sent by `today` (0 before programs
+    start reviewing): how `plan --interviews` reads the programs that have not answered."""
+    return season_progress(_dates(services, season, service), today)[1]
 
 
 def _dates(services: Services, season: int, service: str) -> dict[str, dt.date]:

@@ -34,6 +34,7 @@ from smartpick.services.context import build_context, parameter_draws
 from smartpick.services.fees import registration, transcript_fees
 from smartpick.services.header import report_header
 from smartpick.services.memo import remembered
+from smartpick.services.midseason import invitations_sent_by
 from smartpick.services.pgy1 import DEFAULT_KINDS, pgy1_plan
 from smartpick.services.plan_options import (
     BACKUP_VALUE,
@@ -322,7 +323,8 @@ def plan_report(
         "over your strength; every list scored under correlated strength"
     )
     if interviews:
-        report["season_update"] = season_update(sol, chosen, sig, interviews)
+        sent = invitations_sent_by(services, season, ctx.service, services.config.today)
+        report["season_update"] = season_update(sol, chosen, sig, interviews, sent)
     report["parallel"] = parallel_plan(
         services,
         profile,

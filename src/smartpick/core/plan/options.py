@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from smartpick.core.catalog import IDS_HINT
 from smartpick.core.model.evaluation import Context
+from smartpick.core.plan.midseason import still_invites
 from smartpick.core.plan.optimize import mixture_greedy
 from smartpick.core.plan.rank import match_at
 from smartpick.core.plan.solution import Solution
@@ -77,12 +78,18 @@ def list_value(sol: Solution, chosen: list[int], sig: dict[int, int]) -> float:
 
 
 def season_update(
-    sol: Solution, chosen: list[int], sig: dict[int, int], interviews: Sequence[str]
+    sol: Solution,
+    chosen: list[int],
+    sig: dict[int, int],
+    interviews: Sequence[str],
+    sent: float = 0.0,
 ) -> dict[str, Any]:
     """The chances given the interview invitations received so far, and whether applying to
     more programs is worth it. The invitations are evidence of strength: the strength nodes
-    are reweighted by the chance of receiving them. Programs that have not answered keep
-    their chance of inviting (optimistic late in the season)."""
+    are reweighted by the chance of receiving them, and by the silence of the programs that
+    have not answered when a share `sent` of the season's invitations has gone out; those
+    programs then invite only with core.plan.midseason's late chance, and programs applied to
+    now are discounted by 1 - sent (sent = 0 before programs start reviewing)."""
     ids = {sol.ctx.programs[i].acgme_id: k for k, i in enumerate(sol.sub)}
     invited = []
     for entry in interviews:
@@ -99,12 +106,14 @@ def season_update(
     def p_of(j: int) -> Array:
         return p_by_option[sig.get(j, 0)][:, j]
 
-    weight = sol.w * np.prod([p_of(j) for j in invited], axis=0)
+    pending = [j for j in chosen if j not in invited]
+    silence = [1 - p_of(j) * sent for j in pending]
+    weight = sol.w * np.prod([p_of(j) for j in invited], axis=0) * np.prod(silence, axis=0)
     weight = weight / weight.sum()
     q = sol.q
     in_hand = np.prod([1 - q for _ in invited], axis=0)
-    pending = [j for j in chosen if j not in invited]
-    waiting = np.prod([1 - p_of(j) * q for j in pending], axis=0) if pending else 1.0
+    later = [still_invites(p_of(j), sent) for j in pending]
+    waiting = np.prod([1 - r * q for r in later], axis=0) if pending else 1.0
     now = 1 - float(weight @ in_hand)
     with_pending = 1 - float(weight @ (in_hand * waiting))
     # The best programs not applied to yet, greedily under the updated strength.
@@ -112,7 +121,7 @@ def season_update(
     rest = [j for j in range(sol.sub.size) if j not in applied]
     more = []
     if rest:
-        f_rest = sol.p0[:, sol.sub[rest]] * q[:, None]
+        f_rest = sol.p0[:, sol.sub[rest]] * q[:, None] * (1.0 - sent)
         base = in_hand * waiting
         order = mixture_greedy(weight, f_rest, np.ones(len(rest)), 10).order
         for k in (5, 10):
@@ -137,11 +146,14 @@ def season_update(
         "p_match_with_pending": round(with_pending, 4),
         "more_programs": more,
         "advice": advice,
-        "method": "strength reweighted by the invitations received; the list applied to is the "
-        "recommended one plus the programs that invited you; programs that have not answered "
-        "keep their chance of inviting. How each interview turns into a match is the model's "
-        "weakest part (docs/model.md, known limits): the chance from a few interviews is "
-        "optimistic",
+        "method": "strength reweighted by the invitations received and the silence of the "
+        "programs that have not answered; the list applied to is the recommended one plus the "
+        f"programs that invited you; with about {sent:.0%} of the season's invitations sent "
+        "by today, a program that has not answered invites later only with a late chance "
+        "(SmartPick's assumption on when invitations go out, as in the season's reading of "
+        "your answers), and a program applied to now is discounted the same way. How each "
+        "interview turns into a match is the model's weakest part (docs/model.md, known "
+        "limits): the chance from a few interviews is optimistic",
     }
 
 
