@@ -82,3 +82,12 @@ def test_the_api_answers_with_the_declared_keys(client: TestClient) -> None:
     body["applied"][0]["date"] = "2027-12-20"
     late = client.post("/api/v1/midseason", json=body)
     assert late.status_code == 400 and "line 1" in late.json()["error"]
+
+
+def test_the_page_names_the_season_it_reads_not_the_one_planned(client: TestClient) -> None:
+    empty = client.get("/midseason").text
+    assert "Reading the Match season in progress." in empty and "Planning for the" not in empty
+    page = client.get("/midseason", params=FORM).text
+    season = re.search(r"season (\d{4}), on", page)
+    assert season and f"Reading the {season.group(1)} Match as it happens." in page
+    assert "Planning for the" in client.get("/").text
