@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from smartpick.core.match.market import Plans
+from smartpick.core.match.market import Behaviour, Plans
+from smartpick.core.match.smm import REFERENCE
+from smartpick.errors import DataError
 from smartpick.fitted import load_market_fit, market_fingerprint
 from smartpick.services import Services
 from smartpick.services.market_fit import (
@@ -41,6 +43,27 @@ def test_a_small_market_fit_lowers_the_distance_and_is_used(
     used = build_market(services, loaded)
     do = next(c for m in used.specialties for c in m.cohorts if c.applicant_type == "do")
     assert do.shift == pytest.approx(record["shift"]["do"]) and do.tau == pytest.approx(fitted.tau)
+    # the behaviour: in the record, and the simulator applies as it says
+    assert set(record["behaviour"]["applications"]) == {"md", "do", "us-img", "non-us-img"}
+    assert used.behaviour == fitted.behaviour
+    assert used.behaviour.multiplier("md") == pytest.approx(
+        record["behaviour"]["applications"]["md"]
+    )
+    assert {m["moment"] for m in record["national"]} >= {
+        "match_rate:md", "match_rate:non-us-img", "fill_rate", "active_share",
+        "md_matched_by_ranks:1",
+    }  # fmt: skip
+
+
+def test_a_record_of_before_the_behaviour_loads_with_the_engines_lists_and_says_so(
+    services: Services,
+) -> None:
+    old = {"tau": 2.0, "shift": {"do": 0.5}}  # no "behaviour": fitted before it was
+    market = build_market(services, old)
+    assert market.behaviour == Behaviour()
+    assert any("no behavioural parameters" in n for n in market.notes)
+    with pytest.raises(DataError, match="unreadable behaviour"):
+        build_market(services, {**old, "behaviour": {"applications": 3}})
 
 
 def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
@@ -52,7 +75,7 @@ def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
     first, _ = fit_market(services, small, runs=1, max_evaluations=12)
     fitted, record = fit_market(services, small, runs=1, max_evaluations=12, previous=first.theta)
     starts = record["starts"]
-    assert [s["theta"] for s in starts] == [[0.0, 0.0, 0.0], list(first.theta)]
+    assert [s["theta"] for s in starts] == [list(REFERENCE), list(first.theta)]
     assert fitted.distance == min(s["distance"] for s in starts)
     assert fitted.distance <= first.distance  # the last fit is never lost
 

@@ -1,15 +1,22 @@
-"""Simulated moments (core.match.smm): the fit finds the parameters a market was made with."""
+"""Simulated moments (core.match.smm, core.match.moments): the fit finds the parameters a market
+was made with, behaviour included; the national moments count what they say."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 
 from smartpick.core.match import smm
-from smartpick.core.match.market import Cohort, Draw, SpecialtyMarket, draw_market, prepare
+from smartpick.core.match.market import Behaviour, Cohort, SpecialtyMarket, prepare
+from smartpick.core.match.moments import NationalTargets, Outcome, national_moments
+from smartpick.core.match.national import Market, seeds
 from smartpick.core.model.parameters import Params, Pool
+from smartpick.core.model.targets import median_of
 
 
-def _market() -> SpecialtyMarket:
+def _specialty() -> SpecialtyMarket:
     rng = np.random.default_rng(3)
     m = 60
     level = rng.normal(-0.5, 0.6, m)
@@ -18,7 +25,7 @@ def _market() -> SpecialtyMarket:
         return Cohort(
             applicant_type=g, count=n, params=Params(0.9, 0.6, 0.0),
             pool=Pool(centre=centre, sd=14.0, var_z=1.1), match_share=0.7,
-            matched=(centre + 5, 14.0), unmatched=(centre - 8, 14.0), applications=15.0,
+            matched=(centre + 5, 14.0), unmatched=(centre - 8, 14.0), applications=8.0,
             level=level, tau=1.0,
         )  # fmt: skip
 
@@ -27,69 +34,170 @@ def _market() -> SpecialtyMarket:
             specialty="x", program_ids=tuple(f"{i:010d}" for i in range(m)),
             positions=np.full(m, 12, dtype=np.int32), location=np.zeros(m), signal={},
             in_state_share=0.0, signal_share={}, signal_limit={},
-            cohorts=(cohort("md", 700, 248.0), cohort("do", 400, 240.0)),
+            cohorts=(cohort("md", 700, 248.0), cohort("non-us-img", 400, 236.0)),
         )
     )  # fmt: skip
 
 
-def _targets(draws: list[Draw], theta: tuple[float, float, float]) -> list[smm.CellTarget]:
-    cells = [smm.CellTarget(0, "md", 0, 0, 14.0), smm.CellTarget(0, "do", 0, 0, 14.0)]
-    _, share, matched, unmatched = smm.moments(draws, theta, cells)
-    return [
+def _market() -> Market:
+    return Market(specialties=(_specialty(),), notes=(), left_out=())
+
+
+CELLS = [smm.CellTarget(0, "md", 0, 0, 14.0), smm.CellTarget(0, "non-us-img", 0, 0, 14.0)]
+
+
+def _targets(
+    outcomes: list[Outcome],
+) -> tuple[list[smm.CellTarget], NationalTargets]:
+    """The moments of markets made with known parameters, as if published."""
+    _, share, matched, unmatched = smm.moments(outcomes, CELLS)
+    cells = [
         smm.CellTarget(
             0, c.applicant_type, float(share[i]), float(matched[i]), 14.0, float(unmatched[i])
         )
-        for i, c in enumerate(cells)
+        for i, c in enumerate(CELLS)
     ]
+    made = {m.name: m.simulated for m in national_moments(outcomes, _national_shape())}
+    national = NationalTargets(
+        match_rate={g: (made[f"match_rate:{g}"], 500.0) for g in ("md", "non-us-img")},
+        fill_rate=(made["fill_rate"], 720.0),
+        active_share=(made["active_share"], 1100.0),
+    )
+    return cells, national
+
+
+def _national_shape() -> NationalTargets:
+    return NationalTargets(
+        match_rate={"md": (0.5, 1.0), "non-us-img": (0.5, 1.0)},
+        fill_rate=(0.5, 1.0),
+        active_share=(0.5, 1.0),
+    )
 
 
 def test_the_fit_recovers_the_shift_a_market_was_made_with() -> None:
-    market = _market()
-    draws = [draw_market([market], np.random.default_rng(s)) for s in (1, 2)]
-    truth = (np.log(1.5), -1.0, 0.0)
-    targets = _targets(draws, truth)
-    assert smm.distance(draws, truth, targets) == 0.0
-    fitted = smm.fit(draws, targets, max_evaluations=60)
+    market, streams = _market(), seeds(1, 2)
+    truth = (np.log(1.5), 0.0, -1.0, 0.0, 0.0, 1.0)
+    cells, national = _targets(smm.outcomes(market, streams, truth))
+    assert smm.distance(smm.outcomes(market, streams, truth), cells, national) == 0.0
+    fitted = smm.fit(
+        market, streams, cells, national, max_evaluations=60, fixed={3: 0.0, 4: 0.0, 5: 1.0}
+    )
     assert fitted.distance < 0.2 * fitted.start_distance
-    assert abs(fitted.shift("do") - truth[1]) < 0.4
-    assert fitted.shift("md") == 0.0
+    assert abs(fitted.shift("non-us-img") - truth[2]) < 0.4
+    assert fitted.shift("md") == 0.0 and fitted.theta[5] == 1.0
+
+
+def test_the_fit_recovers_the_applications_each_group_was_made_with() -> None:
+    market, streams = _market(), seeds(2, 2)
+    truth = (0.0, 0.0, 0.0, np.log(1.4), np.log(0.7), 1.0)
+    cells, national = _targets(smm.outcomes(market, streams, truth))
+    fitted = smm.fit(
+        market, streams, cells, national, max_evaluations=50, fixed={0: 0.0, 1: 0.0, 2: 0.0, 5: 1.0}
+    )
+    assert fitted.distance < 0.1 * fitted.start_distance
+    assert fitted.behaviour.multiplier("md") == pytest.approx(1.4, abs=0.15)
+    assert fitted.behaviour.multiplier("non-us-img") == pytest.approx(0.7, abs=0.1)
+
+
+def test_the_fit_recovers_how_strongly_applications_follow_the_rates() -> None:
+    market, streams = _market(), seeds(3, 2)
+    truth = (0.0, 0.0, 0.0, 0.0, 0.0, 0.3)
+    cells, national = _targets(smm.outcomes(market, streams, truth))
+    fitted = smm.fit(
+        market,
+        streams,
+        cells,
+        national,
+        max_evaluations=30,
+        fixed={0: 0.0, 1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0},
+    )
+    assert fitted.distance < 0.2 * fitted.start_distance
+    assert fitted.behaviour.temperature == pytest.approx(0.3, abs=0.2)
+
+
+def test_a_redraw_under_more_applications_keeps_every_shared_coin() -> None:
+    market = _market()
+    rng = np.random.default_rng(9)
+    state = rng.bit_generator.state
+    few = market.draw(rng)
+    rng.bit_generator.state = state
+    more = dataclasses.replace(market, behaviour=Behaviour({"md": 2.0, "non-us-img": 2.0}))
+    many = more.draw(rng)
+    assert (few.score == many.score).all() and (many.applications >= few.applications).all()
+    # a program that invited an applicant under fewer applications invites them again
+    pairs = set(zip(few.rows.tolist(), few.programs.tolist(), strict=True))
+    again = set(zip(many.rows.tolist(), many.programs.tolist(), strict=True))
+    assert len(pairs - again) < 0.05 * len(pairs) and len(again) > len(pairs)
 
 
 def test_a_shift_against_a_type_lowers_its_match_rate() -> None:
-    market = _market()
-    draws = [draw_market([market], np.random.default_rng(4))]
-    cells = [smm.CellTarget(0, "md", 0, 0, 14.0), smm.CellTarget(0, "do", 0, 0, 14.0)]
-    _, even, _, _ = smm.moments(draws, (0.0, 0.0, 0.0), cells)
-    _, against, _, _ = smm.moments(draws, (0.0, -2.0, 0.0), cells)
-    assert against[1] < even[1] - 0.05 and against[0] > even[0]
+    market, streams = _market(), seeds(4, 1)
+    _, even, _, _ = smm.moments(smm.outcomes(market, streams, smm.REFERENCE), CELLS)
+    against = (0.0, 0.0, -2.0, 0.0, 0.0, 1.0)
+    _, lower, _, _ = smm.moments(smm.outcomes(market, streams, against), CELLS)
+    assert lower[1] < even[1] - 0.05 and lower[0] > even[0]
 
 
 def test_a_target_cell_nobody_is_drawn_into_does_not_spoil_the_distance() -> None:
-    market = _market()
-    draws = [draw_market([market], np.random.default_rng(1))]
+    outcomes = smm.outcomes(_market(), seeds(1, 1), smm.REFERENCE)
     cells = [
         smm.CellTarget(0, "md", 0.7, 250.0, 14.0, 235.0),
-        smm.CellTarget(0, "non-us-img", 0.5, 240.0, 14.0, None),  # no such cohort drawn
+        smm.CellTarget(0, "do", 0.5, 240.0, 14.0, None),  # no such cohort drawn
     ]
-    assert np.isfinite(smm.distance(draws, (0.0, 0.0, 0.0), cells))
+    assert np.isfinite(smm.distance(outcomes, cells, _national_shape()))
 
 
-def test_the_simulated_cells_are_the_moments_a_drawn_market() -> None:
-    market = _market()
-    draws = [draw_market([market], np.random.default_rng(s)) for s in (5, 6)]
-    cells = [
-        smm.CellTarget(0, "md", 0.7, 250.0, 14.0, 235.0),
-        smm.CellTarget(0, "non-us-img", 0.5, 240.0, 14.0, None),  # no such cohort drawn
-    ]
-    theta = (0.0, -0.5, 0.0)
-    md, img = smm.simulated_cells(draws, theta, cells)
-    count, share, matched, _ = smm.moments(draws, theta, cells)
-    assert (md.target, img.target) == (cells[0], cells[1])
+def test_the_simulated_cells_are_the_moments_of_the_matched_markets() -> None:
+    outcomes = smm.outcomes(_market(), seeds(5, 2), (0.0, 0.0, -0.5, 0.0, 0.0, 1.0))
+    md, img = smm.simulated_cells(outcomes, CELLS)
+    count, share, matched, _ = smm.moments(outcomes, CELLS)
     # applicants with a rank order list only, as the NRMP counts them
-    active = (
-        sum(int((d.active & (d.cohort == d.applicant_type.index("md"))).sum()) for d in draws) / 2
-    )
+    active = sum(int((o.draw.active & (o.draw.cohort == 0)).sum()) for o in outcomes) / 2
     assert 0 < md.applicants == active <= 700 and md.applicants == count[0] / 2
     assert md.share == share[0] and 0.0 < md.share < 1.0
-    assert md.matched_mean == matched[0]
-    assert img.applicants == 0 and np.isnan(img.share) and img.matched_mean is None
+    assert md.matched_mean == matched[0] and img.applicants > 0
+
+
+def test_national_moments_count_a_hand_made_match() -> None:
+    """Six applicants in one market of two programs (2 positions each) and an advanced one
+    with a PGY-1 position: rates by type, fill, active share, the MD curve, IMG medians."""
+    outcome = smm.outcomes(_market(), seeds(6, 1), smm.REFERENCE)[0]
+    draw = dataclasses.replace(
+        outcome.draw,
+        applicant_type=["md", "non-us-img"],
+        cohort=np.array([0, 0, 0, 1, 1, 1], dtype=np.int32),
+        specialty=np.zeros(6, dtype=np.int32),
+        offset=np.array([0, 3], dtype=np.int32),
+        capacities=np.array([2, 2, 1, 1], dtype=np.int32),
+        interviews=np.array([1, 2, 0, 3, 1, 2], dtype=np.int32),
+        own=np.array([1, 2, 0, 3, 1, 2], dtype=np.int32),
+    )
+    hand = Outcome(
+        draw,
+        match=np.array([0, -1, -1, 1, 2, -1], dtype=np.int32),
+        pgy1=np.array([-1, -1, -1, -1, 3, -1], dtype=np.int32),
+    )
+    targets = NationalTargets(
+        match_rate={"md": (0.9, 100.0), "non-us-img": (0.5, 100.0)},
+        fill_rate=(0.9, 100.0),
+        active_share=(0.9, 100.0),
+        curve_ks=(1, 2),
+        curve=(0.5, 0.7),
+        curve_tolerance=0.03,
+        ranks={0: (3.0, 2.0)},
+    )
+    got = {m.name: m for m in national_moments([hand], targets)}
+    assert got["match_rate:md"].simulated == 0.5  # 1 of the 2 MDs with a rank list
+    assert got["match_rate:non-us-img"].simulated == pytest.approx(2 / 3)
+    assert got["fill_rate"].simulated == pytest.approx(4 / 6)  # 3 + the PGY-1 position
+    assert got["active_share"].simulated == pytest.approx(5 / 6)
+    assert got["md_matched_by_ranks:1"].simulated == 1.0
+    assert got["md_matched_by_ranks:2"].simulated == 0.0
+    assert got["md_matched_by_ranks:1"].variance == pytest.approx(0.25 / 1 + 0.03**2)
+    # ranks 3 and 1: the grouped median (continuous in the counts), as the engine's
+    assert got["ranks_matched:0"].simulated == pytest.approx(median_of(np.array([0, 1, 0, 1.0])))
+    assert got["ranks_unmatched:0"].simulated == pytest.approx(2.0)  # rank 2 alone
+    rate = got["match_rate:md"]
+    assert rate.variance == pytest.approx(0.09 / 100) and rate.chi2 == pytest.approx(
+        0.4**2 / (0.09 / 100)
+    )

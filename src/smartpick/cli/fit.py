@@ -28,9 +28,9 @@ from smartpick.cli.common import (
 @click.option(
     "--runs",
     type=click.IntRange(1, 100),
-    default=4,
+    default=2,
     show_default=True,
-    help="With --market: markets drawn behind each evaluation.",
+    help="With --market: markets drawn behind each evaluation (drawn again at each).",
 )
 @click.pass_context
 def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: int) -> None:
@@ -52,13 +52,21 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
             build_market(services),
             runs=runs,
             progress=lambda line: click.echo(f"  {line}", err=True),
-            previous=None if last is None else tuple(last["theta"][n] for n in NAMES),
+            # a record of before the behaviour was fitted has the first names only
+            previous=None
+            if last is None
+            else [last["theta"][n] for n in NAMES if n in last.get("theta", {})],
         )
         path = write_market_fit(record, folder)
+        applications = fitted.behaviour.multiplier
         click.echo(
             f"Fitted tau {fitted.tau:.2f}, shift DO {fitted.shift('do'):+.2f}, IMG "
-            f"{fitted.shift('non-us-img'):+.2f} on {fitted.cells} cells over {runs} markets "
-            f"(distance {fitted.start_distance:.4f} -> {fitted.distance:.4f}); wrote {path}"
+            f"{fitted.shift('non-us-img'):+.2f}, applications x{applications('md'):.2f} "
+            f"(U.S. graduates) x{applications('non-us-img'):.2f} (IMGs), temperature "
+            f"{fitted.behaviour.temperature:.2f} on {fitted.cells} cells and "
+            f"{len(record['national'])} national moments over {runs} markets per evaluation "
+            f"(distance {fitted.start_distance:.4f} -> {fitted.distance:.4f}, "
+            f"{record['seconds']:.0f} s); wrote {path}"
         )
         return
     result = calibrate(

@@ -45,6 +45,8 @@ MARKET_CODE = (
     "smartpick.core.match.supplemental",
     "smartpick.core.match.soap",
     "smartpick.core.match.positions",
+    "smartpick.core.match.crn",
+    "smartpick.core.match.moments",
     "smartpick.services.simulate",
     "smartpick.services.market_inputs",
     "smartpick.services.market_fit",

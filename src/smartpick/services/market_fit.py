@@ -1,6 +1,6 @@
 """Fitting the simulator's own parameters by simulated moments (core.match.smm) on the dataset's
-published cells, and the record of the fit (`fitted/market.json`, beside the engine's
-parameters). `smartpick calibrate --market` runs it."""
+published cells and national figures, and the record of the fit (`fitted/market.json`, beside
+the engine's parameters). `smartpick calibrate --market` runs it."""
 
 from __future__ import annotations
 
@@ -10,15 +10,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match import smm
-from smartpick.core.match.national import Market, draw_markets, seeds
+from smartpick.core.match.moments import NationalTargets, national_moments
+from smartpick.core.match.national import TYPES, Market, seeds
+from smartpick.core.model.targets import RANK_TOLERANCE
 from smartpick.fitted import market_fingerprint, market_path
 
 if TYPE_CHECKING:
     from smartpick.services import Services
 
-FIT_RUNS = 4  # drawn markets behind each evaluation
+FIT_RUNS = 2  # markets drawn behind each evaluation (drawn again at every evaluation)
 FIT_SEED = 20261126
-FIT_EVALUATIONS = 80
+FIT_EVALUATIONS = 70
+RATE = "main_residency_match:pgy1_match_rate"
+APPLICANTS = "main_residency_match:pgy1_applicants"
+FILLED = "main_residency_match:positions_filled_rate"
+OFFERED = "main_residency_match:positions_offered"
+REGISTERED = "main_residency_match:registered_applicants"
+ACTIVE = "main_residency_match:active_applicants"
 
 
 def published_cells(services: Services, specialties: Sequence[str]) -> list[smm.CellTarget]:
@@ -39,6 +47,52 @@ def published_cells(services: Services, specialties: Sequence[str]) -> list[smm.
     return smm.targets_for(specialties, published)
 
 
+def _national_figures(services: Services) -> dict[str, dict[str, float]]:
+    """{metric: {applicant type: value}} of the NRMP's national figures, each metric of its
+    latest year in the dataset."""
+    latest: dict[str, int] = {}
+    rows = [r for r in services.dataset.rows("specialty_figures")
+            if r["specialty_key"] == "all" and r["year"] and r["value"]]  # fmt: skip
+    for r in rows:
+        latest[r["metric"]] = max(latest.get(r["metric"], 0), int(r["year"]))
+    out: dict[str, dict[str, float]] = {}
+    for r in rows:
+        if int(r["year"]) == latest[r["metric"]]:
+            out.setdefault(r["metric"], {})[r["applicant_type"]] = float(r["value"])
+    return out
+
+
+def national_targets(services: Services, specialties: Sequence[str]) -> NationalTargets:
+    """The published national moments (core.match.moments), from the dataset's
+    specialty_figures: the NRMP's match rate and count of PGY-1 applicants by type, its fill
+    rate over positions offered, registered and active applicants (every type together: the
+    share of registered applicants with a rank order list), the U.S. MD share matched by
+    contiguous ranks with its tolerance and the non-U.S. IMG contiguous-rank medians (the
+    engine's moments)."""
+    figures = _national_figures(services)
+    rate, count = figures.get(RATE, {}), figures.get(APPLICANTS, {})
+    filled, offered = figures.get(FILLED, {}).get("all"), figures.get(OFFERED, {}).get("all")
+    registered = figures.get(REGISTERED, {}).get("all")
+    active = figures.get(ACTIVE, {}).get("all")
+    published = services.engine.moments()
+    curve = next((c for c in published.curves if c.applicant_type == "md"), None)
+    index = {s: k for k, s in enumerate(specialties)}
+    return NationalTargets(
+        match_rate={g: (rate[g], count[g]) for g in TYPES if g in rate and g in count},
+        fill_rate=(filled, offered) if filled and offered else None,
+        active_share=(active / registered, registered) if active and registered else None,
+        curve_ks=curve.ks if curve else (),
+        curve=curve.shares if curve else (),
+        curve_tolerance=curve.tolerance if curve else 0.0,
+        ranks={
+            index[r.specialty]: (r.matched, r.not_matched)
+            for r in published.ranks
+            if r.applicant_type == "non-us-img" and r.specialty in index
+        },
+        rank_tolerance=RANK_TOLERANCE,
+    )
+
+
 def fit_market(
     services: Services,
     market: Market,
@@ -46,30 +100,42 @@ def fit_market(
     seed: int = FIT_SEED,
     max_evaluations: int = FIT_EVALUATIONS,
     progress: Callable[[str], None] = lambda _: None,
-    previous: tuple[float, float, float] | None = None,
+    previous: Sequence[float] | None = None,
 ) -> tuple[smm.SmmFit, dict[str, Any]]:
-    """Fit (tau, shifts) on `runs` markets drawn once; return the fit and its record.
-    `previous`: the last fit's theta, a second start."""
+    """Fit theta (core.match.smm.NAMES) on `runs` markets, drawn again from the same seeds at
+    every evaluation; return the fit and its record. `previous`: the last fit's theta, a
+    second start (a record of before the behaviour was fitted gives its first three
+    entries; the others start at the reference)."""
     names = [m.specialty for m in market.specialties]
     targets = published_cells(services, names)
-    progress(f"drawing {runs} markets ({market.applicants:,} applicants each)")
-    draws = draw_markets(market, seeds(seed, runs))
-    # Nelder-Mead finds a local best: it starts from the reference (tau 1, no shift) and from
-    # the last fit where there is one (as the engine's refit does); the better end is kept.
-    begin = [(0.0, 0.0, 0.0)]
-    if previous is not None and previous not in begin:
-        begin.append(previous)
+    national = national_targets(services, names)
+    streams = seeds(seed, runs)
+    progress(f"{runs} markets per evaluation ({market.applicants:,} registered applicants each)")
+    # Nelder-Mead finds a local best: it starts from the reference and from the last fit
+    # where there is one (as the engine's refit does); the better end is kept.
+    begin: list[tuple[float, ...]] = [smm.REFERENCE]
+    if previous is not None:
+        last = (*previous, *smm.REFERENCE[len(previous) :])[: len(smm.NAMES)]
+        if tuple(last) != smm.REFERENCE:
+            begin.append(tuple(float(v) for v in last))
     tried = []
     for start in begin:
         progress(f"from {', '.join(f'{v:+.2f}' for v in start)}")
-        tried.append(smm.fit(draws, targets, start, max_evaluations, progress=progress))
+        tried.append(smm.fit(market, streams, targets, national, start, max_evaluations, progress))
     result = min(tried, key=lambda r: r.distance)
+    fitted = smm.outcomes(market, streams, result.theta)
+    moments = national_moments(fitted, national)
+    chosen = result.behaviour
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
-        "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG) "
-        "over markets drawn once (common random numbers), matching each cell's published share "
-        "matched in the preferred specialty and mean Step 2 CK of the matched and the "
-        "unmatched (core.match.smm)",
+        "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG, "
+        "log applications of U.S. graduates and of IMGs, temperature) over markets drawn again "
+        "from the same seeds at every evaluation (common random numbers), matching each cell's "
+        "published share matched in the preferred specialty and mean Step 2 CK of the matched "
+        "and the unmatched, and the national match rate by type, fill rate, share of "
+        "registered applicants with a rank order list, U.S. MD share matched by contiguous "
+        "ranks and non-U.S. IMG contiguous-rank medians, each weighed by its precision "
+        "(core.match.smm, core.match.moments)",
         "dataset_version": services.dataset.version,
         "engine_code_hash": services.parameters["code_hash"],
         "code_hash": market_fingerprint(),
@@ -78,12 +144,27 @@ def fit_market(
         "seed": seed,
         "theta": dict(zip(smm.NAMES, result.theta, strict=True)),
         "tau": result.tau,
-        "shift": {g: result.shift(g) for g in ("md", "do", "us-img", "non-us-img")},
+        "shift": {g: result.shift(g) for g in TYPES},
+        "behaviour": {
+            "applications": {g: chosen.multiplier(g) for g in TYPES},
+            "temperature": chosen.temperature,
+        },
         "distance": {"start": result.start_distance, "fitted": result.distance},
-        "evaluations": result.evaluations,
+        "evaluations": sum(r.evaluations for r in tried),
+        "seconds": sum(r.seconds for r in tried),
         "starts": [
-            {"theta": list(start), "distance": r.distance}
+            {"theta": list(start), "distance": r.distance, "evaluations": r.evaluations}
             for start, r in zip(begin, tried, strict=True)
+        ],
+        "national": [
+            {
+                "moment": m.name,
+                "simulated": m.simulated,
+                "published": m.published,
+                "variance": m.variance,
+                "chi2": m.chi2,
+            }
+            for m in moments
         ],
         "cells": [
             {
@@ -93,7 +174,7 @@ def fit_market(
                 "simulated_share": c.share,
                 "simulated_matched_mean": c.matched_mean,
             }
-            for c in smm.simulated_cells(draws, result.theta, targets)
+            for c in smm.simulated_cells(fitted, targets)
         ],
     }
     return result, record

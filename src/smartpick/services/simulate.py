@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match.engine_check import check_engine
-from smartpick.core.match.market import Cohort, Plans, SpecialtyMarket, prepare
+from smartpick.core.match.market import Behaviour, Cohort, Plans, SpecialtyMarket, prepare
 from smartpick.core.match.national import (
     TYPES,
     Market,
@@ -24,7 +24,6 @@ from smartpick.core.match.national import (
     merge,
     program_positions,
     run_once,
-    scaled_to_active,
     seeds,
     widen,
 )
@@ -32,7 +31,7 @@ from smartpick.core.match.positions import spread_positions
 from smartpick.core.model.parameters import Pool
 from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED
-from smartpick.errors import InputError
+from smartpick.errors import DataError, InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current
 from smartpick.services.market_inputs import (
     PGY1,
@@ -50,16 +49,19 @@ DEFAULT_TAU = 1.0  # a program's own evaluation noise, before the simulated-mome
 # Assumptions where the dataset has no figure (said in the market's notes):
 BACKUPS = ("internal_medicine", "family_medicine", "pediatrics")  # and the PGY-1 years
 SOAP_APPLICATIONS = 20.0  # mean SOAP applications per unmatched applicant (NRMP limit: 45)
-PILOT_SEED = 20261219  # the draw that scales registered applicants to the active counts
 TOTALS = "main_residency_match:pgy1_applicants"
+REGISTERED = "main_residency_match:registered_applicants"
+ACTIVE = "main_residency_match:active_applicants"
 RATE = "main_residency_match:pgy1_match_rate"
 FILLED = "main_residency_match:positions_filled_rate"
 
 
 def build_market(services: Services, simulator: Mapping[str, Any] | None = None) -> Market:
     """The market of the dataset with the fitted engine and the simulator's own parameters:
-    `simulator` as market.json holds them ({"tau": t, "shift": {type: s}}); without them tau
-    is 1 and no type is shifted."""
+    `simulator` as market.json holds them ({"tau": t, "shift": {type: s}, "behaviour":
+    {"applications": {type: multiplier}, "temperature": t}}); without them tau is 1, no type
+    is shifted and applicants apply as the engine's typical list (a record of before the
+    behaviour was fitted has no "behaviour": the same, and said)."""
     engine, fit, dataset = services.engine, services.fit, services.dataset
     match_of = {s.key: s.match for s in services.specialties()}
     positions = {r["acgme_id"]: r for r in dataset.rows("program_positions")}
@@ -84,6 +86,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     ]
     # U.S.-citizen IMGs: the national count, spread like non-U.S. IMGs over the market
     totals = _year_figures(services, _latest_year(services, TOTALS), TOTALS)
+    registered = registered_per_active(services)
     img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
     img_total = sum(c for c in img_counts.values() if c)
     quota = nrmp_totals(services)
@@ -164,7 +167,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                 )
             )
         )
-    markets = scaled_to_totals(markets, totals)
+    markets = scaled_to_totals(markets, {g: v * registered for g, v in totals.items()})
     pgy1, pgy1_basis = pgy1_market(services, markets)
     markets.append(pgy1)
     where = {mk.specialty: k for k, mk in enumerate(markets)}
@@ -183,11 +186,13 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         "preliminary ones), estimated programs sharing what the known quotas leave"
     )
     notes.append(
-        "applicants of each type are scaled to the NRMP's national count of PGY-1 applicants "
-        "(applicants whose preferred specialty has no published count are spread like the "
-        "others); U.S.-citizen IMGs, without counts by specialty, are spread like non-U.S. "
-        "IMGs (synthetic); only applicants with at least one interview submit a rank order "
-        "list and count, as the NRMP counts active applicants"
+        "registered applicants of each type: the NRMP's national count of its PGY-1 "
+        f"applicants times registered per active applicant ({registered:.3f}, every type "
+        "alike: the NRMP publishes the ratio for all applicants only); applicants whose "
+        "preferred specialty has no published count are spread like the others; U.S.-citizen "
+        "IMGs, without counts by specialty, are spread like non-U.S. IMGs (synthetic); only "
+        "applicants with at least one interview submit a rank order list and count, as the "
+        "NRMP counts active applicants"
     )
     notes.append(
         f"PGY-1 years: {pgy1.size} transitional and preliminary tracks with their NRMP 2026 "
@@ -217,7 +222,12 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     if simulator is None:
         notes.append(
             "the simulator's own parameters are not fitted for this dataset and model: tau 1, "
-            "no type shifted (run `smartpick calibrate --market`)"
+            "no type shifted, the engine's typical lists (run `smartpick calibrate --market`)"
+        )
+    elif "behaviour" not in simulator:
+        notes.append(
+            "the simulator's record has no behavioural parameters (fitted before they were): "
+            "the engine's typical lists (run `smartpick calibrate --market`)"
         )
     missing = sorted(
         name_of[s]
@@ -230,8 +240,39 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             f"not in the market: {', '.join(missing)} "
             f"({sum(quota.get(k, 0) for k in missing_keys(match_of, markets)):,} positions)"
         )
-    market = Market(tuple(markets), tuple(notes), tuple(left_out), plans, SOAP_APPLICATIONS)
-    return scaled_to_active(market, {g: v for g, v in totals.items() if g in TYPES}, PILOT_SEED)
+    return Market(
+        tuple(markets), tuple(notes), tuple(left_out), plans, SOAP_APPLICATIONS,
+        behaviour_of(simulator),
+    )  # fmt: skip
+
+
+def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
+    """The fitted behaviour of a simulator record (market.json); the engine's typical lists
+    where the record has none."""
+    fitted = (simulator or {}).get("behaviour")
+    if fitted is None:
+        return Behaviour()
+    try:
+        return Behaviour(
+            applications={g: float(v) for g, v in fitted["applications"].items()},
+            temperature=float(fitted["temperature"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DataError(
+            f"the simulator's record has an unreadable behaviour ({error!r})",
+            hint="Refit with `smartpick calibrate --market`.",
+        ) from error
+
+
+def registered_per_active(services: Services) -> float:
+    """The NRMP's registered applicants per active applicant (one who submits a rank order
+    list), in the latest year with both: how many register for each who takes part."""
+    year = _latest_year(services, REGISTERED)
+    registered = _year_figures(services, year, REGISTERED).get("all")
+    active = _year_figures(services, year, ACTIVE).get("all")
+    if not registered or not active:
+        raise DataError(f"the dataset has no NRMP registered and active applicants for {year}")
+    return registered / active
 
 
 def _figures(engine: Any, specialty: str, g: str) -> Any:

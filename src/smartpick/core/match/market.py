@@ -6,10 +6,11 @@ Per specialty and applicant type, one draw of the market:
 
 1. Applicants: Step 2 CK from the published matched / unmatched normals mixed at the match
    share (the engine's pool), strength S = b z + sigma e (core.model).
-2. Applications: each applicant sends a Poisson number (mean: the engine's typical count)
-   to programs chosen without replacement with chances rising with the program's population
-   interview rate for the type (Gumbel top-k on log rate: the engine's typical list); the
-   same random key orders the applicant's liking of the programs.
+2. Applications: each applicant sends a Poisson number (mean: the engine's typical count
+   times the type's multiplier, `Behaviour`) to programs chosen without replacement with
+   chances rising with the program's population interview rate for the type raised to the
+   behaviour's temperature (Gumbel top-k on temperature x log rate; temperature 1: the
+   engine's typical list); the same random key orders the applicant's liking of the programs.
 3. Where: each application is in-state with the specialty's estimated in-state share.
 4. Signals: the applicant's best-liked programs get the signals, as many of each tier as
    the specialty's estimated share of signalled applications says, never more than allowed.
@@ -26,7 +27,9 @@ Per specialty and applicant type, one draw of the market:
    applicants with an advanced (PGY-2) program among their interviews apply to the PGY-1
    years and rank those interviews on a supplemental list (core.match.supplemental).
 
-Everything is drawn from one numpy Generator, so one seed gives one market.
+Everything is drawn from one numpy Generator, so one seed gives one market; the numbers of
+each applicant and program are common random numbers (core.match.crn), so the same seed under
+other behaviour gives the same applicants with the same coins.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from smartpick.core.match import crn
 from smartpick.core.model.interview import anchor, expit
 from smartpick.core.model.outcomes import normal_nodes
 from smartpick.core.model.parameters import ETA_NODES, Params, Pool, variance
@@ -179,20 +183,46 @@ def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
     return replace(market, cohorts=tuple(cohorts), advanced=advanced)
 
 
+@dataclass(frozen=True)
+class Behaviour:
+    """How applicants apply, beyond the engine's typical list: the simulator's behavioural
+    parameters, fitted by simulated moments (core.match.smm). `applications`: a multiplier of
+    the engine's typical number of applications per applicant type (1: the engine's);
+    `temperature`: how strongly the programs an applicant applies to follow the program's
+    population interview rate for the type (the race's weights are rate ** temperature:
+    1 is the engine's typical list, 0 uniform over the specialty's programs)."""
+
+    applications: Mapping[str, float] = field(default_factory=dict)
+    temperature: float = 1.0
+
+    def multiplier(self, applicant_type: str) -> float:
+        return float(self.applications.get(applicant_type, 1.0))
+
+
 def _apply(
-    market: SpecialtyMarket, c: Cohort, s: Array, mean: float, rng: np.random.Generator
+    market: SpecialtyMarket,
+    c: Cohort,
+    s: Array,
+    who: NDArray[np.int64],
+    base: int,
+    behaviour: Behaviour,
+    key: int,
 ) -> tuple[IntArray, NDArray[np.bool_], IntArray, Array]:
-    """Applications of applicants of strength `s` (cohort c's type) to `market` and its
-    interviews: (programs chosen, best liked first; invited; count sent; intercepts)."""
+    """Applications of applicants `who` of strength `s` (cohort c's type) to `market` (its
+    programs numbered from `base`) and its interviews: (programs chosen, best liked first;
+    invited; count sent; intercepts). Every random number is the applicant's and the
+    program's own (core.match.crn), so a draw under other behaviour keeps its coins."""
     if c.log_rate is None or c.intercepts is None:
         raise ValueError("the market is not prepared: call core.match.market.prepare first")
     n, m = s.size, market.size
-    count = np.clip(rng.poisson(mean, n), 1, m).astype(np.int32)
+    mean = c.applications * behaviour.multiplier(c.applicant_type)
+    drawn = crn.poisson_counts(crn.key_for(key, crn.COUNT), who, base, mean)
+    count: IntArray = np.clip(drawn, 1, m).astype(np.int32)
     kmax = int(count.max(initial=1))
-    # Gumbel top-k as an exponential race: log r + Gumbel ranks programs as E / r does
+    # Gumbel top-k as an exponential race: E / w ranks programs as log w + Gumbel does
     # (E ~ Exp(1)), smallest first; single precision halves the work, ties are negligible.
-    race = rng.standard_exponential((n, m), dtype=np.float32)
-    race *= np.exp(-c.log_rate).astype(np.float32)[None, :]
+    programs = np.arange(base, base + m, dtype=np.int64)
+    race = crn.race(crn.key_for(key, crn.RACE), who, programs, behaviour.temperature * c.log_rate)
     if kmax < m:
         top = np.argpartition(race, kmax - 1, axis=1)[:, :kmax]
     else:
@@ -202,7 +232,9 @@ def _apply(
     # Cells of each application: in-state, and signals on the best-liked programs
     tiers = list(market.signal_share)
     w_in = market.in_state_share if c.in_state_share is None else c.in_state_share
-    cell = (rng.random(chosen.shape) < w_in).astype(np.int64) * (1 + len(tiers))
+    at = chosen.astype(np.int64) + base
+    cell = (crn.uniforms(crn.key_for(key, crn.IN_STATE), who, at) < w_in).astype(np.int64)
+    cell *= 1 + len(tiers)
     start = np.zeros(n, dtype=np.int64)
     position = np.arange(kmax)[None, :]
     for i, t in enumerate(tiers, start=1):
@@ -212,7 +244,8 @@ def _apply(
         start += k
     a = c.intercepts[cell, chosen]
     sent = position < count[:, None]
-    invited = (rng.random(chosen.shape) < expit(a + s[:, None])) & sent
+    coin = crn.uniforms(crn.key_for(key, crn.INVITE), who, at)
+    invited = (coin < expit(a + s[:, None])) & sent
     return chosen.astype(np.int32), invited, count, a
 
 
@@ -233,6 +266,8 @@ def _cohort_block(
     plans: Plans,
     rng: np.random.Generator,
     engine: bool,
+    behaviour: Behaviour,
+    key: int,
 ) -> tuple[list[_Part], Array, Array, IntArray, IntArray, Array | None]:
     """One cohort's applicants (numbered from `first`): their interviews in the preferred
     specialty, in a second specialty for some, and in the PGY-1 years for those with an
@@ -245,7 +280,7 @@ def _cohort_block(
     score = centre + sd * rng.standard_normal(n)
     s = c.params.score_weight * c.pool.z(score) + c.params.spread * rng.standard_normal(n)
     who = np.arange(first, first + n, dtype=np.int64)
-    chosen, invited, count, a = _apply(market, c, s, c.applications, rng)
+    chosen, invited, count, a = _apply(market, c, s, who, int(offset[k]), behaviour, key)
     engine_p = (
         _engine_chance(c, score, a, np.arange(chosen.shape[1]) < count[:, None]) if engine else None
     )
@@ -262,7 +297,9 @@ def _cohort_block(
             if cj is None or not mask.any():
                 continue
             backup[mask] = j
-            ch, inv, _, _ = _apply(markets[j], cj, s[mask], cj.applications, rng)
+            ch, inv, _, _ = _apply(
+                markets[j], cj, s[mask], who[mask], int(offset[j]), behaviour, key
+            )
             parts.append(_part(who[mask], ch, inv, int(offset[j]), 1, 0))
     advanced = None if market.advanced is None else np.asarray(market.advanced, dtype=bool)
     if plans.pgy1 is not None and advanced is not None and advanced.any():
@@ -270,7 +307,9 @@ def _cohort_block(
         cp = pgy1.cohort(c.applicant_type)
         wants = (invited & advanced[chosen]).any(axis=1)
         if cp is not None and wants.any():
-            ch, inv, _, _ = _apply(pgy1, cp, s[wants], cp.applications, rng)
+            ch, inv, _, _ = _apply(
+                pgy1, cp, s[wants], who[wants], int(offset[plans.pgy1]), behaviour, key
+            )
             parts.append(_part(who[wants], ch, inv, int(offset[plans.pgy1]), 0, 1))
     return parts, score, s, count, backup, engine_p
 
@@ -302,10 +341,16 @@ def draw_market(
     rng: np.random.Generator,
     engine: bool = False,
     plans: Plans | None = None,
+    behaviour: Behaviour | None = None,
 ) -> Draw:
     """One national market (of prepared SpecialtyMarkets), programs numbered in order; with
-    `engine`, each applicant's chance by the engine's closed form too (Draw.engine_p)."""
+    `engine`, each applicant's chance by the engine's closed form too (Draw.engine_p).
+    The generator draws the applicants and the key of the draw's common random numbers
+    (core.match.crn): the same generator state under other `behaviour` gives the same
+    applicants with the same coins."""
     plans = plans or Plans()
+    behaviour = behaviour or Behaviour()
+    key = int(rng.integers(2**62))
     offset = np.zeros(len(markets) + 1, dtype=np.int32)
     for k, mk in enumerate(markets):
         offset[k + 1] = offset[k] + mk.size
@@ -321,7 +366,7 @@ def draw_market(
             if c.count <= 0:
                 continue
             got, score, s, count, backup, engine_p = _cohort_block(
-                markets, k, c, first, offset, plans, rng, engine
+                markets, k, c, first, offset, plans, rng, engine, behaviour, key
             )
             parts += got
             types.append(c.applicant_type)
@@ -388,7 +433,7 @@ def draw_market(
         cols=cols,
         lists=lst.astype(np.int8),
         programs=program.astype(np.int32),
-        noise=rng.standard_normal(who.size),
+        noise=crn.normals(crn.key_for(key, crn.NOISE), who, program),
         engine_p=np.concatenate([x for x in chances if x is not None]) if engine and per else None,
         tau=np.array(tau),
         shift=np.array(shift),

@@ -12,12 +12,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from smartpick.core.match.market import Array, Draw, IntArray, Plans, SpecialtyMarket, draw_market
+from smartpick.core.match.market import (
+    Array,
+    Behaviour,
+    Draw,
+    IntArray,
+    Plans,
+    SpecialtyMarket,
+    draw_market,
+)
 from smartpick.core.match.soap import soap_lists, soap_round
 from smartpick.core.match.supplemental import match_supplemental_lists
 
@@ -33,6 +41,7 @@ class Market:
     left_out: tuple[str, ...]
     plans: Plans = field(default_factory=Plans)
     soap_applications: float = 0.0  # mean SOAP applications per unmatched applicant; 0: no SOAP
+    behaviour: Behaviour = field(default_factory=Behaviour)  # how applicants apply (fitted)
 
     @property
     def positions(self) -> int:
@@ -43,7 +52,7 @@ class Market:
         return int(sum(c.count for m in self.specialties for c in m.cohorts))
 
     def draw(self, rng: np.random.Generator, engine: bool = False) -> Draw:
-        return draw_market(self.specialties, rng, engine, self.plans)
+        return draw_market(self.specialties, rng, engine, self.plans, self.behaviour)
 
     def rates(self) -> tuple[Array, Array]:
         """(log rate, no-signal out-of-state intercept) of each type (rows: TYPES) at every
@@ -98,33 +107,6 @@ def program_positions(seats: Sequence[int]) -> IntArray:
 def seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
     """One independent stream per replication: the same seed gives the same runs."""
     return list(np.random.SeedSequence(seed).spawn(runs))
-
-
-def scaled_to_active(market: Market, targets: dict[str, float], seed: int) -> Market:
-    """The market with each type's cohorts scaled so that its applicants with a rank order
-    list (at least one interview) number the type's published count of active applicants
-    (`targets`), by one pilot draw: the NRMP counts only those, and so does every published
-    share. The scaled counts are registered applicants, some of whom end with no interview."""
-    draw = market.draw(np.random.default_rng(seed))
-    types = np.array(draw.applicant_type, dtype=object)[draw.cohort]
-    factor = {}
-    for g, target in targets.items():
-        active = int((draw.active & (types == g)).sum())
-        if active > 0:
-            factor[g] = target / active
-    return replace(
-        market,
-        specialties=tuple(
-            replace(
-                mk,
-                cohorts=tuple(
-                    replace(c, count=round(c.count * factor.get(c.applicant_type, 1.0)))
-                    for c in mk.cohorts
-                ),
-            )
-            for mk in market.specialties
-        ),
-    )
 
 
 def draw_markets(market: Market, streams: Sequence[np.random.SeedSequence]) -> list[Draw]:

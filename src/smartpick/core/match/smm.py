@@ -1,20 +1,30 @@
 """Joint calibration of the simulator by simulated moments (METHODS §3.6).
 
-The market (core.match.market) takes the engine's interviews as given; what it adds is how programs
-rank the applicants they interviewed. Two things there are not pinned down by the engine's
-closed form: how much each program's own view of an applicant adds to the strength every
-program sees (tau), and how programs weigh applicant types beyond strength (a shift per type,
-U.S. MD seniors the reference). They are fitted so that the simulated Match reproduces, cell
-by cell (specialty x applicant type), the published share of applicants who matched in their
-preferred specialty and the mean Step 2 CK of those who matched and of those who did not.
+The market (core.match.market) draws interviews from the engine's model; what it adds is how
+applicants apply beyond the engine's typical list and how programs rank the applicants they
+interviewed. theta holds both:
 
-theta = (log tau, shift DO, shift IMG); U.S.-citizen and non-U.S. IMGs share the IMG shift.
-Every evaluation ranks the same drawn markets again (common random numbers: core.match.market.
-program_ranks), so the distance changes with theta only; Nelder-Mead minimizes it.
+- log tau: how much each program's own view of an applicant adds to the strength every program
+  sees; shift DO, shift IMG: how programs weigh the type beyond strength (U.S. MD seniors the
+  reference; U.S.-citizen and non-U.S. IMGs share the IMG shift);
+- log applications, U.S. graduates (MD and DO) and IMGs: the multiplier of the engine's
+  typical number of applications (0: the engine's);
+- temperature: how strongly applications follow the program's population interview rate for
+  the type (1: the engine's typical list, 0: uniform over the specialty's programs).
+
+The moments: cell by cell (specialty x type), the published share matched in the preferred
+specialty and the mean Step 2 CK of the matched and of the unmatched; nationally, the
+match rate by type, the fill rate, the share of registered applicants with a rank order list,
+the U.S. MD share matched by contiguous ranks and the non-U.S. IMG contiguous-rank medians
+(core.match.moments). Each evaluation draws its markets again from the same seeds (common
+random numbers: core.match.crn), so the distance moves with theta, not with the random stream;
+Nelder-Mead minimizes it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,13 +32,33 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from smartpick.core.match.market import Draw, program_ranks
+from smartpick.core.match.market import Behaviour, Draw, program_ranks
+from smartpick.core.match.moments import (
+    RATE_FLOOR,
+    NationalTargets,
+    Outcome,
+    national_moments,
+)
+from smartpick.core.match.national import Market
 from smartpick.core.match.supplemental import match_supplemental_lists
 
 Array = NDArray[np.float64]
-NAMES = ("log_tau", "shift_do", "shift_img")
+NAMES = (
+    "log_tau", "shift_do", "shift_img", "log_applications_us", "log_applications_img",
+    "temperature",
+)  # fmt: skip
+REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 1.0)  # tau 1, no shift, the engine's typical lists
+STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25)  # the first simplex: the scale of each parameter
 SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2}
-RATE_FLOOR = 0.01  # keeps a published share of 0 or 1 from dividing by zero
+APPLICATIONS_OF = {"md": 3, "do": 3, "us-img": 4, "non-us-img": 4}
+
+
+def behaviour(theta: Sequence[float] | Array) -> Behaviour:
+    """How applicants apply under theta (a negative temperature is read as 0: uniform)."""
+    return Behaviour(
+        applications={g: float(np.exp(theta[i])) for g, i in APPLICATIONS_OF.items()},
+        temperature=max(float(theta[5]), 0.0),
+    )
 
 
 @dataclass(frozen=True)
@@ -45,12 +75,13 @@ class CellTarget:
 
 @dataclass(frozen=True)
 class SmmFit:
-    theta: tuple[float, float, float]
+    theta: tuple[float, ...]
     distance: float
     start_distance: float
     evaluations: int
     runs: int
     cells: int
+    seconds: float = 0.0
 
     @property
     def tau(self) -> float:
@@ -59,6 +90,10 @@ class SmmFit:
     def shift(self, applicant_type: str) -> float:
         k = SHIFT_OF[applicant_type]
         return 0.0 if k is None else float(self.theta[k])
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return behaviour(self.theta)
 
 
 @dataclass(frozen=True)
@@ -83,26 +118,43 @@ def parameters_by_cohort(draw: Draw, theta: Sequence[float] | Array) -> tuple[Ar
     return tau, shift
 
 
+def outcomes(
+    market: Market, streams: Sequence[np.random.SeedSequence], theta: Sequence[float] | Array
+) -> list[Outcome]:
+    """The markets of `streams` drawn under theta's behaviour, ranked under its tau and
+    shifts, and matched (supplemental lists included)."""
+    drawn = dataclasses.replace(market, behaviour=behaviour(theta))
+    out = []
+    for stream in streams:
+        draw = drawn.draw(np.random.default_rng(stream))
+        out.append(rematch(draw, theta))
+    return out
+
+
+def rematch(draw: Draw, theta: Sequence[float] | Array) -> Outcome:
+    """A drawn market ranked again under theta's tau and shifts, and matched."""
+    tau, shift = parameters_by_cohort(draw, theta)
+    rank_of, sup_rank_of = program_ranks(draw, tau, shift)
+    result = match_supplemental_lists(
+        draw.applicant_ranks, rank_of, draw.capacities, draw.advanced, draw.sup_ranks,
+        sup_rank_of,
+    )  # fmt: skip
+    return Outcome(draw, result.match, result.pgy1)
+
+
 def moments(
-    draws: Sequence[Draw], theta: Sequence[float] | Array, targets: Sequence[CellTarget]
+    outcomes: Sequence[Outcome], targets: Sequence[CellTarget]
 ) -> tuple[Array, Array, Array, Array]:
-    """Per target cell over the draws: (applicants, share matched, mean Step 2 CK of the
-    matched, of the unmatched; nan where there is nobody)."""
+    """Per target cell over the matched markets: (applicants, share matched in the preferred
+    specialty, mean Step 2 CK of the matched, of the unmatched; nan where there is nobody),
+    among applicants with a rank order list."""
     count = np.zeros(len(targets))
     won = np.zeros(len(targets))
     score = np.zeros(len(targets))
     total = np.zeros(len(targets))
     index = {(t.specialty, t.applicant_type): i for i, t in enumerate(targets)}
-    for draw in draws:
-        tau, shift = parameters_by_cohort(draw, theta)
-        rank_of, sup_rank_of = program_ranks(draw, tau, shift)
-        at = match_supplemental_lists(
-            draw.applicant_ranks, rank_of, draw.capacities, draw.advanced, draw.sup_ranks,
-            sup_rank_of,
-        ).match  # fmt: skip
-        # Matched in the preferred specialty, among applicants with a rank order list
-        matched = (at >= draw.offset[draw.specialty]) & (at < draw.offset[draw.specialty + 1])
-        types = np.array(draw.applicant_type)[draw.cohort]
+    for o in outcomes:
+        draw, matched, types = o.draw, o.preferred, o.types
         for (k, g), i in index.items():
             mask = (draw.specialty == k) & (types == g) & draw.active
             count[i] += mask.sum()
@@ -114,11 +166,11 @@ def moments(
 
 
 def simulated_cells(
-    draws: Sequence[Draw], theta: Sequence[float] | Array, targets: Sequence[CellTarget]
+    outcomes: Sequence[Outcome], targets: Sequence[CellTarget]
 ) -> list[SimulatedCell]:
-    """Each target cell as the Match reproduces it under theta (the moments, per market)."""
-    count, share, centre, _ = moments(draws, theta, targets)
-    runs = len(draws)
+    """Each target cell as the matched markets reproduce it (the moments, per market)."""
+    count, share, centre, _ = moments(outcomes, targets)
+    runs = len(outcomes)
     return [
         SimulatedCell(
             target=t,
@@ -130,13 +182,12 @@ def simulated_cells(
     ]
 
 
-def distance(
-    draws: Sequence[Draw], theta: Sequence[float] | Array, targets: Sequence[CellTarget]
-) -> float:
-    """Applicant-weighted mean of the squared gaps, each in its own standard units: the match
-    share against its binomial spread, the mean Step 2 CK of the matched and of the unmatched
-    (where published) against the matched sd."""
-    n, share, matched, unmatched = moments(draws, theta, targets)
+def cell_chi2(outcomes: Sequence[Outcome], targets: Sequence[CellTarget]) -> tuple[float, float]:
+    """(sum over cells of applicants x squared gaps in standard units, applicants per market):
+    the share against its binomial spread, the mean Step 2 CK of the matched and of the
+    unmatched (where published) against the matched sd. Divided by the applicants, it is
+    the applicant-weighted mean of the squared gaps (the cells' distance)."""
+    n, share, matched, unmatched = moments(outcomes, targets)
     pub = np.array([t.match_share for t in targets])
     pub_matched = np.array([t.matched_centre for t in targets])
     pub_unmatched = np.array(
@@ -152,53 +203,80 @@ def distance(
 
     if n.sum() <= 0:
         raise ValueError("no simulated applicant falls in any target cell")
-    weight = n / n.sum()
+    runs = max(len(outcomes), 1)
     total = rate_gap + gap(matched, pub_matched) + gap(unmatched, pub_unmatched)
     # A cell nobody was drawn into has weight 0: its gap (nan) must not poison the sum
-    return float(weight @ np.where(n > 0, np.nan_to_num(total), 0.0))
+    chi2 = float(n @ np.where(n > 0, np.nan_to_num(total), 0.0)) / runs
+    return chi2, float(n.sum()) / runs
+
+
+def distance(
+    outcomes: Sequence[Outcome],
+    targets: Sequence[CellTarget],
+    national: NationalTargets | None = None,
+) -> float:
+    """Every moment's chi-square (core.match.moments; the cells' as in `cell_chi2`), summed and
+    divided by the cells' applicants per market: the applicant-weighted mean of the cells'
+    squared gaps, plus the national moments on the same scale."""
+    chi2, applicants = cell_chi2(outcomes, targets)
+    if national is not None:
+        chi2 += sum(m.chi2 for m in national_moments(outcomes, national))
+    return chi2 / applicants
 
 
 def fit(
-    draws: Sequence[Draw],
+    market: Market,
+    streams: Sequence[np.random.SeedSequence],
     targets: Sequence[CellTarget],
-    start: Sequence[float] = (0.0, 0.0, 0.0),
+    national: NationalTargets | None = None,
+    start: Sequence[float] = REFERENCE,
     max_evaluations: int = 60,
     progress: Callable[[str], None] | None = None,
+    fixed: Mapping[int, float] | None = None,
 ) -> SmmFit:
-    """Nelder-Mead on theta over fixed draws; the start is the reference (tau 1, no shift)."""
+    """Nelder-Mead on theta, every evaluation drawing the markets of `streams` again (common
+    random numbers); `fixed` holds some of theta's entries (by index) at a value."""
+    began = time.perf_counter()
     calls = 0
+    hold = dict(fixed or {})
+    free = [i for i in range(len(NAMES)) if i not in hold]
+    x0 = np.array([start[i] for i in free], dtype=np.float64)
 
-    def objective(theta: Array) -> float:
+    def full(x: Array) -> Array:
+        theta = np.array(start, dtype=np.float64)
+        theta[free] = x
+        for i, v in hold.items():
+            theta[i] = v
+        return theta
+
+    def objective(x: Array) -> float:
         nonlocal calls
         calls += 1
-        value = distance(draws, theta, targets)
+        value = distance(outcomes(market, streams, full(x)), targets, national)
         if progress is not None and calls % 10 == 0:
             progress(f"evaluation {calls}: distance {value:.4f}")
         return value
 
-    begin = objective(np.asarray(start, dtype=np.float64))
+    begin = objective(x0)
     result = minimize(
-        objective,
-        np.asarray(start, dtype=np.float64),
-        method="Nelder-Mead",
+        objective, x0, method="Nelder-Mead",
         options={"maxfev": max_evaluations, "xatol": 0.02, "fatol": 1e-4,
-                 "initial_simplex": _simplex(start)},
+                 "initial_simplex": _simplex(x0, [STEPS[i] for i in free])},
     )  # fmt: skip
-    theta = tuple(float(x) for x in result.x)
     return SmmFit(
-        theta=(theta[0], theta[1], theta[2]),
+        theta=tuple(float(v) for v in full(result.x)),
         distance=float(result.fun),
         start_distance=begin,
         evaluations=calls,
-        runs=len(draws),
+        runs=len(streams),
         cells=len(targets),
+        seconds=time.perf_counter() - began,
     )
 
 
-def _simplex(start: Sequence[float]) -> Array:
-    """Steps of half a unit of log tau and of shift: the scale of the strength itself."""
-    x0 = np.asarray(start, dtype=np.float64)
-    return np.vstack([x0, *[x0 + 0.5 * np.eye(len(x0))[i] for i in range(len(x0))]])
+def _simplex(x0: Array, steps: Sequence[float]) -> Array:
+    """The first simplex: a step of each parameter's own scale from the start."""
+    return np.vstack([x0, *[x0 + steps[i] * np.eye(len(x0))[i] for i in range(len(x0))]])
 
 
 def targets_for(

@@ -1,0 +1,109 @@
+"""Common random numbers for the drawn market: every random number that belongs to an
+applicant and a program (the exponential race that chooses where to apply, whether the
+application is in-state, whether the program invites, the program's own view eta) is a hash of
+the draw's key, its purpose, the applicant and the program, and each applicant's own numbers
+(how many applications) a hash of the applicant and the market.
+
+So a market drawn again under other behavioural parameters (more applications, a race that
+follows the population rates less) keeps every coin it shares with the first draw: an
+applicant who applies to a program in both draws is invited in both or in neither. The
+simulated-moments fit (core.match.smm) then sees a distance that moves with the parameters,
+not with the random stream (METHODS §3.6). The hash is splitmix64's finalizer, compiled.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import ndtri
+
+from smartpick.core.match.acceptance import _jit
+
+Array = NDArray[np.float64]
+Ints = NDArray[np.int64]
+
+# Purposes: one stream each, so the same (applicant, program) gets independent numbers
+RACE, IN_STATE, INVITE, NOISE, COUNT = 1, 2, 3, 4, 5
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def key_for(base: int, purpose: int) -> np.uint64:
+    """The stream of one purpose within a draw whose key is `base`."""
+    return np.uint64((base ^ (purpose * 0xD1B54A32D192ED03)) & 0xFFFFFFFFFFFFFFFF)
+
+
+@_jit
+def _mix(key: np.uint64, a: np.int64, b: np.int64) -> float:
+    x = key ^ (np.uint64(a) * np.uint64(0x9E3779B97F4A7C15))
+    x ^= np.uint64(b) * np.uint64(0xC2B2AE3D27D4EB4F)
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return (float(x >> np.uint64(11)) + 0.5) * 2.0**-53  # in (0, 1), never 0 or 1
+
+
+@_jit
+def _race(
+    key: np.uint64, rows: Ints, cols: Ints, scale: NDArray[np.float32]
+) -> NDArray[np.float32]:
+    out = np.empty((rows.size, cols.size), dtype=np.float32)
+    for i in range(rows.size):
+        for j in range(cols.size):
+            out[i, j] = -np.log(_mix(key, rows[i], cols[j])) * scale[j]
+    return out
+
+
+@_jit
+def _at(key: np.uint64, rows: Ints, cols: Ints) -> Array:
+    out = np.empty(cols.shape, dtype=np.float64)
+    n, k = cols.shape
+    for i in range(n):
+        for j in range(k):
+            out[i, j] = _mix(key, rows[i], cols[i, j])
+    return out
+
+
+def race(key: np.uint64, rows: Ints, programs: Ints, log_weight: Array) -> NDArray[np.float32]:
+    """(rows, programs) arrival times E / w of the exponential race (E ~ Exp(1) per applicant
+    and program, w = exp(log_weight) the program's weight): the smallest k are a draw of k
+    programs without replacement with chances rising with w (the Gumbel top-k trick)."""
+    scale = np.exp(-np.asarray(log_weight, dtype=np.float64)).astype(np.float32)
+    rows = np.ascontiguousarray(rows, np.int64)
+    return _race(key, rows, np.ascontiguousarray(programs, np.int64), scale)
+
+
+def uniforms(key: np.uint64, rows: Ints, programs: Ints) -> Array:
+    """Uniforms in (0, 1) of each (applicant, program) pair: rows (n,), programs (n, k)."""
+    return _at(key, np.ascontiguousarray(rows, np.int64), np.ascontiguousarray(programs, np.int64))
+
+
+def normals(key: np.uint64, rows: Ints, programs: Ints) -> Array:
+    """Standard normals of (applicant, program) pairs given flat: rows (n,), programs (n,)."""
+    return np.asarray(ndtri(uniforms(key, rows, np.asarray(programs)[:, None])[:, 0]))
+
+
+@_jit
+def _poisson(u: Array, mean: float) -> Ints:
+    out = np.empty(u.size, dtype=np.int64)
+    for i in range(u.size):
+        k, p = 0, np.exp(-mean)
+        cdf = p
+        while u[i] > cdf and k < 100_000:
+            k += 1
+            p *= mean / k
+            cdf += p
+            if p < 1e-300 and k > mean:  # the tail's mass is below double precision
+                break
+        out[i] = k
+    return out
+
+
+def poisson_counts(key: np.uint64, rows: Ints, market: int, mean: float) -> NDArray[np.int64]:
+    """A Poisson(mean) count per applicant by inversion of its own uniform: a larger mean
+    never gives an applicant fewer (means up to about 700, where exp(-mean) underflows)."""
+    if not 0 <= mean < 700:
+        raise ValueError(f"a mean of {mean} applications is out of range (0 to 700)")
+    u = uniforms(key, rows, np.full((np.asarray(rows).size, 1), market, dtype=np.int64))[:, 0]
+    return _poisson(u, float(mean))
