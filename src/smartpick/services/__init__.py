@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from smartpick.core.catalog import (
     ENTRY_LEVELS,
     VISAS,
+    Pgy1Track,
     Program,
     ProgramFilter,
     Specialty,
@@ -155,6 +156,11 @@ class Services:
     def programs_by_id(self) -> dict[str, Program]:
         """Every program of the dataset by ACGME id, read once per session."""
         return {p.acgme_id: p for p in self.dataset.programs()}
+
+    @functools.cached_property
+    def pgy1_tracks(self) -> tuple[Pgy1Track, ...]:
+        """The transitional and preliminary tracks, read once per session."""
+        return tuple(self.dataset.pgy1_tracks())
 
     def program_filter(
         self,

@@ -130,8 +130,7 @@ def pgy1_year(text: str) -> Specialty | None:
 
 
 def tracks(services: Services, kind: str | None = None) -> list[Pgy1Track]:
-    rows = services.dataset.pgy1_tracks()
-    return [t for t in rows if kind is None or t.kind == kind]
+    return [t for t in services.pgy1_tracks if kind is None or t.kind == kind]
 
 
 def applications(services: Services, kinds: Sequence[str]) -> list[Pgy1Track]:
@@ -356,7 +355,8 @@ def _parent(kind: str) -> str:
 
 
 def _parent_name(services: Services, kind: str) -> str:
-    return services.resolve_specialty(_parent(kind)).name
+    parent = _parent(kind)
+    return next(s.name for s in services.specialties() if s.key == parent)
 
 
 def _signals(

@@ -66,21 +66,26 @@ class Nearest:
 
 
 def nearest(track: Place, advanced: Sequence[Place]) -> Nearest:
-    """How near a track is to the advanced programs of the list."""
+    """How near a track is to the advanced programs of the list (vectorized over them)."""
     best: tuple[float, int] | None = None
-    if track.point is not None:
-        for i, a in enumerate(advanced):
-            if a.point is not None:
-                d = distance_km(track.point, a.point)
-                if best is None or d < best[0]:
-                    best = (d, i)
+    located = [(i, a.point) for i, a in enumerate(advanced) if a.point is not None]
+    if track.point is not None and located:
+        points = np.radians([point for _, point in located])
+        la1, lo1 = np.radians(track.point)
+        h = (
+            np.sin((points[:, 0] - la1) / 2) ** 2
+            + np.cos(la1) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lo1) / 2) ** 2
+        )
+        d = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+        k = int(np.argmin(d))
+        best = (float(d[k]), located[k][0])
     same_state = next((i for i, a in enumerate(advanced) if a.state == track.state), None)
     if best is not None and best[0] <= NEAR_KM:
         return Nearest(NEAR, best[0], best[1])
     if same_state is not None and (track.point is None or best is None):
         return Nearest(NEAR, None, same_state)
-    near_division = any(a.division is not None and a.division == track.division for a in advanced)
-    group = DIVISION if near_division or same_state is not None else ELSEWHERE
+    divisions = {a.division for a in advanced if a.division is not None}
+    group = DIVISION if track.division in divisions or same_state is not None else ELSEWHERE
     return Nearest(group, None if best is None else best[0], None if best is None else best[1])
 
 
@@ -103,14 +108,19 @@ def prior(p0: Array, parents: Sequence[Program], tracks: Sequence[Pgy1Track]) ->
         if usable[k]:
             by_state.setdefault(p.state, []).append(k)
     nation = np.median(p0[:, usable], axis=1) if usable.any() else np.zeros(p0.shape[0])
+    state_median = {
+        state: np.median(p0[:, ks], axis=1)
+        for state, ks in by_state.items()
+        if len(ks) >= MIN_STATE
+    }
     cols, basis = [], []
     for t in tracks:
         j = index.get(t.anchor_acgme_id)
         if j is not None and usable[j]:
             cols.append(p0[:, j])
             basis.append("institution")
-        elif len(by_state.get(t.state, [])) >= MIN_STATE:
-            cols.append(np.median(p0[:, by_state[t.state]], axis=1))
+        elif t.state in state_median:
+            cols.append(state_median[t.state])
             basis.append("state")
         else:
             cols.append(nation)
