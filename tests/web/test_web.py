@@ -668,3 +668,17 @@ def test_the_api_plans_the_pgy1_year_and_ranks_a_supplemental_list(client: TestC
     assert bad.status_code == 422 and "supplemental" in bad.text
     schema = client.get("/openapi.json").json()["components"]["schemas"]
     assert "supplemental" in schema["RankRequest"]["properties"]
+
+
+def test_the_rank_page_takes_a_supplemental_list(client: TestClient) -> None:
+    profile = {"specialty": "dermatology", "applicant_type": "md", "step2": 258}
+    plan = client.post("/api/v1/plan", json={"profile": profile}).json()
+    advanced = [p["program_id"] for p in plan["programs"] if p["entry_level"] == "advanced"][:3]
+    codes = [p["program_id"] for p in plan["pgy1_plan"]["programs"][:2]]
+    query = {**profile, "programs": "\n".join(advanced), "supplemental": "\n".join(codes)}
+    page = client.get("/rank", params=query)
+    assert page.status_code == 200 and 'id="supplemental-list"' in page.text
+    assert all(code in page.text for code in codes)
+    bad = client.get("/rank", params={**query, "supplemental": "9999999X9"})
+    assert bad.status_code == 400 and 'id="supplemental-error"' in bad.text
+    assert "9999999X9" in bad.text  # what was typed is kept

@@ -170,6 +170,7 @@ def rank_page(request: Request) -> Response:
     form = _form(request)
     form["programs"] = request.query_params.get("programs", "").strip()
     form["ratings"] = request.query_params.get("ratings", "").strip()
+    form["supplemental"] = request.query_params.get("supplemental", "").strip()
     profile_query = urlencode({k: form[k] for k in PROFILE_FIELDS if form[k]})
     context: dict[str, Any] = {"form": form, "errors": {}, "report": None, "query": profile_query}
     if not form["programs"]:
@@ -177,8 +178,9 @@ def rank_page(request: Request) -> Response:
     try:
         profile = parse_form_profile(form)
         programs = [p for p in form["programs"].replace("\n", ",").split(",") if p.strip()]
+        supplemental = form["supplemental"].replace("\n", ",").split(",")
         context["report"] = rank_report(
-            _services(request), profile, programs, parse_ratings(form["ratings"])
+            _services(request), profile, programs, parse_ratings(form["ratings"]), supplemental
         )
     except InputError as exc:
         field = (exc.field or "form").split(".")[0]
