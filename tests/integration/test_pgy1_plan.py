@@ -114,3 +114,15 @@ def test_a_budget_spent_on_the_advanced_list_says_the_pgy1_list_costs_more() -> 
     assert plan.pgy1_plan.cost_usd > plan.unspent_usd
     assert any("PGY-1 list costs" in n for n in plan.notes)
     assert plan.total_cost_usd is not None and plan.total_cost_usd > 500
+
+
+def test_a_pgy1_list_is_sized_by_the_advanced_programs_share_of_the_chance() -> None:
+    profile = parse_profile({"specialty": "anesthesiology", "applicant_type": "do", "step2": 240})
+    plan = plan_report(session(), profile)
+    extra = plan.pgy1_plan
+    advanced = [p for p in plan.programs if p.entry_level == "advanced"]
+    assert extra is not None and advanced and plan.p_match is not None
+    share = sum(p.p_end_here for p in advanced)
+    assert share < 0.5 * plan.p_match  # mostly categorical: the target is no floor here
+    assert extra.p_match_with_advanced <= share + 1e-4
+    assert any("advanced programs carry" in n for n in extra.notes)

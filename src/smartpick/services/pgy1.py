@@ -223,12 +223,14 @@ def pgy1_plan(
     profile: Profile,
     season: int,
     advanced: Sequence[Program],
-    p_advanced: float,
+    chances_of_list: tuple[float, float],
     target: float,
     cost_of_not_matching: float,
     kinds: Sequence[str] = DEFAULT_KINDS,
 ) -> dict[str, Any] | None:
-    """The PGY-1 list for the advanced programs of a plan: near them, by the prior."""
+    """The PGY-1 list for the advanced programs of a plan: near them, by the prior;
+    `chances_of_list` is the plan's chance of matching at an advanced program and at all."""
+    p_advanced, p_list = chances_of_list
     notes: list[str] = []
     division = _division(services)
     places = [
@@ -277,13 +279,24 @@ def pgy1_plan(
     ordered = matrix[:, order]
     kinds_in_order = [chosen_tracks[k].kind for k in order]
     chances = core.curve(w, q, ordered, kinds_in_order, schedule)
+    # The target is a floor only where the advanced programs carry most of the list's chance:
+    # a first year serves only an advanced match.
+    floor = target if p_advanced >= 0.5 * p_list else 0.0
     rec = recommend(
-        chances.p_match,
-        chances.fees,
-        target,
-        cost_of_not_matching * max(p_advanced, 0.0),
+        chances.p_match, chances.fees, floor, cost_of_not_matching * max(p_advanced, 0.0)
     )
     n = rec.n
+    if n == len(order) and len(order) == MAX_PGY1:
+        notes.append(
+            f"the list stops at {MAX_PGY1} PGY-1 programs, SmartPick's limit: more would still "
+            "add a little by the rule"
+        )
+    if not floor:
+        notes.append(
+            f"your advanced programs carry {p_advanced:.0%} of your {p_list:.0%} chance: the "
+            "PGY-1 list is sized by what a first year is worth to that part alone; leaving "
+            "the advanced programs off your list would spare these applications"
+        )
     interview = core.interview_chances(w, ordered)
     rows = []
     for rank, k in enumerate(order[:n]):
@@ -324,7 +337,7 @@ def pgy1_plan(
             if rec.reaches_target is not None and rec.reaches_target > rec.best_value
             else "past this count a PGY-1 application adds less to your chance than its fee is "
             f"worth, counting a year without a PGY-1 position as {_usd(cost_of_not_matching)} "
-            f"(a lost year) times your advanced list's chance, {p_advanced:.0%}"
+            f"(a lost year) times your chance of matching an advanced program, {p_advanced:.0%}"
         ),
         "signals": signals,
         "method": PRIOR.format(parent=" or ".join(parents), fill=fill_text(services, kinds)),

@@ -273,6 +273,8 @@ def plan_report(
         for p in report["programs"]
         if p["entry_level"] == "advanced"
     ]
+    # The chance of matching at an advanced program of the list: the one a PGY-1 year serves.
+    p_advanced = sum(p["p_end_here"] for p in report["programs"] if p["entry_level"] == "advanced")
     if advanced:
         report["pgy1"] = (
             f"{len(advanced)} of the programs are advanced (they start at PGY-2): you also need "
@@ -280,7 +282,7 @@ def plan_report(
             "supplemental list for each advanced program"
         )
         report["pgy1_plan"] = pgy1_plan(
-            services, profile, season, advanced, report["p_match"], target,
+            services, profile, season, advanced, (p_advanced, report["p_match"]), target,
             cost_of_not_matching, pgy1_kinds,
         )  # fmt: skip
         extra = report["pgy1_plan"]
