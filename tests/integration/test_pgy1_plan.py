@@ -126,3 +126,16 @@ def test_a_pgy1_list_is_sized_by_the_advanced_programs_share_of_the_chance() -> 
     assert share < 0.5 * plan.p_match  # mostly categorical: the target is no floor here
     assert extra.p_match_with_advanced <= share + 1e-4
     assert any("advanced programs carry" in n for n in extra.notes)
+
+
+def test_a_supplemental_list_takes_names_and_suggests_when_unsure() -> None:
+    plan = derm()
+    advanced = [p.program_id for p in plan.programs if p.entry_level == "advanced"][:3]
+    first = plan.pgy1_plan.programs[0]  # type: ignore[union-attr]
+    profile = parse_profile({"specialty": "dermatology", "applicant_type": "md", "step2": 258})
+    by_name = rank_report(session(), profile, advanced, supplemental=[first.name])
+    assert by_name.supplemental is not None
+    assert by_name.supplemental.programs[0].program_id == first.program_id
+    with pytest.raises(InputError, match="not sure which program") as unsure:
+        rank_report(session(), profile, advanced, supplemental=["Transitional"])
+    assert "Did you mean" in (unsure.value.hint or "") and "NRMP code" in (unsure.value.hint or "")

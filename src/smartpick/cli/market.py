@@ -103,7 +103,7 @@ def _echo_simulation(r: dict[str, Any]) -> None:
 @click.option(
     "--supplemental",
     metavar="CODE,CODE,...",
-    help="For advanced programs: NRMP codes of the PGY-1 programs where you interviewed, the "
+    help="For advanced programs: the PGY-1 programs where you interviewed (NRMP codes or names), the "
     "one you want most first (your supplemental list).",
 )
 @json_option

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from smartpick.core.profile import Profile
 from smartpick.core.seasons import signal_rule
 from smartpick.errors import InputError
 from smartpick.services.context import build_context
+from smartpick.services.program import find_named
 from smartpick.services.solution import fee_schedule
 
 if TYPE_CHECKING:
@@ -73,14 +75,7 @@ def supplemental_report(
     only once an advanced program matches (the NRMP's rule, core.match.supplemental): the
     chance at each rank and of a PGY-1 position, by the prior's conversion."""
     known = {t.program_code: t for t in tracks(services)}
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise InputError(
-            f"not among the PGY-1 tracks SmartPick knows: {', '.join(unknown)}",
-            field="supplemental",
-            hint="Use the NRMP codes of transitional or preliminary tracks, as the lists of "
-            "Transitional Year and preliminary programs show them (such as 1837999P0).",
-        )
+    codes = [_track_code(services, c) for c in codes]
     if len(set(codes)) != len(codes):
         raise InputError("a PGY-1 program is listed twice", field="supplemental")
     if not advanced:
@@ -119,6 +114,27 @@ def supplemental_report(
         "and then ranks each PGY-1 program in your order (one list may serve every advanced "
         "program; the NRMP also allows one per advanced program)",
     }
+
+
+_CODE = re.compile(r"^[0-9]{7}[A-Z][0-9]$")
+
+
+def _track_code(services: Services, text: str) -> str:
+    """The NRMP code of the PGY-1 track a line names: its code, or its institution and track
+    name (services.program.find_named); unsure or unknown: an InputError with suggestions."""
+    wanted = text.strip()
+    if _CODE.match(wanted) and wanted not in {t.program_code for t in tracks(services)}:
+        raise InputError(
+            f"not among the PGY-1 tracks SmartPick knows: {wanted}",
+            field="supplemental",
+            hint="Use the NRMP codes of transitional or preliminary tracks, as the lists of "
+            "Transitional Year and preliminary programs show them (such as 1837999P0), or "
+            "their names.",
+        )
+    found = find_named(
+        tracks(services), lambda t: t.program_code, wanted, "supplemental", "NRMP code"
+    )
+    return found.program_code
 
 
 def pgy1_year(text: str) -> Specialty | None:

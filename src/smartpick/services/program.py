@@ -7,7 +7,8 @@ specialty by name, for the search that fills in an ACGME id."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from smartpick.core.catalog import Program
 from smartpick.core.profile import Profile
@@ -225,6 +226,19 @@ def program_names(services: Services, specialty: str) -> list[ProgramName]:
     )
 
 
+class _Named(Protocol):
+    """Anything the search by name can find: a name, a city and a state."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+
+
+Named = TypeVar("Named", bound=_Named)
+
 SURE = 90.0  # a name this close to one program (0-100), and clearly closer than any other
 CLEAR = 5.0  # the lead over the next program that makes a match sure
 SUGGESTIONS = 3
@@ -235,20 +249,28 @@ def find_program(services: Services, specialty: str, text: str) -> ProgramName:
     order, abbreviations such as 'Univ' or 'Med Ctr' understood). A name that is not clearly
     one program is an InputError whose hint suggests the closest ones."""
     programs = program_names(services, specialty)
+    return find_named(programs, lambda p: p.acgme_id, text, "applied", "ACGME id")
+
+
+def find_named(
+    entries: Sequence[Named], id_of: Callable[[Named], str], text: str, field: str, id_word: str
+) -> Named:
+    """The entry a pasted line names: by its id, else by its name and city (see find_program);
+    unsure: an InputError on `field` naming the closest."""
     wanted = text.strip()
-    by_id = {p.acgme_id: p for p in programs}
+    by_id = {id_of(p): p for p in entries}
     if wanted in by_id:
         return by_id[wanted]
     from smartpick.build.names import key  # the build's name rules (rapidfuzz)
 
     asked = key(wanted)
     if not asked:
-        raise InputError(f"'{wanted}' names no program", field="applied")
-    exact = [p for p in programs if key(p.name) == asked]
+        raise InputError(f"'{wanted}' names no program", field=field)
+    exact = [p for p in entries if key(p.name) == asked]
     if len(exact) == 1:
         return exact[0]
     scored = sorted(
-        ((_closeness(asked, key(f"{p.name} {p.city}")), p) for p in programs),
+        ((_closeness(asked, key(f"{p.name} {p.city}")), p) for p in entries),
         key=lambda x: -x[0],
     )
     best, program = scored[0]
@@ -256,12 +278,13 @@ def find_program(services: Services, specialty: str, text: str) -> ProgramName:
     if best >= SURE and best - runner_up >= CLEAR:
         return program
     close = "; ".join(
-        f"{p.name}, {p.city}, {p.state} ({p.acgme_id})" for _, p in scored[:SUGGESTIONS]
+        f"{p.name}, {p.city or 'city not known'}, {p.state} ({id_of(p)})"
+        for _, p in scored[:SUGGESTIONS]
     )
     raise InputError(
         f"'{wanted}': SmartPick is not sure which program this is",
-        field="applied",
-        hint=f"Did you mean: {close}? Paste the full name as listed, or its ACGME id.",
+        field=field,
+        hint=f"Did you mean: {close}? Paste the full name as listed, or its {id_word}.",
     )
 
 
