@@ -103,8 +103,8 @@ def _echo_simulation(r: dict[str, Any]) -> None:
 @click.option(
     "--supplemental",
     metavar="CODE,CODE,...",
-    help="For advanced programs: the PGY-1 programs where you interviewed (NRMP codes or names), the "
-    "one you want most first (your supplemental list).",
+    help="For advanced programs: the PGY-1 programs where you interviewed (NRMP codes or "
+    "names), the one you want most first (your supplemental list).",
 )
 @json_option
 @click.pass_context
