@@ -40,8 +40,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import expit as fast_expit
 
 from smartpick.core.match import crn
+from smartpick.core.match.ranking import ranks_within_programs
 from smartpick.core.model.interview import anchor, expit
 from smartpick.core.model.outcomes import normal_nodes
 from smartpick.core.model.parameters import ETA_NODES, Params, Pool, variance
@@ -245,7 +247,7 @@ def _apply(
     a = c.intercepts[cell, chosen]
     sent = position < count[:, None]
     coin = crn.uniforms(crn.key_for(key, crn.INVITE), who, at)
-    invited = (coin < expit(a + s[:, None])) & sent
+    invited = (coin < fast_expit(a + s[:, None])) & sent  # scipy's: ulps from core.model's
     return chosen.astype(np.int32), invited, count, a
 
 
@@ -412,7 +414,7 @@ def draw_market(
     ) if markets else np.zeros(0, bool)  # fmt: skip
     draw = Draw(
         applicant_ranks=ranks,
-        rank_of=np.full(ranks.shape, -1, dtype=np.int32),
+        rank_of=np.empty((0, 0), dtype=np.int32),  # set below, once the draw is whole
         capacities=np.concatenate([mk.positions for mk in markets]).astype(np.int32)
         if markets
         else np.zeros(0, np.int32),
@@ -427,7 +429,7 @@ def draw_market(
         backup=joined(5, np.int32),
         offset=offset,
         sup_ranks=sup,
-        sup_rank_of=np.full(sup.shape, -1, dtype=np.int32),
+        sup_rank_of=np.empty((0, 0), dtype=np.int32),
         advanced=advanced,
         rows=who,
         cols=cols,
@@ -453,12 +455,7 @@ def program_ranks(draw: Draw, tau: Array, shift: Array) -> tuple[IntArray, IntAr
         return rank_of, sup_rank_of
     who = draw.cohort[draw.rows]
     values = draw.strength[draw.rows] + shift[who] + tau[who] * draw.noise
-    programs = draw.programs
-    order = np.lexsort((-values, programs))
-    sorted_programs = programs[order]
-    first = np.searchsorted(sorted_programs, sorted_programs, side="left")
-    ranks = np.empty(order.size, dtype=np.int32)
-    ranks[order] = (np.arange(order.size) - first).astype(np.int32)
+    ranks = ranks_within_programs(draw.programs, values)
     primary = draw.lists == 0
     rank_of[draw.rows[primary], draw.cols[primary]] = ranks[primary]
     sup_rank_of[draw.rows[~primary], draw.cols[~primary]] = ranks[~primary]
