@@ -9,8 +9,8 @@ Per specialty and applicant type, one draw of the market:
 2. Applications: each applicant sends a Poisson number (mean: the engine's typical count
    times the type's multiplier, `Behaviour`) to programs chosen without replacement with
    chances rising with the program's population interview rate for the type raised to the
-   behaviour's temperature (Gumbel top-k on temperature x log rate; temperature 1: the
-   engine's typical list); the same random key orders the applicant's liking of the programs.
+   type's temperature (Gumbel top-k on temperature x log rate; temperature 1: the engine's
+   typical list); the same random key orders the applicant's liking of the programs.
 3. Where: each application is in-state with the specialty's estimated in-state share.
 4. Signals: the applicant's best-liked programs get the signals, as many of each tier as
    the specialty's estimated share of signalled applications says, never more than allowed.
@@ -188,17 +188,22 @@ def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
 @dataclass(frozen=True)
 class Behaviour:
     """How applicants apply, beyond the engine's typical list: the simulator's behavioural
-    parameters, fitted by simulated moments (core.match.smm). `applications`: a multiplier of
-    the engine's typical number of applications per applicant type (1: the engine's);
-    `temperature`: how strongly the programs an applicant applies to follow the program's
-    population interview rate for the type (the race's weights are rate ** temperature:
-    1 is the engine's typical list, 0 uniform over the specialty's programs)."""
+    parameters, fitted by simulated moments (core.match.smm), per applicant type.
+    `applications`: a multiplier of the engine's typical number of applications (1: the
+    engine's); `temperature`: how strongly the programs an applicant applies to follow the
+    program's population interview rate for the type (the race's weights are
+    rate ** temperature: 1 is the engine's typical list, 0 uniform over the specialty's
+    programs). A type absent from either is at 1."""
 
     applications: Mapping[str, float] = field(default_factory=dict)
-    temperature: float = 1.0
+    temperature: Mapping[str, float] = field(default_factory=dict)
 
     def multiplier(self, applicant_type: str) -> float:
         return float(self.applications.get(applicant_type, 1.0))
+
+    def heat(self, applicant_type: str) -> float:
+        """The race's temperature for the type."""
+        return float(self.temperature.get(applicant_type, 1.0))
 
 
 def _apply(
@@ -224,7 +229,8 @@ def _apply(
     # Gumbel top-k as an exponential race: E / w ranks programs as log w + Gumbel does
     # (E ~ Exp(1)), smallest first; single precision halves the work, ties are negligible.
     programs = np.arange(base, base + m, dtype=np.int64)
-    race = crn.race(crn.key_for(key, crn.RACE), who, programs, behaviour.temperature * c.log_rate)
+    log_weight = behaviour.heat(c.applicant_type) * c.log_rate
+    race = crn.race(crn.key_for(key, crn.RACE), who, programs, log_weight)
     if kmax < m:
         top = np.argpartition(race, kmax - 1, axis=1)[:, :kmax]
     else:
