@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from smartpick.core.match.market import Behaviour, Plans
-from smartpick.core.match.smm import REFERENCE
+from smartpick.core.match.smm import NAMES, REFERENCE
 from smartpick.errors import DataError
 from smartpick.fitted import load_market_fit, market_fingerprint
 from smartpick.services import Services
@@ -66,6 +66,18 @@ def test_a_record_of_before_the_behaviour_loads_with_the_engines_lists_and_says_
         build_market(services, {**old, "behaviour": {"applications": 3}})
 
 
+def test_a_record_with_one_temperature_gives_it_to_every_type_and_says_so(
+    services: Services,
+) -> None:
+    # issue 19's second pass fitted one temperature for all
+    old = {"tau": 2.0, "shift": {"do": 0.5}, "behaviour": {"applications": {"md": 0.9},
+           "temperature": 0.7}}  # fmt: skip
+    market = build_market(services, old)
+    assert {market.behaviour.heat(g) for g in ("md", "do", "us-img", "non-us-img")} == {0.7}
+    assert any("one temperature for every applicant type" in n for n in market.notes)
+    assert not any("one temperature" in n for n in build_market(services).notes)
+
+
 def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
     services: Services,
 ) -> None:
@@ -73,7 +85,8 @@ def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
     keep = tuple(m for m in market.specialties if m.specialty == "psychiatry")
     small = dataclasses.replace(market, specialties=keep, plans=Plans())
     first, _ = fit_market(services, small, runs=1, max_evaluations=12)
-    fitted, record = fit_market(services, small, runs=1, max_evaluations=12, previous=first.theta)
+    previous = dict(zip(NAMES, first.theta, strict=True))
+    fitted, record = fit_market(services, small, runs=1, max_evaluations=12, previous=previous)
     starts = record["starts"]
     assert [s["theta"] for s in starts] == [list(REFERENCE), list(first.theta)]
     assert fitted.distance == min(s["distance"] for s in starts)

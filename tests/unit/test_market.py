@@ -7,6 +7,7 @@ import pytest
 
 from smartpick.core.match.acceptance import deferred_acceptance_lists
 from smartpick.core.match.market import Cohort, SpecialtyMarket, draw_market, prepare
+from smartpick.core.match.ranking import ranks_within_programs
 from smartpick.core.model.parameters import Params, Pool
 
 
@@ -139,3 +140,16 @@ def test_an_unprepared_market_is_refused_with_a_message() -> None:
     )  # fmt: skip
     with pytest.raises(ValueError, match="prepare"):
         draw_market([raw], np.random.default_rng(1))
+
+
+def test_program_ranks_compiled_equal_a_lexsort_ties_in_entry_order() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        n = int(rng.integers(1, 2000))
+        programs = rng.integers(0, int(rng.integers(1, 40)), n)
+        values = np.round(rng.normal(size=n), 1)  # many ties
+        order = np.lexsort((-values, programs))
+        first = np.searchsorted(programs[order], programs[order], side="left")
+        expected = np.empty(n, dtype=np.int32)
+        expected[order] = np.arange(n) - first
+        assert np.array_equal(ranks_within_programs(programs, values), expected)

@@ -74,45 +74,75 @@ def _national_shape() -> NationalTargets:
     )
 
 
+def _held(*names: str) -> dict[int, float]:
+    """theta's entries `names` held at the reference in a fit."""
+    return {smm.NAMES.index(n): smm.REFERENCE[smm.NAMES.index(n)] for n in names}
+
+
+BEHAVIOUR = (
+    "log_applications_md", "log_applications_do", "log_applications_img", "temperature_us",
+    "temperature_img",
+)  # fmt: skip
+
+
 def test_the_fit_recovers_the_shift_a_market_was_made_with() -> None:
     market, streams = _market(), seeds(1, 2)
-    truth = (np.log(1.5), 0.0, -1.0, 0.0, 0.0, 1.0)
+    truth = smm.start_from({"log_tau": np.log(1.5), "shift_img": -1.0})
     cells, national = _targets(smm.outcomes(market, streams, truth))
     assert smm.distance(smm.outcomes(market, streams, truth), cells, national) == 0.0
-    fitted = smm.fit(
-        market, streams, cells, national, max_evaluations=60, fixed={3: 0.0, 4: 0.0, 5: 1.0}
-    )
+    fitted = smm.fit(market, streams, cells, national, max_evaluations=60, fixed=_held(*BEHAVIOUR))
     assert fitted.distance < 0.2 * fitted.start_distance
     assert abs(fitted.shift("non-us-img") - truth[2]) < 0.4
-    assert fitted.shift("md") == 0.0 and fitted.theta[5] == 1.0
+    assert fitted.shift("md") == 0.0 and fitted.behaviour.heat("md") == 1.0
 
 
 def test_the_fit_recovers_the_applications_each_group_was_made_with() -> None:
     market, streams = _market(), seeds(2, 2)
-    truth = (0.0, 0.0, 0.0, np.log(1.4), np.log(0.7), 1.0)
-    cells, national = _targets(smm.outcomes(market, streams, truth))
-    fitted = smm.fit(
-        market, streams, cells, national, max_evaluations=50, fixed={0: 0.0, 1: 0.0, 2: 0.0, 5: 1.0}
+    truth = smm.start_from(
+        {"log_applications_md": np.log(1.4), "log_applications_img": np.log(0.7)}
     )
+    cells, national = _targets(smm.outcomes(market, streams, truth))
+    held = _held("log_tau", "shift_do", "shift_img", "log_applications_do", "temperature_us",
+                 "temperature_img")  # fmt: skip
+    fitted = smm.fit(market, streams, cells, national, max_evaluations=50, fixed=held)
     assert fitted.distance < 0.1 * fitted.start_distance
     assert fitted.behaviour.multiplier("md") == pytest.approx(1.4, abs=0.15)
     assert fitted.behaviour.multiplier("non-us-img") == pytest.approx(0.7, abs=0.1)
 
 
-def test_the_fit_recovers_how_strongly_applications_follow_the_rates() -> None:
+def test_the_fit_recovers_how_strongly_each_group_follows_the_rates() -> None:
     market, streams = _market(), seeds(3, 2)
-    truth = (0.0, 0.0, 0.0, 0.0, 0.0, 0.3)
+    truth = smm.start_from({"temperature_us": 0.3, "temperature_img": 1.0})
     cells, national = _targets(smm.outcomes(market, streams, truth))
-    fitted = smm.fit(
-        market,
-        streams,
-        cells,
-        national,
-        max_evaluations=30,
-        fixed={0: 0.0, 1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0},
-    )
+    held = _held("log_tau", "shift_do", "shift_img", "log_applications_md",
+                 "log_applications_do", "log_applications_img")  # fmt: skip
+    fitted = smm.fit(market, streams, cells, national, max_evaluations=40, fixed=held)
     assert fitted.distance < 0.2 * fitted.start_distance
-    assert fitted.behaviour.temperature == pytest.approx(0.3, abs=0.2)
+    assert fitted.behaviour.heat("md") == pytest.approx(0.3, abs=0.2)
+    assert fitted.behaviour.heat("non-us-img") == pytest.approx(1.0, abs=0.2)
+
+
+def test_md_and_do_seniors_have_their_own_applications_and_share_a_temperature() -> None:
+    theta = smm.start_from(
+        {"log_applications_md": np.log(0.9), "log_applications_do": np.log(1.3),
+         "temperature_us": 0.8, "temperature_img": 0.4}
+    )  # fmt: skip
+    chosen = smm.behaviour(theta)
+    assert chosen.multiplier("md") == pytest.approx(0.9)
+    assert chosen.multiplier("do") == pytest.approx(1.3)
+    assert chosen.multiplier("us-img") == chosen.multiplier("non-us-img") == 1.0
+    assert chosen.heat("md") == chosen.heat("do") == 0.8
+    assert chosen.heat("us-img") == chosen.heat("non-us-img") == 0.4
+
+
+def test_a_theta_of_before_the_groups_starts_what_its_names_became() -> None:
+    """Issue 19's second pass fitted one multiplier for U.S. graduates and one temperature."""
+    old = {"log_tau": 5.7, "shift_do": -4.6, "shift_img": -1.5, "log_applications_us": -0.1,
+           "log_applications_img": 1.3, "temperature": 1.05}  # fmt: skip
+    theta = dict(zip(smm.NAMES, smm.start_from(old), strict=True))
+    assert theta["log_applications_md"] == theta["log_applications_do"] == -0.1
+    assert theta["temperature_us"] == theta["temperature_img"] == 1.05
+    assert theta["log_tau"] == 5.7 and theta["log_applications_img"] == 1.3
 
 
 def test_a_redraw_under_more_applications_keeps_every_shared_coin() -> None:
@@ -133,7 +163,7 @@ def test_a_redraw_under_more_applications_keeps_every_shared_coin() -> None:
 def test_a_shift_against_a_type_lowers_its_match_rate() -> None:
     market, streams = _market(), seeds(4, 1)
     _, even, _, _ = smm.moments(smm.outcomes(market, streams, smm.REFERENCE), CELLS)
-    against = (0.0, 0.0, -2.0, 0.0, 0.0, 1.0)
+    against = smm.start_from({"shift_img": -2.0})
     _, lower, _, _ = smm.moments(smm.outcomes(market, streams, against), CELLS)
     assert lower[1] < even[1] - 0.05 and lower[0] > even[0]
 
@@ -148,7 +178,7 @@ def test_a_target_cell_nobody_is_drawn_into_does_not_spoil_the_distance() -> Non
 
 
 def test_the_simulated_cells_are_the_moments_of_the_matched_markets() -> None:
-    outcomes = smm.outcomes(_market(), seeds(5, 2), (0.0, 0.0, -0.5, 0.0, 0.0, 1.0))
+    outcomes = smm.outcomes(_market(), seeds(5, 2), smm.start_from({"shift_img": -0.5}))
     md, img = smm.simulated_cells(outcomes, CELLS)
     count, share, matched, _ = smm.moments(outcomes, CELLS)
     # applicants with a rank order list only, as the NRMP counts them

@@ -41,7 +41,6 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
     services = session(ctx)
     folder = out or services.config.dataset_dir or Path(str(services.dataset.directory))
     if market:
-        from smartpick.core.match.smm import NAMES
         from smartpick.fitted import load_market_fit
         from smartpick.services.market_fit import fit_market, write_market_fit
         from smartpick.services.simulate import build_market
@@ -52,18 +51,17 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
             build_market(services),
             runs=runs,
             progress=lambda line: click.echo(f"  {line}", err=True),
-            # a record of before the behaviour was fitted has the first names only
-            previous=None
-            if last is None
-            else [last["theta"][n] for n in NAMES if n in last.get("theta", {})],
+            # by name: a record of an earlier theta starts what its names became
+            previous=None if last is None else dict(last.get("theta", {})),
         )
         path = write_market_fit(record, folder)
-        applications = fitted.behaviour.multiplier
+        chosen = fitted.behaviour
         click.echo(
             f"Fitted tau {fitted.tau:.2f}, shift DO {fitted.shift('do'):+.2f}, IMG "
-            f"{fitted.shift('non-us-img'):+.2f}, applications x{applications('md'):.2f} "
-            f"(U.S. graduates) x{applications('non-us-img'):.2f} (IMGs), temperature "
-            f"{fitted.behaviour.temperature:.2f} on {fitted.cells} cells and "
+            f"{fitted.shift('non-us-img'):+.2f}, applications x{chosen.multiplier('md'):.2f} "
+            f"(MD) x{chosen.multiplier('do'):.2f} (DO) x{chosen.multiplier('non-us-img'):.2f} "
+            f"(IMGs), temperature {chosen.heat('md'):.2f} (U.S. graduates) "
+            f"{chosen.heat('non-us-img'):.2f} (IMGs) on {fitted.cells} cells and "
             f"{len(record['national'])} national moments over {runs} markets per evaluation "
             f"(distance {fitted.start_distance:.4f} -> {fitted.distance:.4f}, "
             f"{record['seconds']:.0f} s); wrote {path}"

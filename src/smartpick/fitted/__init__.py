@@ -47,6 +47,7 @@ MARKET_CODE = (
     "smartpick.core.match.positions",
     "smartpick.core.match.crn",
     "smartpick.core.match.moments",
+    "smartpick.core.match.ranking",
     "smartpick.services.simulate",
     "smartpick.services.market_inputs",
     "smartpick.services.market_fit",

@@ -5,7 +5,7 @@ the engine's parameters). `smartpick calibrate --market` runs it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 FIT_RUNS = 2  # markets drawn behind each evaluation (drawn again at every evaluation)
 FIT_SEED = 20261126
-FIT_EVALUATIONS = 70
+FIT_EVALUATIONS = 90  # per start: 8 parameters; about 9 minutes for both starts
 RATE = "main_residency_match:pgy1_match_rate"
 APPLICANTS = "main_residency_match:pgy1_applicants"
 FILLED = "main_residency_match:positions_filled_rate"
@@ -100,12 +100,12 @@ def fit_market(
     seed: int = FIT_SEED,
     max_evaluations: int = FIT_EVALUATIONS,
     progress: Callable[[str], None] = lambda _: None,
-    previous: Sequence[float] | None = None,
+    previous: Mapping[str, float] | None = None,
 ) -> tuple[smm.SmmFit, dict[str, Any]]:
     """Fit theta (core.match.smm.NAMES) on `runs` markets, drawn again from the same seeds at
-    every evaluation; return the fit and its record. `previous`: the last fit's theta, a
-    second start (a record of before the behaviour was fitted gives its first three
-    entries; the others start at the reference)."""
+    every evaluation; return the fit and its record. `previous`: the last fit's theta by name,
+    a second start (a record of an earlier theta starts what its names became:
+    core.match.smm.start_from; the others start at the reference)."""
     names = [m.specialty for m in market.specialties]
     targets = published_cells(services, names)
     national = national_targets(services, names)
@@ -115,9 +115,9 @@ def fit_market(
     # where there is one (as the engine's refit does); the better end is kept.
     begin: list[tuple[float, ...]] = [smm.REFERENCE]
     if previous is not None:
-        last = (*previous, *smm.REFERENCE[len(previous) :])[: len(smm.NAMES)]
-        if tuple(last) != smm.REFERENCE:
-            begin.append(tuple(float(v) for v in last))
+        last = smm.start_from(previous)
+        if last != smm.REFERENCE:
+            begin.append(last)
     tried = []
     for start in begin:
         progress(f"from {', '.join(f'{v:+.2f}' for v in start)}")
@@ -129,7 +129,8 @@ def fit_market(
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG, "
-        "log applications of U.S. graduates and of IMGs, temperature) over markets drawn again "
+        "log applications of U.S. MD, of DO and of IMGs, temperature of U.S. graduates and "
+        "of IMGs) over markets drawn again "
         "from the same seeds at every evaluation (common random numbers), matching each cell's "
         "published share matched in the preferred specialty and mean Step 2 CK of the matched "
         "and the unmatched, and the national match rate by type, fill rate, share of "
@@ -147,7 +148,7 @@ def fit_market(
         "shift": {g: result.shift(g) for g in TYPES},
         "behaviour": {
             "applications": {g: chosen.multiplier(g) for g in TYPES},
-            "temperature": chosen.temperature,
+            "temperature": {g: chosen.heat(g) for g in TYPES},
         },
         "distance": {"start": result.start_distance, "fitted": result.distance},
         "evaluations": sum(r.evaluations for r in tried),

@@ -59,7 +59,7 @@ FILLED = "main_residency_match:positions_filled_rate"
 def build_market(services: Services, simulator: Mapping[str, Any] | None = None) -> Market:
     """The market of the dataset with the fitted engine and the simulator's own parameters:
     `simulator` as market.json holds them ({"tau": t, "shift": {type: s}, "behaviour":
-    {"applications": {type: multiplier}, "temperature": t}}); without them tau is 1, no type
+    {"applications": {type: multiplier}, "temperature": {type: t}}}); without them tau is 1, no type
     is shifted and applicants apply as the engine's typical list (a record of before the
     behaviour was fitted has no "behaviour": the same, and said)."""
     engine, fit, dataset = services.engine, services.fit, services.dataset
@@ -229,6 +229,12 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             "the simulator's record has no behavioural parameters (fitted before they were): "
             "the engine's typical lists (run `smartpick calibrate --market`)"
         )
+    elif not isinstance(simulator["behaviour"].get("temperature"), Mapping):
+        notes.append(
+            "the simulator's record has one temperature for every applicant type (fitted "
+            "before it was fitted per group): used for every type (run `smartpick calibrate "
+            "--market`)"
+        )
     missing = sorted(
         name_of[s]
         for s, m in match_of.items()
@@ -248,14 +254,18 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
 
 def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
     """The fitted behaviour of a simulator record (market.json); the engine's typical lists
-    where the record has none."""
+    where the record has none. A record of before the temperature was fitted per type (one
+    number) gives it to every type (`build_market` says so)."""
     fitted = (simulator or {}).get("behaviour")
     if fitted is None:
         return Behaviour()
     try:
+        heat = fitted["temperature"]
         return Behaviour(
             applications={g: float(v) for g, v in fitted["applications"].items()},
-            temperature=float(fitted["temperature"]),
+            temperature={g: float(v) for g, v in heat.items()}
+            if isinstance(heat, Mapping)
+            else {g: float(heat) for g in TYPES},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DataError(

@@ -9,8 +9,8 @@ Per specialty and applicant type, one draw of the market:
 2. Applications: each applicant sends a Poisson number (mean: the engine's typical count
    times the type's multiplier, `Behaviour`) to programs chosen without replacement with
    chances rising with the program's population interview rate for the type raised to the
-   behaviour's temperature (Gumbel top-k on temperature x log rate; temperature 1: the
-   engine's typical list); the same random key orders the applicant's liking of the programs.
+   type's temperature (Gumbel top-k on temperature x log rate; temperature 1: the engine's
+   typical list); the same random key orders the applicant's liking of the programs.
 3. Where: each application is in-state with the specialty's estimated in-state share.
 4. Signals: the applicant's best-liked programs get the signals, as many of each tier as
    the specialty's estimated share of signalled applications says, never more than allowed.
@@ -40,8 +40,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import expit as fast_expit
 
 from smartpick.core.match import crn
+from smartpick.core.match.ranking import ranks_within_programs
 from smartpick.core.model.interview import anchor, expit
 from smartpick.core.model.outcomes import normal_nodes
 from smartpick.core.model.parameters import ETA_NODES, Params, Pool, variance
@@ -186,17 +188,22 @@ def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
 @dataclass(frozen=True)
 class Behaviour:
     """How applicants apply, beyond the engine's typical list: the simulator's behavioural
-    parameters, fitted by simulated moments (core.match.smm). `applications`: a multiplier of
-    the engine's typical number of applications per applicant type (1: the engine's);
-    `temperature`: how strongly the programs an applicant applies to follow the program's
-    population interview rate for the type (the race's weights are rate ** temperature:
-    1 is the engine's typical list, 0 uniform over the specialty's programs)."""
+    parameters, fitted by simulated moments (core.match.smm), per applicant type.
+    `applications`: a multiplier of the engine's typical number of applications (1: the
+    engine's); `temperature`: how strongly the programs an applicant applies to follow the
+    program's population interview rate for the type (the race's weights are
+    rate ** temperature: 1 is the engine's typical list, 0 uniform over the specialty's
+    programs). A type absent from either is at 1."""
 
     applications: Mapping[str, float] = field(default_factory=dict)
-    temperature: float = 1.0
+    temperature: Mapping[str, float] = field(default_factory=dict)
 
     def multiplier(self, applicant_type: str) -> float:
         return float(self.applications.get(applicant_type, 1.0))
+
+    def heat(self, applicant_type: str) -> float:
+        """The race's temperature for the type."""
+        return float(self.temperature.get(applicant_type, 1.0))
 
 
 def _apply(
@@ -222,7 +229,8 @@ def _apply(
     # Gumbel top-k as an exponential race: E / w ranks programs as log w + Gumbel does
     # (E ~ Exp(1)), smallest first; single precision halves the work, ties are negligible.
     programs = np.arange(base, base + m, dtype=np.int64)
-    race = crn.race(crn.key_for(key, crn.RACE), who, programs, behaviour.temperature * c.log_rate)
+    log_weight = behaviour.heat(c.applicant_type) * c.log_rate
+    race = crn.race(crn.key_for(key, crn.RACE), who, programs, log_weight)
     if kmax < m:
         top = np.argpartition(race, kmax - 1, axis=1)[:, :kmax]
     else:
@@ -245,7 +253,7 @@ def _apply(
     a = c.intercepts[cell, chosen]
     sent = position < count[:, None]
     coin = crn.uniforms(crn.key_for(key, crn.INVITE), who, at)
-    invited = (coin < expit(a + s[:, None])) & sent
+    invited = (coin < fast_expit(a + s[:, None])) & sent  # scipy's: ulps from core.model's
     return chosen.astype(np.int32), invited, count, a
 
 
@@ -412,7 +420,7 @@ def draw_market(
     ) if markets else np.zeros(0, bool)  # fmt: skip
     draw = Draw(
         applicant_ranks=ranks,
-        rank_of=np.full(ranks.shape, -1, dtype=np.int32),
+        rank_of=np.empty((0, 0), dtype=np.int32),  # set below, once the draw is whole
         capacities=np.concatenate([mk.positions for mk in markets]).astype(np.int32)
         if markets
         else np.zeros(0, np.int32),
@@ -427,7 +435,7 @@ def draw_market(
         backup=joined(5, np.int32),
         offset=offset,
         sup_ranks=sup,
-        sup_rank_of=np.full(sup.shape, -1, dtype=np.int32),
+        sup_rank_of=np.empty((0, 0), dtype=np.int32),
         advanced=advanced,
         rows=who,
         cols=cols,
@@ -453,12 +461,7 @@ def program_ranks(draw: Draw, tau: Array, shift: Array) -> tuple[IntArray, IntAr
         return rank_of, sup_rank_of
     who = draw.cohort[draw.rows]
     values = draw.strength[draw.rows] + shift[who] + tau[who] * draw.noise
-    programs = draw.programs
-    order = np.lexsort((-values, programs))
-    sorted_programs = programs[order]
-    first = np.searchsorted(sorted_programs, sorted_programs, side="left")
-    ranks = np.empty(order.size, dtype=np.int32)
-    ranks[order] = (np.arange(order.size) - first).astype(np.int32)
+    ranks = ranks_within_programs(draw.programs, values)
     primary = draw.lists == 0
     rank_of[draw.rows[primary], draw.cols[primary]] = ranks[primary]
     sup_rank_of[draw.rows[~primary], draw.cols[~primary]] = ranks[~primary]

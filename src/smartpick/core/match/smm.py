@@ -7,10 +7,11 @@ interviewed. theta holds both:
 - log tau: how much each program's own view of an applicant adds to the strength every program
   sees; shift DO, shift IMG: how programs weigh the type beyond strength (U.S. MD seniors the
   reference; U.S.-citizen and non-U.S. IMGs share the IMG shift);
-- log applications, U.S. graduates (MD and DO) and IMGs: the multiplier of the engine's
-  typical number of applications (0: the engine's);
-- temperature: how strongly applications follow the program's population interview rate for
-  the type (1: the engine's typical list, 0: uniform over the specialty's programs).
+- log applications of U.S. MD seniors, of DO seniors and of IMGs (U.S.-citizen and non-U.S.
+  together): the multiplier of the engine's typical number of applications (0: the engine's);
+- temperature of U.S. graduates (MD and DO) and of IMGs: how strongly applications follow the
+  program's population interview rate for the type (1: the engine's typical list, 0: uniform
+  over the specialty's programs).
 
 The moments: cell by cell (specialty x type), the published share matched in the preferred
 specialty and the mean Step 2 CK of the matched and of the unmatched; nationally, the
@@ -44,21 +45,39 @@ from smartpick.core.match.supplemental import match_supplemental_lists
 
 Array = NDArray[np.float64]
 NAMES = (
-    "log_tau", "shift_do", "shift_img", "log_applications_us", "log_applications_img",
-    "temperature",
+    "log_tau", "shift_do", "shift_img", "log_applications_md", "log_applications_do",
+    "log_applications_img", "temperature_us", "temperature_img",
 )  # fmt: skip
-REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 1.0)  # tau 1, no shift, the engine's typical lists
-STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25)  # the first simplex: the scale of each parameter
+REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0)  # tau 1, no shift, the engine's lists
+STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25)  # the first simplex: each one's scale
 SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2}
-APPLICATIONS_OF = {"md": 3, "do": 3, "us-img": 4, "non-us-img": 4}
+APPLICATIONS_OF = {"md": 3, "do": 4, "us-img": 5, "non-us-img": 5}
+TEMPERATURE_OF = {"md": 6, "do": 6, "us-img": 7, "non-us-img": 7}
+# Names of records fitted before (issue 19's second pass: one multiplier for U.S.
+# graduates, one temperature for all): each starts the parameters it became
+FORMER = {
+    "log_applications_us": ("log_applications_md", "log_applications_do"),
+    "temperature": ("temperature_us", "temperature_img"),
+}
 
 
 def behaviour(theta: Sequence[float] | Array) -> Behaviour:
     """How applicants apply under theta (a negative temperature is read as 0: uniform)."""
     return Behaviour(
         applications={g: float(np.exp(theta[i])) for g, i in APPLICATIONS_OF.items()},
-        temperature=max(float(theta[5]), 0.0),
+        temperature={g: max(float(theta[i]), 0.0) for g, i in TEMPERATURE_OF.items()},
     )
+
+
+def start_from(named: Mapping[str, float]) -> tuple[float, ...]:
+    """theta from a record's named entries (`FORMER` names read as the ones they became);
+    the reference where the record has none."""
+    values = dict(zip(NAMES, REFERENCE, strict=True))
+    for name, value in named.items():
+        for target in FORMER.get(name, (name,)):
+            if target in values:
+                values[target] = float(value)
+    return tuple(values[n] for n in NAMES)
 
 
 @dataclass(frozen=True)

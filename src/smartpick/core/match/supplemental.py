@@ -164,29 +164,29 @@ def match_supplemental_lists(
     if (is_advanced[sranks[sranks >= 0]]).any():
         raise ValueError("a supplemental list holds PGY-1 programs only")
     has = (sranks >= 0).any(axis=1) if sranks.size else np.zeros(n, bool)
+    # Every applicant with a supplemental list has a stand-in row after the n applicants,
+    # allocated once; a stand-in whose applicant holds no advanced program has an empty list
+    # (it proposes to nobody, so the Match is as without it).
+    owners = np.flatnonzero(has)
     width = max(ranks.shape[1], sranks.shape[1])
-
-    def padded(a: Ints) -> Ints:
-        return np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=-1)
-
-    base_ranks, base_ranked = padded(ranks), padded(ranked)
-    sup_r, sup_q = padded(sranks), padded(sranked)
+    all_ranks = np.full((n + owners.size, width), -1, dtype=np.int32)
+    all_ranked = np.full((n + owners.size, width), -1, dtype=np.int32)
+    all_ranks[:n, : ranks.shape[1]] = ranks
+    all_ranked[:n, : ranks.shape[1]] = ranked
+    stand_ins = all_ranks[n:, : sranks.shape[1]]
+    stand_ins_ranked = all_ranked[n:, : sranks.shape[1]]
     holding = np.zeros(n, dtype=bool)
     for passes in range(1, max_passes + 1):
-        people = np.flatnonzero(holding)
-        match, _ = da_kernel(
-            np.vstack([base_ranks, sup_r[people]]),
-            np.vstack([base_ranked, sup_q[people]]),
-            caps,
-        )
+        on = holding[owners]
+        stand_ins[:] = np.where(on[:, None], sranks[owners], -1)
+        stand_ins_ranked[:] = np.where(on[:, None], sranked[owners], -1)
+        match, _ = da_kernel(all_ranks, all_ranked, caps)
         main = match[:n]
+        pgy1 = np.full(n, -1, dtype=np.int32)
+        pgy1[owners[on]] = match[n:][on]
         now = has & (main >= 0) & is_advanced[np.maximum(main, 0)]
         if np.array_equal(now, holding):
-            pgy1 = np.full(n, -1, dtype=np.int32)
-            pgy1[people] = match[n:]
             return SupplementalLists(main.copy(), pgy1, passes, True)
         holding = now
-    pgy1 = np.full(n, -1, dtype=np.int32)
-    pgy1[people] = match[n:]
     pgy1[~holding] = -1
     return SupplementalLists(main.copy(), pgy1, max_passes, False)
