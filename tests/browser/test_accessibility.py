@@ -25,6 +25,7 @@ PAGES = [
     "/rank?specialty=psychiatry&applicant_type=md&step2=240&programs=4004500001%0A4002711108",
     "/rank?specialty=dermatology&applicant_type=md&step2=258&programs=0804821133%0A0803800144"
     "&supplemental=2189140P0%0A1547140P0",
+    "/programs/1837999P0?specialty=dermatology&applicant_type=md&step2=258",
     "/midseason",
     "/midseason?specialty=internal_medicine&applicant_type=md&step2=238"
     "&invited=Thomas+Hospital%0AUniv+of+Michigan&rejected=Mayo+Clinic+(Rochester)"

@@ -231,3 +231,18 @@ def test_the_page_shows_the_img_interview_rates_and_the_share_of_img_residents(
     assert "Share of international graduates among residents 2.3% of current residents" in im
     assert "Non-U.S.-citizen international graduates under half a percent" in im
     assert_plain(page)
+
+
+def test_a_first_year_track_has_its_own_page(client: TestClient) -> None:
+    query = "specialty=dermatology&applicant_type=md&step2=258&school_state=OH"
+    plan = client.get(f"/plan?{query}").text
+    link = re.search(r'<a href="(/programs/[0-9]{7}P[0-9]\?[^"]+)">', plan)
+    assert link, "the PGY-1 list links its programs"
+    page = client.get(link.group(1).replace("&amp;", "&"))
+    assert page.status_code == 200
+    assert 'id="track-facts"' in page.text and "NRMP code" in page.text
+    assert "Back to your plan" in page.text and "prior" in page.text
+    located = client.get("/programs/1837999P0").text
+    assert "Morgantown, WV" in located and "1837999P1" in located
+    missing = client.get("/programs/9999999P9")
+    assert missing.status_code == 404 and "no PGY-1 track" in missing.text

@@ -14,7 +14,7 @@ from smartpick.core.plan import pgy1 as core
 from smartpick.core.plan.decision import recommend
 from smartpick.core.profile import Profile
 from smartpick.core.seasons import signal_rule
-from smartpick.errors import InputError
+from smartpick.errors import InputError, NotFoundError
 from smartpick.services.context import build_context
 from smartpick.services.program import find_named
 from smartpick.services.solution import fee_schedule
@@ -116,14 +116,14 @@ def supplemental_report(
     }
 
 
-_CODE = re.compile(r"^[0-9]{7}[A-Z][0-9]$")
+NRMP_CODE = re.compile(r"^[0-9]{7}[A-Z][0-9]$")  # an NRMP track code
 
 
 def _track_code(services: Services, text: str) -> str:
     """The NRMP code of the PGY-1 track a line names: its code, or its institution and track
     name (services.program.find_named); unsure or unknown: an InputError with suggestions."""
     wanted = text.strip()
-    if _CODE.match(wanted) and wanted not in {t.program_code for t in tracks(services)}:
+    if NRMP_CODE.match(wanted) and wanted not in {t.program_code for t in tracks(services)}:
         raise InputError(
             f"not among the PGY-1 tracks SmartPick knows: {wanted}",
             field="supplemental",
@@ -135,6 +135,52 @@ def _track_code(services: Services, text: str) -> str:
         tracks(services), lambda t: t.program_code, wanted, "supplemental", "NRMP code"
     )
     return found.program_code
+
+
+def track_answer(services: Services, code: str) -> dict[str, Any]:
+    """A PGY-1 track as its page shows it: where it is and how SmartPick knows, its year and
+    the institution's other tracks of that year; NotFoundError for an unknown code."""
+    track = next((t for t in tracks(services) if t.program_code == code), None)
+    if track is None:
+        raise NotFoundError(
+            f"no PGY-1 track has the NRMP code {code}",
+            field="program",
+            hint="Open it from your plan's PGY-1 list, or check the code.",
+        )
+    year = next(y for y in PGY1_YEARS if y.key == track.kind)
+    located = track.latitude is not None
+    return {
+        **track_row(track),
+        "year": year.name,
+        "year_notes": year.notes,
+        "located": located,
+        "where": f"{track.city}, {track.state}" if located else track.state,
+        "where_basis": _where_basis(services, track),
+        "state_note": ""
+        if track.state_source == "wavegate_nrmp_codes"
+        else ("the state comes from the NRMP results file, which is wrong for a few institutions"),
+        "other_tracks": other_tracks(services, track),
+        "chance_note": "no program publishes interview rates for preliminary or transitional "
+        "years; a plan with advanced programs estimates this program's chance for you from its "
+        "institution's Internal Medicine program (a stated prior)",
+    }
+
+
+def _where_basis(services: Services, track: Pgy1Track) -> str:
+    """How SmartPick knows where a track is, in words."""
+    found = re.search(r"[0-9]{10}", track.location_source)
+    program = services.programs_by_id.get(found.group(0)) if found else None
+    if track.latitude is None or program is None:
+        return (
+            "the city is not known: no ACGME program of the same institution matches its "
+            "name surely"
+        )
+    how = (
+        "a track of it joined to that program"
+        if "joined" in track.location_source
+        else ("the institution's name matches that program's surely")
+    )
+    return f"the city of the institution's {program.name}: {how}"
 
 
 def pgy1_year(text: str) -> Specialty | None:

@@ -18,6 +18,7 @@ from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
 from smartpick.services.midseason import midseason_report
+from smartpick.services.pgy1 import NRMP_CODE, track_answer
 from smartpick.services.plan import LIST_COLUMNS, list_rows
 from smartpick.services.program import program_answer
 from smartpick.services.rank import rank_report
@@ -306,8 +307,14 @@ def plan_pdf(request: Request) -> Response:
 
 @router.get("/programs/{acgme_id}", response_class=HTMLResponse)
 def program_page(request: Request, acgme_id: str) -> Response:
-    """A program; opened from a plan (its profile in the address), the applicant's chances."""
+    """A program; opened from a plan (its profile in the address), the applicant's chances.
+    A first-year track (an NRMP code) has its own page: where it is and how SmartPick knows."""
     services, form = _services(request), _form(request)
+    if NRMP_CODE.match(acgme_id):
+        back = urlencode({k: v for k, v in form.items() if v})
+        return _page(
+            request, "track.html", {"track": track_answer(services, acgme_id), "query": back}
+        )
     profile, problem = None, None
     if form["specialty"] or form["applicant_type"]:
         try:
