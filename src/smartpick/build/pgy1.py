@@ -23,13 +23,10 @@ from pathlib import Path
 
 from smartpick.build.joiner import Entry, link
 from smartpick.build.sources import read_csv
+from smartpick.core.catalog import PGY1_STAND_IN, PGY1_YEARS
 
-# NRMP specialty code and track letter -> (SmartPick key, parent specialty key).
-KINDS = {
-    ("999", "preliminary"): ("transitional_year", "internal_medicine"),
-    ("140", "preliminary"): ("internal_medicine_preliminary", "internal_medicine"),
-    ("440", "preliminary"): ("surgery_preliminary", "internal_medicine"),
-}
+# NRMP specialty code and track letter -> SmartPick key of the PGY-1 year.
+KINDS = {(y.nrmp_code, "preliminary"): y.key for y in PGY1_YEARS}
 RESULTS_STATE = "nrmp_program_results_2026 (the results file's state; wrong for a few institutions)"
 
 
@@ -63,7 +60,7 @@ def pgy1_tracks(
         rows.append(
             {
                 "program_code": code,
-                "kind": kind[0],
+                "kind": kind,
                 "institution_code": t["institution_code"],
                 "institution": t["institution"],
                 "track_name": t["track_name"],
@@ -74,7 +71,6 @@ def pgy1_tracks(
                 "longitude": None,
                 "location_source": "",
                 "anchor_acgme_id": "",
-                "parent_key": kind[1],
             }
         )
     named = _name_joins(rows, programs)
@@ -82,7 +78,7 @@ def pgy1_tracks(
     for row in rows:
         inst = str(row["institution_code"])
         candidates = joined.get(inst) or named.get(inst, [])
-        parent = [p for p in candidates if p["specialty_key"] == row["parent_key"]]
+        parent = [p for p in candidates if p["specialty_key"] == PGY1_STAND_IN]
         if parent:
             row["anchor_acgme_id"] = parent[0]["acgme_id"]
         located = [p for p in parent + candidates if p["latitude"] is not None]
@@ -97,7 +93,6 @@ def pgy1_tracks(
         else:
             row["location_source"] = "state only: no sure join to an ACGME program"
             report.append(f"{row['program_code']} {row['institution'] or '(unnamed)'}: state only")
-        del row["parent_key"]
     rows.sort(key=lambda r: (str(r["kind"]), str(r["program_code"])))
     return rows, report
 

@@ -79,30 +79,33 @@ class Pgy1Track:
 
 
 # The PGY-1 years advanced specialties need (NRMP specialty 999 track P, 140 P, 440 P), as
-# specialties the user can name; `acgme_code` holds the specialty whose programs the chance
-# prior reads (core.plan.pgy1: Internal Medicine for all three).
+# specialties the user can name.
 PGY1_YEARS = (
     Specialty(
         "transitional_year", "Transitional Year",
         ("transitional", "ty", "transitional year pgy 1", "transitional pgy 1"),
-        "internal_medicine", "999", "NRMP", "pgy1",
+        "999", "999", "NRMP", "pgy1",
         "a one-year broad clinical year (NRMP specialty 999)",
     ),
     Specialty(
         "internal_medicine_preliminary", "Internal Medicine (Preliminary)",
         ("medicine preliminary", "preliminary medicine", "prelim medicine", "im prelim",
          "medicine prelim", "internal medicine preliminary year", "prelim im"),
-        "internal_medicine", "140", "NRMP", "pgy1",
+        "140", "140", "NRMP", "pgy1",
         "a preliminary year of Internal Medicine (NRMP 140, track P)",
     ),
     Specialty(
         "surgery_preliminary", "Surgery (Preliminary)",
         ("surgery preliminary", "preliminary surgery", "prelim surgery", "surgical prelim",
          "surgery prelim", "general surgery preliminary", "general surgery prelim"),
-        "internal_medicine", "440", "NRMP", "pgy1",
+        "440", "440", "NRMP", "pgy1",
         "a preliminary year of General Surgery (NRMP 440, track P)",
     ),
 )  # fmt: skip
+PGY1_BY_KEY = {y.key: y for y in PGY1_YEARS}
+# The specialty whose programs stand in for every PGY-1 year in the chance prior and in the
+# location of a track (core.plan.pgy1 says why).
+PGY1_STAND_IN = "internal_medicine"
 
 
 def _fold(text: str) -> str:

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from smartpick.core.catalog import PGY1_YEARS, Pgy1Track, Program, Specialty, resolve_specialty
+from smartpick.core.catalog import (
+    PGY1_BY_KEY,
+    PGY1_STAND_IN,
+    PGY1_YEARS,
+    Pgy1Track,
+    Program,
+    Specialty,
+    resolve_specialty,
+)
 from smartpick.core.model.evaluation import Draw
 from smartpick.core.plan import pgy1 as core
 from smartpick.core.plan.decision import recommend
@@ -84,7 +92,7 @@ def supplemental_report(
             field="supplemental",
             hint="Rank your PGY-1 programs on the main list, or add the advanced programs.",
         )
-    ctx = build_context(services, profile, "internal_medicine", season, [])
+    ctx = build_context(services, profile, PGY1_STAND_IN, season, [])
     if ctx is None:
         raise InputError("SmartPick has no model for the PGY-1 years", field="supplemental")
     w, _, q = services.evaluator.matrices(ctx, Draw(ctx.params, ctx.cells), profile.step2, None)
@@ -147,7 +155,7 @@ def track_answer(services: Services, code: str) -> dict[str, Any]:
             field="program",
             hint="Open it from your plan's PGY-1 list, or check the code.",
         )
-    year = next(y for y in PGY1_YEARS if y.key == track.kind)
+    year = PGY1_BY_KEY[track.kind]
     located = track.latitude is not None
     return {
         **track_row(track),
@@ -295,50 +303,23 @@ def pgy1_plan(
     p_advanced, p_list = chances_of_list
     notes: list[str] = []
     division = _division(services)
-    places = [
-        core.Place(
-            (p.latitude, p.longitude)
-            if p.latitude is not None and p.longitude is not None
-            else None,
-            p.state,
-            p.census_division,
-        )
-        for p in advanced
-    ]
+    places = [_place(p.latitude, p.longitude, p.state, p.census_division) for p in advanced]
     schedule, _ = fee_schedule(services, "ERAS", season)
-    columns, basis, chosen_tracks, nearest = [], [], [], []
-    w = q = None
-    for parent_key in dict.fromkeys(
-        next(y.acgme_code for y in PGY1_YEARS if y.key == k) for k in kinds
-    ):
-        engine_notes: list[str] = []  # the parent specialty's own notes are not the PGY-1 list's
-        ctx = build_context(services, profile, parent_key, season, engine_notes)
-        if ctx is None:
-            notes.append(f"no program rates for {parent_key}: its PGY-1 years are left out")
-            continue
-        w, p0, q = services.evaluator.matrices(
-            ctx, Draw(ctx.params, ctx.cells), profile.step2, None
-        )
-        mine = [t for t in applications(services, kinds) if _parent(t.kind) == parent_key]
-        pri = core.prior(p0, ctx.programs, mine)
-        for k, t in enumerate(mine):
-            place = core.Place(
-                (t.latitude, t.longitude)
-                if t.latitude is not None and t.longitude is not None
-                else None,
-                t.state,
-                division.get(t.state),
-            )
-            chosen_tracks.append(t)
-            columns.append(pri.columns[:, k])
-            basis.append(pri.basis[k])
-            nearest.append(core.nearest(place, places))
-    if w is None or q is None or not chosen_tracks:
+    # The stand-in specialty's own notes are not the PGY-1 list's.
+    ctx = build_context(services, profile, PGY1_STAND_IN, season, [])
+    chosen_tracks = applications(services, kinds)
+    if ctx is None or not chosen_tracks:
         return None
-    matrix = core.stack(columns)
-    alone = core.alone(w, q, matrix)
+    w, p0, q = services.evaluator.matrices(ctx, Draw(ctx.params, ctx.cells), profile.step2, None)
+    pri = core.prior(p0, ctx.programs, chosen_tracks)
+    nearest = [
+        core.nearest(_place(t.latitude, t.longitude, t.state, division.get(t.state)), places)
+        for t in chosen_tracks
+    ]
+    parent = next(s.name for s in services.specialties() if s.key == PGY1_STAND_IN)
+    alone = core.alone(w, q, pri.columns)
     order = core.order([n.group for n in nearest], alone)[:MAX_PGY1]
-    ordered = matrix[:, order]
+    ordered = pri.columns[:, order]
     kinds_in_order = [chosen_tracks[k].kind for k in order]
     chances = core.curve(w, q, ordered, kinds_in_order, schedule)
     # The target is a floor only where the advanced programs carry most of the list's chance:
@@ -368,22 +349,19 @@ def pgy1_plan(
                 **track_row(t),
                 "p_interview": round(float(interview[rank]), 4),
                 "p_match_alone": round(float(alone[k]), 4),
-                "p_interview_basis": BASIS[basis[k]].format(
-                    parent=_parent_name(services, t.kind), state=t.state
-                ),
+                "p_interview_basis": BASIS[pri.basis[k]].format(parent=parent, state=t.state),
                 "near_program_id": advanced[near.program].acgme_id
                 if near.program is not None
                 else None,
                 "distance_km": round(near.distance_km) if near.distance_km is not None else None,
                 "nearness": NEARNESS[near.group],
                 "other_tracks": other_tracks(services, t),
-                "year": next(y.name for y in PGY1_YEARS if y.key == t.kind),
+                "year": PGY1_BY_KEY[t.kind].name,
                 "visa": "not needed" if profile.visa == "none" else "unknown",
             }
         )
     p_match = float(chances.p_match[n - 1])
     signals = _signals(services, season, rows, notes)
-    parents = sorted({_parent_name(services, t["kind"]) for t in rows})
     by_kind = {y.key: sum(r["kind"] == y.key for r in rows) for y in PGY1_YEARS}
     return {
         "needed": len(advanced),
@@ -402,7 +380,7 @@ def pgy1_plan(
             f"(a lost year) times your chance of matching an advanced program, {p_advanced:.0%}"
         ),
         "signals": signals,
-        "method": PRIOR.format(parent=" or ".join(parents), fill=fill_text(services, kinds)),
+        "method": PRIOR.format(parent=parent, fill=fill_text(services, kinds)),
         "notes": [ID_NOTE, *dict.fromkeys(notes)],
         "programs": rows,
     }
@@ -425,13 +403,11 @@ def _usd(value: float) -> str:
     return f"${value:,.0f}"
 
 
-def _parent(kind: str) -> str:
-    return next(y.acgme_code for y in PGY1_YEARS if y.key == kind)
-
-
-def _parent_name(services: Services, kind: str) -> str:
-    parent = _parent(kind)
-    return next(s.name for s in services.specialties() if s.key == parent)
+def _place(
+    latitude: float | None, longitude: float | None, state: str, division: int | None
+) -> core.Place:
+    point = (latitude, longitude) if latitude is not None and longitude is not None else None
+    return core.Place(point, state, division)
 
 
 def _signals(

@@ -167,10 +167,6 @@ def interview_chances(w: Array, columns: Array) -> Array:
     return np.asarray(w @ columns, dtype=np.float64)
 
 
-def stack(columns: Sequence[Array]) -> Array:
-    return np.column_stack(list(columns))
-
-
 def supplemental(w: Array, q: Array, size: int) -> Array:
     """The chance of matching at each rank of a supplemental list of `size` PGY-1 programs
     where the applicant interviewed, given an advanced match: each takes the applicant with
