@@ -244,11 +244,11 @@ CLEAR = 5.0  # the lead over the next program that makes a match sure
 SUGGESTIONS = 3
 
 
-def find_program(services: Services, specialty: str, text: str) -> ProgramName:
-    """The specialty's program a pasted line names: its ACGME id, or its name (words in any
-    order, abbreviations such as 'Univ' or 'Med Ctr' understood). A name that is not clearly
-    one program is an InputError whose hint suggests the closest ones."""
-    programs = program_names(services, specialty)
+def find_program(programs: Sequence[ProgramName], text: str) -> ProgramName:
+    """The program of `programs` (a specialty's, from program_names) a pasted line names: its
+    ACGME id, or its name (words in any order, abbreviations such as 'Univ' or 'Med Ctr'
+    understood). A name that is not clearly one program is an InputError whose hint suggests
+    the closest ones."""
     return find_named(programs, lambda p: p.acgme_id, text, "applied", "ACGME id")
 
 

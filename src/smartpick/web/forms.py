@@ -19,7 +19,7 @@ from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.midseason import Answer, read_applied
 from smartpick.services.plan import plan_report
-from smartpick.services.program import find_program
+from smartpick.services.program import find_program, program_names
 from smartpick.web.words import dollars
 
 PROFILE_FIELDS = (
@@ -353,12 +353,13 @@ def parse_answers(form: dict[str, str], services: Services, specialty: str) -> l
     SmartPick is not sure of names its list and line, with the closest programs."""
     answers = read_applied(form["applied"]) if form.get("applied") else []
     where = {a.program_id: "the pasted list" for a in answers}
+    programs = program_names(services, specialty)  # once, not once a line
     for status, label in ANSWER_FIELDS.items():
         for line, text in enumerate(form.get(status, "").splitlines(), start=1):
             if not text.strip():
                 continue
             try:
-                program = find_program(services, specialty, text)
+                program = find_program(programs, text)
             except InputError as exc:
                 raise InputError(
                     f"{label}, line {line}: {exc.message}", field=status, hint=exc.hint
