@@ -8,16 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from smartpick.core.match import smm
 from smartpick.core.match.market import Behaviour, Plans
+from smartpick.core.match.national import seeds
 from smartpick.core.match.smm import NAMES, REFERENCE
 from smartpick.errors import DataError
 from smartpick.fitted import load_market_fit, market_fingerprint
 from smartpick.services import Services
 from smartpick.services.market_fit import (
     fit_market,
+    registered_by_type,
+    settle_registration,
     write_market_fit,
 )
-from smartpick.services.simulate import build_market
+from smartpick.services.simulate import build_market, registered_per_active
 from smartpick.settings import load_config
 
 
@@ -51,8 +55,36 @@ def test_a_small_market_fit_lowers_the_distance_and_is_used(
     )
     assert {m["moment"] for m in record["national"]} >= {
         "match_rate:md", "match_rate:non-us-img", "fill_rate", "active_share",
-        "md_matched_by_ranks:1",
+        "md_matched_by_ranks:1", "applications:md", "fill:0",
     }  # fmt: skip
+    # registration by type: some register and get no interview, so never fewer than active
+    ratios = record["registered_per_active"]
+    assert set(ratios) <= {"md", "do", "us-img", "non-us-img"} and min(ratios.values()) >= 1.0
+    assert used.behaviour.reach == pytest.approx(record["behaviour"]["reach"])
+
+
+def test_registration_settles_so_each_type_has_its_active_count(services: Services) -> None:
+    market = build_market(services)
+    keep = tuple(m for m in market.specialties if m.specialty == "psychiatry")
+    small = dataclasses.replace(market, specialties=keep, plans=Plans())
+    streams = seeds(5, 1)
+    overall = registered_per_active(services)
+    target = {g: n / overall for g, n in registered_by_type(small).items()}
+
+    def gaps(rounds: int) -> tuple[dict[str, float], dict[str, float]]:
+        settled, ratio = settle_registration(small, streams, REFERENCE, target, rounds=rounds)
+        outcome = smm.outcomes(settled, streams, REFERENCE)[0]
+        for g, n in target.items():
+            assert registered_by_type(settled)[g] == pytest.approx(ratio[g] * n, abs=2)
+        ranked = {g: int((outcome.draw.active & (outcome.types == g)).sum()) for g in target}
+        return {g: abs(ranked[g] / n - 1) for g, n in target.items()}, ratio
+
+    one, _ = gaps(1)
+    three, ratio = gaps(3)
+    # a fixed point: each round brings every type's active count nearer its own
+    assert max(three.values()) < 0.06 and max(three.values()) < max(one.values())
+    # IMGs more often get no interview than U.S. MD seniors: more register per active one
+    assert ratio["non-us-img"] > ratio["md"] >= 1.0
 
 
 def test_a_record_of_before_the_behaviour_loads_with_the_engines_lists_and_says_so(

@@ -65,8 +65,15 @@ def test_a_small_national_run_keeps_every_rule(national: Market) -> None:
     home = (main >= draw.offset[draw.specialty]) & (main < draw.offset[draw.specialty + 1])
     assert ((main >= 0) & ~home).any()
     assert (draw.own <= draw.interviews).all() and (draw.backup >= 0).any()
+    # Applications in all: the preferred specialty's, and more for those with a second
+    # specialty or a supplemental list
+    assert (draw.sent >= draw.applications).all()
+    assert (draw.sent[draw.backup >= 0] > draw.applications[draw.backup >= 0]).all()
     used = np.bincount(np.concatenate([main[main >= 0], pgy1[has]]), minlength=draw.capacities.size)
     assert (used <= draw.capacities).all()
+    # No program interviews more than its slots, PGY-1 years included (asked twice)
+    slots = np.concatenate([np.asarray(m.slots) for m in national.specialties])
+    assert (np.bincount(draw.programs, minlength=slots.size) <= slots).all()
     # The whole run with the SOAP: it fills only what the Match left
     one = run_once(national, seeds(4, 1)[0])
     assert one.filled + one.soap_offered == one.positions
@@ -85,6 +92,27 @@ def test_the_market_covers_the_main_match_and_says_what_it_made_up(market: Marke
         assert (m.positions > 0).all()
         assert all((c.count > 0 or m.pgy1) and c.intercepts is not None for c in m.cohorts)
     assert [m.specialty for m in market.specialties if m.pgy1] == ["pgy1_years"]
+
+
+def test_programs_interview_as_many_as_freida_says_or_by_their_positions(
+    services: Services, market: Market
+) -> None:
+    counted = {
+        r["acgme_id"]: int(r["interviews_conducted"])
+        for r in services.dataset.rows("freida_im")
+        if r["interviews_conducted"] and r["first_year_positions"]
+    }
+    im = next(m for m in market.specialties if m.specialty == "internal_medicine")
+    assert im.slots is not None
+    own = [(s, counted[a]) for a, s in zip(im.program_ids, im.slots, strict=True) if a in counted]
+    assert len(own) > 500
+    assert all(s == max(c, p) for (s, c), p in zip(own, [
+        q for a, q in zip(im.program_ids, im.positions, strict=True) if a in counted
+    ], strict=True))  # fmt: skip
+    psych = next(m for m in market.specialties if m.specialty == "psychiatry")
+    ratio = np.asarray(psych.slots) / psych.positions
+    assert 9 < np.median(ratio) < 13  # Internal Medicine's interviews per position (~11)
+    assert "interview slots" in " ".join(market.notes)
 
 
 def test_one_seed_gives_one_result_and_another_seed_another(small: Market) -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from smartpick.core.match.acceptance import deferred_acceptance_lists
-from smartpick.core.match.market import Cohort, SpecialtyMarket, draw_market, prepare
-from smartpick.core.match.ranking import ranks_within_programs
+from smartpick.core.match.engine_terms import prepare
+from smartpick.core.match.market import (
+    Behaviour,
+    Cohort,
+    Draw,
+    SpecialtyMarket,
+    draw_market,
+)
+from smartpick.core.match.ranking import ranks_within_programs, within_slots
 from smartpick.core.model.parameters import Params, Pool
 
 
@@ -73,12 +82,19 @@ def test_lists_hold_distinct_programs_and_programs_rank_each_interviewee_once() 
     assert (d.interviews <= d.applications).all()
 
 
-def test_programs_rank_by_strength_when_they_add_no_view_of_their_own() -> None:
+def test_programs_rank_by_what_they_saw_at_the_invitation_when_the_interview_adds_nothing() -> None:
     d = draw_market([_market(tau=0.0)], np.random.default_rng(2))
+    margin = np.full(d.applicant_ranks.shape, np.nan)
+    margin[d.rows[d.lists == 0], d.cols[d.lists == 0]] = d.margin[d.lists == 0]
     for j in range(d.capacities.size):
         rows, cols = np.nonzero(d.applicant_ranks == j)
-        by_rank = rows[np.argsort(d.rank_of[rows, cols])]
-        assert (np.diff(d.strength[by_rank]) <= 0).all()
+        by_rank = np.argsort(d.rank_of[rows, cols])
+        assert (np.diff(margin[rows, cols][by_rank]) <= 0).all()
+    # the margin is the strength plus the application's cell and the program's own coin:
+    # stronger applicants clear the bar by more on average, not always
+    strength = d.strength[d.rows]
+    assert np.corrcoef(strength, d.margin)[0, 1] > 0.05
+    assert not np.array_equal(np.argsort(strength), np.argsort(d.margin))
 
 
 def test_no_competition_means_everyone_interviewed_matches() -> None:
@@ -153,3 +169,42 @@ def test_program_ranks_compiled_equal_a_lexsort_ties_in_entry_order() -> None:
         expected = np.empty(n, dtype=np.int32)
         expected[order] = np.arange(n) - first
         assert np.array_equal(ranks_within_programs(programs, values), expected)
+
+
+def test_a_program_keeps_the_invitations_that_cleared_its_bar_by_the_most() -> None:
+    program = np.array([0, 0, 0, 0, 1, 1, 2], dtype=np.int64)
+    margin = np.array([0.5, 2.0, -0.3, 1.0, 0.1, 0.2, -1.0])
+    slots = np.array([2, -1, 5], dtype=np.int64)
+    keep = within_slots(program, margin, slots)
+    # program 0: its two best (2.0 and 1.0); program 1 has no limit; program 2 is under it
+    assert keep.tolist() == [False, True, False, True, True, True, True]
+
+
+def _interviews(draw: Draw) -> np.ndarray:
+    return np.bincount(draw.programs, minlength=draw.capacities.size)
+
+
+def test_no_program_interviews_more_than_its_slots() -> None:
+    free = _market(applications=25.0)
+    before = _interviews(draw_market([free], np.random.default_rng(5)))
+    slots = np.full(free.size, 6, dtype=np.int32)
+    assert (before > slots).any()  # the limit binds somewhere
+    after = _interviews(draw_market([replace(free, slots=slots)], np.random.default_rng(5)))
+    assert (after <= slots).all()
+    assert (after == np.minimum(before, slots)).all()  # below the limit nothing changes
+
+
+def test_programs_with_empty_slots_reach_below_their_bar_only_when_told() -> None:
+    market = _market(applications=6.0, level_shift=-2.0)
+    slots = np.full(market.size, 40, dtype=np.int32)
+    limited = replace(market, slots=slots)
+    bar = _interviews(draw_market([limited], np.random.default_rng(6)))
+    reached = _interviews(
+        draw_market([limited], np.random.default_rng(6), behaviour=Behaviour(reach=3.0))
+    )
+    assert (bar < slots).all()  # few apply: every program has empty slots
+    assert (reached >= bar).all() and reached.sum() > 1.5 * bar.sum()
+    assert (reached <= slots).all()
+    # without slots a program has no empty slots to fill: reach changes nothing
+    free = draw_market([market], np.random.default_rng(6), behaviour=Behaviour(reach=3.0))
+    assert (_interviews(free) == bar).all()

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from smartpick.core.match.engine_check import check_engine
-from smartpick.core.match.market import Cohort, SpecialtyMarket, draw_market, prepare
+from smartpick.core.match.engine_terms import prepare
+from smartpick.core.match.market import Cohort, SpecialtyMarket, draw_market
 from smartpick.core.match.national import (
     Market,
     RunResult,

@@ -9,8 +9,14 @@ import numpy as np
 import pytest
 
 from smartpick.core.match import smm
-from smartpick.core.match.market import Behaviour, Cohort, SpecialtyMarket, prepare
-from smartpick.core.match.moments import NationalTargets, Outcome, national_moments
+from smartpick.core.match.engine_terms import prepare
+from smartpick.core.match.market import Behaviour, Cohort, SpecialtyMarket
+from smartpick.core.match.moments import (
+    SHARE_MISFIT,
+    NationalTargets,
+    Outcome,
+    national_moments,
+)
 from smartpick.core.match.national import Market, seeds
 from smartpick.core.model.parameters import Params, Pool
 from smartpick.core.model.targets import median_of
@@ -80,8 +86,8 @@ def _held(*names: str) -> dict[int, float]:
 
 
 BEHAVIOUR = (
-    "log_applications_md", "log_applications_do", "log_applications_img", "temperature_us",
-    "temperature_img",
+    "log_applications_md", "log_applications_do", "log_applications_img", "temperature_md",
+    "temperature_do", "temperature_img", "reach",
 )  # fmt: skip
 
 
@@ -102,8 +108,8 @@ def test_the_fit_recovers_the_applications_each_group_was_made_with() -> None:
         {"log_applications_md": np.log(1.4), "log_applications_img": np.log(0.7)}
     )
     cells, national = _targets(smm.outcomes(market, streams, truth))
-    held = _held("log_tau", "shift_do", "shift_img", "log_applications_do", "temperature_us",
-                 "temperature_img")  # fmt: skip
+    held = _held("log_tau", "shift_do", "shift_img", "log_applications_do", "temperature_md",
+                 "temperature_do", "temperature_img", "reach")  # fmt: skip
     fitted = smm.fit(market, streams, cells, national, max_evaluations=50, fixed=held)
     assert fitted.distance < 0.1 * fitted.start_distance
     assert fitted.behaviour.multiplier("md") == pytest.approx(1.4, abs=0.15)
@@ -112,27 +118,29 @@ def test_the_fit_recovers_the_applications_each_group_was_made_with() -> None:
 
 def test_the_fit_recovers_how_strongly_each_group_follows_the_rates() -> None:
     market, streams = _market(), seeds(3, 2)
-    truth = smm.start_from({"temperature_us": 0.3, "temperature_img": 1.0})
+    truth = smm.start_from({"temperature_md": 0.3, "temperature_img": 1.0})
     cells, national = _targets(smm.outcomes(market, streams, truth))
     held = _held("log_tau", "shift_do", "shift_img", "log_applications_md",
-                 "log_applications_do", "log_applications_img")  # fmt: skip
+                 "log_applications_do", "log_applications_img", "temperature_do",
+                 "reach")  # fmt: skip
     fitted = smm.fit(market, streams, cells, national, max_evaluations=40, fixed=held)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert fitted.behaviour.heat("md") == pytest.approx(0.3, abs=0.2)
     assert fitted.behaviour.heat("non-us-img") == pytest.approx(1.0, abs=0.2)
 
 
-def test_md_and_do_seniors_have_their_own_applications_and_share_a_temperature() -> None:
+def test_md_and_do_seniors_have_their_own_applications_and_temperatures() -> None:
     theta = smm.start_from(
         {"log_applications_md": np.log(0.9), "log_applications_do": np.log(1.3),
-         "temperature_us": 0.8, "temperature_img": 0.4}
+         "temperature_md": 0.8, "temperature_do": 0.6, "temperature_img": 0.4, "reach": -1.0}
     )  # fmt: skip
     chosen = smm.behaviour(theta)
     assert chosen.multiplier("md") == pytest.approx(0.9)
     assert chosen.multiplier("do") == pytest.approx(1.3)
     assert chosen.multiplier("us-img") == chosen.multiplier("non-us-img") == 1.0
-    assert chosen.heat("md") == chosen.heat("do") == 0.8
+    assert chosen.heat("md") == 0.8 and chosen.heat("do") == 0.6
     assert chosen.heat("us-img") == chosen.heat("non-us-img") == 0.4
+    assert chosen.reach == 0.0  # a negative reach is read as none
 
 
 def test_a_theta_of_before_the_groups_starts_what_its_names_became() -> None:
@@ -141,8 +149,27 @@ def test_a_theta_of_before_the_groups_starts_what_its_names_became() -> None:
            "log_applications_img": 1.3, "temperature": 1.05}  # fmt: skip
     theta = dict(zip(smm.NAMES, smm.start_from(old), strict=True))
     assert theta["log_applications_md"] == theta["log_applications_do"] == -0.1
-    assert theta["temperature_us"] == theta["temperature_img"] == 1.05
+    assert theta["temperature_md"] == theta["temperature_do"] == theta["temperature_img"] == 1.05
     assert theta["log_tau"] == 5.7 and theta["log_applications_img"] == 1.3
+    assert theta["reach"] == 0.0  # programs of before never went below their bar
+    # the third pass: one temperature for U.S. graduates
+    third = dict(zip(smm.NAMES, smm.start_from({"temperature_us": 2.5}), strict=True))
+    assert third["temperature_md"] == third["temperature_do"] == 2.5
+
+
+def test_the_fit_recovers_how_far_programs_reach_to_fill_their_slots() -> None:
+    base = _specialty()
+    market = Market(
+        specialties=(dataclasses.replace(base, slots=np.full(base.size, 40, dtype=np.int32)),),
+        notes=(), left_out=(),
+    )  # fmt: skip
+    streams = seeds(4, 2)
+    truth = smm.start_from({"reach": 1.5})
+    cells, national = _targets(smm.outcomes(market, streams, truth))
+    held = _held(*(n for n in smm.NAMES if n != "reach"))
+    fitted = smm.fit(market, streams, cells, national, max_evaluations=30, fixed=held)
+    assert fitted.distance < 0.2 * fitted.start_distance
+    assert fitted.behaviour.reach == pytest.approx(1.5, abs=0.4)
 
 
 def test_a_redraw_under_more_applications_keeps_every_shared_coin() -> None:
@@ -201,6 +228,7 @@ def test_national_moments_count_a_hand_made_match() -> None:
         capacities=np.array([2, 2, 1, 1], dtype=np.int32),
         interviews=np.array([1, 2, 0, 3, 1, 2], dtype=np.int32),
         own=np.array([1, 2, 0, 3, 1, 2], dtype=np.int32),
+        sent=np.array([10, 20, 30, 100, 50, 0], dtype=np.int32),
     )
     hand = Outcome(
         draw,
@@ -215,11 +243,22 @@ def test_national_moments_count_a_hand_made_match() -> None:
         curve=(0.5, 0.7),
         curve_tolerance=0.03,
         ranks={0: (3.0, 2.0)},
+        fill={0: (0.9, 50.0)},
+        applications={"md": 40.0, "non-us-img": 100.0},
+        applications_tolerance=0.1,
     )
     got = {m.name: m for m in national_moments([hand], targets)}
     assert got["match_rate:md"].simulated == 0.5  # 1 of the 2 MDs with a rank list
     assert got["match_rate:non-us-img"].simulated == pytest.approx(2 / 3)
     assert got["fill_rate"].simulated == pytest.approx(4 / 6)  # 3 + the PGY-1 position
+    # The market's own fill: programs 0-2 (offset 0-3), 3 of its 5 positions; the PGY-1
+    # position (program 3) is another market's
+    assert got["fill:0"].simulated == pytest.approx(3 / 5)
+    assert got["fill:0"].variance == pytest.approx(0.09 / 50 + SHARE_MISFIT**2)
+    # Applications: every registered applicant of the type, with a rank list or not
+    assert got["applications:md"].simulated == pytest.approx(20.0)
+    assert got["applications:non-us-img"].simulated == pytest.approx(50.0)
+    assert got["applications:md"].variance == pytest.approx(4.0**2)
     assert got["active_share"].simulated == pytest.approx(5 / 6)
     assert got["md_matched_by_ranks:1"].simulated == 1.0
     assert got["md_matched_by_ranks:2"].simulated == 0.0
@@ -228,6 +267,6 @@ def test_national_moments_count_a_hand_made_match() -> None:
     assert got["ranks_matched:0"].simulated == pytest.approx(median_of(np.array([0, 1, 0, 1.0])))
     assert got["ranks_unmatched:0"].simulated == pytest.approx(2.0)  # rank 2 alone
     rate = got["match_rate:md"]
-    assert rate.variance == pytest.approx(0.09 / 100) and rate.chi2 == pytest.approx(
-        0.4**2 / (0.09 / 100)
-    )
+    # sampling and the model's own misfit
+    assert rate.variance == pytest.approx(0.09 / 100 + SHARE_MISFIT**2)
+    assert rate.chi2 == pytest.approx(0.4**2 / (0.09 / 100 + SHARE_MISFIT**2))

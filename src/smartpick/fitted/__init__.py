@@ -48,6 +48,7 @@ MARKET_CODE = (
     "smartpick.core.match.crn",
     "smartpick.core.match.moments",
     "smartpick.core.match.ranking",
+    "smartpick.core.match.engine_terms",
     "smartpick.services.simulate",
     "smartpick.services.market_inputs",
     "smartpick.services.market_fit",

@@ -4,29 +4,40 @@ the engine's parameters). `smartpick calibrate --market` runs it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match import smm
-from smartpick.core.match.moments import NationalTargets, national_moments
+from smartpick.core.match.moments import NationalTargets, active_by_type, national_moments
 from smartpick.core.match.national import TYPES, Market, seeds
 from smartpick.core.model.targets import RANK_TOLERANCE
 from smartpick.fitted import market_fingerprint, market_path
+from smartpick.services.market_inputs import PGY1, nrmp_totals, scaled_to_totals
+from smartpick.services.simulate import registered_per_active
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from smartpick.services import Services
 
 FIT_RUNS = 2  # markets drawn behind each evaluation (drawn again at every evaluation)
 FIT_SEED = 20261126
-FIT_EVALUATIONS = 90  # per start: 8 parameters; about 9 minutes for both starts
+REGISTRATION_ROUNDS = 2  # before the fit, from its last start; one more after it
+FIT_EVALUATIONS = 100  # per start: 10 parameters; about 10 minutes for both starts
 RATE = "main_residency_match:pgy1_match_rate"
 APPLICANTS = "main_residency_match:pgy1_applicants"
 FILLED = "main_residency_match:positions_filled_rate"
 OFFERED = "main_residency_match:positions_offered"
 REGISTERED = "main_residency_match:registered_applicants"
 ACTIVE = "main_residency_match:active_applicants"
+# The ERAS means of applications per applicant are of everyone who applied through ERAS
+# (some never rank, some apply outside the market's specialties): held within a tenth
+APPLICATIONS_TOLERANCE = 0.1
+# The PGY-1 years' published fill rates, by the dataset's keys (one market in the simulator)
+PGY1_YEARS_FILL = ("transitional_year", "medicine_preliminary", "surgery_preliminary")
 
 
 def published_cells(services: Services, specialties: Sequence[str]) -> list[smm.CellTarget]:
@@ -67,8 +78,9 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
     specialty_figures: the NRMP's match rate and count of PGY-1 applicants by type, its fill
     rate over positions offered, registered and active applicants (every type together: the
     share of registered applicants with a rank order list), the U.S. MD share matched by
-    contiguous ranks with its tolerance and the non-U.S. IMG contiguous-rank medians (the
-    engine's moments)."""
+    contiguous ranks with its tolerance, the non-U.S. IMG contiguous-rank medians (the
+    engine's moments), each specialty's fill rate (`fill_by_specialty`) and the ERAS mean of
+    applications per applicant by type (IMGs pooled, as ERAS publishes it), within a tenth."""
     figures = _national_figures(services)
     rate, count = figures.get(RATE, {}), figures.get(APPLICANTS, {})
     filled, offered = figures.get(FILLED, {}).get("all"), figures.get(OFFERED, {}).get("all")
@@ -90,7 +102,69 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
             if r.applicant_type == "non-us-img" and r.specialty in index
         },
         rank_tolerance=RANK_TOLERANCE,
+        fill={index[s]: v for s, v in fill_by_specialty(services).items() if s in index},
+        applications={g: services.engine.published_applications("all", g).value for g in TYPES},
+        applications_tolerance=APPLICATIONS_TOLERANCE,
     )
+
+
+def fill_by_specialty(services: Services) -> dict[str, tuple[float, float]]:
+    """Each specialty's published share of positions filled in the Match, with its positions
+    offered (else its NRMP 2026 positions), of the latest year with figures; the PGY-1
+    years': the transitional, medicine- and surgery-preliminary years' together, weighed by
+    their positions offered."""
+    rows = [r for r in services.dataset.rows("specialty_figures")
+            if r["metric"] in ("fill_rate", "positions_offered") and r["year"] and r["value"]
+            and r["applicant_type"] == "all"]  # fmt: skip
+    year = max((int(r["year"]) for r in rows if r["metric"] == "fill_rate"), default=0)
+    value: dict[tuple[str, str], float] = {}
+    for r in rows:
+        if int(r["year"]) == year:
+            value.setdefault((r["specialty_key"], r["metric"]), float(r["value"]))
+    totals = nrmp_totals(services)
+    out: dict[str, tuple[float, float]] = {}
+    for (s, metric), rate in value.items():
+        n = value.get((s, "positions_offered")) or totals.get(s)
+        if metric == "fill_rate" and n:
+            out[s] = (rate, n)
+    years = [out.pop(s) for s in PGY1_YEARS_FILL if s in out]
+    if len(years) == len(PGY1_YEARS_FILL):
+        n = sum(n for _, n in years)
+        out[PGY1] = (sum(r * n for r, n in years) / n, n)
+    return out
+
+
+def registered_by_type(market: Market) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for mk in market.specialties:
+        for c in mk.cohorts:
+            out[c.applicant_type] = out.get(c.applicant_type, 0) + c.count
+    return out
+
+
+def settle_registration(
+    market: Market,
+    streams: Sequence[np.random.SeedSequence],
+    theta: Sequence[float],
+    active: Mapping[str, float],
+    rounds: int = REGISTRATION_ROUNDS,
+) -> tuple[Market, dict[str, float]]:
+    """The market registering, for each type, as many applicants as its active count
+    (`active`: the NRMP's, for the whole market) needs under theta: each round draws the
+    markets, takes the type's simulated registered per active applicant (some get no
+    interview and do not rank) and scales the type's cohorts to that ratio times its active
+    count; (market, ratios)."""
+    ratio: dict[str, float] = {}
+    for _ in range(rounds):
+        ranked = active_by_type(smm.outcomes(market, streams, theta))
+        registered = registered_by_type(market)
+        for g in active:
+            ratio[g] = registered.get(g, 0) / ranked[g] if ranked.get(g) else 1.0
+        specialties = scaled_to_totals(list(market.specialties), {
+            g: ratio[g] * n for g, n in active.items()
+        })  # fmt: skip
+        market = dataclasses.replace(market, specialties=tuple(specialties))
+    return market, ratio
 
 
 def fit_market(
@@ -110,7 +184,6 @@ def fit_market(
     targets = published_cells(services, names)
     national = national_targets(services, names)
     streams = seeds(seed, runs)
-    progress(f"{runs} markets per evaluation ({market.applicants:,} registered applicants each)")
     # Nelder-Mead finds a local best: it starts from the reference and from the last fit
     # where there is one (as the engine's refit does); the better end is kept.
     begin: list[tuple[float, ...]] = [smm.REFERENCE]
@@ -118,11 +191,18 @@ def fit_market(
         last = smm.start_from(previous)
         if last != smm.REFERENCE:
             begin.append(last)
+    # each type's active count as the market was built (the NRMP's, for the whole market)
+    overall = registered_per_active(services)
+    active = {g: n / overall for g, n in registered_by_type(market).items()}
+    market, _ = settle_registration(market, streams, begin[-1], active)
+    progress(f"{runs} markets per evaluation ({market.applicants:,} registered applicants each)")
     tried = []
     for start in begin:
         progress(f"from {', '.join(f'{v:+.2f}' for v in start)}")
         tried.append(smm.fit(market, streams, targets, national, start, max_evaluations, progress))
     result = min(tried, key=lambda r: r.distance)
+    # the market `smartpick simulate` draws: registration settled under the fitted theta
+    market, ratio = settle_registration(market, streams, result.theta, active, rounds=1)
     fitted = smm.outcomes(market, streams, result.theta)
     moments = national_moments(fitted, national)
     chosen = result.behaviour
@@ -130,7 +210,8 @@ def fit_market(
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG, "
         "log applications of U.S. MD, of DO and of IMGs, temperature of U.S. graduates and "
-        "of IMGs) over markets drawn again "
+        "of IMGs, programs' reach below their bar to fill interview slots) over markets drawn "
+        "again "
         "from the same seeds at every evaluation (common random numbers), matching each cell's "
         "published share matched in the preferred specialty and mean Step 2 CK of the matched "
         "and the unmatched, and the national match rate by type, fill rate, share of "
@@ -149,7 +230,10 @@ def fit_market(
         "behaviour": {
             "applications": {g: chosen.multiplier(g) for g in TYPES},
             "temperature": {g: chosen.heat(g) for g in TYPES},
+            "reach": chosen.reach,
         },
+        "registered_per_active": ratio,
+        "registered": market.applicants,
         "distance": {"start": result.start_distance, "fitted": result.distance},
         "evaluations": sum(r.evaluations for r in tried),
         "seconds": sum(r.seconds for r in tried),

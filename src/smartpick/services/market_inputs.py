@@ -8,9 +8,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from smartpick.core.match.market import SpecialtyMarket, prepare
+from smartpick.core.match.engine_terms import prepare
+from smartpick.core.match.market import SpecialtyMarket
 from smartpick.core.match.national import TYPES, program_positions
-from smartpick.core.match.positions import borrowed_levels, scaled_counts
+from smartpick.core.match.positions import borrowed_levels, interview_slots, scaled_counts
+from smartpick.data.engine import INTERVIEW_SPECIALTY
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -125,3 +127,36 @@ def pgy1_market(
         pgy1=True,
     )
     return prepare(market), basis
+
+
+def with_interview_slots(
+    services: Services, markets: list[SpecialtyMarket]
+) -> tuple[list[SpecialtyMarket], str]:
+    """Each program's interview slots: an Internal Medicine program's FREIDA count of
+    interviews conducted where it has one; every other program its positions times Internal
+    Medicine's interviews per position (FREIDA's programs pooled), the one specialty whose
+    programs' interview counts the dataset has (assumed for the others, said)."""
+    counted = {
+        r["acgme_id"]: (float(r["interviews_conducted"]), float(r["first_year_positions"]))
+        for r in services.dataset.rows("freida_im")
+        if r["interviews_conducted"] and r["first_year_positions"]
+    }
+    per_position = sum(i for i, _ in counted.values()) / sum(p for _, p in counted.values())
+    out = []
+    own = 0
+    for mk in markets:
+        mine = mk.specialty == INTERVIEW_SPECIALTY
+        known = [counted[a][0] if mine and a in counted else None for a in mk.program_ids]
+        own += sum(k is not None for k in known)
+        out.append(
+            dataclasses.replace(mk, slots=interview_slots(mk.positions, per_position, known))
+        )
+    note = (
+        f"interview slots: a program interviews at most as many applicants as it has slots, "
+        f"keeping the invitations that cleared its bar by the most; {own} Internal Medicine "
+        "programs have their FREIDA count of interviews conducted, every other program its "
+        f"positions times {per_position:.1f}, Internal Medicine's interviews per position "
+        "(FREIDA's programs pooled; assumed for the other specialties and the PGY-1 years, "
+        "whose programs' interview counts the dataset lacks)"
+    )
+    return out, note

@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match.engine_check import check_engine
-from smartpick.core.match.market import Behaviour, Cohort, Plans, SpecialtyMarket, prepare
+from smartpick.core.match.engine_terms import prepare
+from smartpick.core.match.market import Behaviour, Cohort, Plans, SpecialtyMarket
 from smartpick.core.match.national import (
     TYPES,
     Market,
@@ -40,6 +41,7 @@ from smartpick.services.market_inputs import (
     nrmp_totals,
     pgy1_market,
     scaled_to_totals,
+    with_interview_slots,
 )
 
 if TYPE_CHECKING:
@@ -86,7 +88,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     ]
     # U.S.-citizen IMGs: the national count, spread like non-U.S. IMGs over the market
     totals = _year_figures(services, _latest_year(services, TOTALS), TOTALS)
-    registered = registered_per_active(services)
+    overall = registered_per_active(services)
+    ratio = registration_of(simulator, overall)
     img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
     img_total = sum(c for c in img_counts.values() if c)
     quota = nrmp_totals(services)
@@ -167,9 +170,10 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                 )
             )
         )
-    markets = scaled_to_totals(markets, {g: v * registered for g, v in totals.items()})
+    markets = scaled_to_totals(markets, {g: v * ratio[g] for g, v in totals.items()})
     pgy1, pgy1_basis = pgy1_market(services, markets)
     markets.append(pgy1)
+    markets, slots_note = with_interview_slots(services, markets)
     where = {mk.specialty: k for k, mk in enumerate(markets)}
     plans = Plans(
         backup={where[b]: float(markets[where[b]].positions.sum()) for b in (*BACKUPS, PGY1)
@@ -185,14 +189,23 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         "specialty's positions are spread to its NRMP 2026 total (all its tracks but the "
         "preliminary ones), estimated programs sharing what the known quotas leave"
     )
+    by_type = ", ".join(f"{g} {ratio[g]:.2f}" for g in TYPES)
     notes.append(
-        "registered applicants of each type: the NRMP's national count of its PGY-1 "
-        f"applicants times registered per active applicant ({registered:.3f}, every type "
-        "alike: the NRMP publishes the ratio for all applicants only); applicants whose "
-        "preferred specialty has no published count are spread like the others; U.S.-citizen "
-        "IMGs, without counts by specialty, are spread like non-U.S. IMGs (synthetic); only "
-        "applicants with at least one interview submit a rank order list and count, as the "
-        "NRMP counts active applicants"
+        "registered applicants of each type: the NRMP's national count of its active PGY-1 "
+        "applicants (with a rank order list) times the simulator's own registered per active "
+        f"applicant of the type ({by_type}), those with no interview not ranking: the fit "
+        "settles the ratios so that each type's active count is the NRMP's"
+        + (
+            ""
+            if "registered_per_active" in (simulator or {})
+            else f" (not fitted: the NRMP's ratio for all applicants, {overall:.3f}, for every "
+            "type)"
+        )
+        + f"; {sum(c.count for mk in markets for c in mk.cohorts):,} registered in all (NRMP "
+        f"2026: {overall:.3f} registered per active applicant, every type together); "
+        "applicants whose preferred "
+        "specialty has no published count are spread like the others; U.S.-citizen IMGs, "
+        "without counts by specialty, are spread like non-U.S. IMGs (synthetic)"
     )
     notes.append(
         f"PGY-1 years: {pgy1.size} transitional and preliminary tracks with their NRMP 2026 "
@@ -210,6 +223,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         "in proportion to their positions (assumed); without couples; applicants rank every "
         "program that interviewed them, the preferred specialty's first"
     )
+    notes.append(slots_note)
     notes.append(
         f"SOAP: unmatched applicants apply to {SOAP_APPLICATIONS:.0f} programs with unfilled "
         "positions on average (assumed), matched by deferred acceptance on those positions"
@@ -255,7 +269,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
 def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
     """The fitted behaviour of a simulator record (market.json); the engine's typical lists
     where the record has none. A record of before the temperature was fitted per type (one
-    number) gives it to every type (`build_market` says so)."""
+    number) gives it to every type (`build_market` says so); one of before programs' reach
+    was fitted, reach 0 (programs never invite below their bar)."""
     fitted = (simulator or {}).get("behaviour")
     if fitted is None:
         return Behaviour()
@@ -266,10 +281,24 @@ def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
             temperature={g: float(v) for g, v in heat.items()}
             if isinstance(heat, Mapping)
             else {g: float(heat) for g in TYPES},
+            reach=float(fitted.get("reach", 0.0)),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DataError(
             f"the simulator's record has an unreadable behaviour ({error!r})",
+            hint="Refit with `smartpick calibrate --market`.",
+        ) from error
+
+
+def registration_of(simulator: Mapping[str, Any] | None, overall: float) -> dict[str, float]:
+    """Registered per active applicant by type: the fitted record's (the simulator's own
+    share with no interview), else the NRMP's ratio for all applicants for every type."""
+    fitted = (simulator or {}).get("registered_per_active") or {}
+    try:
+        return {g: float(fitted.get(g, overall)) for g in TYPES}
+    except (TypeError, ValueError, AttributeError) as error:
+        raise DataError(
+            f"the simulator's record has unreadable registration ratios ({error!r})",
             hint="Refit with `smartpick calibrate --market`.",
         ) from error
 

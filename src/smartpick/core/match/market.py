@@ -14,13 +14,16 @@ Per specialty and applicant type, one draw of the market:
 3. Where: each application is in-state with the specialty's estimated in-state share.
 4. Signals: the applicant's best-liked programs get the signals, as many of each tier as
    the specialty's estimated share of signalled applications says, never more than allowed.
-5. Interviews: a program invites with probability expit(A + S), A the program's intercept
-   for the application's cell anchored at the type's strength variance (core.model.interview).
+5. Interviews: an application clears the program's bar with probability expit(A + S), A the
+   program's intercept for the application's cell anchored at the type's strength variance
+   (core.model.interview); a program with interview slots keeps the slots' worth that
+   cleared it by the most (the margin A + S - logit(coin)) and fills empty slots from
+   below its bar down to `Behaviour.reach`.
 6. Rank order lists: applicants rank every program that interviewed them by their liking;
-   programs rank every interviewee by S + shift + tau eta, eta ~ N(0, 1) program by program:
-   tau is how much a program's own view adds to what every program sees, shift (per type)
-   how programs weigh the type beyond strength. Both are the simulator's own parameters,
-   fitted by simulated moments (core.match.smm).
+   programs rank every interviewee by margin + shift + tau eta, eta ~ N(0, 1) program by
+   program: what the program saw when it invited, how it weighs the type beyond that
+   (shift, per type) and what the interview adds (tau). Both are the simulator's own
+   parameters, fitted by simulated moments (core.match.smm).
 7. Capacities: each program's positions.
 8. Plans beyond the preferred specialty (`Plans`): a share of each cohort also applies to a
    second specialty and ranks its interviews after the preferred one's (a parallel plan);
@@ -35,22 +38,21 @@ other behaviour gives the same applicants with the same coins.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit as fast_expit
+from scipy.special import logit as fast_logit
 
 from smartpick.core.match import crn
-from smartpick.core.match.ranking import ranks_within_programs
-from smartpick.core.model.interview import anchor, expit
-from smartpick.core.model.outcomes import normal_nodes
-from smartpick.core.model.parameters import ETA_NODES, Params, Pool, variance
+from smartpick.core.match.engine_terms import engine_chance
+from smartpick.core.match.ranking import program_ranks, within_slots
+from smartpick.core.model.parameters import Params, Pool
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int32]
-ENGINE_NODES = 12  # strength nodes of the engine's closed form, per applicant
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class SpecialtyMarket:
     cohorts: Sequence[Cohort]
     advanced: NDArray[np.bool_] | Sequence[bool] | None = None  # (m,) programs at PGY-2
     pgy1: bool = False  # the PGY-1 years: applied to beside a specialty, preferred by nobody
+    slots: IntArray | None = None  # (m,) interviews each program gives at most; None: no limit
 
     @property
     def size(self) -> int:
@@ -124,6 +127,7 @@ class Draw:
     score: Array  # (n,) Step 2 CK
     strength: Array  # (n,)
     applications: IntArray  # (n,) to the preferred specialty
+    sent: IntArray  # (n,) in all: the preferred specialty, a second one, the PGY-1 years
     interviews: IntArray  # (n,) programs on the (primary) rank order list
     own: IntArray  # (n,) of them in the preferred specialty (its contiguous ranks)
     backup: IntArray  # (n,) market of the second specialty, -1 for none
@@ -136,6 +140,7 @@ class Draw:
     lists: NDArray[np.int8]  # (entries,) 0: the rank order list, 1: the supplemental list
     programs: IntArray  # (entries,) program of each interview
     noise: Array  # (entries,) eta of each interview
+    margin: Array  # (entries,) what the program saw when it invited: A + S - logit(coin)
     engine_p: Array | None = None  # (n,) the engine's closed-form chance, when asked
     tau: Array = field(default_factory=lambda: np.zeros(0))  # (cohorts,) as drawn
     shift: Array = field(default_factory=lambda: np.zeros(0))  # (cohorts,) as drawn
@@ -155,34 +160,7 @@ class _Part:
     col: NDArray[np.int64]
     program: NDArray[np.int64]
     lst: int  # 0: rank order list, 1: supplemental list
-
-
-def prepare(market: SpecialtyMarket) -> SpecialtyMarket:
-    """The market with each cohort's list weights and intercepts solved (once, not per draw):
-    cells are ordered out-of-state then in-state, each with no signal then each tier."""
-    tiers = list(market.signal_share)
-    cohorts = []
-    for c in market.cohorts:
-        parts = [(1 - sum(market.signal_share.values()), c.level)]
-        parts += [(share, c.level + market.signal[t]) for t, share in market.signal_share.items()]
-        w_in = market.in_state_share if c.in_state_share is None else c.in_state_share
-        rate = sum(
-            share * (w_in * expit(lv + market.location) + (1 - w_in) * expit(lv))
-            for share, lv in parts
-        )
-        cells = np.vstack(
-            [c.level + loc + (market.signal[t] if t else 0.0)
-             for loc in (0.0, market.location) for t in ["", *tiers]]
-        )  # fmt: skip
-        cohorts.append(
-            replace(
-                c,
-                log_rate=np.log(np.maximum(np.asarray(rate), 1e-12)),
-                intercepts=anchor(cells, variance(c.params, c.pool)),
-            )
-        )
-    advanced = None if market.advanced is None else np.asarray(market.advanced, dtype=bool)
-    return replace(market, cohorts=tuple(cohorts), advanced=advanced)
+    margin: Array  # how far the invitation cleared the program's bar: who gets a slot first
 
 
 @dataclass(frozen=True)
@@ -193,10 +171,13 @@ class Behaviour:
     engine's); `temperature`: how strongly the programs an applicant applies to follow the
     program's population interview rate for the type (the race's weights are
     rate ** temperature: 1 is the engine's typical list, 0 uniform over the specialty's
-    programs). A type absent from either is at 1."""
+    programs). A type absent from either is at 1. `reach`: a program with interview slots
+    and fewer invitations than slots fills them with the applications nearest below its bar,
+    down to `reach` on the log-odds scale (0: it never goes below its bar)."""
 
     applications: Mapping[str, float] = field(default_factory=dict)
     temperature: Mapping[str, float] = field(default_factory=dict)
+    reach: float = 0.0  # how far below its bar a program with empty interview slots invites
 
     def multiplier(self, applicant_type: str) -> float:
         return float(self.applications.get(applicant_type, 1.0))
@@ -214,13 +195,15 @@ def _apply(
     base: int,
     behaviour: Behaviour,
     key: int,
-) -> tuple[IntArray, NDArray[np.bool_], IntArray, Array]:
+) -> tuple[IntArray, NDArray[np.bool_], IntArray, Array, Array]:
     """Applications of applicants `who` of strength `s` (cohort c's type) to `market` (its
     programs numbered from `base`) and its interviews: (programs chosen, best liked first;
-    invited; count sent; intercepts). Every random number is the applicant's and the
-    program's own (core.match.crn), so a draw under other behaviour keeps its coins."""
+    invited; count sent; intercepts; margin A + S - logit(coin), how far each invitation
+    cleared the bar, by which a program with more invitations than interview slots keeps
+    its best). Every random number is the applicant's and the program's own
+    (core.match.crn), so a draw under other behaviour keeps its coins."""
     if c.log_rate is None or c.intercepts is None:
-        raise ValueError("the market is not prepared: call core.match.market.prepare first")
+        raise ValueError("the market is not prepared: call core.match.engine_terms.prepare first")
     n, m = s.size, market.size
     mean = c.applications * behaviour.multiplier(c.applicant_type)
     drawn = crn.poisson_counts(crn.key_for(key, crn.COUNT), who, base, mean)
@@ -254,15 +237,38 @@ def _apply(
     sent = position < count[:, None]
     coin = crn.uniforms(crn.key_for(key, crn.INVITE), who, at)
     invited = (coin < fast_expit(a + s[:, None])) & sent  # scipy's: ulps from core.model's
-    return chosen.astype(np.int32), invited, count, a
+    margin = a + s[:, None] - fast_logit(coin)
+    if market.slots is not None and behaviour.reach > 0:  # candidates for empty slots too
+        invited |= sent & (margin > -behaviour.reach)
+    return chosen.astype(np.int32), invited, count, a, margin
 
 
 def _part(
     who: NDArray[np.int64], chosen: IntArray, invited: NDArray[np.bool_], base: int, order: int,
-    lst: int,
+    lst: int, margin: Array,
 ) -> _Part:  # fmt: skip
     r, k = np.nonzero(invited)  # row-major: each applicant's programs together, in order
-    return _Part(who[r], order, k.astype(np.int64), chosen[r, k].astype(np.int64) + base, lst)
+    return _Part(
+        who[r], order, k.astype(np.int64), chosen[r, k].astype(np.int64) + base, lst, margin[r, k]
+    )
+
+
+def _cap(parts: list[_Part], slots: NDArray[np.int64], programs: NDArray[np.bool_]) -> list[_Part]:
+    """The parts with the invitations of `programs` over their slots dropped."""
+    if not parts or not programs.any():
+        return parts
+    program = np.concatenate([p.program for p in parts])
+    margin = np.concatenate([p.margin for p in parts])
+    limit = np.where(programs, slots, -1)
+    keep = within_slots(program, margin, limit)
+    if keep.all():
+        return parts
+    out, start = [], 0
+    for p in parts:
+        k = keep[start : start + p.who.size]
+        start += p.who.size
+        out.append(_Part(p.who[k], p.order, p.col[k], p.program[k], p.lst, p.margin[k]))
+    return out
 
 
 def _cohort_block(
@@ -276,10 +282,12 @@ def _cohort_block(
     engine: bool,
     behaviour: Behaviour,
     key: int,
-) -> tuple[list[_Part], Array, Array, IntArray, IntArray, Array | None]:
+) -> tuple[list[_Part], Array, Array, IntArray, IntArray, IntArray, Array | None]:
     """One cohort's applicants (numbered from `first`): their interviews in the preferred
-    specialty, in a second specialty for some, and in the PGY-1 years for those with an
-    advanced program; (parts, score, strength, applications, backup market, engine chance)."""
+    specialty and in a second specialty for some; (parts, score, strength, applications to
+    the preferred specialty, applications in all, backup market, engine chance). The PGY-1
+    years of those with an advanced program come after every program has kept its slots
+    (`_supplemental`)."""
     market = markets[k]
     n = c.count
     matched = rng.random(n) < c.match_share
@@ -288,11 +296,12 @@ def _cohort_block(
     score = centre + sd * rng.standard_normal(n)
     s = c.params.score_weight * c.pool.z(score) + c.params.spread * rng.standard_normal(n)
     who = np.arange(first, first + n, dtype=np.int64)
-    chosen, invited, count, a = _apply(market, c, s, who, int(offset[k]), behaviour, key)
+    chosen, invited, count, a, margin = _apply(market, c, s, who, int(offset[k]), behaviour, key)
     engine_p = (
-        _engine_chance(c, score, a, np.arange(chosen.shape[1]) < count[:, None]) if engine else None
+        engine_chance(c, score, a, np.arange(chosen.shape[1]) < count[:, None]) if engine else None
     )
-    parts = [_part(who, chosen, invited, int(offset[k]), 0, 0)]
+    parts = [_part(who, chosen, invited, int(offset[k]), 0, 0, margin)]
+    sent = count.copy()
     backup = np.full(n, -1, dtype=np.int32)
     targets = [(j, w) for j, w in plans.backup.items() if j != k and w > 0]
     if targets and c.backup_share > 0:
@@ -305,43 +314,42 @@ def _cohort_block(
             if cj is None or not mask.any():
                 continue
             backup[mask] = j
-            ch, inv, _, _ = _apply(
+            ch, inv, more, _, mg = _apply(
                 markets[j], cj, s[mask], who[mask], int(offset[j]), behaviour, key
             )
-            parts.append(_part(who[mask], ch, inv, int(offset[j]), 1, 0))
-    advanced = None if market.advanced is None else np.asarray(market.advanced, dtype=bool)
-    if plans.pgy1 is not None and advanced is not None and advanced.any():
-        pgy1 = markets[plans.pgy1]
-        cp = pgy1.cohort(c.applicant_type)
-        wants = (invited & advanced[chosen]).any(axis=1)
-        if cp is not None and wants.any():
-            ch, inv, _, _ = _apply(
-                pgy1, cp, s[wants], who[wants], int(offset[plans.pgy1]), behaviour, key
-            )
-            parts.append(_part(who[wants], ch, inv, int(offset[plans.pgy1]), 0, 1))
-    return parts, score, s, count, backup, engine_p
+            sent[mask] += more
+            parts.append(_part(who[mask], ch, inv, int(offset[j]), 1, 0, mg))
+    return parts, score, s, count, sent, backup, engine_p
 
 
-def _engine_chance(c: Cohort, score: Array, a: Array, sent: NDArray[np.bool_]) -> Array:
-    """The engine's closed-form chance of matching for each applicant's own list, knowing
-    only the score (core.model): 1 - E[prod_j (1 - expit(A_j + S) expit(c + S + tau eta))],
-    S = b z + sigma e, over Gauss-Hermite nodes of e and eta."""
-    e, w = normal_nodes(ENGINE_NODES)
-    h, v = normal_nodes(ETA_NODES) if c.params.conversion_spread > 0 else (np.zeros(1), np.ones(1))
-    base = c.params.score_weight * c.pool.z(score)
-    miss = np.zeros(score.size)
-    for node, weight in zip(e, w, strict=True):
-        s = base + c.params.spread * node
-        p = np.where(sent, expit(a + s[:, None]), 0.0)
-        for eta, weight_eta in zip(h, v, strict=True):
-            q = expit(
-                c.params.conversion
-                + c.params.conversion_weight * s
-                + c.params.conversion_spread * eta
-            )
-            f = p * q[:, None]
-            miss += weight * weight_eta * np.exp(np.log1p(-np.minimum(f, 1 - 1e-15)).sum(axis=1))
-    return np.asarray(1.0 - miss, dtype=np.float64)
+def _supplemental(
+    markets: Sequence[SpecialtyMarket],
+    k: int,
+    c: Cohort,
+    who: NDArray[np.int64],
+    s: Array,
+    interviewed: NDArray[np.bool_],
+    offset: IntArray,
+    plans: Plans,
+    behaviour: Behaviour,
+    key: int,
+    sent: IntArray,
+) -> list[_Part]:
+    """The PGY-1 years' interviews, for a supplemental list, of cohort c's applicants `who`
+    who kept an interview at an advanced program of their preferred specialty
+    (`interviewed`, over all applicants), their applications added to `sent`."""
+    market = markets[k]
+    if plans.pgy1 is None or market.advanced is None or not np.any(market.advanced):
+        return []
+    pgy1 = markets[plans.pgy1]
+    cp = pgy1.cohort(c.applicant_type)
+    wants = interviewed[who]
+    if cp is None or not wants.any():
+        return []
+    base = int(offset[plans.pgy1])
+    ch, inv, more, _, mg = _apply(pgy1, cp, s[wants], who[wants], base, behaviour, key)
+    sent[who[wants]] += more
+    return [_part(who[wants], ch, inv, base, 0, 1, mg)]
 
 
 def draw_market(
@@ -369,18 +377,23 @@ def draw_market(
     shift: list[float] = []
     chances: list[Array | None] = []
     first = 0
+    blocks: list[tuple[int, Cohort, NDArray[np.int64], Array]] = []
     for k, mk in enumerate(markets):
         for c in mk.cohorts:
             if c.count <= 0:
                 continue
-            got, score, s, count, backup, engine_p = _cohort_block(
+            got, score, s, count, total, backup, engine_p = _cohort_block(
                 markets, k, c, first, offset, plans, rng, engine, behaviour, key
             )
             parts += got
+            blocks.append((k, c, np.arange(first, first + c.count, dtype=np.int64), s))
             types.append(c.applicant_type)
             per.append(
-                (np.full(c.count, k), np.full(c.count, len(types) - 1), score, s, count, backup)
-            )
+                (
+                    np.full(c.count, k), np.full(c.count, len(types) - 1), score, s, count,
+                    backup, total,
+                )
+            )  # fmt: skip
             chances.append(engine_p)
             tau.append(c.tau)
             shift.append(c.shift)
@@ -389,6 +402,28 @@ def draw_market(
 
     def joined(i: int, dtype: Any) -> Any:
         return np.concatenate([p[i] for p in per]).astype(dtype) if per else np.zeros(0, dtype)
+
+    # Interview slots: the specialties' programs keep their best invitations first; then the
+    # PGY-1 years, asked by second specialties and by supplemental lists alike
+    slots = np.concatenate(
+        [np.full(mk.size, -1) if mk.slots is None else np.asarray(mk.slots) for mk in markets]
+    ).astype(np.int64) if markets else np.zeros(0, np.int64)  # fmt: skip
+    years = np.concatenate([np.full(mk.size, mk.pgy1) for mk in markets]) if markets else slots
+    parts = _cap(parts, slots, ~years.astype(bool))
+    advanced_at = np.concatenate(
+        [np.zeros(mk.size, bool) if mk.advanced is None else np.asarray(mk.advanced, bool)
+         for mk in markets]
+    ) if markets else np.zeros(0, bool)  # fmt: skip
+    interviewed = np.zeros(n, dtype=bool)
+    for p in parts:
+        if p.order == 0 and p.lst == 0:
+            interviewed[p.who[advanced_at[p.program]]] = True
+    sent = joined(6, np.int32)
+    for k, c, who_c, s in blocks:
+        parts += _supplemental(
+            markets, k, c, who_c, s, interviewed, offset, plans, behaviour, key, sent
+        )
+    parts = _cap(parts, slots, years.astype(bool))
 
     def flat(name: str, scalar: bool = False) -> NDArray[np.int64]:
         if not parts:
@@ -401,6 +436,7 @@ def draw_market(
     order, lst = flat("order", True), flat("lst", True)
     sort = np.lexsort((col, order, lst, who))
     who, program, lst = who[sort], program[sort], lst[sort]
+    margin = np.concatenate([p.margin for p in parts])[sort] if parts else np.zeros(0)
     group = who * 2 + lst
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if group.size else group
     cols = np.arange(group.size) - np.repeat(starts, np.diff(np.r_[starts, group.size]))
@@ -414,10 +450,6 @@ def draw_market(
         return out
 
     ranks, sup = lists(primary), lists(~primary)
-    advanced = np.concatenate(
-        [np.zeros(mk.size, bool) if mk.advanced is None else np.asarray(mk.advanced, bool)
-         for mk in markets]
-    ) if markets else np.zeros(0, bool)  # fmt: skip
     draw = Draw(
         applicant_ranks=ranks,
         rank_of=np.empty((0, 0), dtype=np.int32),  # set below, once the draw is whole
@@ -430,39 +462,23 @@ def draw_market(
         score=joined(2, np.float64),
         strength=joined(3, np.float64),
         applications=joined(4, np.int32),
+        sent=sent,
         interviews=np.bincount(who[primary], minlength=n).astype(np.int32),
         own=np.bincount(who[own_entries], minlength=n).astype(np.int32),
         backup=joined(5, np.int32),
         offset=offset,
         sup_ranks=sup,
         sup_rank_of=np.empty((0, 0), dtype=np.int32),
-        advanced=advanced,
+        advanced=advanced_at,
         rows=who,
         cols=cols,
         lists=lst.astype(np.int8),
         programs=program.astype(np.int32),
         noise=crn.normals(crn.key_for(key, crn.NOISE), who, program),
+        margin=margin,
         engine_p=np.concatenate([x for x in chances if x is not None]) if engine and per else None,
         tau=np.array(tau),
         shift=np.array(shift),
     )
     draw.rank_of, draw.sup_rank_of = program_ranks(draw, draw.tau, draw.shift)
     return draw
-
-
-def program_ranks(draw: Draw, tau: Array, shift: Array) -> tuple[IntArray, IntArray]:
-    """Each program's rank of each interviewee, best first (rank 0), by the evaluation
-    S + shift + tau * eta with `tau` and `shift` per cohort, as (rank_of, sup_rank_of) of the
-    rank order lists and the supplemental lists: the draw ranked again under other
-    parameters, every other random draw held fixed (common random numbers)."""
-    rank_of = np.full(draw.applicant_ranks.shape, -1, dtype=np.int32)
-    sup_rank_of = np.full(draw.sup_ranks.shape, -1, dtype=np.int32)
-    if draw.rows.size == 0:
-        return rank_of, sup_rank_of
-    who = draw.cohort[draw.rows]
-    values = draw.strength[draw.rows] + shift[who] + tau[who] * draw.noise
-    ranks = ranks_within_programs(draw.programs, values)
-    primary = draw.lists == 0
-    rank_of[draw.rows[primary], draw.cols[primary]] = ranks[primary]
-    sup_rank_of[draw.rows[~primary], draw.cols[~primary]] = ranks[~primary]
-    return rank_of, sup_rank_of

@@ -30,6 +30,13 @@ from smartpick.core.model.targets import median_of
 
 Array = NDArray[np.float64]
 RATE_FLOOR = 0.01  # keeps a published share of 0 or 1 from dividing by zero
+# The model's own misfit, added to every moment's sampling variance: a simulated market is
+# not the real one, and with sampling variance alone the moments counted over the most
+# applicants (the cells) outweigh every national figure whatever their gaps. Shares: 2.5
+# points (the tolerance of the published curve by ranks); mean scores: a tenth of the
+# cell's standard deviation (about 1.5 points of Step 2 CK).
+SHARE_MISFIT = 0.025
+SCORE_MISFIT = 0.1
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,9 @@ class NationalTargets:
     curve_tolerance: float = 0.0
     ranks: Mapping[int, tuple[float, float]] = field(default_factory=dict)  # market -> medians
     rank_tolerance: float = 0.5
+    fill: Mapping[int, tuple[float, float]] = field(default_factory=dict)  # market -> (rate, n)
+    applications: Mapping[str, float] = field(default_factory=dict)  # type -> mean per applicant
+    applications_tolerance: float = 0.1  # relative
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,11 @@ def _binomial(p: float, n: float) -> float:
     return max(p * (1 - p), RATE_FLOOR) / max(n, 1.0)
 
 
+def _share(p: float, n: float) -> float:
+    """A published share's variance: sampling and the model's misfit."""
+    return _binomial(p, n) + SHARE_MISFIT**2
+
+
 def national_moments(outcomes: Sequence[Outcome], targets: NationalTargets) -> list[NationalMoment]:
     """Each national moment over the matched markets, beside its published figure."""
     out: list[NationalMoment] = []
@@ -97,19 +112,44 @@ def national_moments(outcomes: Sequence[Outcome], targets: NationalTargets) -> l
             for o, t in zip(outcomes, types, strict=True)
         )
         simulated = won / active if active else float("nan")
-        out.append(NationalMoment(f"match_rate:{g}", simulated, rate, _binomial(rate, n)))
+        out.append(NationalMoment(f"match_rate:{g}", simulated, rate, _share(rate, n)))
     if targets.fill_rate is not None:
         rate, n = targets.fill_rate
         filled = sum(int((o.match >= 0).sum() + (o.pgy1 >= 0).sum()) for o in outcomes)
         positions = sum(int(o.draw.capacities.sum()) for o in outcomes)
-        out.append(NationalMoment("fill_rate", filled / positions, rate, _binomial(rate, n)))
+        out.append(NationalMoment("fill_rate", filled / positions, rate, _share(rate, n)))
     if targets.active_share is not None:
         share, n = targets.active_share
         active = sum(int(o.draw.active.sum()) for o in outcomes)
         registered = sum(o.draw.active.size for o in outcomes)
-        out.append(NationalMoment("active_share", active / registered, share, _binomial(share, n)))
+        out.append(NationalMoment("active_share", active / registered, share, _share(share, n)))
+    out += _fill(outcomes, targets)
+    for g, mean in targets.applications.items():
+        sent = np.concatenate([o.draw.sent[t == g] for o, t in zip(outcomes, types, strict=True)])
+        variance = (targets.applications_tolerance * mean) ** 2
+        simulated = float(sent.mean()) if sent.size else float("nan")
+        out.append(NationalMoment(f"applications:{g}", simulated, mean, variance))
     out += _curve(outcomes, types, targets)
     out += _ranks(outcomes, types, targets)
+    return out
+
+
+def _fill(outcomes: Sequence[Outcome], targets: NationalTargets) -> list[NationalMoment]:
+    """Each market's share of positions filled in the Match (its supplemental lists too)."""
+    if not targets.fill or not outcomes:
+        return []
+    filled = np.zeros(outcomes[0].draw.capacities.size)
+    positions = np.zeros(filled.size)
+    for o in outcomes:
+        at = np.concatenate([o.match[o.match >= 0], o.pgy1[o.pgy1 >= 0]])
+        filled += np.bincount(at, minlength=filled.size)
+        positions += o.draw.capacities
+    offset = outcomes[0].draw.offset
+    out = []
+    for k, (rate, n) in targets.fill.items():
+        a, b = int(offset[k]), int(offset[k + 1])
+        simulated = filled[a:b].sum() / positions[a:b].sum()
+        out.append(NationalMoment(f"fill:{k}", float(simulated), rate, _share(rate, n)))
     return out
 
 
@@ -147,6 +187,16 @@ def _ranks(
             lost = _add(lost, np.bincount(o.draw.own[mask & ~o.preferred]))
         out.append(NationalMoment(f"ranks_matched:{k}", median_of(won), matched, variance))
         out.append(NationalMoment(f"ranks_unmatched:{k}", median_of(lost), unmatched, variance))
+    return out
+
+
+def active_by_type(outcomes: Sequence[Outcome]) -> dict[str, float]:
+    """Applicants with a rank order list per drawn market, by type."""
+    out: dict[str, float] = {}
+    for o in outcomes:
+        types = o.types[o.draw.active]
+        for g, n in zip(*np.unique(types, return_counts=True), strict=True):
+            out[str(g)] = out.get(str(g), 0.0) + float(n) / len(outcomes)
     return out
 
 

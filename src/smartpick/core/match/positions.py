@@ -74,3 +74,15 @@ def borrowed_levels(
             out.append(nation)
             basis.append("nation")
     return np.array(out, dtype=np.float64), basis
+
+
+def interview_slots(
+    positions: IntArray, per_position: float, counted: Sequence[float | None]
+) -> IntArray:
+    """Each program's interview slots: its own published count of interviews where it has
+    one (`counted`), else its positions times `per_position`; never fewer than its
+    positions."""
+    slots = np.rint(per_position * np.asarray(positions, dtype=np.float64))
+    own = np.array([np.nan if c is None else c for c in counted], dtype=np.float64)
+    slots = np.where(np.isnan(own), slots, np.rint(own)) if own.size else slots
+    return np.maximum(slots, positions).astype(np.int32)

@@ -1,18 +1,23 @@
 """Each program's ranking of its interviewees, compiled: the draw's entries (one per
 interview) bucketed by program in entry order, then sorted within each program by the
-program's evaluation, best first (core.match.market.program_ranks; a fit evaluation ranks the
+program's evaluation, best first (`program_ranks`; a fit evaluation ranks the
 drawn market again under other tau and shifts, so this runs at every evaluation)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from smartpick.core.match.acceptance import _jit
 
+if TYPE_CHECKING:
+    from smartpick.core.match.market import Draw
+
 Ints = NDArray[np.integer[Any]]
+Array = NDArray[np.float64]
+IntArray = NDArray[np.int32]
 
 
 @_jit
@@ -47,3 +52,43 @@ def ranks_within_programs(programs: Ints, values: NDArray[np.float64]) -> NDArra
         raise ValueError("program indices must be non-negative")
     values = np.ascontiguousarray(values, dtype=np.float64)
     return np.asarray(_ranks(programs, values, int(programs.max()) + 1))
+
+
+def within_slots(
+    program: NDArray[np.int64], margin: Array, slots: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Which of its candidates a program invites: a program with interview slots (`slots`
+    per program; negative: no limit) the `slots` that cleared its bar by the most (below it
+    only to fill slots: `Behaviour.reach`); every other candidate is kept (a program without
+    slots has no candidates below its bar)."""
+    keep = np.ones(program.size, dtype=bool)
+    if program.size == 0:
+        return keep
+    limited = slots >= 0
+    counts = np.bincount(program, minlength=slots.size)
+    over = np.flatnonzero((limited & (counts > slots))[program])
+    if over.size:
+        rank = ranks_within_programs(program[over], margin[over])
+        keep[over[rank >= slots[program[over]]]] = False
+    return keep
+
+
+def program_ranks(draw: Draw, tau: Array, shift: Array) -> tuple[IntArray, IntArray]:
+    """Each program's rank of each interviewee, best first (rank 0), by the evaluation
+    margin + shift + tau * eta with `tau` and `shift` per cohort: what the program saw when
+    it invited (A + S - logit(coin): the application's cell, the strength every program
+    sees and its own view at the invitation), how it weighs the type beyond that, and what
+    the interview adds, as (rank_of, sup_rank_of) of the
+    rank order lists and the supplemental lists: the draw ranked again under other
+    parameters, every other random draw held fixed (common random numbers)."""
+    rank_of = np.full(draw.applicant_ranks.shape, -1, dtype=np.int32)
+    sup_rank_of = np.full(draw.sup_ranks.shape, -1, dtype=np.int32)
+    if draw.rows.size == 0:
+        return rank_of, sup_rank_of
+    who = draw.cohort[draw.rows]
+    values = draw.margin + shift[who] + tau[who] * draw.noise
+    ranks = ranks_within_programs(draw.programs, values)
+    primary = draw.lists == 0
+    rank_of[draw.rows[primary], draw.cols[primary]] = ranks[primary]
+    sup_rank_of[draw.rows[~primary], draw.cols[~primary]] = ranks[~primary]
+    return rank_of, sup_rank_of

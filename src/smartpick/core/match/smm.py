@@ -4,22 +4,26 @@ The market (core.match.market) draws interviews from the engine's model; what it
 applicants apply beyond the engine's typical list and how programs rank the applicants they
 interviewed. theta holds both:
 
-- log tau: how much each program's own view of an applicant adds to the strength every program
-  sees; shift DO, shift IMG: how programs weigh the type beyond strength (U.S. MD seniors the
-  reference; U.S.-citizen and non-U.S. IMGs share the IMG shift);
+- log tau: how much the interview adds to what a program saw when it invited the applicant
+  (core.match.ranking.program_ranks); shift DO, shift IMG: how programs weigh the type beyond
+  that (U.S. MD seniors the reference; U.S.-citizen and non-U.S. IMGs share the IMG shift);
 - log applications of U.S. MD seniors, of DO seniors and of IMGs (U.S.-citizen and non-U.S.
   together): the multiplier of the engine's typical number of applications (0: the engine's);
-- temperature of U.S. graduates (MD and DO) and of IMGs: how strongly applications follow the
-  program's population interview rate for the type (1: the engine's typical list, 0: uniform
-  over the specialty's programs).
+- temperature of U.S. MD seniors, of DO seniors and of IMGs: how strongly applications follow
+  the program's population interview rate for the type (1: the engine's typical list, 0:
+  uniform over the specialty's programs);
+- reach: how far below its bar (log-odds) a program with empty interview slots invites to
+  fill them (0: never; a program never invites more than its slots, core.match.market).
 
 The moments: cell by cell (specialty x type), the published share matched in the preferred
 specialty and the mean Step 2 CK of the matched and of the unmatched; nationally, the
-match rate by type, the fill rate, the share of registered applicants with a rank order list,
-the U.S. MD share matched by contiguous ranks and the non-U.S. IMG contiguous-rank medians
-(core.match.moments). Each evaluation draws its markets again from the same seeds (common
-random numbers: core.match.crn), so the distance moves with theta, not with the random stream;
-Nelder-Mead minimizes it.
+match rate by type, the fill rate (in all and by specialty), the share of registered
+applicants with a rank order list, the mean applications per applicant by type, the U.S. MD
+share matched by contiguous ranks and the non-U.S. IMG contiguous-rank medians
+(core.match.moments), each against its sampling variance plus the model's own misfit. Each
+evaluation draws its markets again from the same seeds (common random numbers:
+core.match.crn), so the distance moves with theta, not with the random stream; Nelder-Mead
+minimizes it.
 """
 
 from __future__ import annotations
@@ -33,39 +37,48 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from smartpick.core.match.market import Behaviour, Draw, program_ranks
+from smartpick.core.match.market import Behaviour, Draw
 from smartpick.core.match.moments import (
     RATE_FLOOR,
+    SCORE_MISFIT,
+    SHARE_MISFIT,
     NationalTargets,
     Outcome,
     national_moments,
 )
 from smartpick.core.match.national import Market
+from smartpick.core.match.ranking import program_ranks
 from smartpick.core.match.supplemental import match_supplemental_lists
 
 Array = NDArray[np.float64]
 NAMES = (
     "log_tau", "shift_do", "shift_img", "log_applications_md", "log_applications_do",
-    "log_applications_img", "temperature_us", "temperature_img",
+    "log_applications_img", "temperature_md", "temperature_do", "temperature_img", "reach",
 )  # fmt: skip
-REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0)  # tau 1, no shift, the engine's lists
-STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25)  # the first simplex: each one's scale
+# tau 1, no shift, the engine's lists, programs never below their bar
+REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0)
+STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5)  # the first simplex's scales
 SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2}
 APPLICATIONS_OF = {"md": 3, "do": 4, "us-img": 5, "non-us-img": 5}
-TEMPERATURE_OF = {"md": 6, "do": 6, "us-img": 7, "non-us-img": 7}
+TEMPERATURE_OF = {"md": 6, "do": 7, "us-img": 8, "non-us-img": 8}
+REACH = 9
 # Names of records fitted before (issue 19's second pass: one multiplier for U.S.
-# graduates, one temperature for all): each starts the parameters it became
+# graduates, one temperature for all; its third: one temperature for U.S. graduates): each
+# starts the parameters it became
 FORMER = {
     "log_applications_us": ("log_applications_md", "log_applications_do"),
-    "temperature": ("temperature_us", "temperature_img"),
+    "temperature": ("temperature_md", "temperature_do", "temperature_img"),
+    "temperature_us": ("temperature_md", "temperature_do"),
 }
 
 
 def behaviour(theta: Sequence[float] | Array) -> Behaviour:
-    """How applicants apply under theta (a negative temperature is read as 0: uniform)."""
+    """How applicants apply under theta (a negative temperature is read as 0: uniform; a
+    negative reach as 0)."""
     return Behaviour(
         applications={g: float(np.exp(theta[i])) for g, i in APPLICATIONS_OF.items()},
         temperature={g: max(float(theta[i]), 0.0) for g, i in TEMPERATURE_OF.items()},
+        reach=max(float(theta[REACH]), 0.0),
     )
 
 
@@ -202,10 +215,10 @@ def simulated_cells(
 
 
 def cell_chi2(outcomes: Sequence[Outcome], targets: Sequence[CellTarget]) -> tuple[float, float]:
-    """(sum over cells of applicants x squared gaps in standard units, applicants per market):
-    the share against its binomial spread, the mean Step 2 CK of the matched and of the
-    unmatched (where published) against the matched sd. Divided by the applicants, it is
-    the applicant-weighted mean of the squared gaps (the cells' distance)."""
+    """(sum over cells of the squared gaps over their variances, applicants per market): the
+    share against its binomial variance for the cell's applicants per market, the mean
+    Step 2 CK of the matched and of the unmatched (where published) against the matched
+    sd's, each plus the model's own misfit (core.match.moments SHARE_MISFIT, SCORE_MISFIT)."""
     n, share, matched, unmatched = moments(outcomes, targets)
     pub = np.array([t.match_share for t in targets])
     pub_matched = np.array([t.matched_centre for t in targets])
@@ -213,19 +226,21 @@ def cell_chi2(outcomes: Sequence[Outcome], targets: Sequence[CellTarget]) -> tup
         [np.nan if t.unmatched_centre is None else t.unmatched_centre for t in targets]
     )
     sd = np.array([t.matched_sd for t in targets])
-    spread = np.maximum(pub * (1 - pub), RATE_FLOOR)
-    rate_gap = (share - pub) ** 2 / spread
-
-    def gap(simulated: Array, published: Array) -> Array:
-        usable = np.isfinite(simulated) & np.isfinite(published)
-        return np.where(usable, ((simulated - published) / sd) ** 2, 0.0)
-
     if n.sum() <= 0:
         raise ValueError("no simulated applicant falls in any target cell")
     runs = max(len(outcomes), 1)
+    per = np.maximum(n / runs, 1e-9)  # applicants per market
+    spread = np.maximum(pub * (1 - pub), RATE_FLOOR)
+    rate_gap = (share - pub) ** 2 / (spread / per + SHARE_MISFIT**2)
+    mean_variance = sd**2 / per + (SCORE_MISFIT * sd) ** 2
+
+    def gap(simulated: Array, published: Array) -> Array:
+        usable = np.isfinite(simulated) & np.isfinite(published)
+        return np.where(usable, (simulated - published) ** 2 / mean_variance, 0.0)
+
     total = rate_gap + gap(matched, pub_matched) + gap(unmatched, pub_unmatched)
     # A cell nobody was drawn into has weight 0: its gap (nan) must not poison the sum
-    chi2 = float(n @ np.where(n > 0, np.nan_to_num(total), 0.0)) / runs
+    chi2 = float(np.where(n > 0, np.nan_to_num(total), 0.0).sum())
     return chi2, float(n.sum()) / runs
 
 
@@ -235,8 +250,7 @@ def distance(
     national: NationalTargets | None = None,
 ) -> float:
     """Every moment's chi-square (core.match.moments; the cells' as in `cell_chi2`), summed and
-    divided by the cells' applicants per market: the applicant-weighted mean of the cells'
-    squared gaps, plus the national moments on the same scale."""
+    divided by the cells' applicants per market (a scale only)."""
     chi2, applicants = cell_chi2(outcomes, targets)
     if national is not None:
         chi2 += sum(m.chi2 for m in national_moments(outcomes, national))
