@@ -92,6 +92,11 @@ def test_the_market_covers_the_main_match_and_says_what_it_made_up(market: Marke
         assert (m.positions > 0).all()
         assert all((c.count > 0 or m.pgy1) and c.intercepts is not None for c in m.cohorts)
     assert [m.specialty for m in market.specialties if m.pgy1] == ["pgy1_years"]
+    # DO seniors preferring Pediatrics: nearly all match, so the NRMP gives no unmatched
+    # scores; they are in the market all the same, drawn like the matched, and said
+    peds = next(m for m in market.specialties if m.specialty == "pediatrics")
+    assert peds.cohort("do") is not None and peds.cohort("do").count > 100
+    assert any("Pediatrics (do)" in n and "drawn like the matched" in n for n in market.notes)
 
 
 def test_programs_interview_as_many_as_freida_says_or_by_their_positions(

@@ -244,6 +244,7 @@ def test_national_moments_count_a_hand_made_match() -> None:
         curve_tolerance=0.03,
         ranks={0: (3.0, 2.0)},
         fill={0: (0.9, 50.0)},
+        filled_by={0: {"md": (0.5, 10.0), "non-us-img": (0.5, 10.0)}},
         applications={"md": 40.0, "non-us-img": 100.0},
         applications_tolerance=0.1,
     )
@@ -255,6 +256,9 @@ def test_national_moments_count_a_hand_made_match() -> None:
     # position (program 3) is another market's
     assert got["fill:0"].simulated == pytest.approx(3 / 5)
     assert got["fill:0"].variance == pytest.approx(0.09 / 50 + SHARE_MISFIT**2)
+    # who filled market 0: applicant 0 (MD), 3 and 4 (IMGs); the PGY-1 position is elsewhere
+    assert got["filled_by:0:md"].simulated == pytest.approx(1 / 3)
+    assert got["filled_by:0:non-us-img"].simulated == pytest.approx(2 / 3)
     # Applications: every registered applicant of the type, with a rank list or not
     assert got["applications:md"].simulated == pytest.approx(20.0)
     assert got["applications:non-us-img"].simulated == pytest.approx(50.0)

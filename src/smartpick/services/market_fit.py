@@ -79,7 +79,8 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
     rate over positions offered, registered and active applicants (every type together: the
     share of registered applicants with a rank order list), the U.S. MD share matched by
     contiguous ranks with its tolerance, the non-U.S. IMG contiguous-rank medians (the
-    engine's moments), each specialty's fill rate (`fill_by_specialty`) and the ERAS mean of
+    engine's moments), each specialty's fill rate (`fill_by_specialty`) and who filled it
+    (`filled_by_type`), and the ERAS mean of
     applications per applicant by type (IMGs pooled, as ERAS publishes it), within a tenth."""
     figures = _national_figures(services)
     rate, count = figures.get(RATE, {}), figures.get(APPLICANTS, {})
@@ -103,9 +104,44 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
         },
         rank_tolerance=RANK_TOLERANCE,
         fill={index[s]: v for s, v in fill_by_specialty(services).items() if s in index},
+        filled_by={index[s]: v for s, v in filled_by_type(services).items() if s in index},
         applications={g: services.engine.published_applications("all", g).value for g in TYPES},
         applications_tolerance=APPLICATIONS_TOLERANCE,
     )
+
+
+def filled_by_type(services: Services) -> dict[str, dict[str, tuple[float, float]]]:
+    """Who filled each specialty's positions in the Match, by type, of the latest year with
+    figures: the published shares of filled positions (U.S. MD seniors, DO seniors, U.S. and
+    non-U.S. IMGs) scaled to sum to one (the rest, graduates of earlier years and others,
+    are not in the market), with the positions filled; the PGY-1 years' together."""
+    metric_of = {
+        "us_md_senior_share": "md", "us_do_senior_share": "do", "us_img_share": "us-img",
+        "non_us_img_share": "non-us-img",
+    }  # fmt: skip
+    rows = [r for r in services.dataset.rows("specialty_figures")
+            if (r["metric"] in metric_of or r["metric"] == "positions_filled") and r["year"]
+            and r["value"] and r["applicant_type"] == "all"]  # fmt: skip
+    year = max((int(r["year"]) for r in rows if r["metric"] in metric_of), default=0)
+    value: dict[tuple[str, str], float] = {}
+    for r in rows:
+        if int(r["year"]) == year:
+            value.setdefault((r["specialty_key"], r["metric"]), float(r["value"]))
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for s in {s for s, m in value if m in metric_of}:
+        shares = {g: value.get((s, m)) for m, g in metric_of.items()}
+        filled = value.get((s, "positions_filled"))
+        if None in shares.values() or not filled:
+            continue
+        total = sum(v for v in shares.values() if v is not None)
+        out[s] = {g: (v / total, filled) for g, v in shares.items() if v is not None}
+    years = [out.pop(s) for s in PGY1_YEARS_FILL if s in out]
+    if len(years) == len(PGY1_YEARS_FILL):  # one market: weighed by positions filled
+        n = sum(next(iter(y.values()))[1] for y in years)
+        out[PGY1] = {
+            g: (sum(y[g][0] * y[g][1] for y in years) / n, n) for g in years[0]
+        }  # fmt: skip
+    return out
 
 
 def fill_by_specialty(services: Services) -> dict[str, tuple[float, float]]:

@@ -1,13 +1,7 @@
 """The national Match simulator, as a use case: the market of core.match.market built from the
 dataset and the fitted engine, then replicated with independent random streams and counted by
-core.match.national, in-process or on a Dask cluster (services.cluster).
-
-What goes into the market and what is synthetic is said in `notes`: specialties outside the
-NRMP Main Match (urology: AUA; ophthalmology: SF Match) are left out; programs without
-published interview rates take their specialty's median cells; positions SmartPick has to
-estimate are counted; U.S.-citizen IMGs, who have no Charting Outcomes counts by specialty,
-are spread over specialties like non-U.S. IMGs.
-"""
+core.match.national, in-process or on a Dask cluster (services.cluster). What goes into the
+market and what is synthetic is said in its `notes` (docs/simulator.md)."""
 
 from __future__ import annotations
 
@@ -50,6 +44,7 @@ if TYPE_CHECKING:
 DEFAULT_TAU = 1.0  # a program's own evaluation noise, before the simulated-moments fit
 # Assumptions where the dataset has no figure (said in the market's notes):
 BACKUPS = ("internal_medicine", "family_medicine", "pediatrics")  # and the PGY-1 years
+NEARLY_ALL = 0.95  # a cell's match share above which its unmatched are drawn like its matched
 SOAP_APPLICATIONS = 20.0  # mean SOAP applications per unmatched applicant (NRMP limit: 45)
 TOTALS = "main_residency_match:pgy1_applicants"
 REGISTERED = "main_residency_match:registered_applicants"
@@ -59,11 +54,9 @@ FILLED = "main_residency_match:positions_filled_rate"
 
 
 def build_market(services: Services, simulator: Mapping[str, Any] | None = None) -> Market:
-    """The market of the dataset with the fitted engine and the simulator's own parameters:
-    `simulator` as market.json holds them ({"tau": t, "shift": {type: s}, "behaviour":
-    {"applications": {type: multiplier}, "temperature": {type: t}}}); without them tau is 1, no type
-    is shifted and applicants apply as the engine's typical list (a record of before the
-    behaviour was fitted has no "behaviour": the same, and said)."""
+    """The market of the dataset with the fitted engine and the simulator's own parameters
+    (`simulator`: market.json's record); without them tau is 1, no type is shifted, every
+    type registers alike and applicants apply as the engine's typical list (said)."""
     engine, fit, dataset = services.engine, services.fit, services.dataset
     match_of = {s.key: s.match for s in services.specialties()}
     positions = {r["acgme_id"]: r for r in dataset.rows("program_positions")}
@@ -224,6 +217,20 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         "program that interviewed them, the preferred specialty's first"
     )
     notes.append(slots_note)
+    drawn_alike = []
+    for mk in markets:
+        for c in mk.cohorts:
+            f, _ = engine.figures_for(
+                mk.specialty, BORROWED.get(c.applicant_type, c.applicant_type)
+            )
+            if f is not None and f.unmatched_centre is None:
+                drawn_alike.append(f"{name_of[mk.specialty]} ({c.applicant_type})")
+    if drawn_alike:
+        notes.append(
+            "cells whose unmatched scores the NRMP suppresses because nearly all matched (at "
+            f"least {NEARLY_ALL:.0%}): the few unmatched are drawn like the matched: "
+            + ", ".join(sorted(drawn_alike))
+        )
     notes.append(
         f"SOAP: unmatched applicants apply to {SOAP_APPLICATIONS:.0f} programs with unfilled "
         "positions on average (assumed), matched by deferred acceptance on those positions"
@@ -316,8 +323,12 @@ def registered_per_active(services: Services) -> float:
 
 def _figures(engine: Any, specialty: str, g: str) -> Any:
     """The published figures a cohort of type g is drawn from (borrowed for U.S.-citizen
-    IMGs), or None when the cell has none with both matched and unmatched scores."""
+    IMGs), or None when the cell has none with both matched and unmatched scores. Where
+    nearly all matched (`NEARLY_ALL`) the NRMP suppresses the unmatched scores: the few
+    unmatched are drawn like the matched (said in the market's notes)."""
     f, _ = engine.figures_for(specialty, BORROWED.get(g, g))
+    if f is not None and f.unmatched_centre is None and f.match_share >= NEARLY_ALL:
+        return dataclasses.replace(f, unmatched_centre=f.matched_centre)
     return None if f is None or f.unmatched_centre is None else f
 
 

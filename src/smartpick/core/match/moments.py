@@ -72,6 +72,8 @@ class NationalTargets:
     ranks: Mapping[int, tuple[float, float]] = field(default_factory=dict)  # market -> medians
     rank_tolerance: float = 0.5
     fill: Mapping[int, tuple[float, float]] = field(default_factory=dict)  # market -> (rate, n)
+    # market -> type -> (share of the market's filled positions, positions filled)
+    filled_by: Mapping[int, Mapping[str, tuple[float, float]]] = field(default_factory=dict)
     applications: Mapping[str, float] = field(default_factory=dict)  # type -> mean per applicant
     applications_tolerance: float = 0.1  # relative
 
@@ -124,6 +126,7 @@ def national_moments(outcomes: Sequence[Outcome], targets: NationalTargets) -> l
         registered = sum(o.draw.active.size for o in outcomes)
         out.append(NationalMoment("active_share", active / registered, share, _share(share, n)))
     out += _fill(outcomes, targets)
+    out += _filled_by(outcomes, types, targets)
     for g, mean in targets.applications.items():
         sent = np.concatenate([o.draw.sent[t == g] for o, t in zip(outcomes, types, strict=True)])
         variance = (targets.applications_tolerance * mean) ** 2
@@ -150,6 +153,27 @@ def _fill(outcomes: Sequence[Outcome], targets: NationalTargets) -> list[Nationa
         a, b = int(offset[k]), int(offset[k + 1])
         simulated = filled[a:b].sum() / positions[a:b].sum()
         out.append(NationalMoment(f"fill:{k}", float(simulated), rate, _share(rate, n)))
+    return out
+
+
+def _filled_by(
+    outcomes: Sequence[Outcome], types: Sequence[NDArray[np.str_]], targets: NationalTargets
+) -> list[NationalMoment]:
+    """Each market's filled positions by the type of who filled them (its supplemental lists
+    too), as shares."""
+    out = []
+    for k, shares in targets.filled_by.items():
+        taken: dict[str, int] = {}
+        for o, t in zip(outcomes, types, strict=True):
+            a, b = int(o.draw.offset[k]), int(o.draw.offset[k + 1])
+            for at in (o.match, o.pgy1):
+                here = (at >= a) & (at < b)
+                for g, n in zip(*np.unique(t[here], return_counts=True), strict=True):
+                    taken[str(g)] = taken.get(str(g), 0) + int(n)
+        total = sum(taken.values())
+        for g, (share, n) in shares.items():
+            simulated = taken.get(g, 0) / total if total else float("nan")
+            out.append(NationalMoment(f"filled_by:{k}:{g}", simulated, share, _share(share, n)))
     return out
 
 
