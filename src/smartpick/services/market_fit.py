@@ -80,8 +80,8 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
     share of registered applicants with a rank order list), the U.S. MD share matched by
     contiguous ranks with its tolerance, the non-U.S. IMG contiguous-rank medians (the
     engine's moments), each specialty's fill rate (`fill_by_specialty`) and who filled it
-    (`filled_by_type`), and the ERAS mean of
-    applications per applicant by type (IMGs pooled, as ERAS publishes it), within a tenth."""
+    (`filled_by_type`), and the ERAS mean of applications per applicant by type (IMGs pooled,
+    as ERAS publishes it), within a tenth."""
     figures = _national_figures(services)
     rate, count = figures.get(RATE, {}), figures.get(APPLICANTS, {})
     filled, offered = figures.get(FILLED, {}).get("all"), figures.get(OFFERED, {}).get("all")
@@ -128,7 +128,7 @@ def filled_by_type(services: Services) -> dict[str, dict[str, tuple[float, float
         if int(r["year"]) == year:
             value.setdefault((r["specialty_key"], r["metric"]), float(r["value"]))
     out: dict[str, dict[str, tuple[float, float]]] = {}
-    for s in {s for s, m in value if m in metric_of}:
+    for s in sorted({s for s, m in value if m in metric_of}):  # one order: one sum
         shares = {g: value.get((s, m)) for m, g in metric_of.items()}
         filled = value.get((s, "positions_filled"))
         if None in shares.values() or not filled:
@@ -245,15 +245,16 @@ def fit_market(
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG, "
-        "log applications of U.S. MD, of DO and of IMGs, temperature of U.S. graduates and "
-        "of IMGs, programs' reach below their bar to fill interview slots) over markets drawn "
-        "again "
-        "from the same seeds at every evaluation (common random numbers), matching each cell's "
-        "published share matched in the preferred specialty and mean Step 2 CK of the matched "
-        "and the unmatched, and the national match rate by type, fill rate, share of "
-        "registered applicants with a rank order list, U.S. MD share matched by contiguous "
-        "ranks and non-U.S. IMG contiguous-rank medians, each weighed by its precision "
-        "(core.match.smm, core.match.moments)",
+        "log applications of U.S. MD, of DO and of IMGs, temperature of U.S. MD, of DO and of "
+        "IMGs, programs' reach below their bar to fill interview slots) over markets drawn "
+        "again from the same seeds at every evaluation (common random numbers), matching each "
+        "cell's published share matched in the preferred specialty and mean Step 2 CK of the "
+        "matched and the unmatched, and the national match rate by type, fill rate (in all "
+        "and by specialty), who filled each specialty by type, share of registered applicants "
+        "with a rank order list, mean applications per applicant by type, U.S. MD share "
+        "matched by contiguous ranks and non-U.S. IMG contiguous-rank medians, each against "
+        "its sampling variance plus the model's own misfit; each type registered for its "
+        "NRMP active count (core.match.smm, core.match.moments, settle_registration)",
         "dataset_version": services.dataset.version,
         "engine_code_hash": services.parameters["code_hash"],
         "code_hash": market_fingerprint(),

@@ -46,7 +46,7 @@ def backup_shares(services: Services) -> dict[str, float]:
     value = {(r["specialty_key"], r["metric"]): float(r["value"]) for r in rows if r["value"]}
     out: dict[str, float] = {}
     weight: dict[str, float] = {}
-    for s in {k for k, _ in value}:
+    for s in sorted({k for k, _ in value}):  # one order: one sum
         parts = [
             (value.get((s, f"distinct_specialties_ranked_{w}_n")),
              value.get((s, f"distinct_specialties_ranked_{w}_mean")))
