@@ -10,7 +10,7 @@ import pytest
 
 from smartpick.core.match import smm
 from smartpick.core.match.market import Behaviour, Plans
-from smartpick.core.match.national import seeds
+from smartpick.core.match.national import Market, seeds
 from smartpick.core.match.smm import NAMES, REFERENCE
 from smartpick.errors import DataError
 from smartpick.fitted import load_market_fit, market_fingerprint
@@ -30,12 +30,17 @@ def services() -> Services:
     return Services(load_config({"season": "2028"}))
 
 
+def _only(services: Services, *names: str) -> Market:
+    """The national market cut down to some specialties, without parallel plans."""
+    market = build_market(services)
+    keep = tuple(m for m in market.specialties if m.specialty in names)
+    return dataclasses.replace(market, specialties=keep, plans=Plans())
+
+
 def test_a_small_market_fit_lowers_the_distance_and_is_used(
     services: Services, tmp_path: Path
 ) -> None:
-    market = build_market(services)
-    keep = tuple(m for m in market.specialties if m.specialty in ("psychiatry", "neurology"))
-    small = dataclasses.replace(market, specialties=keep, plans=Plans())
+    small = _only(services, "psychiatry", "neurology")
     fitted, record = fit_market(services, small, runs=1, max_evaluations=16)
     assert fitted.distance <= fitted.start_distance
     assert {c["specialty"] for c in record["cells"]} == {"psychiatry", "neurology"}
@@ -64,9 +69,7 @@ def test_a_small_market_fit_lowers_the_distance_and_is_used(
 
 
 def test_registration_settles_so_each_type_has_its_active_count(services: Services) -> None:
-    market = build_market(services)
-    keep = tuple(m for m in market.specialties if m.specialty == "psychiatry")
-    small = dataclasses.replace(market, specialties=keep, plans=Plans())
+    small = _only(services, "psychiatry")
     streams = seeds(5, 1)
     overall = registered_per_active(services)
     target = {g: n / overall for g, n in registered_by_type(small).items()}
@@ -113,9 +116,7 @@ def test_a_record_with_one_temperature_gives_it_to_every_type_and_says_so(
 def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
     services: Services,
 ) -> None:
-    market = build_market(services)
-    keep = tuple(m for m in market.specialties if m.specialty == "psychiatry")
-    small = dataclasses.replace(market, specialties=keep, plans=Plans())
+    small = _only(services, "psychiatry")
     first, _ = fit_market(services, small, runs=1, max_evaluations=12)
     previous = dict(zip(NAMES, first.theta, strict=True))
     fitted, record = fit_market(services, small, runs=1, max_evaluations=12, previous=previous)

@@ -110,6 +110,22 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
     )
 
 
+def _latest_values(
+    services: Services, metrics: set[str], dated_by: set[str]
+) -> dict[tuple[str, str], float]:
+    """{(specialty, metric): value} of the all-applicant figures of `metrics`, in the latest
+    year with any of `dated_by`; the first row where a year has several."""
+    rows = [r for r in services.dataset.rows("specialty_figures")
+            if r["metric"] in metrics and r["year"] and r["value"]
+            and r["applicant_type"] == "all"]  # fmt: skip
+    year = max((int(r["year"]) for r in rows if r["metric"] in dated_by), default=0)
+    value: dict[tuple[str, str], float] = {}
+    for r in rows:
+        if int(r["year"]) == year:
+            value.setdefault((r["specialty_key"], r["metric"]), float(r["value"]))
+    return value
+
+
 def filled_by_type(services: Services) -> dict[str, dict[str, tuple[float, float]]]:
     """Who filled each specialty's positions in the Match, by type, of the latest year with
     figures: the published shares of filled positions (U.S. MD seniors, DO seniors, U.S. and
@@ -119,14 +135,7 @@ def filled_by_type(services: Services) -> dict[str, dict[str, tuple[float, float
         "us_md_senior_share": "md", "us_do_senior_share": "do", "us_img_share": "us-img",
         "non_us_img_share": "non-us-img",
     }  # fmt: skip
-    rows = [r for r in services.dataset.rows("specialty_figures")
-            if (r["metric"] in metric_of or r["metric"] == "positions_filled") and r["year"]
-            and r["value"] and r["applicant_type"] == "all"]  # fmt: skip
-    year = max((int(r["year"]) for r in rows if r["metric"] in metric_of), default=0)
-    value: dict[tuple[str, str], float] = {}
-    for r in rows:
-        if int(r["year"]) == year:
-            value.setdefault((r["specialty_key"], r["metric"]), float(r["value"]))
+    value = _latest_values(services, {*metric_of, "positions_filled"}, dated_by=set(metric_of))
     out: dict[str, dict[str, tuple[float, float]]] = {}
     for s in sorted({s for s, m in value if m in metric_of}):  # one order: one sum
         shares = {g: value.get((s, m)) for m, g in metric_of.items()}
@@ -149,14 +158,7 @@ def fill_by_specialty(services: Services) -> dict[str, tuple[float, float]]:
     offered (else its NRMP 2026 positions), of the latest year with figures; the PGY-1
     years': the transitional, medicine- and surgery-preliminary years' together, weighed by
     their positions offered."""
-    rows = [r for r in services.dataset.rows("specialty_figures")
-            if r["metric"] in ("fill_rate", "positions_offered") and r["year"] and r["value"]
-            and r["applicant_type"] == "all"]  # fmt: skip
-    year = max((int(r["year"]) for r in rows if r["metric"] == "fill_rate"), default=0)
-    value: dict[tuple[str, str], float] = {}
-    for r in rows:
-        if int(r["year"]) == year:
-            value.setdefault((r["specialty_key"], r["metric"]), float(r["value"]))
+    value = _latest_values(services, {"fill_rate", "positions_offered"}, dated_by={"fill_rate"})
     totals = nrmp_totals(services)
     out: dict[str, tuple[float, float]] = {}
     for (s, metric), rate in value.items():
