@@ -123,7 +123,11 @@ def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
     starts = record["starts"]
     assert [s["theta"] for s in starts] == [list(REFERENCE), list(first.theta)]
     assert fitted.distance == min(s["distance"] for s in starts)
-    assert fitted.distance <= first.distance  # the last fit is never lost
+    # the last fit is never lost: its start ends no worse than it began. (Not "no worse than
+    # the first call's distance": registration is settled again at the last fit's theta, so
+    # the two calls measure different markets.)
+    assert all(s["distance"] <= s["start_distance"] for s in starts)
+    assert fitted.distance <= starts[1]["start_distance"]
 
 
 def test_the_shipped_simulator_fit_is_current(services: Services) -> None:

@@ -41,6 +41,15 @@ def test_every_probability_lies_in_zero_to_one(case: tuple[np.ndarray, ...]) -> 
     assert 0 <= o.p_match <= 1
 
 
+def test_certain_programs_give_a_chance_of_exactly_one_not_past_it() -> None:
+    # Found by a random draw: weights normalised to 1 may sum past it in floating point.
+    raw = np.array([0.33456451634857687, 0.8341657003031572])
+    w = raw / raw.sum()
+    assert w @ np.ones(2) > 1.0
+    o = outcomes(w, np.ones((2, 1)), np.ones((2, 1)))
+    assert o.p_match == 1.0 and o.p_unmatched == 0.0
+
+
 @settings(max_examples=50)
 @given(instances())
 def test_leave_one_out_equals_recomputing_without_the_program(case: tuple[np.ndarray, ...]) -> None:

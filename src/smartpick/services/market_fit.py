@@ -277,7 +277,12 @@ def fit_market(
         "evaluations": sum(r.evaluations for r in tried),
         "seconds": sum(r.seconds for r in tried),
         "starts": [
-            {"theta": list(start), "distance": r.distance, "evaluations": r.evaluations}
+            {
+                "theta": list(start),
+                "start_distance": r.start_distance,
+                "distance": r.distance,
+                "evaluations": r.evaluations,
+            }
             for start, r in zip(begin, tried, strict=True)
         ],
         "national": [
