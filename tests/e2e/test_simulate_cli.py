@@ -13,12 +13,16 @@ def test_simulate_prints_rates_beside_the_nrmp_figures(invoke: Invoke) -> None:
     result = invoke("simulate", "--runs", "1", "--seed", "4", "--json")
     assert result.code == 0, result.err
     report = json.loads(result.out)
-    assert set(report["match_rate_by_type"]) == {"md", "do", "us-img", "non-us-img"}
+    # the four published types, and the active applicants of none (graduates of earlier years)
+    assert set(report["match_rate_by_type"]) == {"md", "do", "us-img", "non-us-img", "other"}
+    assert "other" not in report["nrmp"]["match_rate_by_type"]  # the NRMP publishes no rate
     assert all(0 < v < 1 for v in report["match_rate_by_type"].values())
     assert 0 < report["fill_rate"] <= 1 and report["seconds_per_run"] > 0
     assert report["nrmp"]["match_rate_by_type"]["md"] == pytest.approx(0.935)
     text = invoke("simulate", "--runs", "1", "--seed", "4")
     assert "U.S. MD seniors" in text.out and "93.5%" in text.out and "s per run" in text.out
+    others = next(line for line in text.out.splitlines() if line.startswith("others"))
+    assert others.rstrip().endswith("-")  # no NRMP figure beside the simulated one
 
 
 def test_simulate_refuses_a_year_without_figures_and_bad_runs(invoke: Invoke) -> None:

@@ -66,7 +66,8 @@ def _echo_simulation(r: dict[str, Any]) -> None:
     click.echo("")
     click.echo(f"{'applicant type':<28}{'simulated':>12}{'NRMP':>10}")
     names = {"md": "U.S. MD seniors", "do": "U.S. DO seniors", "us-img": "U.S.-citizen IMGs",
-             "non-us-img": "non-U.S.-citizen IMGs"}  # fmt: skip
+             "non-us-img": "non-U.S.-citizen IMGs",
+             "other": "others (earlier graduates)"}  # fmt: skip
     for g, name in names.items():
         sim = r["match_rate_by_type"].get(g)
         click.echo(

@@ -18,6 +18,8 @@ from smartpick.fitted import market_fingerprint, market_path
 from smartpick.services.market_inputs import PGY1, nrmp_totals, scaled_to_totals
 from smartpick.services.simulate import registered_per_active
 
+PUBLISHED_TYPES = TYPES[:4]  # the NRMP's and ERAS's four; not the market's "other"
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -105,7 +107,9 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
         rank_tolerance=RANK_TOLERANCE,
         fill={index[s]: v for s, v in fill_by_specialty(services).items() if s in index},
         filled_by={index[s]: v for s, v in filled_by_type(services).items() if s in index},
-        applications={g: services.engine.published_applications("all", g).value for g in TYPES},
+        applications={
+            g: services.engine.published_applications("all", g).value for g in PUBLISHED_TYPES
+        },
         applications_tolerance=APPLICATIONS_TOLERANCE,
     )
 
@@ -129,21 +133,20 @@ def _latest_values(
 def filled_by_type(services: Services) -> dict[str, dict[str, tuple[float, float]]]:
     """Who filled each specialty's positions in the Match, by type, of the latest year with
     figures: the published shares of filled positions (U.S. MD seniors, DO seniors, U.S. and
-    non-U.S. IMGs) scaled to sum to one (the rest, graduates of earlier years and others,
-    are not in the market), with the positions filled; the PGY-1 years' together."""
+    non-U.S. IMGs; the rest, graduates of earlier years and others, are the market's
+    "other" applicants), with the positions filled; the PGY-1 years' together."""
     metric_of = {
         "us_md_senior_share": "md", "us_do_senior_share": "do", "us_img_share": "us-img",
         "non_us_img_share": "non-us-img",
     }  # fmt: skip
     value = _latest_values(services, {*metric_of, "positions_filled"}, dated_by=set(metric_of))
     out: dict[str, dict[str, tuple[float, float]]] = {}
-    for s in sorted({s for s, m in value if m in metric_of}):  # one order: one sum
+    for s in sorted({s for s, m in value if m in metric_of}):  # one order: one PGY-1 sum
         shares = {g: value.get((s, m)) for m, g in metric_of.items()}
         filled = value.get((s, "positions_filled"))
         if None in shares.values() or not filled:
             continue
-        total = sum(v for v in shares.values() if v is not None)
-        out[s] = {g: (v / total, filled) for g, v in shares.items() if v is not None}
+        out[s] = {g: (v, filled) for g, v in shares.items() if v is not None}
     years = [out.pop(s) for s in PGY1_YEARS_FILL if s in out]
     if len(years) == len(PGY1_YEARS_FILL):  # one market: weighed by positions filled
         n = sum(next(iter(y.values()))[1] for y in years)
@@ -273,7 +276,12 @@ def fit_market(
         },
         "registered_per_active": ratio,
         "registered": market.applicants,
-        "distance": {"start": result.start_distance, "fitted": result.distance},
+        # "settled": on the market shipped, whose registration was settled again at the fit
+        "distance": {
+            "start": result.start_distance,
+            "fitted": result.distance,
+            "settled": smm.distance(fitted, targets, national),
+        },
         "evaluations": sum(r.evaluations for r in tried),
         "seconds": sum(r.seconds for r in tried),
         "starts": [

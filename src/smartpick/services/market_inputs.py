@@ -160,3 +160,22 @@ def with_interview_slots(
         "whose programs' interview counts the dataset lacks)"
     )
     return out, note
+
+
+def latest_year(services: Services, metric: str) -> int:
+    """The latest year with a figure of `metric`."""
+    years = [
+        int(r["year"])
+        for r in services.dataset.rows("specialty_figures")
+        if r["metric"] == metric and r["year"]
+    ]
+    return max(years)
+
+
+def year_figures(services: Services, year: int, metric: str) -> dict[str, float]:
+    """{applicant type: value} of a national NRMP figure in one year."""
+    return {
+        r["applicant_type"]: float(r["value"])
+        for r in services.dataset.rows("specialty_figures")
+        if r["specialty_key"] == "all" and r["metric"] == metric and r["year"] == str(year)
+    }

@@ -31,11 +31,13 @@ from smartpick.fitted import load_market_fit, market_fingerprint, require_curren
 from smartpick.services.market_inputs import (
     PGY1,
     backup_shares,
+    latest_year,
     missing_keys,
     nrmp_totals,
     pgy1_market,
     scaled_to_totals,
     with_interview_slots,
+    year_figures,
 )
 
 if TYPE_CHECKING:
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 DEFAULT_TAU = 1.0  # a program's own evaluation noise, before the simulated-moments fit
 # Assumptions where the dataset has no figure (said in the market's notes):
 BACKUPS = ("internal_medicine", "family_medicine", "pediatrics")  # and the PGY-1 years
+OTHER = "other"  # active applicants of no published type: graduates of earlier years, others
+RATES_OF = {OTHER: "us-img"}  # ... drawn like U.S.-citizen IMGs (assumed, said)
 NEARLY_ALL = 0.95  # a cell's match share above which its unmatched are drawn like its matched
 SOAP_APPLICATIONS = 20.0  # mean SOAP applications per unmatched applicant (NRMP limit: 45)
 TOTALS = "main_residency_match:pgy1_applicants"
@@ -79,8 +83,11 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             for g in ("md", "do", "non-us-img")
         )
     ]
-    # U.S.-citizen IMGs: the national count, spread like non-U.S. IMGs over the market
-    totals = _year_figures(services, _latest_year(services, TOTALS), TOTALS)
+    # U.S.-citizen IMGs: the national count, spread like non-U.S. IMGs over the market; the
+    # other active applicants (no published type) alike
+    year = latest_year(services, TOTALS)
+    totals = year_figures(services, year, TOTALS)
+    totals[OTHER] = year_figures(services, year, ACTIVE).get("all", 0.0) - sum(totals.values())
     overall = registered_per_active(services)
     ratio = registration_of(simulator, overall)
     img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
@@ -115,13 +122,14 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             seat_array = spread_positions(seat_array.tolist(), known, quota[s])
         cohorts = []
         for g in TYPES:
-            fitted = BORROWED.get(g, g)
-            f = _figures(engine, s, g)
+            like = RATES_OF.get(g, g)
+            fitted = BORROWED.get(like, like)
+            f = _figures(engine, s, like)
             if f is None:
                 continue
-            if g == "us-img":
+            if like == "us-img":
                 share = img_counts.get(s) or 0.0
-                count = totals.get("us-img", 0.0) * share / img_total if img_total else 0.0
+                count = totals.get(g, 0.0) * share / img_total if img_total else 0.0
             else:
                 count = _count(engine, s, g) or 0.0
             if count < 1:
@@ -135,11 +143,11 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                     match_share=f.match_share,
                     matched=(f.matched_centre, f.matched_sd),
                     unmatched=(f.unmatched_centre, f.matched_sd),
-                    applications=engine.applications(s, g, fit),
-                    level=widen(cells.level[g], fill),
+                    applications=engine.applications(s, like, fit),
+                    level=widen(cells.level[like], fill),
                     tau=float((simulator or {}).get("tau", DEFAULT_TAU)),
                     shift=float((simulator or {}).get("shift", {}).get(g, 0.0)),
-                    in_state_share=cells.in_state_share(g),
+                    in_state_share=cells.in_state_share(like),
                     backup_share=backup_of.get(s, backup_of["all"]),
                 )
             )
@@ -198,7 +206,10 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         f"2026: {overall:.3f} registered per active applicant, every type together); "
         "applicants whose preferred "
         "specialty has no published count are spread like the others; U.S.-citizen IMGs, "
-        "without counts by specialty, are spread like non-U.S. IMGs (synthetic)"
+        "without counts by specialty, are spread like non-U.S. IMGs (synthetic); the "
+        f"{totals[OTHER]:,.0f} active applicants of no published type (the NRMP's "
+        f"{year} active applicants less the four types': graduates of earlier years and "
+        "others) are drawn like U.S.-citizen IMGs and weighed like IMGs (assumed)"
     )
     notes.append(
         f"PGY-1 years: {pgy1.size} transitional and preliminary tracks with their NRMP 2026 "
@@ -220,9 +231,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     drawn_alike = []
     for mk in markets:
         for c in mk.cohorts:
-            f, _ = engine.figures_for(
-                mk.specialty, BORROWED.get(c.applicant_type, c.applicant_type)
-            )
+            like = RATES_OF.get(c.applicant_type, c.applicant_type)
+            f, _ = engine.figures_for(mk.specialty, BORROWED.get(like, like))
             if f is not None and f.unmatched_centre is None:
                 drawn_alike.append(f"{name_of[mk.specialty]} ({c.applicant_type})")
     if drawn_alike:
@@ -313,9 +323,9 @@ def registration_of(simulator: Mapping[str, Any] | None, overall: float) -> dict
 def registered_per_active(services: Services) -> float:
     """The NRMP's registered applicants per active applicant (one who submits a rank order
     list), in the latest year with both: how many register for each who takes part."""
-    year = _latest_year(services, REGISTERED)
-    registered = _year_figures(services, year, REGISTERED).get("all")
-    active = _year_figures(services, year, ACTIVE).get("all")
+    year = latest_year(services, REGISTERED)
+    registered = year_figures(services, year, REGISTERED).get("all")
+    active = year_figures(services, year, ACTIVE).get("all")
     if not registered or not active:
         raise DataError(f"the dataset has no NRMP registered and active applicants for {year}")
     return registered / active
@@ -363,24 +373,6 @@ def _count(engine: Any, specialty: str, g: str) -> float | None:
     if f is None or any("pooled" in n for n in f.notes):
         return None
     return float(f.share_n)
-
-
-def _latest_year(services: Services, metric: str) -> int:
-    years = [
-        int(r["year"])
-        for r in services.dataset.rows("specialty_figures")
-        if r["metric"] == metric and r["year"]
-    ]
-    return max(years)
-
-
-def _year_figures(services: Services, year: int, metric: str) -> dict[str, float]:
-    """{applicant type: value} of a national NRMP figure in one year."""
-    return {
-        r["applicant_type"]: float(r["value"])
-        for r in services.dataset.rows("specialty_figures")
-        if r["specialty_key"] == "all" and r["metric"] == metric and r["year"] == str(year)
-    }
 
 
 def current_market_fit(services: Services) -> dict[str, Any] | None:
@@ -444,8 +436,8 @@ def simulate_report(
     market = build_market(services, record)
     results = run(market, runs, seed, scheduler, progress)
     summary = merge(results)
-    nrmp_rate = _year_figures(services, year, RATE)
-    nrmp_fill = _year_figures(services, year, FILLED).get("all")
+    nrmp_rate = year_figures(services, year, RATE)
+    nrmp_fill = year_figures(services, year, FILLED).get("all")
     return {
         "season": services.season,
         "year": year,

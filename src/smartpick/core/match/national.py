@@ -29,7 +29,9 @@ from smartpick.core.match.market import (
 from smartpick.core.match.soap import soap_lists, soap_round
 from smartpick.core.match.supplemental import match_supplemental_lists
 
-TYPES = ("md", "do", "us-img", "non-us-img")
+# "other": the NRMP's active applicants of none of the four published types (U.S. graduates
+# of earlier years and others), drawn like U.S.-citizen IMGs (services.simulate)
+TYPES = ("md", "do", "us-img", "non-us-img", "other")
 
 
 @dataclass(frozen=True)

@@ -58,9 +58,9 @@ NAMES = (
 # tau 1, no shift, the engine's lists, programs never below their bar
 REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0)
 STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5)  # the first simplex's scales
-SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2}
-APPLICATIONS_OF = {"md": 3, "do": 4, "us-img": 5, "non-us-img": 5}
-TEMPERATURE_OF = {"md": 6, "do": 7, "us-img": 8, "non-us-img": 8}
+SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2, "other": 2}
+APPLICATIONS_OF = {"md": 3, "do": 4, "us-img": 5, "non-us-img": 5, "other": 5}
+TEMPERATURE_OF = {"md": 6, "do": 7, "us-img": 8, "non-us-img": 8, "other": 8}
 REACH = 9
 # Names of records fitted before (issue 19's second pass: one multiplier for U.S.
 # graduates, one temperature for all; its third: one temperature for U.S. graduates): each
