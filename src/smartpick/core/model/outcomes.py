@@ -85,7 +85,7 @@ def outcomes(weights: Array, p: Array, q: Array) -> Outcomes:
         p_interview=weights @ p,
         p_standalone=weights @ f,
         p_end_up=end_up,
-        # Weights summing to 1 in floating point may sum past it (six of 1/6 do): clip.
+        # Weights normalised to 1 may sum past it in floating point (1 + 2e-16): clip.
         p_match=min(1.0, max(0.0, float(weights @ (1.0 - none)))),
         leave_one_out=weights @ (f * others),
         interviews_pmf=weights @ poisson_binomial(p),
