@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from smartpick.core.match import smm
-from smartpick.core.match.market import Behaviour, Plans
+from smartpick.core.match.applications import Behaviour
+from smartpick.core.match.market import Plans
 from smartpick.core.match.national import TYPES, Market, seeds
 from smartpick.core.match.smm import NAMES, REFERENCE
 from smartpick.errors import DataError
@@ -23,7 +24,8 @@ from smartpick.services.market_fit import (
     settle_registration,
     write_market_fit,
 )
-from smartpick.services.simulate import build_market, registered_per_active
+from smartpick.services.market_inputs import registered_per_active
+from smartpick.services.simulate import build_market
 from smartpick.settings import load_config
 
 

@@ -126,6 +126,38 @@ def test_active_applicants_of_no_published_type_are_in_the_market_like_us_imgs(
     assert any("2,459 active applicants of no published type" in n for n in market.notes)
 
 
+def test_a_year_without_others_draws_none_and_says_so(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smartpick.services import simulate
+    from smartpick.services.market_inputs import ACTIVE
+
+    figures = simulate.year_figures
+
+    def short(s: Services, year: int, metric: str) -> dict[str, float]:
+        # an active total below the four types' (a dataset missing the year's total alike)
+        return {"all": 1_000.0} if metric == ACTIVE else figures(s, year, metric)
+
+    monkeypatch.setattr(simulate, "year_figures", short)
+    market = build_market(services)
+    assert all(m.cohort("other") is None for m in market.specialties)
+    assert any("no active applicants of another type" in n for n in market.notes)
+    assert not any("of no published type" in n for n in market.notes)
+
+
+def test_the_fitted_breadth_of_applicants_reaches_the_market(services: Services) -> None:
+    from smartpick.services.simulate import behaviour_of, current_market_fit
+
+    shipped_fit = current_market_fit(services)
+    assert shipped_fit is not None
+    fitted = shipped_fit["behaviour"]["dispersion"]
+    market = build_market(services, shipped_fit)
+    assert fitted > 0 and market.behaviour.dispersion == fitted
+    # a record of before the breadth was fitted: every applicant of a type alike
+    earlier = {k: v for k, v in shipped_fit["behaviour"].items() if k != "dispersion"}
+    assert behaviour_of({"behaviour": earlier}).dispersion == 0.0
+
+
 def test_programs_interview_as_many_as_freida_says_or_by_their_positions(
     services: Services, market: Market
 ) -> None:

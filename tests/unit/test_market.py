@@ -7,10 +7,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from smartpick.core.match import crn
 from smartpick.core.match.acceptance import deferred_acceptance_lists
+from smartpick.core.match.applications import Behaviour
 from smartpick.core.match.engine_terms import prepare
 from smartpick.core.match.market import (
-    Behaviour,
     Cohort,
     Draw,
     SpecialtyMarket,
@@ -180,6 +181,20 @@ def test_a_program_keeps_the_invitations_that_cleared_its_bar_by_the_most() -> N
     assert keep.tolist() == [False, True, False, True, True, True, True]
 
 
+def test_a_programs_slots_go_as_its_ranking_of_the_candidates_says_ties_in_entry_order() -> None:
+    rng = np.random.default_rng(9)
+    program = rng.integers(0, 30, 5_000).astype(np.int64)
+    margin = np.round(rng.normal(0, 1, program.size), 1)  # many ties
+    slots = rng.integers(-1, 250, 30).astype(np.int64)
+    slots[:3] = 0  # a program with no slot keeps none
+    rank = ranks_within_programs(program, margin)
+    expected = (slots[program] < 0) | (rank < slots[program])
+    assert np.array_equal(within_slots(program, margin, slots), expected)
+    assert not within_slots(program, margin, slots)[program < 3].any()
+    with pytest.raises(ValueError, match="index the slots"):
+        within_slots(program, margin, slots[:10])
+
+
 def _interviews(draw: Draw) -> np.ndarray:
     return np.bincount(draw.programs, minlength=draw.capacities.size)
 
@@ -208,3 +223,41 @@ def test_programs_with_empty_slots_reach_below_their_bar_only_when_told() -> Non
     # without slots a program has no empty slots to fill: reach changes nothing
     free = draw_market([market], np.random.default_rng(6), behaviour=Behaviour(reach=3.0))
     assert (_interviews(free) == bar).all()
+
+
+def test_dispersed_applicants_keep_the_mean_and_differ_in_breadth() -> None:
+    market = _market(m=200, n=4000, applications=20.0)
+    alike = draw_market([market], np.random.default_rng(8))
+    spread = draw_market([market], np.random.default_rng(8), behaviour=Behaviour(dispersion=0.8))
+    # Poisson counts around 20 for all against lognormal breadths of log-sd 0.8
+    assert alike.applications.var() < 1.5 * alike.applications.mean()
+    assert spread.applications.var() > 5 * spread.applications.mean()
+    assert abs(spread.applications.mean() - alike.applications.mean()) < 1.5
+    # those who send more get more interviews: breadth is the applicant's own
+    broad = spread.applications > np.median(spread.applications)
+    assert spread.own[broad].mean() > 1.5 * spread.own[~broad].mean()
+
+
+def test_an_applicants_breadth_is_the_same_in_every_market() -> None:
+    rows = np.arange(1000, dtype=np.int64)
+    key = crn.key_for(11, crn.BREADTH)
+    own = crn.breadth(key, rows, 0.6)
+    assert np.array_equal(own, crn.breadth(key, rows, 0.6))
+    assert abs(np.log(own).std() - 0.6) < 0.05
+    assert abs(own.mean() - 1.0) < 0.06  # a multiplier of mean 1
+    # the same applicants, more dispersed: the same order of breadth
+    assert np.array_equal(np.argsort(own), np.argsort(crn.breadth(key, rows, 1.2)))
+
+
+def test_a_larger_mean_never_gives_an_applicant_fewer_applications() -> None:
+    rows = np.arange(500, dtype=np.int64)
+    key = crn.key_for(12, crn.COUNT)
+    means = np.linspace(1.0, 60.0, rows.size)
+    fewer = crn.poisson_counts(key, rows, 3, means)
+    more = crn.poisson_counts(key, rows, 3, means * 1.3)
+    assert (more >= fewer).all() and (more > fewer).any()
+    # one mean for all is each applicant's own mean, broadcast
+    same = crn.poisson_counts(key, rows, 3, 20.0)
+    assert np.array_equal(same, crn.poisson_counts(key, rows, 3, np.full(rows.size, 20.0)))
+    with pytest.raises(ValueError, match="out of range"):
+        crn.poisson_counts(key, rows, 3, np.full(rows.size, 800.0))

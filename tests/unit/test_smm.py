@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from smartpick.core.match import smm
+from smartpick.core.match.applications import Behaviour
 from smartpick.core.match.engine_terms import prepare
-from smartpick.core.match.market import Behaviour, Cohort, SpecialtyMarket
+from smartpick.core.match.market import Cohort, SpecialtyMarket
 from smartpick.core.match.moments import (
     SHARE_MISFIT,
     NationalTargets,
@@ -87,7 +88,7 @@ def _held(*names: str) -> dict[int, float]:
 
 BEHAVIOUR = (
     "log_applications_md", "log_applications_do", "log_applications_img", "temperature_md",
-    "temperature_do", "temperature_img", "reach",
+    "temperature_do", "temperature_img", "reach", "dispersion",
 )  # fmt: skip
 
 
@@ -109,7 +110,7 @@ def test_the_fit_recovers_the_applications_each_group_was_made_with() -> None:
     )
     cells, national = _targets(smm.outcomes(market, streams, truth))
     held = _held("log_tau", "shift_do", "shift_img", "log_applications_do", "temperature_md",
-                 "temperature_do", "temperature_img", "reach")  # fmt: skip
+                 "temperature_do", "temperature_img", "reach", "dispersion")  # fmt: skip
     fitted = smm.fit(market, streams, cells, national, max_evaluations=50, fixed=held)
     assert fitted.distance < 0.1 * fitted.start_distance
     assert fitted.behaviour.multiplier("md") == pytest.approx(1.4, abs=0.15)
@@ -122,7 +123,7 @@ def test_the_fit_recovers_how_strongly_each_group_follows_the_rates() -> None:
     cells, national = _targets(smm.outcomes(market, streams, truth))
     held = _held("log_tau", "shift_do", "shift_img", "log_applications_md",
                  "log_applications_do", "log_applications_img", "temperature_do",
-                 "reach")  # fmt: skip
+                 "reach", "dispersion")  # fmt: skip
     fitted = smm.fit(market, streams, cells, national, max_evaluations=40, fixed=held)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert fitted.behaviour.heat("md") == pytest.approx(0.3, abs=0.2)
@@ -170,6 +171,17 @@ def test_the_fit_recovers_how_far_programs_reach_to_fill_their_slots() -> None:
     fitted = smm.fit(market, streams, cells, national, max_evaluations=30, fixed=held)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert fitted.behaviour.reach == pytest.approx(1.5, abs=0.4)
+
+
+def test_the_fit_recovers_how_much_applicants_differ_in_breadth() -> None:
+    market, streams = _market(), seeds(5, 2)
+    truth = smm.start_from({"dispersion": 0.7})
+    cells, national = _targets(smm.outcomes(market, streams, truth))
+    held = _held(*(n for n in smm.NAMES if n != "dispersion"))
+    start = smm.start_from({"dispersion": 0.2})  # 0 would start where the distance is flat
+    fitted = smm.fit(market, streams, cells, national, start, max_evaluations=30, fixed=held)
+    assert fitted.distance < 0.2 * fitted.start_distance
+    assert fitted.behaviour.dispersion == pytest.approx(0.7, abs=0.2)
 
 
 def test_a_redraw_under_more_applications_keeps_every_shared_coin() -> None:

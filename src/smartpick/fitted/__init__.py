@@ -38,6 +38,7 @@ MODEL_CODE = (
 # The simulator's fit (smartpick calibrate --market).
 MARKET_CODE = (
     "smartpick.core.match.market",
+    "smartpick.core.match.applications",
     "smartpick.core.match.acceptance",
     "smartpick.core.match.smm",
     "smartpick.core.match.national",

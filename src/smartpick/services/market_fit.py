@@ -12,13 +12,22 @@ from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match import smm
 from smartpick.core.match.moments import NationalTargets, active_by_type, national_moments
-from smartpick.core.match.national import TYPES, Market, seeds
+from smartpick.core.match.national import PUBLISHED_TYPES, TYPES, Market, seeds
 from smartpick.core.model.targets import RANK_TOLERANCE
 from smartpick.fitted import market_fingerprint, market_path
-from smartpick.services.market_inputs import PGY1, nrmp_totals, scaled_to_totals
-from smartpick.services.simulate import registered_per_active
-
-PUBLISHED_TYPES = TYPES[:4]  # the NRMP's and ERAS's four; not the market's "other"
+from smartpick.services.market_inputs import (
+    ACTIVE,
+    APPLICANTS,
+    FILLED,
+    OFFERED,
+    PGY1,
+    RATE,
+    REGISTERED,
+    national_figures,
+    nrmp_totals,
+    registered_per_active,
+    scaled_to_totals,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,12 +38,6 @@ FIT_RUNS = 2  # markets drawn behind each evaluation (drawn again at every evalu
 FIT_SEED = 20261126
 REGISTRATION_ROUNDS = 2  # before the fit, from its last start; one more after it
 FIT_EVALUATIONS = 100  # per start: 10 parameters; about 10 minutes for both starts
-RATE = "main_residency_match:pgy1_match_rate"
-APPLICANTS = "main_residency_match:pgy1_applicants"
-FILLED = "main_residency_match:positions_filled_rate"
-OFFERED = "main_residency_match:positions_offered"
-REGISTERED = "main_residency_match:registered_applicants"
-ACTIVE = "main_residency_match:active_applicants"
 # The ERAS means of applications per applicant are of everyone who applied through ERAS
 # (some never rank, some apply outside the market's specialties): held within a tenth
 APPLICATIONS_TOLERANCE = 0.1
@@ -60,21 +63,6 @@ def published_cells(services: Services, specialties: Sequence[str]) -> list[smm.
     return smm.targets_for(specialties, published)
 
 
-def _national_figures(services: Services) -> dict[str, dict[str, float]]:
-    """{metric: {applicant type: value}} of the NRMP's national figures, each metric of its
-    latest year in the dataset."""
-    latest: dict[str, int] = {}
-    rows = [r for r in services.dataset.rows("specialty_figures")
-            if r["specialty_key"] == "all" and r["year"] and r["value"]]  # fmt: skip
-    for r in rows:
-        latest[r["metric"]] = max(latest.get(r["metric"], 0), int(r["year"]))
-    out: dict[str, dict[str, float]] = {}
-    for r in rows:
-        if int(r["year"]) == latest[r["metric"]]:
-            out.setdefault(r["metric"], {})[r["applicant_type"]] = float(r["value"])
-    return out
-
-
 def national_targets(services: Services, specialties: Sequence[str]) -> NationalTargets:
     """The published national moments (core.match.moments), from the dataset's
     specialty_figures: the NRMP's match rate and count of PGY-1 applicants by type, its fill
@@ -84,7 +72,7 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
     engine's moments), each specialty's fill rate (`fill_by_specialty`) and who filled it
     (`filled_by_type`), and the ERAS mean of applications per applicant by type (IMGs pooled,
     as ERAS publishes it), within a tenth."""
-    figures = _national_figures(services)
+    figures = national_figures(services)
     rate, count = figures.get(RATE, {}), figures.get(APPLICANTS, {})
     filled, offered = figures.get(FILLED, {}).get("all"), figures.get(OFFERED, {}).get("all")
     registered = figures.get(REGISTERED, {}).get("all")
@@ -251,7 +239,8 @@ def fit_market(
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG, "
         "log applications of U.S. MD, of DO and of IMGs, temperature of U.S. MD, of DO and of "
-        "IMGs, programs' reach below their bar to fill interview slots) over markets drawn "
+        "IMGs, programs' reach below their bar to fill interview slots, how much applicants "
+        "differ in how many applications they send) over markets drawn "
         "again from the same seeds at every evaluation (common random numbers), matching each "
         "cell's published share matched in the preferred specialty and mean Step 2 CK of the "
         "matched and the unmatched, and the national match rate by type, fill rate (in all "
@@ -273,6 +262,7 @@ def fit_market(
             "applications": {g: chosen.multiplier(g) for g in TYPES},
             "temperature": {g: chosen.heat(g) for g in TYPES},
             "reach": chosen.reach,
+            "dispersion": chosen.dispersion,
         },
         "registered_per_active": ratio,
         "registered": market.applicants,
@@ -280,7 +270,7 @@ def fit_market(
         "distance": {
             "start": result.start_distance,
             "fitted": result.distance,
-            "settled": smm.distance(fitted, targets, national),
+            "settled": smm.distance(fitted, targets, moments=moments),
         },
         "evaluations": sum(r.evaluations for r in tried),
         "seconds": sum(r.seconds for r in tried),

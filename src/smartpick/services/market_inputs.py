@@ -1,23 +1,32 @@
 """What the national market is built from beyond the specialties' own cells: each specialty's
 NRMP 2026 positions, the share of applicants with a parallel plan, applicant counts scaled to
-the national totals, and the PGY-1 years as one market (services.simulate builds the rest)."""
+the national totals, the PGY-1 years as one market, the NRMP's national figures and the
+registered per active applicant (services.simulate builds the rest)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match.engine_terms import prepare
 from smartpick.core.match.market import SpecialtyMarket
 from smartpick.core.match.national import TYPES, program_positions
 from smartpick.core.match.positions import borrowed_levels, interview_slots, scaled_counts
 from smartpick.data.engine import INTERVIEW_SPECIALTY
+from smartpick.errors import DataError
 
 if TYPE_CHECKING:
     from smartpick.services import Services
 
 PGY1 = "pgy1_years"
+# The NRMP's national figures (specialty_figures metrics)
+RATE = "main_residency_match:pgy1_match_rate"
+APPLICANTS = "main_residency_match:pgy1_applicants"
+FILLED = "main_residency_match:positions_filled_rate"
+OFFERED = "main_residency_match:positions_offered"
+REGISTERED = "main_residency_match:registered_applicants"
+ACTIVE = "main_residency_match:active_applicants"
 
 
 def missing_keys(match_of: Mapping[str, str | None], markets: list[SpecialtyMarket]) -> list[str]:
@@ -179,3 +188,42 @@ def year_figures(services: Services, year: int, metric: str) -> dict[str, float]
         for r in services.dataset.rows("specialty_figures")
         if r["specialty_key"] == "all" and r["metric"] == metric and r["year"] == str(year)
     }
+
+
+def national_figures(services: Services) -> dict[str, dict[str, float]]:
+    """{metric: {applicant type: value}} of the NRMP's national figures, each metric of its
+    latest year in the dataset."""
+    latest: dict[str, int] = {}
+    rows = [r for r in services.dataset.rows("specialty_figures")
+            if r["specialty_key"] == "all" and r["year"] and r["value"]]  # fmt: skip
+    for r in rows:
+        latest[r["metric"]] = max(latest.get(r["metric"], 0), int(r["year"]))
+    out: dict[str, dict[str, float]] = {}
+    for r in rows:
+        if int(r["year"]) == latest[r["metric"]]:
+            out.setdefault(r["metric"], {})[r["applicant_type"]] = float(r["value"])
+    return out
+
+
+def registration_of(simulator: Mapping[str, Any] | None, overall: float) -> dict[str, float]:
+    """Registered per active applicant by type: the fitted record's (the simulator's own
+    share with no interview), else the NRMP's ratio for all applicants for every type."""
+    fitted = (simulator or {}).get("registered_per_active") or {}
+    try:
+        return {g: float(fitted.get(g, overall)) for g in TYPES}
+    except (TypeError, ValueError, AttributeError) as error:
+        raise DataError(
+            f"the simulator's record has unreadable registration ratios ({error!r})",
+            hint="Refit with `smartpick calibrate --market`.",
+        ) from error
+
+
+def registered_per_active(services: Services) -> float:
+    """The NRMP's registered applicants per active applicant (one who submits a rank order
+    list), in the latest year with both: how many register for each who takes part."""
+    year = latest_year(services, REGISTERED)
+    registered = year_figures(services, year, REGISTERED).get("all")
+    active = year_figures(services, year, ACTIVE).get("all")
+    if not registered or not active:
+        raise DataError(f"the dataset has no NRMP registered and active applicants for {year}")
+    return registered / active

@@ -9,10 +9,12 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from smartpick.core.match.applications import Behaviour
 from smartpick.core.match.engine_check import check_engine
 from smartpick.core.match.engine_terms import prepare
-from smartpick.core.match.market import Behaviour, Cohort, Plans, SpecialtyMarket
+from smartpick.core.match.market import Cohort, Plans, SpecialtyMarket
 from smartpick.core.match.national import (
+    OTHER,
     TYPES,
     Market,
     RunResult,
@@ -29,12 +31,18 @@ from smartpick.data.engine import BORROWED
 from smartpick.errors import DataError, InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current
 from smartpick.services.market_inputs import (
+    ACTIVE,
+    APPLICANTS,
+    FILLED,
     PGY1,
+    RATE,
     backup_shares,
     latest_year,
     missing_keys,
     nrmp_totals,
     pgy1_market,
+    registered_per_active,
+    registration_of,
     scaled_to_totals,
     with_interview_slots,
     year_figures,
@@ -46,15 +54,9 @@ if TYPE_CHECKING:
 DEFAULT_TAU = 1.0  # a program's own evaluation noise, before the simulated-moments fit
 # Assumptions where the dataset has no figure (said in the market's notes):
 BACKUPS = ("internal_medicine", "family_medicine", "pediatrics")  # and the PGY-1 years
-OTHER = "other"  # active applicants of no published type: graduates of earlier years, others
-RATES_OF = {OTHER: "us-img"}  # ... drawn like U.S.-citizen IMGs (assumed, said)
+RATES_OF = {OTHER: "us-img"}  # the others are drawn like U.S.-citizen IMGs (assumed, said)
 NEARLY_ALL = 0.95  # a cell's match share above which its unmatched are drawn like its matched
 SOAP_APPLICATIONS = 20.0  # mean SOAP applications per unmatched applicant (NRMP limit: 45)
-TOTALS = "main_residency_match:pgy1_applicants"
-REGISTERED = "main_residency_match:registered_applicants"
-ACTIVE = "main_residency_match:active_applicants"
-RATE = "main_residency_match:pgy1_match_rate"
-FILLED = "main_residency_match:positions_filled_rate"
 
 
 def build_market(services: Services, simulator: Mapping[str, Any] | None = None) -> Market:
@@ -85,9 +87,11 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     ]
     # U.S.-citizen IMGs: the national count, spread like non-U.S. IMGs over the market; the
     # other active applicants (no published type) alike
-    year = latest_year(services, TOTALS)
-    totals = year_figures(services, year, TOTALS)
-    totals[OTHER] = year_figures(services, year, ACTIVE).get("all", 0.0) - sum(totals.values())
+    year = latest_year(services, APPLICANTS)
+    totals = year_figures(services, year, APPLICANTS)
+    # none where the year has no active total (or it falls short of the four types')
+    others = year_figures(services, year, ACTIVE).get("all", 0.0) - sum(totals.values())
+    totals[OTHER] = max(others, 0.0)
     overall = registered_per_active(services)
     ratio = registration_of(simulator, overall)
     img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
@@ -206,10 +210,15 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         f"2026: {overall:.3f} registered per active applicant, every type together); "
         "applicants whose preferred "
         "specialty has no published count are spread like the others; U.S.-citizen IMGs, "
-        "without counts by specialty, are spread like non-U.S. IMGs (synthetic); the "
-        f"{totals[OTHER]:,.0f} active applicants of no published type (the NRMP's "
-        f"{year} active applicants less the four types': graduates of earlier years and "
-        "others) are drawn like U.S.-citizen IMGs and weighed like IMGs (assumed)"
+        "without counts by specialty, are spread like non-U.S. IMGs (synthetic); "
+        + (
+            f"the {totals[OTHER]:,.0f} active applicants of no published type (the NRMP's "
+            f"{year} active applicants less the four types': graduates of earlier years and "
+            "others) are drawn like U.S.-citizen IMGs and weighed like IMGs (assumed)"
+            if totals[OTHER] >= 1
+            else f"no active applicants of another type (the dataset's {year} active "
+            "applicants are not more than the four types')"
+        )
     )
     notes.append(
         f"PGY-1 years: {pgy1.size} transitional and preliminary tracks with their NRMP 2026 "
@@ -287,7 +296,8 @@ def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
     """The fitted behaviour of a simulator record (market.json); the engine's typical lists
     where the record has none. A record of before the temperature was fitted per type (one
     number) gives it to every type (`build_market` says so); one of before programs' reach
-    was fitted, reach 0 (programs never invite below their bar)."""
+    was fitted, reach 0 (programs never invite below their bar); one of before the
+    applicants' dispersion was fitted, 0 (every applicant of a type alike)."""
     fitted = (simulator or {}).get("behaviour")
     if fitted is None:
         return Behaviour()
@@ -299,36 +309,13 @@ def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
             if isinstance(heat, Mapping)
             else {g: float(heat) for g in TYPES},
             reach=float(fitted.get("reach", 0.0)),
+            dispersion=float(fitted.get("dispersion", 0.0)),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DataError(
             f"the simulator's record has an unreadable behaviour ({error!r})",
             hint="Refit with `smartpick calibrate --market`.",
         ) from error
-
-
-def registration_of(simulator: Mapping[str, Any] | None, overall: float) -> dict[str, float]:
-    """Registered per active applicant by type: the fitted record's (the simulator's own
-    share with no interview), else the NRMP's ratio for all applicants for every type."""
-    fitted = (simulator or {}).get("registered_per_active") or {}
-    try:
-        return {g: float(fitted.get(g, overall)) for g in TYPES}
-    except (TypeError, ValueError, AttributeError) as error:
-        raise DataError(
-            f"the simulator's record has unreadable registration ratios ({error!r})",
-            hint="Refit with `smartpick calibrate --market`.",
-        ) from error
-
-
-def registered_per_active(services: Services) -> float:
-    """The NRMP's registered applicants per active applicant (one who submits a rank order
-    list), in the latest year with both: how many register for each who takes part."""
-    year = latest_year(services, REGISTERED)
-    registered = year_figures(services, year, REGISTERED).get("all")
-    active = year_figures(services, year, ACTIVE).get("all")
-    if not registered or not active:
-        raise DataError(f"the dataset has no NRMP registered and active applicants for {year}")
-    return registered / active
 
 
 def _figures(engine: Any, specialty: str, g: str) -> Any:

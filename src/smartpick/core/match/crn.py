@@ -23,7 +23,7 @@ Array = NDArray[np.float64]
 Ints = NDArray[np.int64]
 
 # Purposes: one stream each, so the same (applicant, program) gets independent numbers
-RACE, IN_STATE, INVITE, NOISE, COUNT = 1, 2, 3, 4, 5
+RACE, IN_STATE, INVITE, NOISE, COUNT, BREADTH = 1, 2, 3, 4, 5, 6
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -85,9 +85,10 @@ def normals(key: np.uint64, rows: Ints, programs: Ints) -> Array:
 
 
 @_jit
-def _poisson(u: Array, mean: float) -> Ints:
+def _poisson(u: Array, means: Array) -> Ints:
     out = np.empty(u.size, dtype=np.int64)
     for i in range(u.size):
+        mean = means[i]
         k, p = 0, np.exp(-mean)
         cdf = p
         while u[i] > cdf and k < 100_000:
@@ -100,10 +101,24 @@ def _poisson(u: Array, mean: float) -> Ints:
     return out
 
 
-def poisson_counts(key: np.uint64, rows: Ints, market: int, mean: float) -> NDArray[np.int64]:
-    """A Poisson(mean) count per applicant by inversion of its own uniform: a larger mean
-    never gives an applicant fewer (means up to about 700, where exp(-mean) underflows)."""
-    if not 0 <= mean < 700:
-        raise ValueError(f"a mean of {mean} applications is out of range (0 to 700)")
-    u = uniforms(key, rows, np.full((np.asarray(rows).size, 1), market, dtype=np.int64))[:, 0]
-    return _poisson(u, float(mean))
+def poisson_counts(
+    key: np.uint64, rows: Ints, market: int, mean: float | Array
+) -> NDArray[np.int64]:
+    """A Poisson count per applicant (of `mean`, one for all or one each) by inversion of its
+    own uniform: a larger mean never gives an applicant fewer (means up to about 700, where
+    exp(-mean) underflows)."""
+    n = np.asarray(rows).size
+    means = np.broadcast_to(np.asarray(mean, dtype=np.float64), (n,))
+    if n and not (means.min() >= 0 and means.max() < 700):
+        raise ValueError(f"a mean of {means.max()} applications is out of range (0 to 700)")
+    u = uniforms(key, rows, np.full((n, 1), market, dtype=np.int64))[:, 0]
+    return _poisson(u, np.ascontiguousarray(means))
+
+
+def breadth(key: np.uint64, rows: Ints, dispersion: float) -> Array:
+    """Each applicant's own breadth: a lognormal multiplier of mean 1 whose log has sd
+    `dispersion`, the same in every market the applicant applies to (one normal per
+    applicant), so an applicant who applies broadly does so everywhere."""
+    rows = np.ascontiguousarray(rows, np.int64)
+    z = normals(key, rows, np.zeros(rows.size, dtype=np.int64))
+    return np.asarray(np.exp(dispersion * z - dispersion**2 / 2))

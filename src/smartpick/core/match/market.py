@@ -7,10 +7,12 @@ Per specialty and applicant type, one draw of the market:
 1. Applicants: Step 2 CK from the published matched / unmatched normals mixed at the match
    share (the engine's pool), strength S = b z + sigma e (core.model).
 2. Applications: each applicant sends a Poisson number (mean: the engine's typical count
-   times the type's multiplier, `Behaviour`) to programs chosen without replacement with
-   chances rising with the program's population interview rate for the type raised to the
-   type's temperature (Gumbel top-k on temperature x log rate; temperature 1: the engine's
-   typical list); the same random key orders the applicant's liking of the programs.
+   times the type's multiplier and the applicant's own breadth, lognormal of mean 1 and the
+   same in every specialty the applicant applies to, `Behaviour`) to programs chosen
+   without replacement with chances rising with the program's population interview rate
+   for the type raised to the type's temperature (Gumbel top-k on temperature x log rate;
+   temperature 1: the engine's typical list); the same random key orders the applicant's
+   liking of the programs.
 3. Where: each application is in-state with the specialty's estimated in-state share.
 4. Signals: the applicant's best-liked programs get the signals, as many of each tier as
    the specialty's estimated share of signalled applications says, never more than allowed.
@@ -43,10 +45,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit as fast_expit
-from scipy.special import logit as fast_logit
 
 from smartpick.core.match import crn
+from smartpick.core.match.applications import Behaviour, apply
 from smartpick.core.match.engine_terms import engine_chance
 from smartpick.core.match.ranking import program_ranks, within_slots
 from smartpick.core.model.parameters import Params, Pool
@@ -163,86 +164,6 @@ class _Part:
     margin: Array  # how far the invitation cleared the program's bar: who gets a slot first
 
 
-@dataclass(frozen=True)
-class Behaviour:
-    """How applicants apply, beyond the engine's typical list: the simulator's behavioural
-    parameters, fitted by simulated moments (core.match.smm), per applicant type.
-    `applications`: a multiplier of the engine's typical number of applications (1: the
-    engine's); `temperature`: how strongly the programs an applicant applies to follow the
-    program's population interview rate for the type (the race's weights are
-    rate ** temperature: 1 is the engine's typical list, 0 uniform over the specialty's
-    programs). A type absent from either is at 1. `reach`: a program with interview slots
-    and fewer invitations than slots fills them with the applications nearest below its bar,
-    down to `reach` on the log-odds scale (0: it never goes below its bar)."""
-
-    applications: Mapping[str, float] = field(default_factory=dict)
-    temperature: Mapping[str, float] = field(default_factory=dict)
-    reach: float = 0.0  # how far below its bar a program with empty interview slots invites
-
-    def multiplier(self, applicant_type: str) -> float:
-        return float(self.applications.get(applicant_type, 1.0))
-
-    def heat(self, applicant_type: str) -> float:
-        """The race's temperature for the type."""
-        return float(self.temperature.get(applicant_type, 1.0))
-
-
-def _apply(
-    market: SpecialtyMarket,
-    c: Cohort,
-    s: Array,
-    who: NDArray[np.int64],
-    base: int,
-    behaviour: Behaviour,
-    key: int,
-) -> tuple[IntArray, NDArray[np.bool_], IntArray, Array, Array]:
-    """Applications of applicants `who` of strength `s` (cohort c's type) to `market` (its
-    programs numbered from `base`) and its interviews: (programs chosen, best liked first;
-    invited; count sent; intercepts; margin A + S - logit(coin), how far each invitation
-    cleared the bar, by which a program with more invitations than interview slots keeps
-    its best). Every random number is the applicant's and the program's own
-    (core.match.crn), so a draw under other behaviour keeps its coins."""
-    if c.log_rate is None or c.intercepts is None:
-        raise ValueError("the market is not prepared: call core.match.engine_terms.prepare first")
-    n, m = s.size, market.size
-    mean = c.applications * behaviour.multiplier(c.applicant_type)
-    drawn = crn.poisson_counts(crn.key_for(key, crn.COUNT), who, base, mean)
-    count: IntArray = np.clip(drawn, 1, m).astype(np.int32)
-    kmax = int(count.max(initial=1))
-    # Gumbel top-k as an exponential race: E / w ranks programs as log w + Gumbel does
-    # (E ~ Exp(1)), smallest first; single precision halves the work, ties are negligible.
-    programs = np.arange(base, base + m, dtype=np.int64)
-    log_weight = behaviour.heat(c.applicant_type) * c.log_rate
-    race = crn.race(crn.key_for(key, crn.RACE), who, programs, log_weight)
-    if kmax < m:
-        top = np.argpartition(race, kmax - 1, axis=1)[:, :kmax]
-    else:
-        top = np.broadcast_to(np.arange(m), (n, m))
-    order = np.argsort(np.take_along_axis(race, top, axis=1), axis=1)
-    chosen = np.take_along_axis(top, order, axis=1)  # best liked first
-    # Cells of each application: in-state, and signals on the best-liked programs
-    tiers = list(market.signal_share)
-    w_in = market.in_state_share if c.in_state_share is None else c.in_state_share
-    at = chosen.astype(np.int64) + base
-    cell = (crn.uniforms(crn.key_for(key, crn.IN_STATE), who, at) < w_in).astype(np.int64)
-    cell *= 1 + len(tiers)
-    start = np.zeros(n, dtype=np.int64)
-    position = np.arange(kmax)[None, :]
-    for i, t in enumerate(tiers, start=1):
-        limit = market.signal_limit.get(t, 0)
-        k = np.minimum(np.rint(market.signal_share[t] * count).astype(np.int64), limit)
-        cell += np.where((position >= start[:, None]) & (position < (start + k)[:, None]), i, 0)
-        start += k
-    a = c.intercepts[cell, chosen]
-    sent = position < count[:, None]
-    coin = crn.uniforms(crn.key_for(key, crn.INVITE), who, at)
-    invited = (coin < fast_expit(a + s[:, None])) & sent  # scipy's: ulps from core.model's
-    margin = a + s[:, None] - fast_logit(coin)
-    if market.slots is not None and behaviour.reach > 0:  # candidates for empty slots too
-        invited |= sent & (margin > -behaviour.reach)
-    return chosen.astype(np.int32), invited, count, a, margin
-
-
 def _part(
     who: NDArray[np.int64], chosen: IntArray, invited: NDArray[np.bool_], base: int, order: int,
     lst: int, margin: Array,
@@ -296,7 +217,7 @@ def _cohort_block(
     score = centre + sd * rng.standard_normal(n)
     s = c.params.score_weight * c.pool.z(score) + c.params.spread * rng.standard_normal(n)
     who = np.arange(first, first + n, dtype=np.int64)
-    chosen, invited, count, a, margin = _apply(market, c, s, who, int(offset[k]), behaviour, key)
+    chosen, invited, count, a, margin = apply(market, c, s, who, int(offset[k]), behaviour, key)
     engine_p = (
         engine_chance(c, score, a, np.arange(chosen.shape[1]) < count[:, None]) if engine else None
     )
@@ -314,7 +235,7 @@ def _cohort_block(
             if cj is None or not mask.any():
                 continue
             backup[mask] = j
-            ch, inv, more, _, mg = _apply(
+            ch, inv, more, _, mg = apply(
                 markets[j], cj, s[mask], who[mask], int(offset[j]), behaviour, key
             )
             sent[mask] += more
@@ -347,7 +268,7 @@ def _supplemental(
     if cp is None or not wants.any():
         return []
     base = int(offset[plans.pgy1])
-    ch, inv, more, _, mg = _apply(pgy1, cp, s[wants], who[wants], base, behaviour, key)
+    ch, inv, more, _, mg = apply(pgy1, cp, s[wants], who[wants], base, behaviour, key)
     sent[who[wants]] += more
     return [_part(who[wants], ch, inv, base, 0, 1, mg)]
 

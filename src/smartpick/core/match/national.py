@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from smartpick.core.match.applications import Behaviour
 from smartpick.core.match.market import (
     Array,
-    Behaviour,
     Draw,
     IntArray,
     Plans,
@@ -29,9 +29,11 @@ from smartpick.core.match.market import (
 from smartpick.core.match.soap import soap_lists, soap_round
 from smartpick.core.match.supplemental import match_supplemental_lists
 
-# "other": the NRMP's active applicants of none of the four published types (U.S. graduates
-# of earlier years and others), drawn like U.S.-citizen IMGs (services.simulate)
-TYPES = ("md", "do", "us-img", "non-us-img", "other")
+PUBLISHED_TYPES = ("md", "do", "us-img", "non-us-img")  # the NRMP's and ERAS's four
+# the NRMP's active applicants of none of the four published types (U.S. graduates of earlier
+# years and others), drawn like U.S.-citizen IMGs (services.simulate)
+OTHER = "other"
+TYPES = (*PUBLISHED_TYPES, OTHER)
 
 
 @dataclass(frozen=True)

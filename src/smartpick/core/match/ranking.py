@@ -54,23 +54,61 @@ def ranks_within_programs(programs: Ints, values: NDArray[np.float64]) -> NDArra
     return np.asarray(_ranks(programs, values, int(programs.max()) + 1))
 
 
+@_jit
+def _best(programs: Ints, values: NDArray[np.float64], slots: Ints) -> NDArray[np.bool_]:
+    n_programs = slots.size
+    start = np.zeros(n_programs + 1, dtype=np.int64)
+    for p in programs:
+        start[p + 1] += 1
+    for p in range(n_programs):
+        start[p + 1] += start[p]
+    fill = start[:-1].copy()
+    bucket = np.empty(programs.size, dtype=np.int64)
+    for e in range(programs.size):  # entries by program, each program's in entry order
+        bucket[fill[programs[e]]] = e
+        fill[programs[e]] += 1
+    keep = np.ones(programs.size, dtype=np.bool_)
+    for p in range(n_programs):
+        entries = bucket[start[p] : start[p + 1]]
+        k = slots[p]
+        if k < 0 or entries.size <= k:
+            continue
+        if k == 0:
+            keep[entries] = False
+            continue
+        v = values[entries]
+        bar = -np.partition(-v, k - 1)[k - 1]  # the k-th highest value
+        room = k - np.count_nonzero(v > bar)  # ties at the bar kept in entry order
+        for i in range(entries.size):
+            if v[i] > bar:
+                continue
+            if v[i] == bar and room > 0:
+                room -= 1
+                continue
+            keep[entries[i]] = False
+    return keep
+
+
 def within_slots(
     program: NDArray[np.int64], margin: Array, slots: NDArray[np.int64]
 ) -> NDArray[np.bool_]:
     """Which of its candidates a program invites: a program with interview slots (`slots`
-    per program; negative: no limit) the `slots` that cleared its bar by the most (below it
-    only to fill slots: `Behaviour.reach`); every other candidate is kept (a program without
-    slots has no candidates below its bar)."""
-    keep = np.ones(program.size, dtype=bool)
+    per program; negative: no limit) the `slots` that cleared its bar by the most (ties in
+    entry order; below it only to fill slots: `Behaviour.reach`); every other candidate is
+    kept (a program without slots has no candidates below its bar). The same choice as
+    ranking each program's candidates (`ranks_within_programs`) and keeping the first
+    `slots`, without ordering the rest."""
     if program.size == 0:
-        return keep
-    limited = slots >= 0
-    counts = np.bincount(program, minlength=slots.size)
-    over = np.flatnonzero((limited & (counts > slots))[program])
-    if over.size:
-        rank = ranks_within_programs(program[over], margin[over])
-        keep[over[rank >= slots[program[over]]]] = False
-    return keep
+        return np.ones(0, dtype=bool)
+    if program.min() < 0 or program.max() >= slots.size:
+        raise ValueError("program indices must index the slots")
+    return np.asarray(
+        _best(
+            np.ascontiguousarray(program, dtype=np.int64),
+            np.ascontiguousarray(margin, dtype=np.float64),
+            np.ascontiguousarray(slots, dtype=np.int64),
+        )
+    )
 
 
 def program_ranks(draw: Draw, tau: Array, shift: Array) -> tuple[IntArray, IntArray]:

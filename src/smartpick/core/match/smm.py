@@ -13,7 +13,9 @@ interviewed. theta holds both:
   the program's population interview rate for the type (1: the engine's typical list, 0:
   uniform over the specialty's programs);
 - reach: how far below its bar (log-odds) a program with empty interview slots invites to
-  fill them (0: never; a program never invites more than its slots, core.match.market).
+  fill them (0: never; a program never invites more than its slots, core.match.market);
+- dispersion: how much applicants of a type differ in how many applications they send (the sd
+  of the log of each applicant's own multiplier; 0: Poisson counts around the type's mean).
 
 The moments: cell by cell (specialty x type), the published share matched in the preferred
 specialty and the mean Step 2 CK of the matched and of the unmatched; nationally, the
@@ -37,16 +39,18 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from smartpick.core.match.market import Behaviour, Draw
+from smartpick.core.match.applications import Behaviour
+from smartpick.core.match.market import Draw
 from smartpick.core.match.moments import (
     RATE_FLOOR,
     SCORE_MISFIT,
     SHARE_MISFIT,
+    NationalMoment,
     NationalTargets,
     Outcome,
     national_moments,
 )
-from smartpick.core.match.national import Market
+from smartpick.core.match.national import OTHER, Market
 from smartpick.core.match.ranking import program_ranks
 from smartpick.core.match.supplemental import match_supplemental_lists
 
@@ -54,14 +58,16 @@ Array = NDArray[np.float64]
 NAMES = (
     "log_tau", "shift_do", "shift_img", "log_applications_md", "log_applications_do",
     "log_applications_img", "temperature_md", "temperature_do", "temperature_img", "reach",
+    "dispersion",
 )  # fmt: skip
-# tau 1, no shift, the engine's lists, programs never below their bar
-REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0)
-STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5)  # the first simplex's scales
-SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2, "other": 2}
-APPLICATIONS_OF = {"md": 3, "do": 4, "us-img": 5, "non-us-img": 5, "other": 5}
-TEMPERATURE_OF = {"md": 6, "do": 7, "us-img": 8, "non-us-img": 8, "other": 8}
+# tau 1, no shift, the engine's lists, programs never below their bar, every applicant alike
+REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0)
+STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5, 0.25)  # the first simplex's
+SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2, OTHER: 2}
+APPLICATIONS_OF = {"md": 3, "do": 4, "us-img": 5, "non-us-img": 5, OTHER: 5}
+TEMPERATURE_OF = {"md": 6, "do": 7, "us-img": 8, "non-us-img": 8, OTHER: 8}
 REACH = 9
+DISPERSION = 10
 # Names of records fitted before (issue 19's second pass: one multiplier for U.S.
 # graduates, one temperature for all; its third: one temperature for U.S. graduates): each
 # starts the parameters it became
@@ -74,11 +80,12 @@ FORMER = {
 
 def behaviour(theta: Sequence[float] | Array) -> Behaviour:
     """How applicants apply under theta (a negative temperature is read as 0: uniform; a
-    negative reach as 0)."""
+    negative reach or dispersion as 0)."""
     return Behaviour(
         applications={g: float(np.exp(theta[i])) for g, i in APPLICATIONS_OF.items()},
         temperature={g: max(float(theta[i]), 0.0) for g, i in TEMPERATURE_OF.items()},
         reach=max(float(theta[REACH]), 0.0),
+        dispersion=max(float(theta[DISPERSION]), 0.0),
     )
 
 
@@ -248,12 +255,15 @@ def distance(
     outcomes: Sequence[Outcome],
     targets: Sequence[CellTarget],
     national: NationalTargets | None = None,
+    moments: Sequence[NationalMoment] | None = None,
 ) -> float:
     """Every moment's chi-square (core.match.moments; the cells' as in `cell_chi2`), summed and
-    divided by the cells' applicants per market (a scale only)."""
+    divided by the cells' applicants per market (a scale only); the national moments are
+    computed from `national` unless given as `moments`."""
     chi2, applicants = cell_chi2(outcomes, targets)
-    if national is not None:
-        chi2 += sum(m.chi2 for m in national_moments(outcomes, national))
+    if moments is None and national is not None:
+        moments = national_moments(outcomes, national)
+    chi2 += sum(m.chi2 for m in moments or ())
     return chi2 / applicants
 
 
