@@ -19,7 +19,7 @@ the published figure:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -105,28 +105,26 @@ def national_moments(outcomes: Sequence[Outcome], targets: NationalTargets) -> l
     """Each national moment over the matched markets, beside its published figure."""
     out: list[NationalMoment] = []
     types = [o.types for o in outcomes]
+    active = _by_type(outcomes, lambda o: o.draw.active)
+    won = _by_type(outcomes, lambda o: o.draw.active & (o.match >= 0))
     for g, (rate, n) in targets.match_rate.items():
-        active = sum(
-            int((o.draw.active & (t == g)).sum()) for o, t in zip(outcomes, types, strict=True)
-        )
-        won = sum(
-            int((o.draw.active & (t == g) & (o.match >= 0)).sum())
-            for o, t in zip(outcomes, types, strict=True)
-        )
-        simulated = won / active if active else float("nan")
+        simulated = won.get(g, 0) / active[g] if active.get(g) else float("nan")
         out.append(NationalMoment(f"match_rate:{g}", simulated, rate, _share(rate, n)))
+    filled, names = _filled(outcomes)
+    positions = sum(o.draw.capacities.astype(np.float64) for o in outcomes)
     if targets.fill_rate is not None:
         rate, n = targets.fill_rate
-        filled = sum(int((o.match >= 0).sum() + (o.pgy1 >= 0).sum()) for o in outcomes)
-        positions = sum(int(o.draw.capacities.sum()) for o in outcomes)
-        out.append(NationalMoment("fill_rate", filled / positions, rate, _share(rate, n)))
+        simulated = float(filled.sum() / np.sum(positions))
+        out.append(NationalMoment("fill_rate", simulated, rate, _share(rate, n)))
     if targets.active_share is not None:
         share, n = targets.active_share
-        active = sum(int(o.draw.active.sum()) for o in outcomes)
         registered = sum(o.draw.active.size for o in outcomes)
-        out.append(NationalMoment("active_share", active / registered, share, _share(share, n)))
-    out += _fill(outcomes, targets)
-    out += _filled_by(outcomes, types, targets)
+        simulated = sum(active.values()) / registered
+        out.append(NationalMoment("active_share", simulated, share, _share(share, n)))
+    if outcomes:
+        offset = outcomes[0].draw.offset
+        out += _fill(filled.sum(axis=1), np.asarray(positions), offset, targets)
+        out += _filled_by(filled, names, offset, targets)
     for g, mean in targets.applications.items():
         sent = np.concatenate([o.draw.sent[t == g] for o, t in zip(outcomes, types, strict=True)])
         variance = (targets.applications_tolerance * mean) ** 2
@@ -137,17 +135,27 @@ def national_moments(outcomes: Sequence[Outcome], targets: NationalTargets) -> l
     return out
 
 
-def _fill(outcomes: Sequence[Outcome], targets: NationalTargets) -> list[NationalMoment]:
-    """Each market's share of positions filled in the Match (its supplemental lists too)."""
-    if not targets.fill or not outcomes:
-        return []
-    filled = np.zeros(outcomes[0].draw.capacities.size)
-    positions = np.zeros(filled.size)
+def _filled(outcomes: Sequence[Outcome]) -> tuple[Array, list[str]]:
+    """(programs x types) positions filled in the Match over the markets (supplemental lists
+    too), by the type of who filled them, and the types' names."""
+    if not outcomes:
+        return np.zeros((0, 0)), []
+    names = sorted({g for o in outcomes for g in o.draw.applicant_type})
+    size = outcomes[0].draw.capacities.size
+    table = np.zeros(size * len(names))
     for o in outcomes:
-        at = np.concatenate([o.match[o.match >= 0], o.pgy1[o.pgy1 >= 0]])
-        filled += np.bincount(at, minlength=filled.size)
-        positions += o.draw.capacities
-    offset = outcomes[0].draw.offset
+        code = np.array([names.index(g) for g in o.draw.applicant_type])[o.draw.cohort]
+        for at in (o.match, o.pgy1):
+            here = at >= 0
+            cell = at[here].astype(np.int64) * len(names) + code[here]
+            table += np.bincount(cell, minlength=table.size)
+    return table.reshape(size, len(names)), names
+
+
+def _fill(
+    filled: Array, positions: Array, offset: NDArray[np.int32], targets: NationalTargets
+) -> list[NationalMoment]:
+    """Each market's share of positions filled in the Match (its supplemental lists too)."""
     out = []
     for k, (rate, n) in targets.fill.items():
         a, b = int(offset[k]), int(offset[k + 1])
@@ -157,22 +165,16 @@ def _fill(outcomes: Sequence[Outcome], targets: NationalTargets) -> list[Nationa
 
 
 def _filled_by(
-    outcomes: Sequence[Outcome], types: Sequence[NDArray[np.str_]], targets: NationalTargets
+    filled: Array, names: list[str], offset: NDArray[np.int32], targets: NationalTargets
 ) -> list[NationalMoment]:
-    """Each market's filled positions by the type of who filled them (its supplemental lists
-    too), as shares."""
+    """Each market's filled positions by the type of who filled them, as shares."""
     out = []
     for k, shares in targets.filled_by.items():
-        taken: dict[str, int] = {}
-        for o, t in zip(outcomes, types, strict=True):
-            a, b = int(o.draw.offset[k]), int(o.draw.offset[k + 1])
-            for at in (o.match, o.pgy1):
-                here = (at >= a) & (at < b)
-                for g, n in zip(*np.unique(t[here], return_counts=True), strict=True):
-                    taken[str(g)] = taken.get(str(g), 0) + int(n)
-        total = sum(taken.values())
+        taken = filled[int(offset[k]) : int(offset[k + 1])].sum(axis=0)
+        total = taken.sum()
         for g, (share, n) in shares.items():
-            simulated = taken.get(g, 0) / total if total else float("nan")
+            got = taken[names.index(g)] if g in names else 0.0
+            simulated = float(got / total) if total else float("nan")
             out.append(NationalMoment(f"filled_by:{k}:{g}", simulated, share, _share(share, n)))
     return out
 
@@ -216,11 +218,19 @@ def _ranks(
 
 def active_by_type(outcomes: Sequence[Outcome]) -> dict[str, float]:
     """Applicants with a rank order list per drawn market, by type."""
-    out: dict[str, float] = {}
+    counts = _by_type(outcomes, lambda o: o.draw.active)
+    return {g: n / len(outcomes) for g, n in counts.items()}
+
+
+def _by_type(
+    outcomes: Sequence[Outcome], which: Callable[[Outcome], NDArray[np.bool_]]
+) -> dict[str, int]:
+    """How many applicants `which` picks over the markets, by type."""
+    out: dict[str, int] = {}
     for o in outcomes:
-        types = o.types[o.draw.active]
-        for g, n in zip(*np.unique(types, return_counts=True), strict=True):
-            out[str(g)] = out.get(str(g), 0.0) + float(n) / len(outcomes)
+        counts = np.bincount(o.draw.cohort[which(o)], minlength=len(o.draw.applicant_type))
+        for g, n in zip(o.draw.applicant_type, counts, strict=True):
+            out[g] = out.get(g, 0) + int(n)
     return out
 
 

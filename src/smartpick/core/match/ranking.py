@@ -21,7 +21,9 @@ IntArray = NDArray[np.int32]
 
 
 @_jit
-def _ranks(programs: Ints, values: NDArray[np.float64], n_programs: int) -> NDArray[np.int32]:
+def _buckets(programs: Ints, n_programs: int) -> tuple[Ints, Ints]:
+    """(start, bucket): the entries of program p are bucket[start[p]:start[p + 1]], in entry
+    order."""
     start = np.zeros(n_programs + 1, dtype=np.int64)
     for p in programs:
         start[p + 1] += 1
@@ -32,6 +34,12 @@ def _ranks(programs: Ints, values: NDArray[np.float64], n_programs: int) -> NDAr
     for e in range(programs.size):  # entries by program, each program's in entry order
         bucket[fill[programs[e]]] = e
         fill[programs[e]] += 1
+    return start, bucket
+
+
+@_jit
+def _ranks(programs: Ints, values: NDArray[np.float64], n_programs: int) -> NDArray[np.int32]:
+    start, bucket = _buckets(programs, n_programs)
     out = np.empty(programs.size, dtype=np.int32)
     for p in range(n_programs):
         entries = bucket[start[p] : start[p + 1]]
@@ -57,16 +65,7 @@ def ranks_within_programs(programs: Ints, values: NDArray[np.float64]) -> NDArra
 @_jit
 def _best(programs: Ints, values: NDArray[np.float64], slots: Ints) -> NDArray[np.bool_]:
     n_programs = slots.size
-    start = np.zeros(n_programs + 1, dtype=np.int64)
-    for p in programs:
-        start[p + 1] += 1
-    for p in range(n_programs):
-        start[p + 1] += start[p]
-    fill = start[:-1].copy()
-    bucket = np.empty(programs.size, dtype=np.int64)
-    for e in range(programs.size):  # entries by program, each program's in entry order
-        bucket[fill[programs[e]]] = e
-        fill[programs[e]] += 1
+    start, bucket = _buckets(programs, n_programs)
     keep = np.ones(programs.size, dtype=np.bool_)
     for p in range(n_programs):
         entries = bucket[start[p] : start[p + 1]]
