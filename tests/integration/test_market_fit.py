@@ -18,13 +18,12 @@ from smartpick.errors import DataError
 from smartpick.fitted import load_market_fit, market_fingerprint
 from smartpick.services import Services
 from smartpick.services.market_fit import (
-    filled_by_type,
     fit_market,
     registered_by_type,
     settle_registration,
     write_market_fit,
 )
-from smartpick.services.market_inputs import registered_per_active
+from smartpick.services.market_inputs import filled_by_type, registered_per_active
 from smartpick.services.simulate import build_market
 from smartpick.settings import load_config
 

@@ -126,6 +126,28 @@ def test_active_applicants_of_no_published_type_are_in_the_market_like_us_imgs(
     assert any("2,459 active applicants of no published type" in n for n in market.notes)
 
 
+def test_us_citizen_imgs_prefer_the_specialties_whose_positions_they_fill(
+    services: Services, market: Market
+) -> None:
+    from smartpick.services.market_inputs import filled_by_type
+
+    filled = filled_by_type(services)
+    count = {m.specialty: c.count for m in market.specialties if not m.pgy1
+             for c in m.cohorts if c.applicant_type == "us-img"}  # fmt: skip
+    took = {s: filled[s]["us-img"][0] * filled[s]["us-img"][1] for s in count if s in filled}
+    assert len(took) >= 10
+    # in proportion to the positions they filled (NRMP 2025), up to rounding to applicants
+    ratio = [count[s] / took[s] for s in took if took[s] >= 50]
+    assert max(ratio) / min(ratio) < 1.1
+    # Emergency Medicine, where they fill a tenth of the positions, draws more of them than
+    # its share of non-U.S. IMGs would give
+    non_us = {m.specialty: c.count for m in market.specialties for c in m.cohorts
+              if c.applicant_type == "non-us-img"}  # fmt: skip
+    em, im = "emergency_medicine", "internal_medicine"
+    assert count[em] / count[im] > 2 * non_us[em] / non_us[im]
+    assert any("the positions they filled" in n for n in market.notes)
+
+
 def test_a_year_without_others_draws_none_and_says_so(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,11 +20,11 @@ from smartpick.services.market_inputs import (
     APPLICANTS,
     FILLED,
     OFFERED,
-    PGY1,
     RATE,
     REGISTERED,
+    fill_by_specialty,
+    filled_by_type,
     national_figures,
-    nrmp_totals,
     registered_per_active,
     scaled_to_totals,
 )
@@ -41,8 +41,6 @@ FIT_EVALUATIONS = 100  # per start: 10 parameters; about 10 minutes for both sta
 # The ERAS means of applications per applicant are of everyone who applied through ERAS
 # (some never rank, some apply outside the market's specialties): held within a tenth
 APPLICATIONS_TOLERANCE = 0.1
-# The PGY-1 years' published fill rates, by the dataset's keys (one market in the simulator)
-PGY1_YEARS_FILL = ("transitional_year", "medicine_preliminary", "surgery_preliminary")
 
 
 def published_cells(services: Services, specialties: Sequence[str]) -> list[smm.CellTarget]:
@@ -100,67 +98,6 @@ def national_targets(services: Services, specialties: Sequence[str]) -> National
         },
         applications_tolerance=APPLICATIONS_TOLERANCE,
     )
-
-
-def _latest_values(
-    services: Services, metrics: set[str], dated_by: set[str]
-) -> dict[tuple[str, str], float]:
-    """{(specialty, metric): value} of the all-applicant figures of `metrics`, in the latest
-    year with any of `dated_by`; the first row where a year has several."""
-    rows = [r for r in services.dataset.rows("specialty_figures")
-            if r["metric"] in metrics and r["year"] and r["value"]
-            and r["applicant_type"] == "all"]  # fmt: skip
-    year = max((int(r["year"]) for r in rows if r["metric"] in dated_by), default=0)
-    value: dict[tuple[str, str], float] = {}
-    for r in rows:
-        if int(r["year"]) == year:
-            value.setdefault((r["specialty_key"], r["metric"]), float(r["value"]))
-    return value
-
-
-def filled_by_type(services: Services) -> dict[str, dict[str, tuple[float, float]]]:
-    """Who filled each specialty's positions in the Match, by type, of the latest year with
-    figures: the published shares of filled positions (U.S. MD seniors, DO seniors, U.S. and
-    non-U.S. IMGs; the rest, graduates of earlier years and others, are the market's
-    "other" applicants), with the positions filled; the PGY-1 years' together."""
-    metric_of = {
-        "us_md_senior_share": "md", "us_do_senior_share": "do", "us_img_share": "us-img",
-        "non_us_img_share": "non-us-img",
-    }  # fmt: skip
-    value = _latest_values(services, {*metric_of, "positions_filled"}, dated_by=set(metric_of))
-    out: dict[str, dict[str, tuple[float, float]]] = {}
-    for s in sorted({s for s, m in value if m in metric_of}):  # one order: one PGY-1 sum
-        shares = {g: value.get((s, m)) for m, g in metric_of.items()}
-        filled = value.get((s, "positions_filled"))
-        if None in shares.values() or not filled:
-            continue
-        out[s] = {g: (v, filled) for g, v in shares.items() if v is not None}
-    years = [out.pop(s) for s in PGY1_YEARS_FILL if s in out]
-    if len(years) == len(PGY1_YEARS_FILL):  # one market: weighed by positions filled
-        n = sum(next(iter(y.values()))[1] for y in years)
-        out[PGY1] = {
-            g: (sum(y[g][0] * y[g][1] for y in years) / n, n) for g in years[0]
-        }  # fmt: skip
-    return out
-
-
-def fill_by_specialty(services: Services) -> dict[str, tuple[float, float]]:
-    """Each specialty's published share of positions filled in the Match, with its positions
-    offered (else its NRMP 2026 positions), of the latest year with figures; the PGY-1
-    years': the transitional, medicine- and surgery-preliminary years' together, weighed by
-    their positions offered."""
-    value = _latest_values(services, {"fill_rate", "positions_offered"}, dated_by={"fill_rate"})
-    totals = nrmp_totals(services)
-    out: dict[str, tuple[float, float]] = {}
-    for (s, metric), rate in value.items():
-        n = value.get((s, "positions_offered")) or totals.get(s)
-        if metric == "fill_rate" and n:
-            out[s] = (rate, n)
-    years = [out.pop(s) for s in PGY1_YEARS_FILL if s in out]
-    if len(years) == len(PGY1_YEARS_FILL):
-        n = sum(n for _, n in years)
-        out[PGY1] = (sum(r * n for r, n in years) / n, n)
-    return out
 
 
 def registered_by_type(market: Market) -> dict[str, int]:

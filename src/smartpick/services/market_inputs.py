@@ -1,12 +1,13 @@
 """What the national market is built from beyond the specialties' own cells: each specialty's
 NRMP 2026 positions, the share of applicants with a parallel plan, applicant counts scaled to
-the national totals, the PGY-1 years as one market, the NRMP's national figures and the
+the national totals (U.S.-citizen IMGs spread where they fill positions), the PGY-1 years as
+one market, the NRMP's national figures, fill and who filled each specialty, and the
 registered per active applicant (services.simulate builds the rest)."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match.engine_terms import prepare
@@ -27,6 +28,8 @@ FILLED = "main_residency_match:positions_filled_rate"
 OFFERED = "main_residency_match:positions_offered"
 REGISTERED = "main_residency_match:registered_applicants"
 ACTIVE = "main_residency_match:active_applicants"
+# The PGY-1 years' published fill rates, by the dataset's keys (one market in the simulator)
+PGY1_YEARS_FILL = ("transitional_year", "medicine_preliminary", "surgery_preliminary")
 
 
 def missing_keys(match_of: Mapping[str, str | None], markets: list[SpecialtyMarket]) -> list[str]:
@@ -227,3 +230,83 @@ def registered_per_active(services: Services) -> float:
     if not registered or not active:
         raise DataError(f"the dataset has no NRMP registered and active applicants for {year}")
     return registered / active
+
+
+def latest_values(
+    services: Services, metrics: set[str], dated_by: set[str]
+) -> dict[tuple[str, str], float]:
+    """{(specialty, metric): value} of the all-applicant figures of `metrics`, in the latest
+    year with any of `dated_by`; the first row where a year has several."""
+    rows = [r for r in services.dataset.rows("specialty_figures")
+            if r["metric"] in metrics and r["year"] and r["value"]
+            and r["applicant_type"] == "all"]  # fmt: skip
+    year = max((int(r["year"]) for r in rows if r["metric"] in dated_by), default=0)
+    value: dict[tuple[str, str], float] = {}
+    for r in rows:
+        if int(r["year"]) == year:
+            value.setdefault((r["specialty_key"], r["metric"]), float(r["value"]))
+    return value
+
+
+def filled_by_type(services: Services) -> dict[str, dict[str, tuple[float, float]]]:
+    """Who filled each specialty's positions in the Match, by type, of the latest year with
+    figures: the published shares of filled positions (U.S. MD seniors, DO seniors, U.S. and
+    non-U.S. IMGs; the rest, graduates of earlier years and others, are the market's
+    "other" applicants), with the positions filled; the PGY-1 years' together."""
+    metric_of = {
+        "us_md_senior_share": "md", "us_do_senior_share": "do", "us_img_share": "us-img",
+        "non_us_img_share": "non-us-img",
+    }  # fmt: skip
+    value = latest_values(services, {*metric_of, "positions_filled"}, dated_by=set(metric_of))
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for s in sorted({s for s, m in value if m in metric_of}):  # one order: one PGY-1 sum
+        shares = {g: value.get((s, m)) for m, g in metric_of.items()}
+        filled = value.get((s, "positions_filled"))
+        if None in shares.values() or not filled:
+            continue
+        out[s] = {g: (v, filled) for g, v in shares.items() if v is not None}
+    years = [out.pop(s) for s in PGY1_YEARS_FILL if s in out]
+    if len(years) == len(PGY1_YEARS_FILL):  # one market: weighed by positions filled
+        n = sum(next(iter(y.values()))[1] for y in years)
+        out[PGY1] = {
+            g: (sum(y[g][0] * y[g][1] for y in years) / n, n) for g in years[0]
+        }  # fmt: skip
+    return out
+
+
+def fill_by_specialty(services: Services) -> dict[str, tuple[float, float]]:
+    """Each specialty's published share of positions filled in the Match, with its positions
+    offered (else its NRMP 2026 positions), of the latest year with figures; the PGY-1
+    years': the transitional, medicine- and surgery-preliminary years' together, weighed by
+    their positions offered."""
+    value = latest_values(services, {"fill_rate", "positions_offered"}, dated_by={"fill_rate"})
+    totals = nrmp_totals(services)
+    out: dict[str, tuple[float, float]] = {}
+    for (s, metric), rate in value.items():
+        n = value.get((s, "positions_offered")) or totals.get(s)
+        if metric == "fill_rate" and n:
+            out[s] = (rate, n)
+    years = [out.pop(s) for s in PGY1_YEARS_FILL if s in out]
+    if len(years) == len(PGY1_YEARS_FILL):
+        n = sum(n for _, n in years)
+        out[PGY1] = (sum(r * n for r, n in years) / n, n)
+    return out
+
+
+def us_img_spread(
+    services: Services, keys: Sequence[str], non_us: Mapping[str, float | None]
+) -> dict[str, float]:
+    """U.S.-citizen IMGs' weight by preferred specialty (their count is the national one,
+    spread in proportion): the positions they filled in each specialty where the NRMP
+    publishes their share of its filled positions (`filled_by_type`); elsewhere the
+    non-U.S. IMGs' count (`non_us`), scaled so that both measures give the same total over
+    the specialties with a published share."""
+    filled = filled_by_type(services)
+    published = {
+        s: filled[s]["us-img"][0] * filled[s]["us-img"][1]
+        for s in keys
+        if "us-img" in filled.get(s, {})
+    }
+    base = sum(non_us.get(s) or 0.0 for s in published)
+    scale = sum(published.values()) / base if base else 1.0
+    return {s: published.get(s, (non_us.get(s) or 0.0) * scale) for s in keys}

@@ -44,6 +44,7 @@ from smartpick.services.market_inputs import (
     registered_per_active,
     registration_of,
     scaled_to_totals,
+    us_img_spread,
     with_interview_slots,
     year_figures,
 )
@@ -96,6 +97,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     ratio = registration_of(simulator, overall)
     img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
     img_total = sum(c for c in img_counts.values() if c)
+    us_counts = us_img_spread(services, keys, img_counts)
+    us_total = sum(us_counts.values())
     quota = nrmp_totals(services)
     advanced_ids = {p.acgme_id for p in dataset.programs() if p.entry_level == "advanced"}
     backup_of = backup_shares(services)
@@ -131,7 +134,9 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             f = _figures(engine, s, like)
             if f is None:
                 continue
-            if like == "us-img":
+            if g == "us-img":  # where they filled positions (published), else like IMGs
+                count = totals.get(g, 0.0) * us_counts[s] / us_total if us_total else 0.0
+            elif like == "us-img":  # the others: spread like non-U.S. IMGs
                 share = img_counts.get(s) or 0.0
                 count = totals.get(g, 0.0) * share / img_total if img_total else 0.0
             else:
@@ -210,7 +215,9 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         f"2026: {overall:.3f} registered per active applicant, every type together); "
         "applicants whose preferred "
         "specialty has no published count are spread like the others; U.S.-citizen IMGs, "
-        "without counts by specialty, are spread like non-U.S. IMGs (synthetic); "
+        "without counts by specialty, are spread by the positions they filled in each "
+        "specialty where the NRMP publishes their share of its filled positions, elsewhere "
+        "like non-U.S. IMGs (synthetic); "
         + (
             f"the {totals[OTHER]:,.0f} active applicants of no published type (the NRMP's "
             f"{year} active applicants less the four types': graduates of earlier years and "
