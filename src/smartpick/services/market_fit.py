@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 FIT_RUNS = 2  # markets drawn behind each evaluation (drawn again at every evaluation)
 FIT_SEED = 20261126
 REGISTRATION_ROUNDS = 2  # before the fit, from its last start; one more after it
-FIT_EVALUATIONS = 100  # per start: 10 parameters; about 10 minutes for both starts
+FIT_EVALUATIONS = 100  # per start: 11 parameters; about 8 minutes for both starts
 # The ERAS means of applications per applicant are of everyone who applied through ERAS
 # (some never rank, some apply outside the market's specialties): held within a tenth
 APPLICATIONS_TOLERANCE = 0.1
