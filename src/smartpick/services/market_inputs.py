@@ -1,14 +1,15 @@
 """What the national market is built from beyond the specialties' own cells: each specialty's
 NRMP 2026 positions, the share of applicants with a parallel plan, applicant counts scaled to
 the national totals (U.S.-citizen IMGs spread where they fill positions), the PGY-1 years as
-one market, the NRMP's national figures, fill and who filled each specialty, and the
-registered per active applicant (services.simulate builds the rest)."""
+one market, the NRMP's national figures, fill and who filled each specialty, and its
+registered per active applicant (services.simulate builds the rest and reads the fitted
+record)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from smartpick.core.match.engine_terms import prepare
 from smartpick.core.match.market import SpecialtyMarket
@@ -206,19 +207,6 @@ def national_figures(services: Services) -> dict[str, dict[str, float]]:
         if int(r["year"]) == latest[r["metric"]]:
             out.setdefault(r["metric"], {})[r["applicant_type"]] = float(r["value"])
     return out
-
-
-def registration_of(simulator: Mapping[str, Any] | None, overall: float) -> dict[str, float]:
-    """Registered per active applicant by type: the fitted record's (the simulator's own
-    share with no interview), else the NRMP's ratio for all applicants for every type."""
-    fitted = (simulator or {}).get("registered_per_active") or {}
-    try:
-        return {g: float(fitted.get(g, overall)) for g in TYPES}
-    except (TypeError, ValueError, AttributeError) as error:
-        raise DataError(
-            f"the simulator's record has unreadable registration ratios ({error!r})",
-            hint="Refit with `smartpick calibrate --market`.",
-        ) from error
 
 
 def registered_per_active(services: Services) -> float:

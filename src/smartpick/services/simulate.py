@@ -42,7 +42,6 @@ from smartpick.services.market_inputs import (
     nrmp_totals,
     pgy1_market,
     registered_per_active,
-    registration_of,
     scaled_to_totals,
     us_img_spread,
     with_interview_slots,
@@ -86,8 +85,9 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             for g in ("md", "do", "non-us-img")
         )
     ]
-    # U.S.-citizen IMGs: the national count, spread like non-U.S. IMGs over the market; the
-    # other active applicants (no published type) alike
+    # U.S.-citizen IMGs: the national count, spread where they fill positions; the other
+    # active applicants (no published type): the NRMP's active ones less the four types',
+    # spread like non-U.S. IMGs
     year = latest_year(services, APPLICANTS)
     totals = year_figures(services, year, APPLICANTS)
     # none where the year has no active total (or it falls short of the four types')
@@ -321,6 +321,19 @@ def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DataError(
             f"the simulator's record has an unreadable behaviour ({error!r})",
+            hint="Refit with `smartpick calibrate --market`.",
+        ) from error
+
+
+def registration_of(simulator: Mapping[str, Any] | None, overall: float) -> dict[str, float]:
+    """Registered per active applicant by type: the fitted record's (the simulator's own
+    share with no interview), else the NRMP's ratio for all applicants for every type."""
+    fitted = (simulator or {}).get("registered_per_active") or {}
+    try:
+        return {g: float(fitted.get(g, overall)) for g in TYPES}
+    except (TypeError, ValueError, AttributeError) as error:
+        raise DataError(
+            f"the simulator's record has unreadable registration ratios ({error!r})",
             hint="Refit with `smartpick calibrate --market`.",
         ) from error
 
