@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from smartpick.core.match.acceptance import deferred_acceptance_lists
-from smartpick.core.match.market import Plans, draw_market
+from smartpick.core.match.market import Cohort, Plans, draw_market
 from smartpick.core.match.national import match, run_once
 from smartpick.errors import InputError
 from smartpick.services import Services
+from smartpick.services.market_inputs import ACTIVE, filled_by_type
 from smartpick.services.simulate import Market, build_market, merge, run, seeds
 from smartpick.settings import load_config
 
@@ -99,41 +100,40 @@ def test_the_market_covers_the_main_match_and_says_what_it_made_up(market: Marke
     assert any("Pediatrics (do)" in n and "drawn like the matched" in n for n in market.notes)
 
 
+def _cohorts(market: Market, applicant_type: str) -> dict[str, Cohort]:
+    """The type's cohort in each specialty it prefers (the PGY-1 years are preferred by none)."""
+    return {
+        m.specialty: c
+        for m in market.specialties
+        if not m.pgy1
+        for c in m.cohorts
+        if c.applicant_type == applicant_type
+    }
+
+
 def test_active_applicants_of_no_published_type_are_in_the_market_like_us_imgs(
     market: Market,
 ) -> None:
     # NRMP 2026: 48,050 active applicants, of whom the four published types are 45,591
-    others = [
-        c for m in market.specialties if not m.pgy1 for c in m.cohorts
-        if c.applicant_type == "other"
-    ]  # fmt: skip
-    us_img = {
-        m.specialty: c
-        for m in market.specialties
-        for c in m.cohorts
-        if c.applicant_type == "us-img"
-    }
-    assert others and all(c.count > 0 for c in others)
-    for m in market.specialties:
-        c = m.cohort("other")
+    others = _cohorts(market, "other")
+    assert others and all(c.count > 0 for c in others.values())
+    for m in market.specialties:  # the PGY-1 years' too
+        c, like = m.cohort("other"), m.cohort("us-img")
         if c is None:
             continue
-        like = us_img[m.specialty]
+        assert like is not None
         assert c.pool == like.pool and c.applications == like.applications
         assert np.array_equal(c.level, like.level) and c.shift == like.shift
     # registered: the NRMP's 2,459 active others times their fitted registered per active one
-    assert 1_500 < sum(c.count for c in others) < 5_000
+    assert 1_500 < sum(c.count for c in others.values()) < 5_000
     assert any("2,459 active applicants of no published type" in n for n in market.notes)
 
 
 def test_us_citizen_imgs_prefer_the_specialties_whose_positions_they_fill(
     services: Services, market: Market
 ) -> None:
-    from smartpick.services.market_inputs import filled_by_type
-
     filled = filled_by_type(services)
-    count = {m.specialty: c.count for m in market.specialties if not m.pgy1
-             for c in m.cohorts if c.applicant_type == "us-img"}  # fmt: skip
+    count = {s: c.count for s, c in _cohorts(market, "us-img").items()}
     took = {s: filled[s]["us-img"][0] * filled[s]["us-img"][1] for s in count if s in filled}
     assert len(took) >= 10
     # in proportion to the positions they filled (NRMP 2025), up to rounding to applicants
@@ -141,8 +141,7 @@ def test_us_citizen_imgs_prefer_the_specialties_whose_positions_they_fill(
     assert max(ratio) / min(ratio) < 1.1
     # Emergency Medicine, where they fill a tenth of the positions, draws more of them than
     # its share of non-U.S. IMGs would give
-    non_us = {m.specialty: c.count for m in market.specialties for c in m.cohorts
-              if c.applicant_type == "non-us-img"}  # fmt: skip
+    non_us = {s: c.count for s, c in _cohorts(market, "non-us-img").items()}
     em, im = "emergency_medicine", "internal_medicine"
     assert count[em] / count[im] > 2 * non_us[em] / non_us[im]
     assert any("the positions they filled" in n for n in market.notes)
@@ -152,7 +151,6 @@ def test_a_year_without_others_draws_none_and_says_so(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from smartpick.services import simulate
-    from smartpick.services.market_inputs import ACTIVE
 
     figures = simulate.year_figures
 
