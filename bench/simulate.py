@@ -56,7 +56,7 @@ def main() -> None:
         t2 = time.perf_counter()
         tau = np.full(len(draw.applicant_type), 1.3)
         shift = np.zeros(len(draw.applicant_type))
-        match(draw, *program_ranks(draw, tau, shift))
+        match(draw, *program_ranks(draw, tau, shift, draw.impression_sd))
         t3 = time.perf_counter()
         draws.append(t1 - t0)
         matches.append(t2 - t1)

@@ -18,6 +18,7 @@ from smartpick.errors import DataError
 from smartpick.fitted import load_market_fit, market_fingerprint
 from smartpick.services import Services
 from smartpick.services.market_fit import (
+    FIT_ROUNDS,
     fit_market,
     registered_by_type,
     settle_registration,
@@ -122,21 +123,29 @@ def test_a_record_with_one_temperature_gives_it_to_every_type_and_says_so(
     assert not any("one temperature" in n for n in build_market(services).notes)
 
 
-def test_a_refit_starts_from_the_last_fit_too_and_keeps_the_better_end(
+def test_a_refit_starts_from_the_last_fit_and_keeps_the_round_nearest_on_unseen_markets(
     services: Services,
 ) -> None:
     small = _only(services, "psychiatry")
     first, _ = fit_market(services, small, runs=1, max_evaluations=12)
     previous = dict(zip(NAMES, first.theta, strict=True))
     fitted, record = fit_market(services, small, runs=1, max_evaluations=12, previous=previous)
-    starts = record["starts"]
-    assert [s["theta"] for s in starts] == [list(REFERENCE), list(first.theta)]
-    assert fitted.distance == min(s["distance"] for s in starts)
-    # the last fit is never lost: its start ends no worse than it began. (Not "no worse than
-    # the first call's distance": registration is settled again at the last fit's theta, so
-    # the two calls measure different markets.)
-    assert all(s["distance"] <= s["start_distance"] for s in starts)
-    assert fitted.distance <= starts[1]["start_distance"]
+    rounds = record["rounds"]
+    assert len(rounds) == FIT_ROUNDS + 1
+    # the start itself is a candidate (no evaluation); the first round starts from the last
+    # fit, each next one where the one before ended
+    assert rounds[0]["theta"] == rounds[0]["end"] == list(first.theta)
+    assert rounds[0]["evaluations"] == 0
+    assert rounds[1]["theta"] == list(first.theta)
+    assert rounds[2]["theta"] == rounds[1]["end"]
+    # the kept round is the one nearest the targets on markets the fit never saw, drawn on
+    # the market shipped (settled again)
+    assert record["distance"]["held_out"] == min(r["held_out"] for r in rounds)
+    kept = next(r for r in rounds if r["held_out"] == record["distance"]["held_out"])
+    assert record["distance"]["settled"] == kept["settled"]
+    assert fitted.distance == kept["distance"] and list(fitted.theta) == kept["end"]
+    # Nelder-Mead never ends a round worse than it began it
+    assert all(r["distance"] <= r["start_distance"] for r in rounds)
 
 
 def test_the_shipped_simulator_fit_is_current(services: Services) -> None:

@@ -238,6 +238,39 @@ def test_dispersed_applicants_keep_the_mean_and_differ_in_breadth() -> None:
     assert spread.own[broad].mean() > 1.5 * spread.own[~broad].mean()
 
 
+def _rank_share(draw: Draw) -> np.ndarray:
+    """Each interview's rank at its program as a share of the program's interviewees
+    (0: first), flat over the draw's entries."""
+    rank = draw.rank_of[draw.rows[draw.lists == 0], draw.cols[draw.lists == 0]]
+    programs = draw.programs[draw.lists == 0]
+    return rank / np.bincount(programs)[programs]
+
+
+def test_how_an_applicant_comes_across_moves_every_programs_rank_of_them_alike() -> None:
+    market = _market(m=60, n=2000, applications=15.0)
+    private = draw_market([market], np.random.default_rng(9))
+    shared = draw_market([market], np.random.default_rng(9), behaviour=Behaviour(impression=3.0))
+    # the impression is seen at the interview: the same programs invite the same applicants
+    assert np.array_equal(private.rows, shared.rows)
+    assert np.array_equal(private.programs, shared.programs)
+    who = private.rows[private.lists == 0]
+
+    def by_applicant(draw: Draw) -> tuple[np.ndarray, np.ndarray]:
+        """(mean rank share, impression) of the applicants with at least 3 interviews."""
+        mean = np.bincount(who, _rank_share(draw), draw.score.size) / np.maximum(draw.interviews, 1)
+        many = draw.interviews >= 3
+        return mean[many], draw.impression[many]
+
+    alone, impression = by_applicant(private)
+    alike, same = by_applicant(shared)
+    assert np.array_equal(impression, same)  # the applicant's own, whatever its weight
+    # a good impression puts an applicant high on every list (rank share near 0)
+    assert abs(np.corrcoef(alone, impression)[0, 1]) < 0.1
+    assert np.corrcoef(alike, impression)[0, 1] < -0.5
+    # programs' ranks of one applicant agree more: their mean spreads across applicants
+    assert alike.std() > 1.3 * alone.std()
+
+
 def test_an_applicants_breadth_is_the_same_in_every_market() -> None:
     rows = np.arange(1000, dtype=np.int64)
     key = crn.key_for(11, crn.BREADTH)

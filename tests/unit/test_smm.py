@@ -88,7 +88,7 @@ def _held(*names: str) -> dict[int, float]:
 
 BEHAVIOUR = (
     "log_applications_md", "log_applications_do", "log_applications_img", "temperature_md",
-    "temperature_do", "temperature_img", "reach", "dispersion",
+    "temperature_do", "temperature_img", "reach", "dispersion", "impression",
 )  # fmt: skip
 
 
@@ -182,6 +182,17 @@ def test_the_fit_recovers_how_much_applicants_differ_in_breadth() -> None:
     fitted = smm.fit(market, streams, cells, national, start, max_evaluations=30, fixed=held)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert fitted.behaviour.dispersion == pytest.approx(0.7, abs=0.2)
+
+
+def test_the_fit_recovers_how_much_applicants_differ_at_interviews() -> None:
+    market, streams = _market(), seeds(6, 2)
+    truth = smm.start_from({"impression": 1.5})
+    cells, national = _targets(smm.outcomes(market, streams, truth))
+    held = _held(*(n for n in smm.NAMES if n != "impression"))
+    start = smm.start_from({"impression": 0.5})
+    fitted = smm.fit(market, streams, cells, national, start, max_evaluations=30, fixed=held)
+    assert fitted.distance < 0.2 * fitted.start_distance
+    assert fitted.behaviour.impression == pytest.approx(1.5, abs=0.4)
 
 
 def test_a_redraw_under_more_applications_keeps_every_shared_coin() -> None:

@@ -45,7 +45,7 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
         from smartpick.services.market_fit import fit_market, write_market_fit
         from smartpick.services.simulate import build_market
 
-        last = load_market_fit(folder)  # a second start only: its fingerprint may be stale
+        last = load_market_fit(folder)  # a start only: its fingerprint may be stale
         fitted, record = fit_market(
             services,
             build_market(services),
@@ -62,10 +62,11 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
             f"(MD) x{chosen.multiplier('do'):.2f} (DO) x{chosen.multiplier('non-us-img'):.2f} "
             f"(IMGs), temperature {chosen.heat('md'):.2f} (MD) {chosen.heat('do'):.2f} (DO) "
             f"{chosen.heat('non-us-img'):.2f} (IMGs), reach {chosen.reach:.2f}, dispersion "
-            f"{chosen.dispersion:.2f} on "
+            f"{chosen.dispersion:.2f}, impression {chosen.impression:.2f} on "
             f"{fitted.cells} cells and "
             f"{len(record['national'])} national moments over {runs} markets per evaluation "
-            f"(distance {fitted.start_distance:.4f} -> {fitted.distance:.4f}, "
+            f"(distance {fitted.start_distance:.4f} -> {fitted.distance:.4f}, settled "
+            f"{record['distance']['settled']:.4f}, "
             f"{record['seconds']:.0f} s); wrote {path}"
         )
         return

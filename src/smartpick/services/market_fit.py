@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match import smm
-from smartpick.core.match.moments import NationalTargets, active_by_type, national_moments
+from smartpick.core.match.moments import (
+    NationalMoment,
+    NationalTargets,
+    Outcome,
+    active_by_type,
+    national_moments,
+)
 from smartpick.core.match.national import PUBLISHED_TYPES, TYPES, Market, seeds
 from smartpick.core.model.targets import RANK_TOLERANCE
 from smartpick.fitted import market_fingerprint, market_path
@@ -36,8 +42,13 @@ if TYPE_CHECKING:
 
 FIT_RUNS = 2  # markets drawn behind each evaluation (drawn again at every evaluation)
 FIT_SEED = 20261126
-REGISTRATION_ROUNDS = 2  # before the fit, from its last start; one more after it
-FIT_EVALUATIONS = 100  # per start: 11 parameters; about 8 minutes for both starts
+# Markets the fit never sees (drawn from the seed after the fit's): the distance on them (on
+# the settled market) chooses what is kept, since a fit on 2 markets also fits their noise
+# (one fit's 0.036 on its own markets measured 0.038-0.045 on three other pairs)
+HELD_OUT_RUNS = 10  # about 11 s for each round's end and for the start
+REGISTRATION_ROUNDS = 2  # before the fit, from its start; one more after each round
+FIT_ROUNDS = 2  # of Nelder-Mead, each on the market settled under the last round's theta
+FIT_EVALUATIONS = 150  # per round: 12 parameters; about 11 minutes for both rounds
 # The ERAS means of applications per applicant are of everyone who applied through ERAS
 # (some never rank, some apply outside the market's specialties): held within a tenth
 APPLICATIONS_TOLERANCE = 0.1
@@ -133,6 +144,20 @@ def settle_registration(
     return market, ratio
 
 
+@dataclasses.dataclass(frozen=True)
+class _Round:
+    """One round of the fit: its start, its fit, and the market settled under its theta."""
+
+    start: tuple[float, ...]
+    fit: smm.SmmFit
+    market: Market
+    ratio: dict[str, float]
+    outcomes: list[Outcome]
+    moments: list[NationalMoment]
+    settled: float  # the distance on the settled market
+    held_out: float  # on the settled market, over markets the fit never saw
+
+
 def fit_market(
     services: Services,
     market: Market,
@@ -143,49 +168,76 @@ def fit_market(
     previous: Mapping[str, float] | None = None,
 ) -> tuple[smm.SmmFit, dict[str, Any]]:
     """Fit theta (core.match.smm.NAMES) on `runs` markets, drawn again from the same seeds at
-    every evaluation; return the fit and its record. `previous`: the last fit's theta by name,
-    a second start (a record of an earlier theta starts what its names became:
-    core.match.smm.start_from; the others start at the reference)."""
+    every evaluation, in rounds (`FIT_ROUNDS`); return the kept round's fit and the record.
+    `previous`: the last fit's theta by name, the first round's start (a record of an earlier
+    theta starts what its names became: core.match.smm.start_from; the others start at the
+    reference); without it the reference."""
     names = [m.specialty for m in market.specialties]
     targets = published_cells(services, names)
     national = national_targets(services, names)
     streams = seeds(seed, runs)
-    # Nelder-Mead finds a local best: it starts from the reference and from the last fit
-    # where there is one (as the engine's refit does); the better end is kept.
-    begin: list[tuple[float, ...]] = [smm.REFERENCE]
-    if previous is not None:
-        last = smm.start_from(previous)
-        if last != smm.REFERENCE:
-            begin.append(last)
+    unseen = seeds(seed + 1, HELD_OUT_RUNS)
+    # Each round fits theta on a market whose registration was settled under the last
+    # round's theta, then settles it under its own: the registration the fit measures is the
+    # one shipped, and Nelder-Mead starts afresh where it ended (a restart). The first round
+    # starts from the last fit where there is one (else the reference). Of the start and the
+    # rounds' ends, the one nearest the targets on markets the fit never saw
+    # (`HELD_OUT_RUNS` of the next seed) is kept: a round that only fitted its own markets'
+    # noise never replaces a better start.
+    start = smm.REFERENCE if previous is None else smm.start_from(previous)
     # each type's active count as the market was built (the NRMP's, for the whole market)
     overall = registered_per_active(services)
     active = {g: n / overall for g, n in registered_by_type(market).items()}
-    market, _ = settle_registration(market, streams, begin[-1], active)
+    market, _ = settle_registration(market, streams, start, active)
     progress(f"{runs} markets per evaluation ({market.applicants:,} registered applicants each)")
-    tried = []
-    for start in begin:
+
+    def settled_round(market: Market, start: tuple[float, ...], r: smm.SmmFit) -> _Round:
+        # the market `smartpick simulate` draws: registration settled under the round's theta
+        market, ratio = settle_registration(market, streams, r.theta, active, rounds=1)
+        drawn = smm.outcomes(market, streams, r.theta)
+        moments = national_moments(drawn, national)
+        settled = smm.distance(drawn, targets, moments=moments)
+        held_out = smm.distance(smm.outcomes(market, unseen, r.theta), targets, national)
+        progress(
+            f"settled: distance {settled:.4f}, {held_out:.4f} on markets the fit never saw "
+            f"({market.applicants:,} registered)"
+        )
+        return _Round(start, r, market, ratio, drawn, moments, settled, held_out)
+
+    begin = smm.distance(smm.outcomes(market, streams, start), targets, national)
+    unmoved = smm.SmmFit(start, begin, begin, 0, runs, len(targets))
+    rounds = [settled_round(market, start, unmoved)]  # the start itself, no evaluation
+    for _ in range(FIT_ROUNDS):
         progress(f"from {', '.join(f'{v:+.2f}' for v in start)}")
-        tried.append(smm.fit(market, streams, targets, national, start, max_evaluations, progress))
-    result = min(tried, key=lambda r: r.distance)
-    # the market `smartpick simulate` draws: registration settled under the fitted theta
-    market, ratio = settle_registration(market, streams, result.theta, active, rounds=1)
-    fitted = smm.outcomes(market, streams, result.theta)
-    moments = national_moments(fitted, national)
+        r = smm.fit(market, streams, targets, national, start, max_evaluations, progress)
+        rounds.append(settled_round(market, start, r))
+        market, start = rounds[-1].market, r.theta
+    best = min(rounds, key=lambda r: r.held_out)
+    result, market, ratio, fitted, moments = (
+        best.fit,
+        best.market,
+        best.ratio,
+        best.outcomes,
+        best.moments,
+    )
     chosen = result.behaviour
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG, "
         "log applications of U.S. MD, of DO and of IMGs, temperature of U.S. MD, of DO and of "
         "IMGs, programs' reach below their bar to fill interview slots, how much applicants "
-        "differ in how many applications they send) over markets drawn "
-        "again from the same seeds at every evaluation (common random numbers), matching each "
+        "differ in how many applications they send and in how they come across at interviews, "
+        "alike at every program) over markets drawn again from the same seeds at every "
+        "evaluation (common random numbers), matching each "
         "cell's published share matched in the preferred specialty and mean Step 2 CK of the "
         "matched and the unmatched, and the national match rate by type, fill rate (in all "
         "and by specialty), who filled each specialty by type, share of registered applicants "
         "with a rank order list, mean applications per applicant by type, U.S. MD share "
         "matched by contiguous ranks and non-U.S. IMG contiguous-rank medians, each against "
         "its sampling variance plus the model's own misfit; each type registered for its "
-        "NRMP active count (core.match.smm, core.match.moments, settle_registration)",
+        "NRMP active count (core.match.smm, core.match.moments, settle_registration); in "
+        "rounds, each from the last's end on the market settled under it, keeping the start or "
+        "the round's end nearest the targets on markets the fit never saw",
         "dataset_version": services.dataset.version,
         "engine_code_hash": services.parameters["code_hash"],
         "code_hash": market_fingerprint(),
@@ -200,6 +252,7 @@ def fit_market(
             "temperature": {g: chosen.heat(g) for g in TYPES},
             "reach": chosen.reach,
             "dispersion": chosen.dispersion,
+            "impression": chosen.impression,
         },
         "registered_per_active": ratio,
         "registered": market.applicants,
@@ -207,18 +260,22 @@ def fit_market(
         "distance": {
             "start": result.start_distance,
             "fitted": result.distance,
-            "settled": smm.distance(fitted, targets, moments=moments),
+            "settled": best.settled,
+            "held_out": best.held_out,
         },
-        "evaluations": sum(r.evaluations for r in tried),
-        "seconds": sum(r.seconds for r in tried),
-        "starts": [
+        "evaluations": sum(r.fit.evaluations for r in rounds),
+        "seconds": sum(r.fit.seconds for r in rounds),
+        "rounds": [
             {
-                "theta": list(start),
-                "start_distance": r.start_distance,
-                "distance": r.distance,
-                "evaluations": r.evaluations,
+                "theta": list(r.start),
+                "end": list(r.fit.theta),
+                "start_distance": r.fit.start_distance,
+                "distance": r.fit.distance,
+                "settled": r.settled,
+                "held_out": r.held_out,
+                "evaluations": r.fit.evaluations,
             }
-            for start, r in zip(begin, tried, strict=True)
+            for r in rounds
         ],
         "national": [
             {

@@ -304,7 +304,7 @@ def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
     where the record has none. A record of before the temperature was fitted per type (one
     number) gives it to every type (`build_market` says so); one of before programs' reach
     was fitted, reach 0 (programs never invite below their bar); one of before the
-    applicants' dispersion was fitted, 0 (every applicant of a type alike)."""
+    applicants' dispersion or impression was fitted, 0 (every applicant of a type alike)."""
     fitted = (simulator or {}).get("behaviour")
     if fitted is None:
         return Behaviour()
@@ -317,6 +317,7 @@ def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
             else {g: float(heat) for g in TYPES},
             reach=float(fitted.get("reach", 0.0)),
             dispersion=float(fitted.get("dispersion", 0.0)),
+            impression=float(fitted.get("impression", 0.0)),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DataError(

@@ -40,12 +40,16 @@ class Behaviour:
     down to `reach` on the log-odds scale (0: it never goes below its bar). `dispersion`:
     how applicants of a type differ in how many applications they send, the sd of the log of
     each applicant's own multiplier of the type's mean (lognormal, mean 1; 0: Poisson counts
-    around the mean alike for all)."""
+    around the mean alike for all). `impression`: how the applicant comes across at interviews
+    alike at every program that interviews them (what no score shows and no program sees
+    before it invites), the sd of a normal per applicant added to every program's evaluation
+    (core.match.ranking.program_ranks; 0: each program's view of the interview its own)."""
 
     applications: Mapping[str, float] = field(default_factory=dict)
     temperature: Mapping[str, float] = field(default_factory=dict)
     reach: float = 0.0  # how far below its bar a program with empty interview slots invites
     dispersion: float = 0.0  # sd of the log of an applicant's own breadth
+    impression: float = 0.0  # sd of how an applicant comes across alike at every interview
 
     def multiplier(self, applicant_type: str) -> float:
         return float(self.applications.get(applicant_type, 1.0))

@@ -23,7 +23,7 @@ Array = NDArray[np.float64]
 Ints = NDArray[np.int64]
 
 # Purposes: one stream each, so the same (applicant, program) gets independent numbers
-RACE, IN_STATE, INVITE, NOISE, COUNT, BREADTH = 1, 2, 3, 4, 5, 6
+RACE, IN_STATE, INVITE, NOISE, COUNT, BREADTH, IMPRESSION = 1, 2, 3, 4, 5, 6, 7
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -119,6 +119,12 @@ def breadth(key: np.uint64, rows: Ints, dispersion: float) -> Array:
     """Each applicant's own breadth: a lognormal multiplier of mean 1 whose log has sd
     `dispersion`, the same in every market the applicant applies to (one normal per
     applicant), so an applicant who applies broadly does so everywhere."""
-    rows = np.ascontiguousarray(rows, np.int64)
-    z = normals(key, rows, np.zeros(rows.size, dtype=np.int64))
+    z = own_normals(key, rows)
     return np.asarray(np.exp(dispersion * z - dispersion**2 / 2))
+
+
+def own_normals(key: np.uint64, rows: Ints) -> Array:
+    """One standard normal per applicant (not per program): what is the applicant's own in
+    every market."""
+    rows = np.ascontiguousarray(rows, np.int64)
+    return normals(key, rows, np.zeros(rows.size, dtype=np.int64))

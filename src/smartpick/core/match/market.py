@@ -24,8 +24,9 @@ Per specialty and applicant type, one draw of the market:
 6. Rank order lists: applicants rank every program that interviewed them by their liking;
    programs rank every interviewee by margin + shift + tau eta, eta ~ N(0, 1) program by
    program: what the program saw when it invited, how it weighs the type beyond that
-   (shift, per type) and what the interview adds (tau). Both are the simulator's own
-   parameters, fitted by simulated moments (core.match.smm).
+   (shift, per type) and what the interview adds (tau), plus how the applicant comes across
+   at interviews, alike at every program (`Behaviour.impression`). All are the simulator's
+   own parameters, fitted by simulated moments (core.match.smm).
 7. Capacities: each program's positions.
 8. Plans beyond the preferred specialty (`Plans`): a share of each cohort also applies to a
    second specialty and ranks its interviews after the preferred one's (a parallel plan);
@@ -142,9 +143,11 @@ class Draw:
     programs: IntArray  # (entries,) program of each interview
     noise: Array  # (entries,) eta of each interview
     margin: Array  # (entries,) what the program saw when it invited: A + S - logit(coin)
+    impression: Array  # (n,) how each applicant comes across at interviews, standard normal
     engine_p: Array | None = None  # (n,) the engine's closed-form chance, when asked
     tau: Array = field(default_factory=lambda: np.zeros(0))  # (cohorts,) as drawn
     shift: Array = field(default_factory=lambda: np.zeros(0))  # (cohorts,) as drawn
+    impression_sd: float = 0.0  # the impression's sd as drawn (Behaviour.impression)
 
     @property
     def active(self) -> NDArray[np.bool_]:
@@ -397,9 +400,11 @@ def draw_market(
         programs=program.astype(np.int32),
         noise=crn.normals(crn.key_for(key, crn.NOISE), who, program),
         margin=margin,
+        impression=crn.own_normals(crn.key_for(key, crn.IMPRESSION), np.arange(n)),
         engine_p=np.concatenate([x for x in chances if x is not None]) if engine and per else None,
         tau=np.array(tau),
         shift=np.array(shift),
+        impression_sd=behaviour.impression,
     )
-    draw.rank_of, draw.sup_rank_of = program_ranks(draw, draw.tau, draw.shift)
+    draw.rank_of, draw.sup_rank_of = program_ranks(draw, draw.tau, draw.shift, draw.impression_sd)
     return draw

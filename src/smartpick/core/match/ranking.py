@@ -110,12 +110,15 @@ def within_slots(
     )
 
 
-def program_ranks(draw: Draw, tau: Array, shift: Array) -> tuple[IntArray, IntArray]:
+def program_ranks(
+    draw: Draw, tau: Array, shift: Array, impression_sd: float = 0.0
+) -> tuple[IntArray, IntArray]:
     """Each program's rank of each interviewee, best first (rank 0), by the evaluation
-    margin + shift + tau * eta with `tau` and `shift` per cohort: what the program saw when
-    it invited (A + S - logit(coin): the application's cell, the strength every program
-    sees and its own view at the invitation), how it weighs the type beyond that, and what
-    the interview adds, as (rank_of, sup_rank_of) of the
+    margin + shift + tau * eta + impression_sd * impression with `tau` and `shift` per cohort:
+    what the program saw when it invited (A + S - logit(coin): the application's cell, the
+    strength every program sees and its own view at the invitation), how it weighs the type
+    beyond that, what its interview adds and how the applicant comes across at every
+    interview alike (`impression_sd`), as (rank_of, sup_rank_of) of the
     rank order lists and the supplemental lists: the draw ranked again under other
     parameters, every other random draw held fixed (common random numbers)."""
     rank_of = np.full(draw.applicant_ranks.shape, -1, dtype=np.int32)
@@ -124,6 +127,8 @@ def program_ranks(draw: Draw, tau: Array, shift: Array) -> tuple[IntArray, IntAr
         return rank_of, sup_rank_of
     who = draw.cohort[draw.rows]
     values = draw.margin + shift[who] + tau[who] * draw.noise
+    if impression_sd > 0:
+        values = values + impression_sd * draw.impression[draw.rows]
     ranks = ranks_within_programs(draw.programs, values)
     primary = draw.lists == 0
     rank_of[draw.rows[primary], draw.cols[primary]] = ranks[primary]

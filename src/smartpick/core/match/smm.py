@@ -15,7 +15,10 @@ interviewed. theta holds both:
 - reach: how far below its bar (log-odds) a program with empty interview slots invites to
   fill them (0: never; a program never invites more than its slots, core.match.market);
 - dispersion: how much applicants of a type differ in how many applications they send (the sd
-  of the log of each applicant's own multiplier; 0: Poisson counts around the type's mean).
+  of the log of each applicant's own multiplier; 0: Poisson counts around the type's mean);
+- impression: how much applicants differ in how they come across at interviews, alike at every
+  program that interviews them (the sd of each applicant's own term in every program's
+  evaluation; 0: each program's view of the interview its own).
 
 The moments: cell by cell (specialty x type), the published share matched in the preferred
 specialty and the mean Step 2 CK of the matched and of the unmatched; nationally, the
@@ -58,16 +61,17 @@ Array = NDArray[np.float64]
 NAMES = (
     "log_tau", "shift_do", "shift_img", "log_applications_md", "log_applications_do",
     "log_applications_img", "temperature_md", "temperature_do", "temperature_img", "reach",
-    "dispersion",
+    "dispersion", "impression",
 )  # fmt: skip
 # tau 1, no shift, the engine's lists, programs never below their bar, every applicant alike
-REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0)
-STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5, 0.25)  # the first simplex's
+REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0)
+STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5, 0.25, 0.5)  # the first simplex's
 SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2, OTHER: 2}
 APPLICATIONS_OF = {"md": 3, "do": 4, "us-img": 5, "non-us-img": 5, OTHER: 5}
 TEMPERATURE_OF = {"md": 6, "do": 7, "us-img": 8, "non-us-img": 8, OTHER: 8}
 REACH = 9
 DISPERSION = 10
+IMPRESSION = 11
 # Names of records fitted before (issue 19's second pass: one multiplier for U.S.
 # graduates, one temperature for all; its third: one temperature for U.S. graduates): each
 # starts the parameters it became
@@ -79,13 +83,14 @@ FORMER = {
 
 
 def behaviour(theta: Sequence[float] | Array) -> Behaviour:
-    """How applicants apply under theta (a negative temperature is read as 0: uniform; a
-    negative reach or dispersion as 0)."""
+    """How applicants apply and come across under theta (a negative temperature is read as 0:
+    uniform; a negative reach, dispersion or impression as 0)."""
     return Behaviour(
         applications={g: float(np.exp(theta[i])) for g, i in APPLICATIONS_OF.items()},
         temperature={g: max(float(theta[i]), 0.0) for g, i in TEMPERATURE_OF.items()},
         reach=max(float(theta[REACH]), 0.0),
         dispersion=max(float(theta[DISPERSION]), 0.0),
+        impression=max(float(theta[IMPRESSION]), 0.0),
     )
 
 
@@ -171,9 +176,9 @@ def outcomes(
 
 
 def rematch(draw: Draw, theta: Sequence[float] | Array) -> Outcome:
-    """A drawn market ranked again under theta's tau and shifts, and matched."""
+    """A drawn market ranked again under theta's tau, shifts and impression, and matched."""
     tau, shift = parameters_by_cohort(draw, theta)
-    rank_of, sup_rank_of = program_ranks(draw, tau, shift)
+    rank_of, sup_rank_of = program_ranks(draw, tau, shift, behaviour(theta).impression)
     result = match_supplemental_lists(
         draw.applicant_ranks, rank_of, draw.capacities, draw.advanced, draw.sup_ranks,
         sup_rank_of,
