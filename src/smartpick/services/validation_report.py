@@ -69,7 +69,8 @@ def render(
         "the specialty's program interview rates and the other specialties' parameters. The "
         "baselines see the same: the type's pooled share, or a logistic regression on the "
         "score, fitted on the other specialties. The conversion spread and the application "
-        "shares (fitted on the figures on interviews) are kept as fitted on all specialties.",
+        "shares (fitted with every target, the figures on interviews among them) are kept as "
+        "fitted on all specialties.",
         "",
         "## Scores",
         "",
