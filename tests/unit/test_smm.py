@@ -158,39 +158,38 @@ def test_a_theta_of_before_the_groups_starts_what_its_names_became() -> None:
     assert third["temperature_md"] == third["temperature_do"] == 2.5
 
 
+def _fit_one(
+    market: Market, seed: int, name: str, truth: float, start: float | None = None
+) -> smm.SmmFit:
+    """A fit of theta's entry `name` alone (the others held at the reference) on markets made
+    with it at `truth`, from `start` (None: the reference)."""
+    streams = seeds(seed, 2)
+    cells, national = _targets(smm.outcomes(market, streams, smm.start_from({name: truth})))
+    held = _held(*(n for n in smm.NAMES if n != name))
+    begin = smm.REFERENCE if start is None else smm.start_from({name: start})
+    return smm.fit(market, streams, cells, national, begin, max_evaluations=30, fixed=held)
+
+
 def test_the_fit_recovers_how_far_programs_reach_to_fill_their_slots() -> None:
     base = _specialty()
     market = Market(
         specialties=(dataclasses.replace(base, slots=np.full(base.size, 40, dtype=np.int32)),),
         notes=(), left_out=(),
     )  # fmt: skip
-    streams = seeds(4, 2)
-    truth = smm.start_from({"reach": 1.5})
-    cells, national = _targets(smm.outcomes(market, streams, truth))
-    held = _held(*(n for n in smm.NAMES if n != "reach"))
-    fitted = smm.fit(market, streams, cells, national, max_evaluations=30, fixed=held)
+    fitted = _fit_one(market, 4, "reach", 1.5)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert fitted.behaviour.reach == pytest.approx(1.5, abs=0.4)
 
 
 def test_the_fit_recovers_how_much_applicants_differ_in_breadth() -> None:
-    market, streams = _market(), seeds(5, 2)
-    truth = smm.start_from({"dispersion": 0.7})
-    cells, national = _targets(smm.outcomes(market, streams, truth))
-    held = _held(*(n for n in smm.NAMES if n != "dispersion"))
-    start = smm.start_from({"dispersion": 0.2})  # 0 would start where the distance is flat
-    fitted = smm.fit(market, streams, cells, national, start, max_evaluations=30, fixed=held)
+    # from 0.2: 0 would start where the distance is flat
+    fitted = _fit_one(_market(), 5, "dispersion", 0.7, start=0.2)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert fitted.behaviour.dispersion == pytest.approx(0.7, abs=0.2)
 
 
 def test_the_fit_recovers_how_much_applicants_differ_at_interviews() -> None:
-    market, streams = _market(), seeds(6, 2)
-    truth = smm.start_from({"impression": 1.5})
-    cells, national = _targets(smm.outcomes(market, streams, truth))
-    held = _held(*(n for n in smm.NAMES if n != "impression"))
-    start = smm.start_from({"impression": 0.5})
-    fitted = smm.fit(market, streams, cells, national, start, max_evaluations=30, fixed=held)
+    fitted = _fit_one(_market(), 6, "impression", 1.5, start=0.5)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert fitted.behaviour.impression == pytest.approx(1.5, abs=0.4)
 
