@@ -14,6 +14,7 @@ from smartpick.core.match.applications import Behaviour
 from smartpick.core.match.market import Plans
 from smartpick.core.match.national import TYPES, Market, seeds
 from smartpick.core.match.smm import NAMES, REFERENCE
+from smartpick.core.match.soap import CONSIDERATION_BOUNDS
 from smartpick.errors import DataError
 from smartpick.fitted import load_market_fit, market_fingerprint
 from smartpick.services import Services
@@ -72,6 +73,13 @@ def test_a_small_market_fit_lowers_the_distance_and_is_used(
     ratios = record["registered_per_active"]
     assert set(ratios) <= set(TYPES) and min(ratios.values()) >= 1.0
     assert used.behaviour.reach == pytest.approx(record["behaviour"]["reach"])
+    # the SOAP's consideration: fitted to the NRMP's share of SOAP positions filled, and used
+    soap = record["soap"]
+    assert 0 < soap["published"]["filled"] < soap["published"]["offered"]
+    assert 0.0 <= soap["share_filled"] <= 1.0
+    assert used.soap_consideration == pytest.approx(soap["consideration"])
+    assert any("fitted to the NRMP's SOAP fill" in note for note in used.notes)
+    assert not any("SOAP fill" in note for note in build_market(services).notes)
 
 
 def test_registration_settles_so_each_type_has_its_active_count(services: Services) -> None:
@@ -156,6 +164,11 @@ def test_the_shipped_simulator_fit_is_current(services: Services) -> None:
     assert record["code_hash"] == market_fingerprint(), stale
     assert record["engine_code_hash"] == services.parameters["code_hash"], stale
     assert record["distance"]["fitted"] <= record["distance"]["start"]
+    # the SOAP after its Matches fills what the NRMP's did (the consideration within bounds)
+    soap = record["soap"]
+    published = soap["published"]["filled"] / soap["published"]["offered"]
+    assert soap["share_filled"] == pytest.approx(published, abs=0.01)
+    assert CONSIDERATION_BOUNDS[0] < soap["consideration"] < CONSIDERATION_BOUNDS[1]
 
 
 def test_who_filled_a_specialty_is_the_published_shares_the_rest_being_others(

@@ -67,7 +67,9 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
             f"{len(record['national'])} national moments over {runs} markets per evaluation "
             f"(distance {fitted.start_distance:.4f} -> {fitted.distance:.4f}, settled "
             f"{record['distance']['settled']:.4f}, "
-            f"{record['seconds']:.0f} s); wrote {path}"
+            f"{record['seconds']:.0f} s); the SOAP's consideration "
+            f"{record['soap']['consideration']:+.2f} (fills "
+            f"{record['soap']['share_filled']:.1%}); wrote {path}"
         )
         return
     result = calibrate(

@@ -33,6 +33,7 @@ from smartpick.services.market_inputs import (
     national_figures,
     registered_per_active,
     scaled_to_totals,
+    soap_target,
 )
 
 if TYPE_CHECKING:
@@ -221,6 +222,14 @@ def fit_market(
         best.moments,
     )
     chosen = result.behaviour
+    year, offered, filled = soap_target(services)
+    consideration, soap_share = smm.soap_fit(
+        market, fitted, result.theta, streams, filled / offered
+    )
+    progress(
+        f"SOAP: consideration {consideration:+.2f} fills {soap_share:.1%} of the positions "
+        f"left unfilled (NRMP {year}: {filled / offered:.1%})"
+    )
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG, "
@@ -253,6 +262,12 @@ def fit_market(
             "reach": chosen.reach,
             "dispersion": chosen.dispersion,
             "impression": chosen.impression,
+        },
+        # the SOAP after the kept fit's Matches (core.match.soap), fitted to the NRMP's fill
+        "soap": {
+            "consideration": consideration,
+            "share_filled": soap_share,
+            "published": {"year": year, "offered": offered, "filled": filled},
         },
         "registered_per_active": ratio,
         "registered": market.applicants,

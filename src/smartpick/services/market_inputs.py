@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match.engine_terms import prepare
 from smartpick.core.match.market import SpecialtyMarket
@@ -17,6 +17,7 @@ from smartpick.core.match.national import TYPES, program_positions
 from smartpick.core.match.positions import borrowed_levels, interview_slots, scaled_counts
 from smartpick.data.engine import INTERVIEW_SPECIALTY
 from smartpick.errors import DataError
+from smartpick.services.midseason_steps import SOAP_FILLED, SOAP_OFFERED
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -218,6 +219,36 @@ def registered_per_active(services: Services) -> float:
     if not registered or not active:
         raise DataError(f"the dataset has no NRMP registered and active applicants for {year}")
     return registered / active
+
+
+def soap_target(services: Services) -> tuple[int, float, float]:
+    """(year, positions offered, positions filled) of the NRMP's SOAP, the latest year with
+    both: the share filled is what the simulated SOAP is fitted to."""
+    year = latest_year(services, SOAP_FILLED)
+    offered = year_figures(services, year, SOAP_OFFERED).get("all")
+    filled = year_figures(services, year, SOAP_FILLED).get("all")
+    if not offered or not filled:
+        raise DataError(f"the dataset has no NRMP SOAP positions offered and filled for {year}")
+    return year, offered, filled
+
+
+def soap_of(simulator: Mapping[str, Any] | None, applications: float) -> tuple[float, str]:
+    """The SOAP's fitted consideration in the simulator's record (0 where it has none) and
+    the market's note on the SOAP."""
+    soap = (simulator or {}).get("soap", {})
+    published = soap.get("published")
+    how = (
+        f"programs consider applicants more widely than in the Match, by "
+        f"{soap['consideration']:+.2f} log-odds, fitted to the NRMP's SOAP fill "
+        f"({published['filled'] / published['offered']:.0%} in {published['year']})"
+        if published
+        else "programs consider applicants as in the Match (not fitted)"
+    )
+    note = (
+        f"SOAP: unmatched applicants apply to {applications:.0f} programs with unfilled "
+        f"positions on average (assumed), matched by deferred acceptance on those positions; " + how
+    )
+    return float(soap.get("consideration", 0.0)), note
 
 
 def latest_values(

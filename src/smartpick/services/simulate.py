@@ -43,6 +43,7 @@ from smartpick.services.market_inputs import (
     pgy1_market,
     registered_per_active,
     scaled_to_totals,
+    soap_of,
     us_img_spread,
     with_interview_slots,
     year_figures,
@@ -257,10 +258,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             f"least {NEARLY_ALL:.0%}): the few unmatched are drawn like the matched: "
             + ", ".join(sorted(drawn_alike))
         )
-    notes.append(
-        f"SOAP: unmatched applicants apply to {SOAP_APPLICATIONS:.0f} programs with unfilled "
-        "positions on average (assumed), matched by deferred acceptance on those positions"
-    )
+    consideration, note = soap_of(simulator, SOAP_APPLICATIONS)
+    notes.append(note)
     if borrowed_limits:
         notes.append(
             "signal limits of the nearest season where the rates' own season lists none: "
@@ -295,7 +294,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         )
     return Market(
         tuple(markets), tuple(notes), tuple(left_out), plans, SOAP_APPLICATIONS,
-        behaviour_of(simulator),
+        behaviour_of(simulator), consideration,
     )  # fmt: skip
 
 

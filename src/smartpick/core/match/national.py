@@ -46,6 +46,7 @@ class Market:
     plans: Plans = field(default_factory=Plans)
     soap_applications: float = 0.0  # mean SOAP applications per unmatched applicant; 0: no SOAP
     behaviour: Behaviour = field(default_factory=Behaviour)  # how applicants apply (fitted)
+    soap_consideration: float = 0.0  # log-odds added to a program's SOAP consideration (fitted)
 
     @property
     def positions(self) -> int:
@@ -145,28 +146,14 @@ def run_once(
     draw = market.draw(rng)
     say(f"the Match: {int(draw.active.sum()):,} applicants with a rank order list")
     result = match(draw)
-    filled = np.bincount(
-        np.concatenate([result.match[result.match >= 0], result.pgy1[result.pgy1 >= 0]]),
-        minlength=draw.capacities.size,
-    )
+    filled = filled_positions(draw, result.match, result.pgy1)
     soap = np.full(result.match.size, -1, dtype=np.int32)
     if market.soap_applications > 0:
         say("the SOAP")
-        types = np.array([TYPES.index(g) for g in draw.applicant_type], dtype=np.int64)
-        log_rate, intercept = market.rates()
-        lists = soap_lists(
-            draw.active & (result.match < 0),
-            types[draw.cohort],
-            draw.strength,
-            draw.shift[draw.cohort],
-            draw.tau[draw.cohort],
-            draw.capacities - filled,
-            log_rate,
-            intercept,
-            market.soap_applications,
-            rng,
-        )
-        soap = soap_round(lists, draw.capacities - filled, result.match)
+        soap = soap_placements(
+            market, draw, result.match, filled, (draw.tau, draw.shift), rng,
+            market.soap_consideration,
+        )  # fmt: skip
     seconds = time.perf_counter() - start
     out = summarize(market, draw, result.match, seconds, filled)
     out.soap_offered = int((draw.capacities - filled).sum())
@@ -174,6 +161,35 @@ def run_once(
     out.soap_applicants = int((draw.active & (result.match < 0)).sum())
     out.settled = bool(result.settled)
     return out
+
+
+def filled_positions(draw: Draw, matched: IntArray, pgy1: IntArray) -> IntArray:
+    """Each program's positions taken in the Match, the supplemental lists' included."""
+    taken = np.concatenate([matched[matched >= 0], pgy1[pgy1 >= 0]])
+    return np.bincount(taken, minlength=draw.capacities.size).astype(np.int32)
+
+
+def soap_placements(
+    market: Market,
+    draw: Draw,
+    matched: IntArray,
+    filled: IntArray,
+    ranking: tuple[Array, Array],
+    rng: np.random.Generator,
+    consideration: float,
+) -> IntArray:
+    """The SOAP after a Match of `draw`: each applicant's program (-1: none). `matched`: the
+    Match's result, `filled`: each program's positions taken (supplemental lists included),
+    `ranking`: (tau, shift) by cohort, how programs evaluate."""
+    types = np.array([TYPES.index(g) for g in draw.applicant_type], dtype=np.int64)
+    log_rate, intercept = market.rates()
+    tau, shift = ranking
+    lists = soap_lists(
+        draw.active & (matched < 0), types[draw.cohort], draw.strength, shift[draw.cohort],
+        tau[draw.cohort], draw.capacities - filled, log_rate, intercept,
+        market.soap_applications, rng, consideration,
+    )  # fmt: skip
+    return soap_round(lists, draw.capacities - filled, matched)
 
 
 def summarize(

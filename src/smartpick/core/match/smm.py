@@ -53,8 +53,9 @@ from smartpick.core.match.moments import (
     Outcome,
     national_moments,
 )
-from smartpick.core.match.national import OTHER, Market
+from smartpick.core.match.national import OTHER, Market, filled_positions, soap_placements
 from smartpick.core.match.ranking import program_ranks
+from smartpick.core.match.soap import consideration_for
 from smartpick.core.match.supplemental import match_supplemental_lists
 
 Array = NDArray[np.float64]
@@ -184,6 +185,33 @@ def rematch(draw: Draw, theta: Sequence[float] | Array) -> Outcome:
         sup_rank_of,
     )  # fmt: skip
     return Outcome(draw, result.match, result.pgy1)
+
+
+def soap_fit(
+    market: Market,
+    drawn: Sequence[Outcome],
+    theta: Sequence[float] | Array,
+    streams: Sequence[np.random.SeedSequence],
+    share: float,
+) -> tuple[float, float]:
+    """The SOAP's consideration (core.match.soap) at which the SOAPs after the Matches of
+    `drawn` (one per stream of `streams`, under theta) fill `share` of the positions those
+    Matches left unfilled, and the share reached. Each SOAP draws from a stream of its own,
+    the same at every trial value; the Match is not drawn again."""
+
+    def share_at(consideration: float) -> float:
+        offered = placed = 0
+        for outcome, stream in zip(drawn, streams, strict=True):
+            draw = outcome.draw
+            filled = filled_positions(draw, outcome.match, outcome.pgy1)
+            rng = np.random.default_rng(stream.generate_state(4))
+            ranking = parameters_by_cohort(draw, theta)
+            soap = soap_placements(market, draw, outcome.match, filled, ranking, rng, consideration)
+            offered += int((draw.capacities - filled).sum())
+            placed += int((soap >= 0).sum())
+        return placed / offered if offered else 0.0
+
+    return consideration_for(share_at, share)
 
 
 def moments(

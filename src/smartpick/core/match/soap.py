@@ -6,8 +6,10 @@ to both (METHODS §4.1; the NRMP publishes the positions offered and filled).
   with unfilled positions (a Poisson number, at most the NRMP's 45), chosen with chances
   rising with the program's population interview rate for the applicant's type, as in the
   Match (core.match.market); a program considers an application with the chance it would
-  have interviewed them (its no-signal, out-of-state cell) and ranks those it considers by
-  the same evaluation as in the Match.
+  have interviewed them (its no-signal, out-of-state cell), raised by `consideration`
+  (log-odds: a program with positions to fill within days looks further than in the
+  season; fitted to the NRMP's SOAP fill, `consideration_for`), and ranks those it
+  considers by the same evaluation as in the Match.
 - `soap_round`: deferred acceptance on those lists with each program's unfilled positions.
   The NRMP's SOAP runs in offer rounds over two days; applicant-proposing deferred
   acceptance stands in for them (both end with no program and applicant who would rather
@@ -16,6 +18,7 @@ to both (METHODS §4.1; the NRMP publishes the positions offered and filled).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +29,7 @@ from smartpick.core.model.interview import expit
 
 Array = NDArray[np.float64]
 MAX_APPLICATIONS = 45  # the NRMP's limit on SOAP applications per applicant
+CONSIDERATION_BOUNDS = (-5.0, 15.0)  # log-odds: from far stricter than the Match to everyone
 
 
 @dataclass(frozen=True)
@@ -46,13 +50,16 @@ def soap_lists(
     intercept: Array,
     mean: float,
     rng: np.random.Generator,
+    consideration: float = 0.0,
 ) -> SoapLists:
     """SOAP applications of the `eligible` applicants (unmatched, with a rank order list):
     `types` (n,) indexes the rows of `log_rate` and `intercept` (types, programs), the
     applicant type's population rate and no-signal out-of-state intercept at each program
     (-inf where the type cannot apply); `free` (programs,) unfilled positions;
     `evaluation_shift` and `tau` (n,) how programs evaluate each applicant (S + shift +
-    tau eta). Draws are with replacement, duplicates dropped, so a few lists are shorter."""
+    tau eta). Draws are with replacement, duplicates dropped, so a few lists are shorter.
+    Every random number is drawn whatever `consideration` is (common random numbers): a
+    larger one only adds programs to what each applicant is considered for."""
     who = np.flatnonzero(eligible)
     open_programs = np.flatnonzero(free > 0)
     if who.size == 0 or open_programs.size == 0:
@@ -76,21 +83,23 @@ def soap_lists(
     p = np.where(listed, ranks, 0)
     g = types[who][:, None]
     s = strength[who][:, None]
-    considered = listed & (rng.random(ranks.shape) < expit(intercept[g, p] + s))
-    ranks = _unique_rows(np.where(considered, ranks, -1))
-    listed = ranks >= 0
-    rows, cols = np.nonzero(listed)
+    chance, eta = rng.random(ranks.shape), rng.standard_normal(ranks.shape)
+    considered = listed & (chance < expit(intercept[g, p] + s + consideration))
+    rows, cols = np.nonzero(considered)  # kept in place: each pair keeps its own eta
     programs = ranks[rows, cols]
-    value = (
-        strength[who][rows]
-        + evaluation_shift[who][rows]
-        + tau[who][rows] * rng.standard_normal(rows.size)
-    )
+    value = strength[who][rows] + evaluation_shift[who][rows] + tau[who][rows] * eta[rows, cols]
     order = np.lexsort((-value, programs))
     first = np.searchsorted(programs[order], programs[order], side="left")
-    rank_of = np.full(ranks.shape, -1, dtype=np.int32)
-    rank_of[rows[order], cols[order]] = (np.arange(order.size) - first).astype(np.int32)
-    return SoapLists(who, ranks.astype(np.int32), rank_of)
+    # each considered pair's rank in its program's list, where the pair was drawn
+    placed = np.full(ranks.shape, -1, dtype=np.int32)
+    placed[rows[order], cols[order]] = (np.arange(order.size) - first).astype(np.int32)
+    # the considered pairs packed to the left of each row, in the applicant's order
+    slot = np.cumsum(considered, axis=1)[rows, cols] - 1
+    packed = np.full(ranks.shape, -1, dtype=np.int32)
+    rank_of = packed.copy()
+    packed[rows, slot] = programs
+    rank_of[rows, slot] = placed[rows, cols]
+    return SoapLists(who, packed, rank_of)
 
 
 def _unique_rows(picks: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -127,3 +136,22 @@ def soap_round(lists: SoapLists, free: object, match: object) -> NDArray[np.int3
     out = np.full(before.size, -1, dtype=np.int32)
     out[lists.applicants] = placed
     return out
+
+
+def consideration_for(
+    share_at: Callable[[float], float], share: float, steps: int = 16
+) -> tuple[float, float]:
+    """The consideration at which the SOAP fills `share` of the positions it is offered, by
+    bisection within CONSIDERATION_BOUNDS (`share_at`: the share filled at a consideration,
+    on the same random numbers each time, so that it rises with it); with the share reached
+    there. Where even the bounds cannot reach it, the nearer bound."""
+    lo, hi = CONSIDERATION_BOUNDS
+    for bound in (lo, hi):
+        reached = share_at(bound)
+        if (bound == lo and reached > share) or (bound == hi and reached < share):
+            return bound, reached
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if share_at(mid) < share else (lo, mid)
+    best = (lo + hi) / 2
+    return best, share_at(best)
