@@ -23,6 +23,10 @@ def test_simulate_prints_rates_beside_the_nrmp_figures(invoke: Invoke) -> None:
     assert "U.S. MD seniors" in text.out and "93.5%" in text.out and "s per run" in text.out
     others = next(line for line in text.out.splitlines() if line.startswith("others"))
     assert others.rstrip().endswith("-")  # no NRMP figure beside the simulated one
+    # the SOAP: what it filled of the positions the Match left, as the JSON counts it
+    soap = next(line for line in text.out.splitlines() if line.startswith("SOAP:"))
+    assert f"{report['soap']['positions_filled']:,.0f} of the" in soap
+    assert f"{report['soap']['positions_offered']:,.0f} unfilled positions" in soap
 
 
 def test_simulate_refuses_a_year_without_figures_and_bad_runs(invoke: Invoke) -> None:

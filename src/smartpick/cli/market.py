@@ -80,6 +80,14 @@ def _echo_simulation(r: dict[str, Any]) -> None:
         f"Unmatched applicants: {r['unmatched_applicants']:,.0f} a run; "
         f"unfilled positions: {r['unfilled_positions']:,.0f} a run"
     )
+    soap = r.get("soap") or {}
+    offered = soap.get("positions_offered")
+    if offered:
+        filled = soap["positions_filled"]
+        click.echo(
+            f"SOAP: {filled:,.0f} of the {offered:,.0f} unfilled positions filled a run "
+            f"({filled / offered:.1%})"
+        )
     click.echo("")
     for note in r["notes"]:
         click.echo(f"- {note}")
