@@ -224,9 +224,10 @@ def typical_applications(services: Services, ctx: Context) -> dict[str, Any]:
         "meaning": f"{APPLICANT_TYPES[ctx.applicant_type]}s apply to about {n:.0f} programs of "
         "the specialty"
         + (
-            f" ({share:.0%} of their applications to every specialty: no count for the "
-            "specialty alone is published, and this share is SmartPick's estimate, fitted with "
-            "the rest of its model to the published match figures)"
+            f" ({share:.0%} of the {count.value:.0f} applications they send in all, ERAS "
+            f"{count.year}: no count for the specialty alone is published, and this share is "
+            "SmartPick's estimate, fitted with the rest of its model to the published match "
+            "figures)"
             if share is not None
             else ""
         ),
