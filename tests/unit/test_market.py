@@ -17,6 +17,7 @@ from smartpick.core.match.market import (
     SpecialtyMarket,
     draw_market,
 )
+from smartpick.core.match.positions import mean_interviews
 from smartpick.core.match.ranking import ranks_within_programs, within_slots
 from smartpick.core.model.parameters import Params, Pool
 
@@ -294,3 +295,10 @@ def test_a_larger_mean_never_gives_an_applicant_fewer_applications() -> None:
     assert np.array_equal(same, crn.poisson_counts(key, rows, 3, np.full(rows.size, 20.0)))
     with pytest.raises(ValueError, match="out of range"):
         crn.poisson_counts(key, rows, 3, np.full(rows.size, 800.0))
+
+
+def test_mean_interviews_counts_only_the_applicants_with_one() -> None:
+    # 5 applicants without an interview, 2 with one, 1 with two
+    assert mean_interviews(np.array([5.0, 2.0, 1.0])) == pytest.approx(4 / 3)
+    assert mean_interviews(np.array([7.0, 0.0, 0.0])) == 0.0
+    assert mean_interviews(np.array([0.0, 0.0, 0.0, 4.0])) == 3.0

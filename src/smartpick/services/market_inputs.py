@@ -13,8 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from smartpick.core.match.engine_terms import prepare
 from smartpick.core.match.market import SpecialtyMarket
-from smartpick.core.match.national import TYPES, program_positions
-from smartpick.core.match.positions import borrowed_levels, interview_slots, scaled_counts
+from smartpick.core.match.national import OTHER, TYPES, program_positions
+from smartpick.core.match.positions import (
+    borrowed_levels,
+    interview_slots,
+    mean_interviews,
+    scaled_counts,
+)
+from smartpick.core.model.cell_predictions import application_share
+from smartpick.core.model.targets import evaluate_cell
 from smartpick.data.engine import INTERVIEW_SPECIALTY
 from smartpick.errors import DataError
 from smartpick.services.midseason_steps import SOAP_FILLED, SOAP_OFFERED
@@ -23,6 +30,8 @@ if TYPE_CHECKING:
     from smartpick.services import Services
 
 PGY1 = "pgy1_years"
+# The others (no published type) are drawn like U.S.-citizen IMGs (assumed, said)
+RATES_OF = {OTHER: "us-img"}
 # The NRMP's national figures (specialty_figures metrics)
 RATE = "main_residency_match:pgy1_match_rate"
 APPLICANTS = "main_residency_match:pgy1_applicants"
@@ -143,35 +152,70 @@ def pgy1_market(
     return prepare(market), basis
 
 
+def engine_interviews(services: Services, markets: Sequence[SpecialtyMarket]) -> dict[str, float]:
+    """Each specialty's interviews per position as the engine has them: its cohorts (counts
+    as active applicants) times the interviews of the engine's typical applicant of the cell
+    who has at least one, over its positions. U.S.-citizen IMGs (and the others, drawn like
+    them) apply at their own program rates with the non-U.S. IMGs' published cell and
+    parameters, as the market draws them; a specialty without cohorts is left out."""
+    fit = services.fit
+    per: dict[tuple[str, str], float] = {}
+    for t in services.engine.targets():
+        params = fit.for_cell(t.specialty, t.applicant_type)
+        share = application_share(fit, t)
+        kinds = [t] + ([dataclasses.replace(t, applicant_type="us-img")]
+                       if t.applicant_type == "non-us-img" else [])  # fmt: skip
+        for k in kinds:
+            per[(k.specialty, k.applicant_type)] = mean_interviews(
+                evaluate_cell(k, params, share).all_by_k
+            )
+    out = {}
+    for mk in markets:
+        cell = [(c.count, RATES_OF.get(c.applicant_type, c.applicant_type)) for c in mk.cohorts]
+        total = sum(n * per.get((mk.specialty, g), 0.0) for n, g in cell)
+        if total > 0 and mk.positions.sum() > 0:
+            out[mk.specialty] = total / float(mk.positions.sum())
+    return out
+
+
 def with_interview_slots(
-    services: Services, markets: list[SpecialtyMarket]
+    services: Services, markets: list[SpecialtyMarket], active: list[SpecialtyMarket]
 ) -> tuple[list[SpecialtyMarket], str]:
     """Each program's interview slots: an Internal Medicine program's FREIDA count of
-    interviews conducted where it has one; every other program its positions times Internal
-    Medicine's interviews per position (FREIDA's programs pooled), the one specialty whose
-    programs' interview counts the dataset has (assumed for the others, said)."""
+    interviews conducted where it has one, else its positions times FREIDA's interviews per
+    position (its programs pooled); every other specialty's programs their positions times
+    the specialty's interviews per position as the engine has them for the NRMP's active
+    applicants (`active`: the markets with the cohorts counted so, `engine_interviews`), so
+    that the market's interviews follow the engine's where no program counts them; the PGY-1
+    years, which no one prefers, FREIDA's Internal Medicine per position."""
     counted = {
         r["acgme_id"]: (float(r["interviews_conducted"]), float(r["first_year_positions"]))
         for r in services.dataset.rows("freida_im")
         if r["interviews_conducted"] and r["first_year_positions"]
     }
     per_position = sum(i for i, _ in counted.values()) / sum(p for _, p in counted.values())
+    engine = engine_interviews(services, active)
     out = []
     own = 0
     for mk in markets:
         mine = mk.specialty == INTERVIEW_SPECIALTY
         known = [counted[a][0] if mine and a in counted else None for a in mk.program_ids]
         own += sum(k is not None for k in known)
-        out.append(
-            dataclasses.replace(mk, slots=interview_slots(mk.positions, per_position, known))
-        )
+        rate = per_position if mine else engine.get(mk.specialty, per_position)
+        out.append(dataclasses.replace(mk, slots=interview_slots(mk.positions, rate, known)))
+    spread = sorted(engine.items(), key=lambda kv: kv[1])
     note = (
         f"interview slots: a program interviews at most as many applicants as it has slots, "
         f"keeping the invitations that cleared its bar by the most; {own} Internal Medicine "
-        "programs have their FREIDA count of interviews conducted, every other program its "
-        f"positions times {per_position:.1f}, Internal Medicine's interviews per position "
-        "(FREIDA's programs pooled; assumed for the other specialties and the PGY-1 years, "
-        "whose programs' interview counts the dataset lacks)"
+        "programs have their FREIDA count of interviews conducted, the others their positions "
+        f"times FREIDA's {per_position:.1f}; every other specialty's programs their "
+        "positions times its interviews per position as SmartPick's model has "
+        "them for the NRMP's active applicants (the programs' published interview rates and "
+        f"the typical lists: from {spread[0][1]:.1f} in {spread[0][0]} to "
+        f"{spread[-1][1]:.1f} in {spread[-1][0]}; no program counts are published outside "
+        f"Internal Medicine, where the model has {engine.get(INTERVIEW_SPECIALTY, 0.0):.1f} "
+        f"and FREIDA's programs {per_position:.1f}); the PGY-1 years {per_position:.1f}, as "
+        "FREIDA's Internal Medicine (no one prefers them)"
     )
     return out, note
 

@@ -36,6 +36,7 @@ from smartpick.services.market_inputs import (
     FILLED,
     PGY1,
     RATE,
+    RATES_OF,
     backup_shares,
     latest_year,
     missing_keys,
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
 DEFAULT_TAU = 1.0  # a program's own evaluation noise, before the simulated-moments fit
 # Assumptions where the dataset has no figure (said in the market's notes):
 BACKUPS = ("internal_medicine", "family_medicine", "pediatrics")  # and the PGY-1 years
-RATES_OF = {OTHER: "us-img"}  # the others are drawn like U.S.-citizen IMGs (assumed, said)
 NEARLY_ALL = 0.95  # a cell's match share above which its unmatched are drawn like its matched
 SOAP_APPLICATIONS = 20.0  # mean SOAP applications per unmatched applicant (NRMP limit: 45)
 
@@ -181,10 +181,11 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                 )
             )
         )
+    active = scaled_to_totals(markets, totals)
     markets = scaled_to_totals(markets, {g: v * ratio[g] for g, v in totals.items()})
     pgy1, pgy1_basis = pgy1_market(services, markets)
     markets.append(pgy1)
-    markets, slots_note = with_interview_slots(services, markets)
+    markets, slots_note = with_interview_slots(services, markets, active)
     where = {mk.specialty: k for k, mk in enumerate(markets)}
     plans = Plans(
         backup={where[b]: float(markets[where[b]].positions.sum()) for b in (*BACKUPS, PGY1)

@@ -47,6 +47,14 @@ def scaled_counts(counts: Sequence[float], total: float) -> list[int]:
     return [round(c * total / have) for c in counts]
 
 
+def mean_interviews(counts_by_k: Array) -> float:
+    """The mean number of interviews of the applicants with at least one, from the counts of
+    applicants by their number of interviews (k = 0, 1, ...); 0 where none has one."""
+    counts = np.asarray(counts_by_k, dtype=np.float64)[1:]
+    total = float(counts.sum())
+    return float(np.arange(1, counts.size + 1) @ counts / total) if total > 0 else 0.0
+
+
 def borrowed_levels(
     parent: Array,
     anchor: Sequence[int],
