@@ -27,6 +27,20 @@ def test_simulate_prints_rates_beside_the_nrmp_figures(invoke: Invoke) -> None:
     soap = next(line for line in text.out.splitlines() if line.startswith("SOAP:"))
     assert f"{report['soap']['positions_filled']:,.0f} of the" in soap
     assert f"{report['soap']['positions_offered']:,.0f} unfilled positions" in soap
+    # what the Match made of interviews, beside Charting Outcomes' figures
+    curve = report["interviews"]["md_share_matched_by_ranks"]
+    assert set(curve) <= {str(k) for k in range(1, 16)} and "1" in curve
+    assert all(0 <= v <= 1 for v in curve.values())
+    published = report["nrmp"]["interviews"]
+    assert published["md_share_matched_by_ranks"]["1"] == pytest.approx(0.55)
+    im = report["interviews"]["non_us_img_contiguous_ranks_median"]["internal_medicine"]
+    assert im["matched"] >= 1 and im["not_matched"] >= 1
+    assert published["non_us_img_contiguous_ranks_median"]["internal_medicine"] == {
+        "matched": 5.0, "not_matched": 2.0,
+    }  # fmt: skip
+    line = next(x for x in text.out.splitlines() if x.strip().startswith("internal medicine"))
+    assert f"{im['matched']:.1f} / {im['not_matched']:.1f}" in line and "(published 5 / 2)" in line
+    assert f"1: {curve['1']:.1%} (55.0%)" in text.out
 
 
 def test_simulate_refuses_a_year_without_figures_and_bad_runs(invoke: Invoke) -> None:

@@ -17,16 +17,17 @@ from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.market_inputs import (
     ACTIVE,
+    active_totals,
     engine_interviews,
     filled_by_type,
-    registered_per_active,
+    freida_interviews,
+    scaled_to_totals,
 )
 from smartpick.services.simulate import (
     Market,
     build_market,
     current_market_fit,
     merge,
-    registration_of,
     run,
     seeds,
 )
@@ -163,15 +164,15 @@ def test_us_citizen_imgs_prefer_the_specialties_whose_positions_they_fill(
 def test_a_year_without_others_draws_none_and_says_so(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from smartpick.services import simulate
+    from smartpick.services import market_inputs
 
-    figures = simulate.year_figures
+    figures = market_inputs.year_figures
 
     def short(s: Services, year: int, metric: str) -> dict[str, float]:
         # an active total below the four types' (a dataset missing the year's total alike)
         return {"all": 1_000.0} if metric == ACTIVE else figures(s, year, metric)
 
-    monkeypatch.setattr(simulate, "year_figures", short)
+    monkeypatch.setattr(market_inputs, "year_figures", short)
     market = build_market(services)
     assert all(m.cohort("other") is None for m in market.specialties)
     assert any("no active applicants of another type" in n for n in market.notes)
@@ -191,61 +192,33 @@ def test_the_fitted_breadth_of_applicants_reaches_the_market(services: Services)
     assert behaviour_of({"behaviour": earlier}).dispersion == 0.0
 
 
-def test_programs_interview_as_many_as_freida_says_or_by_their_positions(
+def test_programs_interview_as_many_as_freida_says_or_the_engine_has_them(
     services: Services, market: Market
 ) -> None:
-    counted = {
-        r["acgme_id"]: int(r["interviews_conducted"])
-        for r in services.dataset.rows("freida_im")
-        if r["interviews_conducted"] and r["first_year_positions"]
-    }
+    counted, per_position = freida_interviews(services)
     im = next(m for m in market.specialties if m.specialty == "internal_medicine")
     assert im.slots is not None
-    own = [(s, counted[a]) for a, s in zip(im.program_ids, im.slots, strict=True) if a in counted]
+    own = [(s, counted[a], p) for a, s, p in zip(im.program_ids, im.slots, im.positions,
+                                                  strict=True) if a in counted]  # fmt: skip
     assert len(own) > 500
-    assert all(s == max(c, p) for (s, c), p in zip(own, [
-        q for a, q in zip(im.program_ids, im.positions, strict=True) if a in counted
-    ], strict=True))  # fmt: skip
-    # Every other specialty's programs: their positions times one figure of the specialty
-    # (the engine's interviews per position), which differs by specialty as the programs'
-    # published rates do: Psychiatry interviews fewer per position than Pediatrics
-    per_position = {}
+    assert all(s == max(round(c), p) for s, c, p in own)
+    # Every other specialty's programs: their positions times the engine's interviews per
+    # position of the specialty, for the NRMP's active applicants (counted again here from the
+    # registered ones: a cohort may round one applicant apart, and a slot with it)
+    active = scaled_to_totals(list(market.specialties), active_totals(services))
+    engine = engine_interviews(services, active)
     for name in ("psychiatry", "pediatrics", "emergency_medicine"):
         mk = next(m for m in market.specialties if m.specialty == name)
-        big = mk.positions >= 4  # rounding aside
-        ratio = np.asarray(mk.slots)[big] / mk.positions[big]
-        assert ratio.max() - ratio.min() < 0.25
-        per_position[name] = float(np.median(ratio))
-    assert per_position["psychiatry"] + 3 < per_position["pediatrics"]
+        expected = np.maximum(np.rint(engine[name] * mk.positions), mk.positions)
+        assert np.abs(np.asarray(mk.slots) - expected).max() <= 1
+    # they differ as the programs' published rates do: Psychiatry interviews fewer a position
+    assert engine["psychiatry"] + 3 < engine["pediatrics"]
+    # the engine's Internal Medicine volume against the programs' own counts (FREIDA), the
+    # one specialty with both: the check behind the other specialties' slots (the engine's
+    # typical applicants get about a fifth more; validation.md, interviews per matched
+    # applicant)
+    assert per_position < engine["internal_medicine"] < 1.3 * per_position
     assert "interview slots" in " ".join(market.notes)
-
-
-def test_the_engines_internal_medicine_interviews_agree_with_freidas_count(
-    services: Services, market: Market
-) -> None:
-    """The engine's interviews per Internal Medicine position (its typical applicants and
-    the programs' published rates) against the programs' own counts (FREIDA), the one
-    specialty where both exist: the check behind every other specialty's slots."""
-    rows = [r for r in services.dataset.rows("freida_im")
-            if r["interviews_conducted"] and r["first_year_positions"]]  # fmt: skip
-    freida = sum(float(r["interviews_conducted"]) for r in rows) / sum(
-        float(r["first_year_positions"]) for r in rows
-    )
-    # the market's cohorts count registered applicants; the slots are set by the active ones
-    ratio = registration_of(current_market_fit(services), registered_per_active(services))
-    active = [
-        dataclasses.replace(mk, cohorts=tuple(
-            dataclasses.replace(c, count=round(c.count / ratio[c.applicant_type]))
-            for c in mk.cohorts
-        ))
-        for mk in market.specialties
-    ]  # fmt: skip
-    engine = engine_interviews(services, active)
-    # the engine's typical applicants get a fifth more interviews than FREIDA's programs
-    # report (validation.md: interviews per matched applicant, 14.0 for 11.4)
-    assert freida < engine["internal_medicine"] < 1.3 * freida
-    assert set(engine) >= {"psychiatry", "pediatrics", "family_medicine"}
-    assert "pgy1_years" not in engine  # no one prefers the PGY-1 years
 
 
 def test_one_seed_gives_one_result_and_another_seed_another(small: Market) -> None:

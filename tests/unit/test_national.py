@@ -11,10 +11,17 @@ import pytest
 from smartpick.core.match.engine_check import check_engine
 from smartpick.core.match.engine_terms import prepare
 from smartpick.core.match.market import Cohort, SpecialtyMarket, draw_market
+from smartpick.core.match.moments import (
+    InterviewCounts,
+    NationalTargets,
+    Outcome,
+    national_moments,
+)
 from smartpick.core.match.national import (
     Market,
     RunResult,
     draw_markets,
+    match,
     merge,
     program_positions,
     run_once,
@@ -151,3 +158,39 @@ def test_the_engine_check_accounts_for_every_simulated_applicant(market: Market)
 
 def test_the_engine_check_is_the_same_for_the_same_streams(market: Market) -> None:
     assert check_engine(market, seeds(8, 1)) == check_engine(market, seeds(8, 1))
+
+
+def test_a_run_reports_interviews_as_the_fit_counts_them(market: Market) -> None:
+    """The report's share matched by ranks and rank medians are the fit's moments (core.match.
+    moments) over the same markets: what `simulate` prints is what the fit was held to."""
+    streams = seeds(6, 2)
+    report = merge([run_once(market, s) for s in streams])["interviews"]
+    outcomes = []
+    for drawn in draw_markets(market, streams):
+        result = match(drawn)
+        outcomes.append(Outcome(drawn, result.match, result.pgy1))
+    targets = NationalTargets(
+        curve_ks=(1, 2, 3), curve=(0.5, 0.5, 0.5), curve_tolerance=0.05,
+        ranks={0: (3.0, 1.0)},
+    )  # fmt: skip
+    moments = {m.name: m.simulated for m in national_moments(outcomes, targets)}
+    shares = report["md_share_matched_by_ranks"]
+    for k in (1, 2, 3):
+        assert shares[str(k)] == pytest.approx(moments[f"md_matched_by_ranks:{k}"])
+        assert 0.0 <= shares[str(k)] <= 1.0
+    medians = report["non_us_img_contiguous_ranks_median"]["psychiatry"]
+    assert medians["matched"] == pytest.approx(moments["ranks_matched:0"])
+    assert medians["not_matched"] == pytest.approx(moments["ranks_unmatched:0"])
+    assert "neurology" not in report["non_us_img_contiguous_ranks_median"]  # no non-U.S. IMGs
+
+
+def test_interview_counts_add_up_over_markets() -> None:
+    a = InterviewCounts(np.array([0.0, 2.0, 1.0]), np.array([0.0, 1.0, 1.0]),
+                        {0: np.array([0.0, 1.0])}, {0: np.array([0.0, 3.0])})  # fmt: skip
+    b = InterviewCounts(np.array([0.0, 2.0]), np.array([0.0, 0.0]), {1: np.array([0.0, 0.0, 4.0])})
+    both = a + b
+    assert both.md_share(1) == pytest.approx(1 / 4) and both.md_share(2) == 1.0
+    assert math.isnan(both.md_share(5))  # nobody with five
+    assert both.img_medians(0) == (pytest.approx(1.0), pytest.approx(1.0))
+    matched, unmatched = both.img_medians(1)
+    assert matched == pytest.approx(2.0) and math.isnan(unmatched)

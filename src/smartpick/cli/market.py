@@ -88,9 +88,42 @@ def _echo_simulation(r: dict[str, Any]) -> None:
             f"SOAP: {filled:,.0f} of the {offered:,.0f} unfilled positions filled a run "
             f"({filled / offered:.1%})"
         )
+    _echo_interviews(r.get("interviews") or {}, nrmp.get("interviews") or {})
     click.echo("")
     for note in r["notes"]:
         click.echo(f"- {note}")
+
+
+def _echo_interviews(sim: dict[str, Any], published: dict[str, Any]) -> None:
+    """What the Match made of interviews, beside Charting Outcomes' figures."""
+    curve, shown = (
+        sim.get("md_share_matched_by_ranks") or {},
+        published.get("md_share_matched_by_ranks") or {},
+    )
+    if curve:
+        click.echo("")
+        click.echo("U.S. MD seniors matched in their preferred specialty, by programs ranked:")
+        click.echo(
+            "  "
+            + "; ".join(f"{k}: {_percent(curve.get(k))} ({_percent(v)})" for k, v in shown.items())
+            + "  (simulated, published in brackets)"
+        )
+    medians = sim.get("non_us_img_contiguous_ranks_median") or {}
+    wanted = published.get("non_us_img_contiguous_ranks_median") or {}
+    rows = [(s, m, wanted[s]) for s, m in medians.items() if s in wanted]
+    if rows:
+        click.echo("Non-U.S. IMGs' programs ranked in their preferred specialty (median), "
+                   "matched / not matched:")  # fmt: skip
+        for spec, m, p in rows:
+            click.echo(
+                f"  {spec.replace('_', ' '):<36}{_median(m['matched'])} / "
+                f"{_median(m['not_matched'])}  (published {p['matched']:g} / "
+                f"{p['not_matched']:g})"
+            )
+
+
+def _median(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 @click.command("rank")

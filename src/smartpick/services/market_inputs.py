@@ -20,11 +20,10 @@ from smartpick.core.match.positions import (
     mean_interviews,
     scaled_counts,
 )
-from smartpick.core.model.cell_predictions import application_share
-from smartpick.core.model.targets import evaluate_cell
-from smartpick.data.engine import INTERVIEW_SPECIALTY
-from smartpick.errors import DataError
+from smartpick.data.engine import BORROWED, INTERVIEW_SPECIALTY
+from smartpick.errors import DataError, InputError
 from smartpick.services.midseason_steps import SOAP_FILLED, SOAP_OFFERED
+from smartpick.services.validation import cell_results
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -158,17 +157,13 @@ def engine_interviews(services: Services, markets: Sequence[SpecialtyMarket]) ->
     who has at least one, over its positions. U.S.-citizen IMGs (and the others, drawn like
     them) apply at their own program rates with the non-U.S. IMGs' published cell and
     parameters, as the market draws them; a specialty without cohorts is left out."""
-    fit = services.fit
-    per: dict[tuple[str, str], float] = {}
-    for t in services.engine.targets():
-        params = fit.for_cell(t.specialty, t.applicant_type)
-        share = application_share(fit, t)
-        kinds = [t] + ([dataclasses.replace(t, applicant_type="us-img")]
-                       if t.applicant_type == "non-us-img" else [])  # fmt: skip
-        for k in kinds:
-            per[(k.specialty, k.applicant_type)] = mean_interviews(
-                evaluate_cell(k, params, share).all_by_k
-            )
+    targets = services.engine.targets()
+    borrowed = [dataclasses.replace(t, applicant_type=g) for t in targets
+                for g, like in BORROWED.items() if t.applicant_type == like]  # fmt: skip
+    per = {
+        cell: mean_interviews(result.all_by_k)
+        for cell, result in cell_results([*targets, *borrowed], services.fit).items()
+    }
     out = {}
     for mk in markets:
         cell = [(c.count, RATES_OF.get(c.applicant_type, c.applicant_type)) for c in mk.cohorts]
@@ -188,18 +183,13 @@ def with_interview_slots(
     applicants (`active`: the markets with the cohorts counted so, `engine_interviews`), so
     that the market's interviews follow the engine's where no program counts them; the PGY-1
     years, which no one prefers, FREIDA's Internal Medicine per position."""
-    counted = {
-        r["acgme_id"]: (float(r["interviews_conducted"]), float(r["first_year_positions"]))
-        for r in services.dataset.rows("freida_im")
-        if r["interviews_conducted"] and r["first_year_positions"]
-    }
-    per_position = sum(i for i, _ in counted.values()) / sum(p for _, p in counted.values())
+    counted, per_position = freida_interviews(services)
     engine = engine_interviews(services, active)
     out = []
     own = 0
     for mk in markets:
         mine = mk.specialty == INTERVIEW_SPECIALTY
-        known = [counted[a][0] if mine and a in counted else None for a in mk.program_ids]
+        known = [counted[a] if mine and a in counted else None for a in mk.program_ids]
         own += sum(k is not None for k in known)
         rate = per_position if mine else engine.get(mk.specialty, per_position)
         out.append(dataclasses.replace(mk, slots=interview_slots(mk.positions, rate, known)))
@@ -218,6 +208,46 @@ def with_interview_slots(
         "FREIDA's Internal Medicine (no one prefers them)"
     )
     return out, note
+
+
+def active_totals(services: Services) -> dict[str, float]:
+    """The NRMP's active applicants (with a rank order list) of the latest year by type, and
+    the others (no published type): its active applicants less the four types' (none where
+    the year has no active total or it falls short of the four types')."""
+    year = latest_year(services, APPLICANTS)
+    totals = year_figures(services, year, APPLICANTS)
+    others = year_figures(services, year, ACTIVE).get("all", 0.0) - sum(totals.values())
+    totals[OTHER] = max(others, 0.0)
+    return totals
+
+
+def freida_interviews(services: Services) -> tuple[dict[str, float], float]:
+    """FREIDA's Internal Medicine programs with both counts: each one's interviews conducted
+    (by ACGME id), and their interviews per first-year position pooled."""
+    counted = {
+        r["acgme_id"]: (float(r["interviews_conducted"]), float(r["first_year_positions"]))
+        for r in services.dataset.rows("freida_im")
+        if r["interviews_conducted"] and r["first_year_positions"]
+    }
+    per_position = sum(i for i, _ in counted.values()) / sum(p for _, p in counted.values())
+    return {a: i for a, (i, _) in counted.items()}, per_position
+
+
+def nrmp_year(services: Services, year: int | None) -> int:
+    """The year of the NRMP's Match figures to compare with: `year`, or the latest in the
+    dataset; a year without figures is refused with the years that have them."""
+    available = sorted(
+        {int(r["year"]) for r in services.dataset.rows("specialty_figures")
+         if r["metric"] == RATE and r["year"]}
+    )  # fmt: skip
+    chosen = available[-1] if year is None else year
+    if chosen not in available:
+        raise InputError(
+            f"the dataset has no NRMP Match figures for {chosen}",
+            field="year",
+            hint="Years with figures: " + ", ".join(map(str, available)),
+        )
+    return chosen
 
 
 def latest_year(services: Services, metric: str) -> int:

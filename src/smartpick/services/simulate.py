@@ -31,16 +31,17 @@ from smartpick.data.engine import BORROWED
 from smartpick.errors import DataError, InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current
 from smartpick.services.market_inputs import (
-    ACTIVE,
     APPLICANTS,
     FILLED,
     PGY1,
     RATE,
     RATES_OF,
+    active_totals,
     backup_shares,
     latest_year,
     missing_keys,
     nrmp_totals,
+    nrmp_year,
     pgy1_market,
     registered_per_active,
     scaled_to_totals,
@@ -49,6 +50,7 @@ from smartpick.services.market_inputs import (
     with_interview_slots,
     year_figures,
 )
+from smartpick.services.validation import published_interviews
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -86,14 +88,9 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             for g in ("md", "do", "non-us-img")
         )
     ]
-    # U.S.-citizen IMGs: the national count, spread where they fill positions; the other
-    # active applicants (no published type): the NRMP's active ones less the four types',
-    # spread like non-U.S. IMGs
-    year = latest_year(services, APPLICANTS)
-    totals = year_figures(services, year, APPLICANTS)
-    # none where the year has no active total (or it falls short of the four types')
-    others = year_figures(services, year, ACTIVE).get("all", 0.0) - sum(totals.values())
-    totals[OTHER] = max(others, 0.0)
+    # U.S.-citizen IMGs: the national count, spread where they fill positions; the others
+    # (no published type), spread like non-U.S. IMGs
+    totals, year = active_totals(services), latest_year(services, APPLICANTS)
     overall = registered_per_active(services)
     ratio = registration_of(simulator, overall)
     img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
@@ -429,29 +426,22 @@ def simulate_report(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """`smartpick simulate`: the simulated Match beside the NRMP figures of `year`."""
-    available = sorted(
-        {int(r["year"]) for r in services.dataset.rows("specialty_figures")
-         if r["metric"] == RATE and r["year"]}
-    )  # fmt: skip
-    year = available[-1] if year is None else year
-    if year not in available:
-        raise InputError(
-            f"the dataset has no NRMP Match figures for {year}",
-            field="year",
-            hint="Years with figures: " + ", ".join(map(str, available)),
-        )
+    year = nrmp_year(services, year)
     record = current_market_fit(services)
     market = build_market(services, record)
     results = run(market, runs, seed, scheduler, progress)
     summary = merge(results)
-    nrmp_rate = year_figures(services, year, RATE)
-    nrmp_fill = year_figures(services, year, FILLED).get("all")
+    nrmp = {
+        "match_rate_by_type": year_figures(services, year, RATE),
+        "fill_rate": year_figures(services, year, FILLED).get("all"),
+        "interviews": published_interviews(services.engine.moments()),
+    }
     return {
         "season": services.season,
         "year": year,
         "seed": seed,
         **summary,
-        "nrmp": {"match_rate_by_type": nrmp_rate, "fill_rate": nrmp_fill},
+        "nrmp": nrmp,
         "market": {
             "specialties": len(market.specialties),
             "programs": sum(m.size for m in market.specialties),

@@ -8,7 +8,7 @@ reliability, never a published value itself.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,16 @@ from smartpick.core.model.cell_predictions import (
 )
 from smartpick.core.model.margins import margin_gaps
 from smartpick.core.model.targets import (
+    CellResult,
+    Moments,
+    Target,
     curve_of,
     evaluate_cell,
     interviews_when_matched,
     ranks_of,
 )
 from smartpick.data import Dataset, load_dataset
-from smartpick.data.engine import EngineData
+from smartpick.data.engine import BORROWED, EngineData
 from smartpick.fitted import (
     MARKET_FILE,
     market_fingerprint,
@@ -157,6 +160,36 @@ def percent(value: float | None) -> str:
     return "none" if value is None else f"{value:.0%}"
 
 
+def cell_results(targets: Sequence[Target], fitted: Fit) -> dict[tuple[str, str], CellResult]:
+    """Each published cell's individuals under the fitted model (`evaluate_cell`: their
+    interviews and matches), by (specialty, type); a type that borrows another's parameters
+    (U.S.-citizen IMGs) is evaluated with them."""
+    return {
+        (t.specialty, t.applicant_type): evaluate_cell(
+            t,
+            fitted.for_cell(t.specialty, BORROWED.get(t.applicant_type, t.applicant_type)),
+            application_share(fitted, t),
+        )
+        for t in targets
+    }
+
+
+def published_interviews(moments: Moments) -> dict[str, Any]:
+    """The published figures on interviews the engine and the simulated Match are held to:
+    the U.S. MD share matched by programs ranked (k -> share, an approximate curve) and the
+    non-U.S. IMG contiguous-rank medians (specialty -> matched / not_matched)."""
+    return {
+        "md_share_matched_by_ranks": {
+            str(k): v for c in moments.curves if c.applicant_type == "md"
+            for k, v in zip(c.ks, c.shares, strict=True)
+        },
+        "non_us_img_contiguous_ranks_median": {
+            r.specialty: {"matched": r.matched, "not_matched": r.not_matched}
+            for r in moments.ranks if r.applicant_type == "non-us-img"
+        },
+    }  # fmt: skip
+
+
 def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
     """What the fitted model implies for the published figures on interviews and
     applications, beside them: the U.S. MD share matched by number of interviews (pooled over
@@ -166,27 +199,18 @@ def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
     engine = EngineData(dataset)
     targets = engine.targets()
     moments = engine.moments()
-    results = {
-        (t.specialty, t.applicant_type): evaluate_cell(
-            t, fitted.for_cell(t.specialty, t.applicant_type), application_share(fitted, t)
-        )
-        for t in targets
-    }
+    results = cell_results(targets, fitted)
     md = [r for (_, g), r in results.items() if g == "md"]
-    published_curve = {
-        str(k): v for c in moments.curves if c.applicant_type == "md"
-        for k, v in zip(c.ks, c.shares, strict=True)
-    }  # fmt: skip
+    published = published_interviews(moments)
     ranks: dict[str, dict[str, Any]] = {}
-    published_ranks = {r.specialty: r for r in moments.ranks}
+    published_ranks = published["non_us_img_contiguous_ranks_median"]
     for (spec, g), result in sorted(results.items()):
         if g != "non-us-img":
             continue
         matched, not_matched = ranks_of(result)
         ranks[spec] = {"matched": round(matched, 2), "not_matched": round(not_matched, 2)}
         if spec in published_ranks:
-            pub = published_ranks[spec]
-            ranks[spec]["published"] = {"matched": pub.matched, "not_matched": pub.not_matched}
+            ranks[spec]["published"] = published_ranks[spec]
     typical: dict[str, dict[str, float]] = {}
     for g in ("md", "do", "us-img", "non-us-img"):
         typical[g] = {
@@ -207,7 +231,7 @@ def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
                 str(k): round(v, 4) for k, v in zip(CURVE_KS, curve_of(md, CURVE_KS), strict=True)
             },
         },
-        "p_match_by_interviews_published": {"md": published_curve},
+        "p_match_by_interviews_published": {"md": published["md_share_matched_by_ranks"]},
         "contiguous_ranks_median": {"non-us-img": ranks},
         "interviews_per_matched_applicant": interviews,
         "applications_typical": typical,

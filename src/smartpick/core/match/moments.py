@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -130,8 +131,9 @@ def national_moments(outcomes: Sequence[Outcome], targets: NationalTargets) -> l
         variance = (targets.applications_tolerance * mean) ** 2
         simulated = float(sent.mean()) if sent.size else float("nan")
         out.append(NationalMoment(f"applications:{g}", simulated, mean, variance))
-    out += _curve(outcomes, types, targets)
-    out += _ranks(outcomes, types, targets)
+    counts = total_counts(outcomes)
+    out += _curve(counts, len(outcomes), targets)
+    out += _ranks(counts, targets)
     return out
 
 
@@ -179,41 +181,96 @@ def _filled_by(
     return out
 
 
-def _curve(
-    outcomes: Sequence[Outcome], types: Sequence[NDArray[np.str_]], targets: NationalTargets
-) -> list[NationalMoment]:
+def _curve(counts: InterviewCounts, markets: int, targets: NationalTargets) -> list[NationalMoment]:
     """U.S. MD share matched in the preferred specialty by its programs ranked."""
     out = []
     for k, share in zip(targets.curve_ks, targets.curve, strict=True):
-        n = won = 0
-        for o, t in zip(outcomes, types, strict=True):
-            mask = o.draw.active & (t == "md") & (o.draw.own == k)
-            n += int(mask.sum())
-            won += int((mask & o.preferred).sum())
-        per_market = n / max(len(outcomes), 1)
+        per_market = counts.md_ranked(k) / max(markets, 1)
         variance = _binomial(share, per_market) + targets.curve_tolerance**2
-        simulated = won / n if n else float("nan")
+        simulated = counts.md_share(k)
         out.append(NationalMoment(f"md_matched_by_ranks:{k}", simulated, share, variance))
     return out
 
 
-def _ranks(
-    outcomes: Sequence[Outcome], types: Sequence[NDArray[np.str_]], targets: NationalTargets
-) -> list[NationalMoment]:
+def _ranks(counts: InterviewCounts, targets: NationalTargets) -> list[NationalMoment]:
     """Non-U.S. IMG median contiguous ranks, matched and unmatched in the preferred specialty
     (applicants with at least one of its programs ranked: Charting Outcomes' applicants)."""
     out = []
     variance = targets.rank_tolerance**2
     for k, (matched, unmatched) in targets.ranks.items():
-        won = np.zeros(1)
-        lost = np.zeros(1)
-        for o, t in zip(outcomes, types, strict=True):
-            mask = (o.draw.specialty == k) & (t == "non-us-img") & (o.draw.own > 0)
-            won = _add(won, np.bincount(o.draw.own[mask & o.preferred]))
-            lost = _add(lost, np.bincount(o.draw.own[mask & ~o.preferred]))
-        out.append(NationalMoment(f"ranks_matched:{k}", median_of(won), matched, variance))
-        out.append(NationalMoment(f"ranks_unmatched:{k}", median_of(lost), unmatched, variance))
+        won, lost = counts.img_medians(k)
+        out.append(NationalMoment(f"ranks_matched:{k}", won, matched, variance))
+        out.append(NationalMoment(f"ranks_unmatched:{k}", lost, unmatched, variance))
     return out
+
+
+@dataclass(frozen=True)
+class InterviewCounts:
+    """Applicants by their number of interviews in the preferred specialty (its programs
+    ranked, contiguous on the list), over one or more matched markets: U.S. MD seniors with a
+    rank order list, all of them and those matched there (`md_all`, `md_won`, by k); and by
+    market (specialty index), non-U.S. IMGs with at least one, matched there and not
+    (`img_won`, `img_lost`). Counts add up over markets (`+`); a replication carries its own
+    (core.match.national)."""
+
+    md_all: Array
+    md_won: Array
+    img_won: Mapping[int, Array] = field(default_factory=dict)
+    img_lost: Mapping[int, Array] = field(default_factory=dict)
+
+    def __add__(self, other: InterviewCounts) -> InterviewCounts:
+        def both(a: Mapping[int, Array], b: Mapping[int, Array]) -> dict[int, Array]:
+            return {k: _add(a.get(k, np.zeros(1)), b.get(k, np.zeros(1))) for k in {*a, *b}}
+
+        return InterviewCounts(
+            _add(self.md_all, other.md_all), _add(self.md_won, other.md_won),
+            both(self.img_won, other.img_won), both(self.img_lost, other.img_lost),
+        )  # fmt: skip
+
+    def md_ranked(self, k: int) -> float:
+        return _at(self.md_all, k)
+
+    def md_share(self, k: int) -> float:
+        """The share matched among U.S. MD seniors with k ranks (nan where there are none)."""
+        n = self.md_ranked(k)
+        return _at(self.md_won, k) / n if n else float("nan")
+
+    def img_medians(self, market: int) -> tuple[float, float]:
+        """(matched, unmatched) median contiguous ranks of the market's non-U.S. IMGs."""
+        none = np.zeros(1)
+        return (
+            median_of(self.img_won.get(market, none)),
+            median_of(self.img_lost.get(market, none)),
+        )
+
+
+def interview_counts(
+    draw: Draw, preferred: NDArray[np.bool_], types: NDArray[Any]
+) -> InterviewCounts:
+    """The InterviewCounts of one matched market (`preferred`: matched in the preferred
+    specialty; `types`: each applicant's type)."""
+    md = draw.active & (types == "md")
+    img = (types == "non-us-img") & (draw.own > 0)
+    won: dict[int, Array] = {}
+    lost: dict[int, Array] = {}
+    for k in np.unique(draw.specialty[img]):
+        here = img & (draw.specialty == k)
+        won[int(k)] = _add(np.zeros(1), np.bincount(draw.own[here & preferred]))
+        lost[int(k)] = _add(np.zeros(1), np.bincount(draw.own[here & ~preferred]))
+    return InterviewCounts(
+        _add(np.zeros(1), np.bincount(draw.own[md])),
+        _add(np.zeros(1), np.bincount(draw.own[md & preferred])),
+        won,
+        lost,
+    )
+
+
+def total_counts(outcomes: Sequence[Outcome]) -> InterviewCounts:
+    """The InterviewCounts of matched markets together."""
+    total = InterviewCounts(np.zeros(1), np.zeros(1))
+    for o in outcomes:
+        total = total + interview_counts(o.draw, o.preferred, o.types)
+    return total
 
 
 def active_by_type(outcomes: Sequence[Outcome]) -> dict[str, float]:
@@ -234,6 +291,11 @@ def _by_type(
     return out
 
 
-def _add(a: Array, b: NDArray[np.int64]) -> Array:
+def _at(counts: Array, k: int) -> float:
+    """The count at k (0 past the end: nobody had that many)."""
+    return float(counts[k]) if k < counts.size else 0.0
+
+
+def _add(a: Array, b: NDArray[Any]) -> Array:
     size = max(a.size, b.size)
     return np.pad(a, (0, size - a.size)) + np.pad(b.astype(np.float64), (0, size - b.size))

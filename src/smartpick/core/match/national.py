@@ -26,6 +26,7 @@ from smartpick.core.match.market import (
     SpecialtyMarket,
     draw_market,
 )
+from smartpick.core.match.moments import InterviewCounts, interview_counts
 from smartpick.core.match.soap import soap_lists, soap_round
 from smartpick.core.match.supplemental import match_supplemental_lists
 
@@ -92,6 +93,8 @@ class RunResult:
     soap_applicants: int = 0  # unmatched applicants with a rank order list
     settled: bool = True  # the supplemental lists' passes stood still
     notes: list[str] = field(default_factory=list)
+    interviews: InterviewCounts | None = None  # by number of interviews (moments' counts)
+    specialties: tuple[str, ...] = ()  # the markets' names, in order
 
 
 def widen(values: Array, extra: int) -> Array:
@@ -234,6 +237,8 @@ def summarize(
         unfilled_programs=int((filled_by_program < draw.capacities).sum()),
         matched_anywhere=anywhere,
         registered=registered,
+        interviews=interview_counts(draw, home, np.asarray(types)),
+        specialties=tuple(names),
     )
 
 
@@ -265,6 +270,7 @@ def merge(results: Iterable[RunResult]) -> dict[str, Any]:
     positions = sum(r.positions for r in items)
     filled = sum(r.filled for r in items)
     offered = sum(r.soap_offered for r in items)
+    counts = [r.interviews for r in items if r.interviews is not None]
 
     def per_run(value: float) -> float:
         return value / runs if runs else 0.0
@@ -292,4 +298,30 @@ def merge(results: Iterable[RunResult]) -> dict[str, Any]:
         },
         "supplemental_settled": all(r.settled for r in items),
         "seconds_per_run": sum(r.seconds for r in items) / runs if runs else math.nan,
+        "interviews": by_interviews(sum(counts[1:], counts[0]), items[0].specialties)
+        if counts
+        else {},
+    }
+
+
+RANKS_SHOWN = 15  # the U.S. MD share matched by ranks, k = 1..15
+
+
+def _number(value: float) -> float | None:
+    """JSON's number: None where there is none (a median of no applicants)."""
+    return None if math.isnan(value) else value
+
+
+def by_interviews(counts: InterviewCounts, specialties: Sequence[str]) -> dict[str, Any]:
+    """What the Match made of interviews, as Charting Outcomes counts it: the U.S. MD share
+    matched in the preferred specialty by its programs ranked (k = 1..15, where any had k),
+    and the non-U.S. IMG median contiguous ranks, matched and not, by preferred specialty."""
+    shares = {k: counts.md_share(k) for k in range(1, RANKS_SHOWN + 1)}
+    medians = {specialties[k]: counts.img_medians(k) for k in sorted(counts.img_won)}
+    return {
+        "md_share_matched_by_ranks": {str(k): v for k, v in shares.items() if not math.isnan(v)},
+        "non_us_img_contiguous_ranks_median": {
+            name: {"matched": _number(m), "not_matched": _number(u)}
+            for name, (m, u) in medians.items()
+        },
     }
