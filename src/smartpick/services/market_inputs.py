@@ -20,10 +20,10 @@ from smartpick.core.match.positions import (
     mean_interviews,
     scaled_counts,
 )
+from smartpick.core.model.cell_predictions import cell_results
 from smartpick.data.engine import BORROWED, INTERVIEW_SPECIALTY
 from smartpick.errors import DataError, InputError
 from smartpick.services.midseason_steps import SOAP_FILLED, SOAP_OFFERED
-from smartpick.services.validation import cell_results
 
 if TYPE_CHECKING:
     from smartpick.services import Services
@@ -162,7 +162,7 @@ def engine_interviews(services: Services, markets: Sequence[SpecialtyMarket]) ->
                 for g, like in BORROWED.items() if t.applicant_type == like]  # fmt: skip
     per = {
         cell: mean_interviews(result.all_by_k)
-        for cell, result in cell_results([*targets, *borrowed], services.fit).items()
+        for cell, result in cell_results([*targets, *borrowed], services.fit, BORROWED).items()
     }
     out = {}
     for mk in markets:

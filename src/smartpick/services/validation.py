@@ -8,7 +8,7 @@ reliability, never a published value itself.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -17,16 +17,13 @@ from smartpick.core.model.calibration import Fit, fit
 from smartpick.core.model.cell_predictions import (
     Cell,
     add_held_out,
-    application_share,
+    cell_results,
     in_sample,
 )
 from smartpick.core.model.margins import margin_gaps
 from smartpick.core.model.targets import (
-    CellResult,
     Moments,
-    Target,
     curve_of,
-    evaluate_cell,
     interviews_when_matched,
     ranks_of,
 )
@@ -160,20 +157,6 @@ def percent(value: float | None) -> str:
     return "none" if value is None else f"{value:.0%}"
 
 
-def cell_results(targets: Sequence[Target], fitted: Fit) -> dict[tuple[str, str], CellResult]:
-    """Each published cell's individuals under the fitted model (`evaluate_cell`: their
-    interviews and matches), by (specialty, type); a type that borrows another's parameters
-    (U.S.-citizen IMGs) is evaluated with them."""
-    return {
-        (t.specialty, t.applicant_type): evaluate_cell(
-            t,
-            fitted.for_cell(t.specialty, BORROWED.get(t.applicant_type, t.applicant_type)),
-            application_share(fitted, t),
-        )
-        for t in targets
-    }
-
-
 def published_interviews(moments: Moments) -> dict[str, Any]:
     """The published figures on interviews the engine and the simulated Match are held to:
     the U.S. MD share matched by programs ranked (k -> share, an approximate curve) and the
@@ -199,7 +182,7 @@ def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:
     engine = EngineData(dataset)
     targets = engine.targets()
     moments = engine.moments()
-    results = cell_results(targets, fitted)
+    results = cell_results(targets, fitted, BORROWED)
     md = [r for (_, g), r in results.items() if g == "md"]
     published = published_interviews(moments)
     ranks: dict[str, dict[str, Any]] = {}

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from smartpick.core.model.calibration import Fit
 from smartpick.core.model.standing import p_match as curve
-from smartpick.core.model.targets import Target, individuals, predict
+from smartpick.core.model.targets import CellResult, Target, evaluate_cell, individuals, predict
 from smartpick.core.model.validation import (
     Bin,
     Scores,
@@ -46,6 +46,22 @@ def application_share(fitted: Fit, t: Target) -> float:
     """The share of the cell's typical list that goes to its specialty: all of it where the
     specialty's own number of applications is published, else the fitted share."""
     return 1.0 if t.own_count else fitted.share(t.share_key, t.specialty)
+
+
+def cell_results(
+    targets: Sequence[Target], fitted: Fit, borrowed: Mapping[str, str]
+) -> dict[tuple[str, str], CellResult]:
+    """Each published cell's individuals under the fitted model (`evaluate_cell`: their
+    interviews and matches), by (specialty, type); a type in `borrowed` (U.S.-citizen IMGs)
+    is evaluated with the parameters of the type it borrows."""
+    return {
+        (t.specialty, t.applicant_type): evaluate_cell(
+            t,
+            fitted.for_cell(t.specialty, borrowed.get(t.applicant_type, t.applicant_type)),
+            application_share(fitted, t),
+        )
+        for t in targets
+    }
 
 
 def in_sample(targets: Sequence[Target], fitted: Fit) -> list[Cell]:
