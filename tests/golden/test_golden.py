@@ -17,7 +17,6 @@ import pytest
 from tests.e2e.conftest import Invoke
 from tests.golden.cases import CASES, OUTPUTS, normalized
 
-
 TOLERANCE = 2e-4  # two units of the fourth decimal, relative above 1
 NOISY = {"usd_per_point": 100.0}  # compared only below this value
 
