@@ -8,8 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartpick.core.model.calibration import fit
+from smartpick.core.model.evaluation import planned_cells
 from smartpick.core.model.interview import (
     TYPES,
+    CellRates,
     ProgramRates,
     anchor,
     cell_rates,
@@ -222,3 +224,50 @@ def test_in_state_cells_hold_us_graduates_only_and_reproduce_the_in_state_rate()
         for t, share in mix.tiers.items():
             implied += w * share * expit(cells.level[g] + cells.location + cells.signal[t])
     np.testing.assert_allclose(implied, clamp(r.in_state), atol=2e-3)
+
+
+def _mixture(cells: CellRates, g: str) -> np.ndarray:
+    """Each program's rate for type g over the cells' location and signal mix."""
+    rest = 1 - sum(cells.mix.tiers.values())
+    total = np.zeros(cells.location.size)
+    share_in = cells.in_state_share(g)
+    for loc_share, loc in ((share_in, cells.location), (1 - share_in, 0.0)):
+        total += loc_share * rest * expit(cells.level[g] + loc)
+        for t, share in cells.mix.tiers.items():
+            total += loc_share * share * expit(cells.level[g] + loc + cells.signal[t])
+    return total
+
+
+PRIOR = float(np.log(2.71))
+
+
+def test_a_prior_signal_takes_its_interviews_from_the_applications_without_one() -> None:
+    r = rates(tiers=())
+    cells = cell_rates(r, SHARES, {})
+    planned = planned_cells(
+        r, cells, None, {"gold": PRIOR, "silver": PRIOR}, {"gold": 3, "silver": 12}, 39.0, "md"
+    )
+    assert planned.mix.tiers == pytest.approx({"gold": 3 / 39, "silver": 12 / 39})
+    # The program's interviews for the type stay the published ones...
+    np.testing.assert_allclose(_mixture(planned, "md"), clamp(r.by_type["md"]), atol=1e-9)
+    # ...so, in each location, a signal lifts the rate above the one the rates alone give
+    # (no signal in their cells) and the applications without one fall below it.
+    assert np.all(planned.level["md"] + planned.signal["gold"] > cells.level["md"])
+    assert np.all(planned.level["md"] < cells.level["md"])
+
+
+def test_cells_without_a_prior_tier_are_the_rates_own() -> None:
+    r = rates()
+    cells = cell_rates(r, SHARES, {"gold": 3, "silver": 10})
+    planned = planned_cells(r, cells, None, {"gold": None, "silver": None}, {}, 39.0, "md")
+    assert planned is cells
+
+
+def test_a_tier_the_planned_season_lacks_is_dropped_for_its_priors() -> None:
+    r = rates(tiers=("signal",))
+    cells = cell_rates(r, SHARES, {"signal": 5})
+    planned = planned_cells(
+        r, cells, None, {"gold": PRIOR, "silver": PRIOR}, {"gold": 3, "silver": 6}, 60.0, "do"
+    )
+    assert set(planned.mix.tiers) == {"gold", "silver"}
+    np.testing.assert_allclose(_mixture(planned, "do"), clamp(r.by_type["do"]), atol=1e-9)

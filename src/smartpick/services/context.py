@@ -14,10 +14,11 @@ from smartpick.core.model.evaluation import (
     Context,
     Draw,
     DrawInputs,
+    planned_cells,
     program_vectors,
     tier_counts,
 )
-from smartpick.core.model.interview import TYPES, ProgramRates, carry_over
+from smartpick.core.model.interview import TYPES, ProgramRates
 from smartpick.core.model.parameters import Pool
 from smartpick.core.model.standing import Figures
 from smartpick.core.profile import APPLICANT_TYPES, Profile
@@ -118,7 +119,10 @@ def build_context(
             "the dataset lists no application service or signals for the specialty: "
             "ERAS fees and no signals are assumed"
         )
-    cells = inputs.cells if counts is None else carry_over(inputs.rates, inputs.cells, *counts)
+    cells = planned_cells(
+        inputs.rates, inputs.cells, counts, tiers, planned, engine.applications(specialty, g, fit),
+        g,
+    )  # fmt: skip
     pri = services.priors
     away_ids = set(profile.away_rotations)
     in_state, away, allowed = program_vectors(
@@ -189,7 +193,10 @@ def _signals(
         notes.append(
             f"signals: the {rates.season} program rates have no column for "
             + ", ".join(prior_only)
-            + f"; the effect is a prior only, the {services.priors.signal_source}"
+            + f"; the effect is a prior only, the {services.priors.signal_source}. "
+            "The published rates count everyone who applied that season, signal or not: a "
+            "signal's gain is taken from the applications without one, so no program gives "
+            "more interviews than it did"
         )
     own = [t for t in now if t in rates.tiers]
     if not own or all(now.get(t) == then.get(t) for t in own):

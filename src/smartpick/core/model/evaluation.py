@@ -20,7 +20,15 @@ from numpy.typing import NDArray
 
 from smartpick.core.catalog import Program, exclusion
 from smartpick.core.model.calibration import Fit
-from smartpick.core.model.interview import CellRates, ProgramRates, anchor, carry_over, cell_rates
+from smartpick.core.model.interview import (
+    CellRates,
+    Mix,
+    ProgramRates,
+    _solve_level,
+    anchor,
+    carry_over,
+    cell_rates,
+)
 from smartpick.core.model.outcomes import Outcomes, normal_nodes, outcomes
 from smartpick.core.model.parameters import (
     Params,
@@ -117,6 +125,54 @@ class DrawInputs:
     location_cap: float | None
 
 
+MAX_SIGNALED = 0.95  # at most this share of a program's applications carries a signal
+
+
+def planned_cells(
+    rates: ProgramRates,
+    cells: CellRates,
+    counts: tuple[dict[str, int], dict[str, int]] | None,
+    tiers: Mapping[str, float | None],
+    signal_counts: Mapping[str, int],
+    applications: float,
+    applicant_type: str,
+) -> CellRates:
+    """The cells of the planned season for the applicant's type (METHODS §3.3, dilution).
+
+    The rates' own tiers are carried over to the season's counts (`carry_over`). A tier the
+    rates have no column for (`tiers` holds its prior log odds ratio) takes that effect at
+    every program, and the type's level is solved again so that each program's interview
+    rate for the type, which counts whoever signaled it that season, stays the published one:
+    what a signal gains, the applications without one lose. Without this a prior signal
+    would add interviews no program gives. Each tier's share of the applications is the
+    typical applicant's, who sends every signal: its count over the `applications`; tiers of
+    the rates' season that the planned season does not have are dropped."""
+    if counts is not None:
+        cells = carry_over(rates, cells, *counts)
+    prior = {t: v for t, v in tiers.items() if v is not None}
+    if not prior:
+        return cells
+    size = max(applications, 1.0)
+    signal = {"none": cells.signal["none"]}
+    shares: dict[str, float] = {}
+    for t in tiers:
+        if t in prior:
+            signal[t] = np.full(rates.size, prior[t])
+            shares[t] = min(signal_counts.get(t, 0), size) / size
+        elif t in cells.signal:
+            signal[t] = cells.signal[t]
+            shares[t] = cells.mix.tiers.get(t, 0.0)
+    total = sum(shares.values())
+    if total > MAX_SIGNALED:
+        shares = {t: v * MAX_SIGNALED / total for t, v in shares.items()}
+    mix = Mix(cells.mix.in_state, shares)
+    level = dict(cells.level)
+    level[applicant_type] = _solve_level(
+        rates, applicant_type, cells.location, signal, mix, cells.in_share.get(applicant_type)
+    )
+    return CellRates(level, cells.location, signal, mix, cells.notes, cells.in_share)
+
+
 def _signal(ctx: Context, cells: CellRates, tier: str | None) -> Array | float:
     if tier is None:
         return 0.0
@@ -202,10 +258,12 @@ def make_draws(
             ctx.cells.location,
             (ctx.applicant_type,),
         )
-        if ctx.counts is not None:
-            cells = carry_over(rates, cells, *ctx.counts)
         moved = step.get(f"share:{share}", 0.0) + step.get(f"share:{share}@{specialty}", 0.0)
-        out.append(Draw(params, cells, inputs.applications * math.exp(moved)))
+        applications = inputs.applications * math.exp(moved)
+        cells = planned_cells(
+            rates, cells, ctx.counts, ctx.tiers, ctx.signal_counts, applications, ctx.applicant_type
+        )
+        out.append(Draw(params, cells, applications))
     return out
 
 
