@@ -271,3 +271,15 @@ def test_a_tier_the_planned_season_lacks_is_dropped_for_its_priors() -> None:
     )
     assert set(planned.mix.tiers) == {"gold", "silver"}
     np.testing.assert_allclose(_mixture(planned, "do"), clamp(r.by_type["do"]), atol=1e-9)
+
+
+def test_more_signals_than_applications_are_all_the_applications() -> None:
+    r = rates(tiers=())
+    cells = cell_rates(r, SHARES, {})
+    planned = planned_cells(
+        r, cells, None, {"gold": PRIOR, "silver": PRIOR}, {"gold": 3, "silver": 6}, 4.0, "md"
+    )
+    # As the typical applicant's: 9 signals on 4 applications sign every one of them (each
+    # tier at most the list, 3 and 4 of 4, in proportion).
+    assert planned.mix.tiers == pytest.approx({"gold": 3 / 7, "silver": 4 / 7})
+    np.testing.assert_allclose(_mixture(planned, "md"), clamp(r.by_type["md"]), atol=1e-9)

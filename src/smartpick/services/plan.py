@@ -415,10 +415,16 @@ def _reason(ctx: Context, profile: Profile, line: Line, tiers: list[str]) -> str
     """One line, one number, its origin."""
     p_interview, j = line.p_interview, line.program
     if line.signal:
+        tier = tiers[line.signal - 1]
+        basis = (
+            "the program's own signal rates"
+            if ctx.tiers.get(tier) is None
+            else "the published effect of a signal: the program publishes no signal rate"
+        )
         return (
-            f"{signal_name(tiers[line.signal - 1])}: raises your interview chance from "
-            f"{line.p_before_signal:.0%} to {p_interview:.0%} (SmartPick's estimate from the "
-            "program's own signal rates)"
+            f"{signal_name(tier)}: raises your interview chance from "
+            f"{line.p_before_signal:.0%} to {p_interview:.0%} (SmartPick's estimate from "
+            f"{basis})"
         )
     if ctx.in_state[j] > 0:
         return (

@@ -73,6 +73,12 @@ class Context:
     allowed: Array
     notes: list[str]
 
+    @property
+    def season_key(self) -> str:
+        """What the cells take from the planned season (its tiers, their priors and counts,
+        the rates' counts carried to them): part of every key the Evaluator keeps."""
+        return str((self.counts, sorted(self.tiers.items()), sorted(self.signal_counts.items())))
+
 
 def interval95(values: Sequence[float]) -> tuple[float, float]:
     """The 2.5th and 97.5th percentiles: the interval every chance is shown with."""
@@ -125,9 +131,6 @@ class DrawInputs:
     location_cap: float | None
 
 
-MAX_SIGNALED = 0.95  # at most this share of a program's applications carries a signal
-
-
 def planned_cells(
     rates: ProgramRates,
     cells: CellRates,
@@ -144,9 +147,14 @@ def planned_cells(
     every program, and the type's level is solved again so that each program's interview
     rate for the type, which counts whoever signaled it that season, stays the published one:
     what a signal gains, the applications without one lose. Without this a prior signal
-    would add interviews no program gives. Each tier's share of the applications is the
-    typical applicant's, who sends every signal: its count over the `applications`; tiers of
-    the rates' season that the planned season does not have are dropped."""
+    would add interviews no program gives. Each prior tier's share of the applications is the
+    typical applicant's, who sends every signal: its count over the `applications` (at most
+    all of them, in proportion); a tier with the rates' own column keeps its share of the
+    programs' applicants. With a prior tier, the rates' season's tiers that the planned season
+    does not have are dropped (a single tier become gold and silver). A planned season with no
+    tier the rates lack keeps the rates' mix, its own tiers carried over: where it lists no
+    signal at all (for some seasons the dataset has no count), the applicant is one who did
+    not signal among those who did, the cautious reading."""
     if counts is not None:
         cells = carry_over(rates, cells, *counts)
     prior = {t: v for t, v in tiers.items() if v is not None}
@@ -163,8 +171,8 @@ def planned_cells(
             signal[t] = cells.signal[t]
             shares[t] = cells.mix.tiers.get(t, 0.0)
     total = sum(shares.values())
-    if total > MAX_SIGNALED:
-        shares = {t: v * MAX_SIGNALED / total for t, v in shares.items()}
+    if total > 1.0:  # as the typical applicant's (core.model.targets.typical_applicant)
+        shares = {t: v / total for t, v in shares.items()}
     mix = Mix(cells.mix.in_state, shares)
     level = dict(cells.level)
     level[applicant_type] = _solve_level(
@@ -343,7 +351,7 @@ class Evaluator:
         """matrices() for the point estimate, with each program's intercepts solved once."""
         nodes = strength(draw.params, ctx.pool, score)
         v = variance(draw.params, ctx.pool)
-        key = (ctx.specialty, ctx.applicant_type, tier, round(v, 12), ctx.counts is not None)
+        key = (ctx.specialty, ctx.applicant_type, tier, round(v, 12), ctx.season_key)
         both = self._anchors.get(key)
         if both is None:
             base = draw.cells.level[ctx.applicant_type] + _signal(ctx, draw.cells, tier)
@@ -366,7 +374,7 @@ class Evaluator:
     def draws(self, ctx: Context, inputs: Callable[[], DrawInputs]) -> list[Draw]:
         """The draws behind the intervals: they depend on the specialty, the type and the
         season's signals only."""
-        key = (ctx.specialty, ctx.applicant_type, str(ctx.counts))
+        key = (ctx.specialty, ctx.applicant_type, ctx.season_key)
         made = self._draws.get(key)
         if made is None:
             made = make_draws(ctx, inputs())
@@ -377,7 +385,7 @@ class Evaluator:
         self, ctx: Context, draws: Sequence[Draw], applications: float
     ) -> list[Typical]:
         """Each draw's typical list (it does not depend on the score)."""
-        key = (ctx.specialty, ctx.applicant_type, str(ctx.counts), str(ctx.signal_counts))
+        key = (ctx.specialty, ctx.applicant_type, ctx.season_key)
         made = self._typical.get(key)
         if made is None:
             made = [typical_list(ctx, d, d.applications or applications) for d in draws]
@@ -390,7 +398,7 @@ class Evaluator:
         """The applicant's intercepts at `programs` under draw k with a signal of `tier`
         (in-state or not, away rotations added). Each program's intercepts do not depend on
         the score, so they are solved when a list first needs them."""
-        key = ("draw", ctx.specialty, ctx.applicant_type, str(ctx.counts), k, tier)
+        key = ("draw", ctx.specialty, ctx.applicant_type, ctx.season_key, k, tier)
         cached = self._anchors.get(key)
         if cached is None:
             cached = np.full((2, ctx.in_state.size), np.nan)
