@@ -283,6 +283,25 @@ def test_an_applicants_breadth_is_the_same_in_every_market() -> None:
     assert np.array_equal(np.argsort(own), np.argsort(crn.breadth(key, rows, 1.2)))
 
 
+@pytest.mark.parametrize("k", [1, 7, 60, 80])
+def test_the_race_keeps_each_applicants_k_earliest_arrivals_in_order(k: int) -> None:
+    rows = np.arange(300, 600, dtype=np.int64)
+    programs = np.arange(40, 120, dtype=np.int64)
+    log_weight = np.random.default_rng(3).normal(0.0, 1.5, programs.size)
+    key = crn.key_for(13, crn.RACE)
+    # the arrival times E / w, each pair's E from its own uniform, in single precision
+    u = crn.uniforms(key, rows, np.broadcast_to(programs, (rows.size, programs.size)))
+    times = (-np.log(u) * np.exp(-log_weight).astype(np.float32)).astype(np.float32)
+    earliest = np.argsort(times, axis=1, kind="stable")[:, :k]
+    chosen = crn.race_top(key, rows, programs, log_weight, k)
+    assert chosen.shape == (rows.size, min(k, programs.size))
+    assert np.array_equal(chosen, earliest)
+    # heavier programs arrive first more often
+    if k == 7:
+        counts = np.bincount(chosen.ravel(), minlength=programs.size)
+        assert np.corrcoef(counts, log_weight)[0, 1] > 0.5
+
+
 def test_a_larger_mean_never_gives_an_applicant_fewer_applications() -> None:
     rows = np.arange(500, dtype=np.int64)
     key = crn.key_for(12, crn.COUNT)

@@ -117,13 +117,7 @@ def _lists(
     # (E ~ Exp(1)), smallest first; single precision halves the work, ties are negligible.
     programs = np.arange(base, base + m, dtype=np.int64)
     log_weight = behaviour.heat(c.applicant_type) * c.log_rate
-    race = crn.race(crn.key_for(key, crn.RACE), who, programs, log_weight)
-    if kmax < m:
-        top = np.argpartition(race, kmax - 1, axis=1)[:, :kmax]
-    else:
-        top = np.broadcast_to(np.arange(m), (n, m))
-    order = np.argsort(np.take_along_axis(race, top, axis=1), axis=1)
-    chosen = np.take_along_axis(top, order, axis=1)  # best liked first
+    chosen = crn.race_top(crn.key_for(key, crn.RACE), who, programs, log_weight, kmax)
     # Cells of each application: in-state, and signals on the best-liked programs
     tiers = list(market.signal_share)
     w_in = market.in_state_share if c.in_state_share is None else c.in_state_share

@@ -13,6 +13,10 @@ not with the random stream (METHODS §3.6). The hash is splitmix64's finalizer, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+import numba
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtri
@@ -21,6 +25,19 @@ from smartpick.core.match.acceptance import _jit
 
 Array = NDArray[np.float64]
 Ints = NDArray[np.int64]
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _jit_rows(func: F) -> F:
+    """numba.njit over the rows of a table in parallel (each row its own: the same numbers
+    on any number of threads), cached as `_jit`'s. The compiled function holds the GIL, so
+    Python threads (a Dask worker's) take turns at it, as numba's default threading layer
+    requires, each turn on every core."""
+    try:
+        return cast(F, numba.njit(parallel=True, cache=True)(func))
+    except RuntimeError:  # numba finds no writable cache directory for this file
+        return cast(F, numba.njit(parallel=True)(func))
+
 
 # Purposes: one stream each, so the same (applicant, program) gets independent numbers
 RACE, IN_STATE, INVITE, NOISE, COUNT, BREADTH, IMPRESSION = 1, 2, 3, 4, 5, 6, 7
@@ -44,14 +61,30 @@ def _mix(key: np.uint64, a: np.int64, b: np.int64) -> float:
     return (float(x >> np.uint64(11)) + 0.5) * 2.0**-53  # in (0, 1), never 0 or 1
 
 
-@_jit
-def _race(
-    key: np.uint64, rows: Ints, cols: Ints, scale: NDArray[np.float32]
-) -> NDArray[np.float32]:
-    out = np.empty((rows.size, cols.size), dtype=np.float32)
-    for i in range(rows.size):
-        for j in range(cols.size):
-            out[i, j] = -np.log(_mix(key, rows[i], cols[j])) * scale[j]
+@_jit_rows
+def _race_top(key: np.uint64, rows: Ints, cols: Ints, scale: NDArray[np.float32], k: int) -> Ints:
+    n, m = rows.size, cols.size
+    out = np.empty((n, k), dtype=np.int64)
+    for i in numba.prange(n):
+        times = np.empty(m, dtype=np.float32)
+        for j in range(m):
+            times[j] = -np.log(_mix(key, rows[i], cols[j])) * scale[j]
+        last = np.partition(times, k - 1)[k - 1] if k < m else np.float32(np.inf)
+        first = np.empty(k, dtype=np.int64)
+        c = 0
+        for j in range(m):  # every time before the k-th, then the k-th's ties in order
+            if times[j] < last:
+                first[c] = j
+                c += 1
+        for j in range(m):
+            if c == k:
+                break
+            if times[j] == last:
+                first[c] = j
+                c += 1
+        order = np.argsort(times[first], kind="mergesort")
+        for t in range(k):
+            out[i, t] = first[order[t]]
     return out
 
 
@@ -65,13 +98,17 @@ def _at(key: np.uint64, rows: Ints, cols: Ints) -> Array:
     return out
 
 
-def race(key: np.uint64, rows: Ints, programs: Ints, log_weight: Array) -> NDArray[np.float32]:
-    """(rows, programs) arrival times E / w of the exponential race (E ~ Exp(1) per applicant
-    and program, w = exp(log_weight) the program's weight): the smallest k are a draw of k
-    programs without replacement with chances rising with w (the Gumbel top-k trick)."""
+def race_top(key: np.uint64, rows: Ints, programs: Ints, log_weight: Array, k: int) -> Ints:
+    """(rows, k): the positions among `programs` of each row's k earliest arrivals in an
+    exponential race, earliest first. Arrival times are E / w (E ~ Exp(1) per applicant and
+    program, w = exp(log_weight) the program's weight), so the k are a draw of k programs
+    without replacement with chances rising with w (the Gumbel top-k trick). Times are in
+    single precision; equal ones, which that makes rare, go in the programs' order. The
+    table of times is never kept whole: each row is made and chosen from on its own."""
+    k = max(1, min(int(k), np.asarray(programs).size))
     scale = np.exp(-np.asarray(log_weight, dtype=np.float64)).astype(np.float32)
     rows = np.ascontiguousarray(rows, np.int64)
-    return _race(key, rows, np.ascontiguousarray(programs, np.int64), scale)
+    return _race_top(key, rows, np.ascontiguousarray(programs, np.int64), scale, k)
 
 
 def uniforms(key: np.uint64, rows: Ints, programs: Ints) -> Array:
