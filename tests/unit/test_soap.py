@@ -37,6 +37,9 @@ def test_the_soap_places_only_unmatched_applicants_in_unfilled_positions(seed: i
     assert set(lists.applicants.tolist()) == set(np.flatnonzero(match < 0).tolist())
     listed = lists.ranks >= 0
     assert (free[lists.ranks[listed]] > 0).all()
+    for row in lists.ranks:  # drawn with replacement, kept once each, packed to the left
+        kept = row[row >= 0]
+        assert kept.size == np.unique(kept).size and (row[: kept.size] >= 0).all()
     placed = soap_round(lists, free, match)
     assert (placed[match >= 0] == -1).all()  # nobody matched in the Match takes part
     taken = np.bincount(placed[placed >= 0], minlength=free.size)

@@ -194,20 +194,31 @@ def with_interview_slots(
         rate = per_position if mine else engine.get(mk.specialty, per_position)
         out.append(dataclasses.replace(mk, slots=interview_slots(mk.positions, rate, known)))
     spread = sorted(engine.items(), key=lambda kv: kv[1])
+    if spread:
+        (low, least), (high, most) = spread[0], spread[-1]
+        model = (
+            "every other specialty's programs their positions times its interviews per "
+            "position as SmartPick's model has them for the NRMP's active applicants (the "
+            f"programs' published interview rates and the typical lists: from {least:.1f} in "
+            f"{_name(services, low)} to {most:.1f} in {_name(services, high)}; no program "
+            "counts are published outside Internal Medicine, where the model has "
+            f"{engine.get(INTERVIEW_SPECIALTY, 0.0):.1f} and FREIDA's programs "
+            f"{per_position:.1f})"
+        )
+    else:  # no published cell to take a specialty's interviews from
+        model = f"every other specialty's programs their positions times {per_position:.1f}"
     note = (
         f"interview slots: a program interviews at most as many applicants as it has slots, "
         f"keeping the invitations that cleared its bar by the most; {own} Internal Medicine "
         "programs have their FREIDA count of interviews conducted, the others their positions "
-        f"times FREIDA's {per_position:.1f}; every other specialty's programs their "
-        "positions times its interviews per position as SmartPick's model has "
-        "them for the NRMP's active applicants (the programs' published interview rates and "
-        f"the typical lists: from {spread[0][1]:.1f} in {spread[0][0]} to "
-        f"{spread[-1][1]:.1f} in {spread[-1][0]}; no program counts are published outside "
-        f"Internal Medicine, where the model has {engine.get(INTERVIEW_SPECIALTY, 0.0):.1f} "
-        f"and FREIDA's programs {per_position:.1f}); the PGY-1 years {per_position:.1f}, as "
+        f"times FREIDA's {per_position:.1f}; {model}; the PGY-1 years {per_position:.1f}, as "
         "FREIDA's Internal Medicine (no one prefers them)"
     )
     return out, note
+
+
+def _name(services: Services, specialty: str) -> str:
+    return str(services.resolve_specialty(specialty).name)
 
 
 def active_totals(services: Services) -> dict[str, float]:

@@ -199,13 +199,18 @@ def soap_fit(
     Matches left unfilled, and the share reached. Each SOAP draws from a stream of its own,
     the same at every trial value; the Match is not drawn again."""
 
+    # What does not move with the consideration, once: each Match's filled positions and
+    # how its programs evaluate
+    fixed = [
+        (o, filled_positions(o.draw, o.match, o.pgy1), parameters_by_cohort(o.draw, theta))
+        for o in drawn
+    ]
+
     def share_at(consideration: float) -> float:
         offered = placed = 0
-        for outcome, stream in zip(drawn, streams, strict=True):
+        for (outcome, filled, ranking), stream in zip(fixed, streams, strict=True):
             draw = outcome.draw
-            filled = filled_positions(draw, outcome.match, outcome.pgy1)
             rng = np.random.default_rng(stream.generate_state(4))
-            ranking = parameters_by_cohort(draw, theta)
             soap = soap_placements(market, draw, outcome.match, filled, ranking, rng, consideration)
             offered += int((draw.capacities - filled).sum())
             placed += int((soap >= 0).sum())

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,6 +29,7 @@ from smartpick.core.match.acceptance import Ints, checked_lists, da_kernel
 from smartpick.core.model.interview import expit
 
 Array = NDArray[np.float64]
+IntsT = TypeVar("IntsT", bound=NDArray[np.integer[Any]])
 MAX_APPLICATIONS = 45  # the NRMP's limit on SOAP applications per applicant
 CONSIDERATION_BOUNDS = (-5.0, 15.0)  # log-odds: from far stricter than the Match to everyone
 
@@ -94,12 +96,17 @@ def soap_lists(
     placed = np.full(ranks.shape, -1, dtype=np.int32)
     placed[rows[order], cols[order]] = (np.arange(order.size) - first).astype(np.int32)
     # the considered pairs packed to the left of each row, in the applicant's order
-    slot = np.cumsum(considered, axis=1)[rows, cols] - 1
-    packed = np.full(ranks.shape, -1, dtype=np.int32)
-    rank_of = packed.copy()
-    packed[rows, slot] = programs
-    rank_of[rows, slot] = placed[rows, cols]
+    packed = _pack_left(considered, ranks.astype(np.int32))
+    rank_of = _pack_left(considered, placed)
     return SoapLists(who, packed, rank_of)
+
+
+def _pack_left(keep: NDArray[np.bool_], values: IntsT) -> IntsT:
+    """Each row's `values` where `keep`, in their order, packed to the left, -1 padded."""
+    out: IntsT = np.full_like(values, -1)
+    r, c = np.nonzero(keep)
+    out[r, (np.cumsum(keep, axis=1) - 1)[r, c]] = values[r, c]
+    return out
 
 
 def _unique_rows(picks: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -113,11 +120,7 @@ def _unique_rows(picks: NDArray[np.int64]) -> NDArray[np.int64]:
     repeat[:, 1:] = sorted_picks[:, 1:] == sorted_picks[:, :-1]
     keep = np.zeros_like(picks, dtype=bool)
     np.put_along_axis(keep, order, ~repeat & (sorted_picks >= 0), axis=1)
-    out = np.full_like(picks, -1)
-    position = np.cumsum(keep, axis=1) - 1
-    r, c = np.nonzero(keep)
-    out[r, position[r, c]] = picks[r, c]
-    return out
+    return _pack_left(keep, picks)
 
 
 def soap_round(lists: SoapLists, free: object, match: object) -> NDArray[np.int32]:
