@@ -241,12 +241,18 @@ def _mixture(cells: CellRates, g: str) -> np.ndarray:
 PRIOR = float(np.log(2.71))
 
 
+def _with_priors(
+    tiers: tuple[str, ...], then: dict[str, int], now: dict[str, int], size: float, g: str
+) -> tuple[ProgramRates, CellRates, CellRates]:
+    """Rates with `tiers` (of counts `then`), their cells, and the cells of a season with gold
+    and silver at the prior (counts `now`) for a typical list of `size`, for type g."""
+    r = rates(tiers=tiers)
+    cells = cell_rates(r, SHARES, then)
+    return r, cells, planned_cells(r, cells, None, {"gold": PRIOR, "silver": PRIOR}, now, size, g)
+
+
 def test_a_prior_signal_takes_its_interviews_from_the_applications_without_one() -> None:
-    r = rates(tiers=())
-    cells = cell_rates(r, SHARES, {})
-    planned = planned_cells(
-        r, cells, None, {"gold": PRIOR, "silver": PRIOR}, {"gold": 3, "silver": 12}, 39.0, "md"
-    )
+    r, cells, planned = _with_priors((), {}, {"gold": 3, "silver": 12}, 39.0, "md")
     assert planned.mix.tiers == pytest.approx({"gold": 3 / 39, "silver": 12 / 39})
     # The program's interviews for the type stay the published ones...
     np.testing.assert_allclose(_mixture(planned, "md"), clamp(r.by_type["md"]), atol=1e-9)
@@ -264,21 +270,13 @@ def test_cells_without_a_prior_tier_are_the_rates_own() -> None:
 
 
 def test_a_tier_the_planned_season_lacks_is_dropped_for_its_priors() -> None:
-    r = rates(tiers=("signal",))
-    cells = cell_rates(r, SHARES, {"signal": 5})
-    planned = planned_cells(
-        r, cells, None, {"gold": PRIOR, "silver": PRIOR}, {"gold": 3, "silver": 6}, 60.0, "do"
-    )
+    r, _, planned = _with_priors(("signal",), {"signal": 5}, {"gold": 3, "silver": 6}, 60.0, "do")
     assert set(planned.mix.tiers) == {"gold", "silver"}
     np.testing.assert_allclose(_mixture(planned, "do"), clamp(r.by_type["do"]), atol=1e-9)
 
 
 def test_more_signals_than_applications_are_all_the_applications() -> None:
-    r = rates(tiers=())
-    cells = cell_rates(r, SHARES, {})
-    planned = planned_cells(
-        r, cells, None, {"gold": PRIOR, "silver": PRIOR}, {"gold": 3, "silver": 6}, 4.0, "md"
-    )
+    r, _, planned = _with_priors((), {}, {"gold": 3, "silver": 6}, 4.0, "md")
     # As the typical applicant's: 9 signals on 4 applications sign every one of them (each
     # tier at most the list, 3 and 4 of 4, in proportion).
     assert planned.mix.tiers == pytest.approx({"gold": 3 / 7, "silver": 4 / 7})
