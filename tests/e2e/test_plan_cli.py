@@ -368,3 +368,15 @@ def test_fee_assistance_never_discounts_a_residencycas_backup(invoke: Invoke) ->
     assert split["cost_usd"] <= 150
     if split["backup"]:
         assert split["cost_usd"] >= 99  # ResidencyCAS's first tier, in full
+
+
+def test_the_text_plan_prints_the_curve_of_a_short_list_to_its_end(invoke: Invoke) -> None:
+    args = ("-s", "internal medicine", "--type", "md", "--step2", "245", "--applications", "4")
+    curve = plan(invoke, *args)["curve"]
+    result = invoke("plan", *args)
+    assert result.code == 0, result.err
+    line = next(x for x in result.out.splitlines() if "Applications -> chance" in x)
+    # every count up to the list's own four, each with the chance the JSON gives
+    for point in curve:
+        assert f"{point['n']} -> {point['p_match']:.0%}" in line
+    assert curve[-1]["n"] == 4

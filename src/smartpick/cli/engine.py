@@ -22,6 +22,9 @@ from smartpick.core.results import Pgy1Plan
 from smartpick.core.seasons import user_date
 from smartpick.services.chances import chances_report
 
+# Counts of applications at which the plan's curve is printed (and the list's own)
+CURVE_MARKS = (1, 2, 3, 5, 10, 20, 30, 40, 60, 80, 100, 150)
+
 
 @click.command("chances")
 @profile_options
@@ -299,11 +302,15 @@ def plan_command(
             f"{row.p_match_alone:>6.0%}  {row.name}, {row.state} [{row.program_id}]"
         )
     click.echo("")
-    marks = [c for c in report.curve if c.n in (5, 10, 20, 30, 40, 60, 80, 100, 150)]
-    click.echo(
-        "  Applications -> chance (fees): "
-        + ", ".join(f"{c.n} -> {c.p_match:.0%} (${c.cost:g})" for c in marks)
-    )
+    marks = [
+        c for i, c in enumerate(report.curve)
+        if c.n in CURVE_MARKS or i == len(report.curve) - 1
+    ]  # fmt: skip
+    if marks:
+        click.echo(
+            "  Applications -> chance (fees): "
+            + ", ".join(f"{c.n} -> {c.p_match:.0%} (${c.cost:g})" for c in marks)
+        )
     if report.parallel is not None:
         _echo_parallel(report.parallel)
     geo = report.geography
