@@ -302,6 +302,29 @@ def test_the_race_keeps_each_applicants_k_earliest_arrivals_in_order(k: int) -> 
         assert np.corrcoef(counts, log_weight)[0, 1] > 0.5
 
 
+def test_each_row_of_the_race_keeps_its_own_count_of_earliest_arrivals() -> None:
+    rows = np.arange(2000, 2600, dtype=np.int64)
+    programs = np.arange(300, dtype=np.int64)
+    log_weight = np.random.default_rng(4).normal(0.0, 2.0, programs.size)
+    key = crn.key_for(14, crn.RACE)
+    u = crn.uniforms(key, rows, np.broadcast_to(programs, (rows.size, programs.size)))
+    times = (-np.log(u) * np.exp(-log_weight).astype(np.float32)).astype(np.float32)
+    # the rows whose first arrival is earliest come first: they set the bound of the first
+    # arrival, which most other rows' first arrivals then miss (those are raced whole)
+    first = np.argsort(times.min(axis=1), kind="stable")
+    rows, times = rows[first], times[first]
+    earliest = np.argsort(times, axis=1, kind="stable")
+    # counts from 1 to every program, in no order: rows of one call race against bounds
+    # of their own counts
+    counts = np.random.default_rng(5).integers(1, programs.size + 1, rows.size)
+    counts[:100] = 1
+    chosen = crn.race_top(key, rows, programs, log_weight, counts)
+    assert chosen.shape == (rows.size, counts.max())
+    for i, k in enumerate(counts):
+        assert np.array_equal(chosen[i, :k], earliest[i, :k])
+        assert (chosen[i, k:] == -1).all()
+
+
 def test_a_larger_mean_never_gives_an_applicant_fewer_applications() -> None:
     rows = np.arange(500, dtype=np.int64)
     key = crn.key_for(12, crn.COUNT)

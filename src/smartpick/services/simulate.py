@@ -25,6 +25,7 @@ from smartpick.core.match.national import (
     widen,
 )
 from smartpick.core.match.positions import spread_positions
+from smartpick.core.model.cell_predictions import published_interviews
 from smartpick.core.model.parameters import Pool
 from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED
@@ -50,7 +51,6 @@ from smartpick.services.market_inputs import (
     with_interview_slots,
     year_figures,
 )
-from smartpick.services.validation import published_interviews
 
 if TYPE_CHECKING:
     from smartpick.services import Services

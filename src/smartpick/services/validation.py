@@ -19,10 +19,10 @@ from smartpick.core.model.cell_predictions import (
     add_held_out,
     cell_results,
     in_sample,
+    published_interviews,
 )
 from smartpick.core.model.margins import margin_gaps
 from smartpick.core.model.targets import (
-    Moments,
     curve_of,
     interviews_when_matched,
     ranks_of,
@@ -155,22 +155,6 @@ def profile_checks(services: Any) -> list[dict[str, Any]]:
 
 def percent(value: float | None) -> str:
     return "none" if value is None else f"{value:.0%}"
-
-
-def published_interviews(moments: Moments) -> dict[str, Any]:
-    """The published figures on interviews the engine and the simulated Match are held to:
-    the U.S. MD share matched by programs ranked (k -> share, an approximate curve) and the
-    non-U.S. IMG contiguous-rank medians (specialty -> matched / not_matched)."""
-    return {
-        "md_share_matched_by_ranks": {
-            str(k): v for c in moments.curves if c.applicant_type == "md"
-            for k, v in zip(c.ks, c.shares, strict=True)
-        },
-        "non_us_img_contiguous_ranks_median": {
-            r.specialty: {"matched": r.matched, "not_matched": r.not_matched}
-            for r in moments.ranks if r.applicant_type == "non-us-img"
-        },
-    }  # fmt: skip
 
 
 def targets_report(dataset: Dataset, fitted: Fit) -> dict[str, Any]:

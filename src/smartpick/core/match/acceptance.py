@@ -29,12 +29,12 @@ F = TypeVar("F", bound=Callable[..., object])
 KEY_MASK = (1 << 32) - 1  # a program's key for an applicant: rank << 32 | applicant
 
 
-def _jit(func: F) -> F:
+def _jit(func: F, parallel: bool = False) -> F:
     """numba.njit, cached on disk where a cache directory can be written, else per process."""
     try:
-        return cast(F, numba.njit(cache=True)(func))
+        return cast(F, numba.njit(cache=True, parallel=parallel)(func))
     except RuntimeError:  # numba finds no writable cache directory for this file
-        return cast(F, numba.njit(func))
+        return cast(F, numba.njit(parallel=parallel)(func))
 
 
 @_jit

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit as fast_expit
-from scipy.special import logit as fast_logit
 
 from smartpick.core.match import crn
+from smartpick.core.match.crn import _jit_rows, mix
 
 if TYPE_CHECKING:
     from smartpick.core.match.market import Cohort, SpecialtyMarket
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int32]
 MAX_MEAN = 690.0  # an applicant's mean applications to one market, below Poisson's underflow
-BLOCK_RATIO = 1.5  # applicants drawn together have counts within this ratio (`apply`)
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,7 @@ def apply(
     cleared the bar, by which a program with more invitations than interview slots keeps
     its best), padded to the longest list. Every random number is the applicant's and the
     program's own (core.match.crn), so a draw under other behaviour keeps its coins, and
-    applicants are drawn in blocks of similar counts (what one draws does not depend on
-    the others: the blocks only spare the padding of short lists to the longest)."""
+    what one applicant draws does not depend on the others."""
     if c.log_rate is None or c.intercepts is None:
         raise ValueError("the market is not prepared: call core.match.engine_terms.prepare first")
     n, m = s.size, market.size
@@ -85,57 +83,72 @@ def apply(
         mean = np.minimum(mean * own, MAX_MEAN)
     drawn = crn.poisson_counts(crn.key_for(key, crn.COUNT), who, base, mean)
     count: IntArray = np.clip(drawn, 1, m).astype(np.int32)
-    kmax = int(count.max(initial=1))
-    chosen = np.zeros((n, kmax), dtype=np.int32)
-    invited = np.zeros((n, kmax), dtype=bool)
+    chosen = crn.race_top(
+        crn.key_for(key, crn.RACE),
+        who,
+        np.arange(base, base + m, dtype=np.int64),
+        behaviour.heat(c.applicant_type) * c.log_rate,
+        count,
+    )
+    # Cells of each application: in-state, and signals on the best-liked programs
+    signals = np.zeros((n, len(market.signal_share)), dtype=np.int64)
+    for i, (t, share) in enumerate(market.signal_share.items()):
+        signals[:, i] = np.minimum(np.rint(share * count), market.signal_limit.get(t, 0))
+    in_state = market.in_state_share if c.in_state_share is None else c.in_state_share
+    reach = behaviour.reach if market.slots is not None else 0.0
+    invited, a, margin = _invitations(
+        crn.key_for(key, crn.IN_STATE),
+        crn.key_for(key, crn.INVITE),
+        who,
+        chosen,
+        base,
+        in_state,
+        signals,
+        c.intercepts,
+        s,
+        reach,
+    )
+    return np.where(chosen >= 0, chosen, 0).astype(np.int32), invited, count, a, margin
+
+
+@_jit_rows
+def _invitations(
+    in_state_key: np.uint64,
+    invite_key: np.uint64,
+    who: NDArray[np.int64],
+    chosen: NDArray[np.int64],
+    base: int,
+    in_state: float,
+    signals: NDArray[np.int64],
+    intercepts: Array,
+    s: Array,
+    reach: float,
+) -> tuple[NDArray[np.bool_], Array, Array]:
+    """Each application's cell (in-state by its coin; the first `signals[:, t]` after the
+    earlier tiers' carry tier t's signal), its intercept A, whether the program invites
+    (its coin below expit(A + S)) and the margin A + S - logit(coin); a program with empty
+    slots (`reach` > 0) invites down to a margin of -reach too. Positions past a row's count
+    (chosen -1) are not sent: 0 and not invited."""
+    n, kmax = chosen.shape
+    tiers = signals.shape[1]
+    invited = np.zeros((n, kmax), dtype=np.bool_)
     a = np.zeros((n, kmax))
     margin = np.zeros((n, kmax))
-    block = np.floor(np.log(count) / np.log(BLOCK_RATIO)).astype(np.int64)
-    for b in np.unique(block):
-        rows = np.flatnonzero(block == b)
-        k = int(count[rows].max())
-        got = _lists(market, c, s[rows], who[rows], count[rows], k, base, behaviour, key)
-        chosen[rows, :k], invited[rows, :k], a[rows, :k], margin[rows, :k] = got
-    return chosen, invited, count, a, margin
-
-
-def _lists(
-    market: SpecialtyMarket,
-    c: Cohort,
-    s: Array,
-    who: NDArray[np.int64],
-    count: IntArray,
-    kmax: int,
-    base: int,
-    behaviour: Behaviour,
-    key: int,
-) -> tuple[IntArray, NDArray[np.bool_], Array, Array]:
-    """`apply` for applicants whose counts are at most `kmax`."""
-    assert c.log_rate is not None and c.intercepts is not None
-    n, m = s.size, market.size
-    # Gumbel top-k as an exponential race: E / w ranks programs as log w + Gumbel does
-    # (E ~ Exp(1)), smallest first; single precision halves the work, ties are negligible.
-    programs = np.arange(base, base + m, dtype=np.int64)
-    log_weight = behaviour.heat(c.applicant_type) * c.log_rate
-    chosen = crn.race_top(crn.key_for(key, crn.RACE), who, programs, log_weight, kmax)
-    # Cells of each application: in-state, and signals on the best-liked programs
-    tiers = list(market.signal_share)
-    w_in = market.in_state_share if c.in_state_share is None else c.in_state_share
-    at = chosen.astype(np.int64) + base
-    cell = (crn.uniforms(crn.key_for(key, crn.IN_STATE), who, at) < w_in).astype(np.int64)
-    cell *= 1 + len(tiers)
-    start = np.zeros(n, dtype=np.int64)
-    position = np.arange(kmax)[None, :]
-    for i, t in enumerate(tiers, start=1):
-        limit = market.signal_limit.get(t, 0)
-        k = np.minimum(np.rint(market.signal_share[t] * count).astype(np.int64), limit)
-        cell += np.where((position >= start[:, None]) & (position < (start + k)[:, None]), i, 0)
-        start += k
-    a = c.intercepts[cell, chosen]
-    sent = position < count[:, None]
-    coin = crn.uniforms(crn.key_for(key, crn.INVITE), who, at)
-    invited = (coin < fast_expit(a + s[:, None])) & sent  # scipy's: ulps from core.model's
-    margin = a + s[:, None] - fast_logit(coin)
-    if market.slots is not None and behaviour.reach > 0:  # candidates for empty slots too
-        invited |= sent & (margin > -behaviour.reach)
-    return chosen.astype(np.int32), invited, a, margin
+    for i in numba.prange(n):
+        for p in range(kmax):
+            j = chosen[i, p]
+            if j < 0:
+                break
+            at = np.int64(j + base)
+            cell = (1 + tiers) if mix(in_state_key, who[i], at) < in_state else 0
+            start = 0
+            for t in range(tiers):
+                if start <= p < start + signals[i, t]:
+                    cell += t + 1
+                start += signals[i, t]
+            a[i, p] = intercepts[cell, j]
+            x = a[i, p] + s[i]
+            coin = mix(invite_key, who[i], at)
+            margin[i, p] = x - np.log(coin / (1.0 - coin))
+            invited[i, p] = coin < 1.0 / (1.0 + np.exp(-x)) or (reach > 0 and margin[i, p] > -reach)
+    return invited, a, margin

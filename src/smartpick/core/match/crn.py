@@ -14,7 +14,7 @@ not with the random stream (METHODS §3.6). The hash is splitmix64's finalizer, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import Any, TypeVar
 
 import numba
 import numpy as np
@@ -29,14 +29,11 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def _jit_rows(func: F) -> F:
-    """numba.njit over the rows of a table in parallel (each row its own: the same numbers
-    on any number of threads), cached as `_jit`'s. The compiled function holds the GIL, so
-    Python threads (a Dask worker's) take turns at it, as numba's default threading layer
-    requires, each turn on every core."""
-    try:
-        return cast(F, numba.njit(parallel=True, cache=True)(func))
-    except RuntimeError:  # numba finds no writable cache directory for this file
-        return cast(F, numba.njit(parallel=True)(func))
+    """`_jit` over the rows of a table in parallel (each row its own: the same numbers on any
+    number of threads). The compiled function holds the GIL, so Python threads (a Dask
+    worker's) take turns at it, as numba's default threading layer requires, each turn on
+    every core."""
+    return _jit(func, parallel=True)
 
 
 # Purposes: one stream each, so the same (applicant, program) gets independent numbers
@@ -50,7 +47,8 @@ def key_for(base: int, purpose: int) -> np.uint64:
 
 
 @_jit
-def _mix(key: np.uint64, a: np.int64, b: np.int64) -> float:
+def mix(key: np.uint64, a: np.int64, b: np.int64) -> float:
+    """The uniform in (0, 1) of pair (a, b) in the stream `key` (compiled code only)."""
     x = key ^ (np.uint64(a) * np.uint64(0x9E3779B97F4A7C15))
     x ^= np.uint64(b) * np.uint64(0xC2B2AE3D27D4EB4F)
     x ^= x >> np.uint64(30)
@@ -61,30 +59,85 @@ def _mix(key: np.uint64, a: np.int64, b: np.int64) -> float:
     return (float(x >> np.uint64(11)) + 0.5) * 2.0**-53  # in (0, 1), never 0 or 1
 
 
+@_jit
+def _earliest(times: NDArray[np.float32], positions: Ints, k: int, out: Ints) -> None:
+    """Write into `out[:k]` the positions of the k smallest `times`, earliest first, equal
+    times in the order given."""
+    c = times.size
+    last = np.partition(times, k - 1)[k - 1] if k < c else np.float32(np.inf)
+    first = np.empty(k, dtype=np.int64)
+    n = 0
+    for j in range(c):  # every time before the k-th, then the k-th's ties in order
+        if times[j] < last:
+            first[n] = j
+            n += 1
+    for j in range(c):
+        if n == k:
+            break
+        if times[j] == last:
+            first[n] = j
+            n += 1
+    order = np.argsort(times[first], kind="mergesort")
+    for t in range(k):
+        out[t] = positions[first[order[t]]]
+
+
+@_jit
+def _level(k: int) -> int:
+    """Rows whose counts are within a factor 1.5 share a bound (`_race_top`)."""
+    return int(np.floor(np.log(k) / np.log(1.5)))
+
+
 @_jit_rows
-def _race_top(key: np.uint64, rows: Ints, cols: Ints, scale: NDArray[np.float32], k: int) -> Ints:
+def _race_top(
+    key: np.uint64, rows: Ints, cols: Ints, scale: NDArray[np.float32], counts: Ints
+) -> Ints:
     n, m = rows.size, cols.size
-    out = np.empty((n, k), dtype=np.int64)
-    for i in numba.prange(n):
-        times = np.empty(m, dtype=np.float32)
+    kmax = counts.max()
+    out = np.full((n, kmax), -1, dtype=np.int64)
+    everyone = np.arange(m)
+    # Every row's times have one distribution: the first rows, raced whole, bound the k-th
+    # time for every k, and the rows of a level race against the bound of its largest count
+    head = min(n, 4)
+    kth = np.zeros(m, dtype=np.float32)
+    times = np.empty(m, dtype=np.float32)
+    for i in range(head):
         for j in range(m):
-            times[j] = -np.log(_mix(key, rows[i], cols[j])) * scale[j]
-        last = np.partition(times, k - 1)[k - 1] if k < m else np.float32(np.inf)
-        first = np.empty(k, dtype=np.int64)
+            times[j] = -np.log(mix(key, rows[i], cols[j])) * scale[j]
+        _earliest(times, everyone, counts[i], out[i])
+        kth = np.maximum(kth, np.sort(times))
+    top = np.zeros(_level(kmax) + 1, dtype=np.int64)
+    for i in range(n):
+        top[_level(counts[i])] = max(top[_level(counts[i])], counts[i])
+    bound = np.full(top.size, np.inf, dtype=np.float32)
+    threshold = np.zeros((top.size, m))
+    for g in range(top.size):
+        if 0 < top[g] < m:
+            bound[g] = np.float32(1.5 * kth[top[g] - 1])
+            # a uniform below its program's threshold arrives after the bound (with a margin
+            # for rounding): it cannot be among the k earliest of a row with k arrivals within
+            threshold[g] = np.exp(-(np.float64(bound[g]) * (1.0 + 1e-5)) / scale.astype(np.float64))
+    for i in numba.prange(head, n):
+        k, g = counts[i], _level(counts[i])
+        u = np.empty(m, dtype=np.float64)
+        for j in range(m):
+            u[j] = mix(key, rows[i], cols[j])
+        positions = np.empty(m, dtype=np.int64)
+        near = np.empty(m, dtype=np.float32)
         c = 0
-        for j in range(m):  # every time before the k-th, then the k-th's ties in order
-            if times[j] < last:
-                first[c] = j
-                c += 1
         for j in range(m):
-            if c == k:
-                break
-            if times[j] == last:
-                first[c] = j
-                c += 1
-        order = np.argsort(times[first], kind="mergesort")
-        for t in range(k):
-            out[i, t] = first[order[t]]
+            if u[j] >= threshold[g, j]:
+                t = np.float32(-np.log(u[j]) * scale[j])
+                if t <= bound[g]:
+                    positions[c] = j
+                    near[c] = t
+                    c += 1
+        if c >= k:
+            _earliest(near[:c], positions[:c], k, out[i])
+        else:  # fewer than k within the bound: the whole race
+            for j in range(m):
+                near[j] = -np.log(u[j]) * scale[j]
+            _earliest(near, everyone, k, out[i])
     return out
 
 
@@ -94,21 +147,34 @@ def _at(key: np.uint64, rows: Ints, cols: Ints) -> Array:
     n, k = cols.shape
     for i in range(n):
         for j in range(k):
-            out[i, j] = _mix(key, rows[i], cols[i, j])
+            out[i, j] = mix(key, rows[i], cols[i, j])
     return out
 
 
-def race_top(key: np.uint64, rows: Ints, programs: Ints, log_weight: Array, k: int) -> Ints:
-    """(rows, k): the positions among `programs` of each row's k earliest arrivals in an
-    exponential race, earliest first. Arrival times are E / w (E ~ Exp(1) per applicant and
+def race_top(
+    key: np.uint64,
+    rows: Ints,
+    programs: Ints,
+    log_weight: Array,
+    counts: int | NDArray[np.integer[Any]],
+) -> Ints:
+    """(rows, the largest count): the positions among `programs` of each row's k earliest
+    arrivals in an exponential race, earliest first, k its count (one for all or each row's
+    own, at most the programs), then -1. Arrival times are E / w (E ~ Exp(1) per applicant and
     program, w = exp(log_weight) the program's weight), so the k are a draw of k programs
-    without replacement with chances rising with w (the Gumbel top-k trick). Times are in
-    single precision; equal ones, which that makes rare, go in the programs' order. The
-    table of times is never kept whole: each row is made and chosen from on its own."""
-    k = max(1, min(int(k), np.asarray(programs).size))
-    scale = np.exp(-np.asarray(log_weight, dtype=np.float64)).astype(np.float32)
+    without replacement with chances rising with w (the Gumbel top-k trick), and a row's k
+    earliest are the first k of its k + 1 earliest. Times are in single precision; equal ones,
+    which that makes rare, go in the programs' order. The table of times is never kept
+    whole: each row is made and chosen from on its own, and only the times that can be among
+    its k earliest are computed (a bound from the first rows; a row with fewer than k
+    arrivals within it raced whole): the same k as a full race."""
+    programs = np.ascontiguousarray(programs, np.int64)
     rows = np.ascontiguousarray(rows, np.int64)
-    return _race_top(key, rows, np.ascontiguousarray(programs, np.int64), scale, k)
+    k = np.clip(np.broadcast_to(np.asarray(counts, dtype=np.int64), rows.shape), 1, programs.size)
+    if rows.size == 0:
+        return np.zeros((0, int(k.max(initial=1))), dtype=np.int64)
+    scale = np.exp(-np.asarray(log_weight, dtype=np.float64)).astype(np.float32)
+    return _race_top(key, rows, programs, scale, np.ascontiguousarray(k))
 
 
 def uniforms(key: np.uint64, rows: Ints, programs: Ints) -> Array:

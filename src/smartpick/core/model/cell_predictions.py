@@ -13,13 +13,21 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from smartpick.core.model.calibration import Fit
 from smartpick.core.model.standing import p_match as curve
-from smartpick.core.model.targets import CellResult, Target, evaluate_cell, individuals, predict
+from smartpick.core.model.targets import (
+    CellResult,
+    Moments,
+    Target,
+    evaluate_cell,
+    individuals,
+    predict,
+)
 from smartpick.core.model.validation import (
     Bin,
     Scores,
@@ -162,3 +170,19 @@ def brier(cells: Sequence[Cell], method: str) -> float | None:
 def all_finite(cells: Sequence[Cell], method: str) -> bool:
     """Whether every prediction of the method is a finite number."""
     return all(math.isfinite(float(v)) for c in cells for v in c.predictions[method])
+
+
+def published_interviews(moments: Moments) -> dict[str, Any]:
+    """The published figures on interviews the engine and the simulated Match are held to:
+    the U.S. MD share matched by programs ranked (k -> share, an approximate curve) and the
+    non-U.S. IMG contiguous-rank medians (specialty -> matched / not_matched)."""
+    return {
+        "md_share_matched_by_ranks": {
+            str(k): v for c in moments.curves if c.applicant_type == "md"
+            for k, v in zip(c.ks, c.shares, strict=True)
+        },
+        "non_us_img_contiguous_ranks_median": {
+            r.specialty: {"matched": r.matched, "not_matched": r.not_matched}
+            for r in moments.ranks if r.applicant_type == "non-us-img"
+        },
+    }  # fmt: skip
