@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartpick.core.model.calibration import fit
+from smartpick.core.model.calibration import HELD, fit, fit_in_stages
 from smartpick.core.model.evaluation import planned_cells
 from smartpick.core.model.interview import (
     TYPES,
@@ -22,7 +22,14 @@ from smartpick.core.model.interview import (
 from smartpick.core.model.outcomes import normal_nodes
 from smartpick.core.model.parameters import Params, Pool, compress, typical_p_match
 from smartpick.core.model.standing import Figures
-from smartpick.core.model.targets import Target, cap_inclusion, predict, typical_applicant
+from smartpick.core.model.targets import (
+    Curve,
+    Moments,
+    Target,
+    cap_inclusion,
+    predict,
+    typical_applicant,
+)
 
 
 def rates(m: int = 6, seed: int = 1, tiers: tuple[str, ...] = ("gold", "silver")) -> ProgramRates:
@@ -180,6 +187,51 @@ def test_the_fit_reproduces_the_published_match_shares() -> None:
         weights = np.concatenate([t.counts[0] * w, t.counts[1] * w])
         p = predict(result.for_cell(t.specialty, "md"), t, pool_scores)
         assert float(weights @ p / weights.sum()) == pytest.approx(t.figures.match_share, abs=0.02)
+
+
+def small_target(specialty: str, applicant_type: str, figures: Figures) -> Target:
+    cells = cell_rates(rates(m=12, seed=7), SHARES, {"gold": 3, "silver": 10})
+    key = "seniors" if applicant_type == "md" else "img"
+    return Target(specialty, applicant_type, figures, Pool.from_figures(figures), cells, 8.0,
+                  True, key)  # fmt: skip
+
+
+def test_the_second_stage_lets_imgs_scores_act_by_specialty_and_holds_the_conversion() -> None:
+    # U.S. MD cells and a curve by interviews (so the conversion is fitted), and two IMG
+    # cells: one where the matched scored 14 points more than the unmatched, one where they
+    # scored the same (Family Medicine's published non-U.S. IMGs)
+    steep = Figures(2026, 300.0, 300.0, 0.5, 240.0, 12.0, 226.0, 600.0)
+    flat = Figures(2026, 300.0, 300.0, 0.5, 233.0, 12.0, 233.0, 600.0)
+    low = Figures(2026, 300.0, 200.0, 0.6, 250.0, 12.0, 244.0, 500.0)
+    targets = [
+        small_target("a", "md", FIGURES), small_target("b", "md", low),
+        small_target("a", "non-us-img", steep), small_target("b", "non-us-img", flat),
+    ]  # fmt: skip
+    moments = Moments(curves=(Curve("md", (1, 2, 3), (0.55, 0.7, 0.78), 0.025),))
+    first = fit(targets, moments)
+    both = fit_in_stages(targets, moments)
+    assert set(both.score_deviations) == {"non-us-img@a", "non-us-img@b"}
+    # the flat cell's score weighs less than the steep one's, each the type's times its own
+    assert both.score_deviations["non-us-img@b"] < both.score_deviations["non-us-img@a"]
+    for s in ("a", "b"):
+        deviation = both.score_deviations[f"non-us-img@{s}"]
+        weight = both.params["non-us-img"].score_weight * np.exp(deviation)
+        assert both.for_cell(s, "non-us-img").score_weight == pytest.approx(weight)
+        assert both.for_cell(s, "md").score_weight == both.params["md"].score_weight
+    # how U.S. seniors convert is the first stage's, which the IMG cells did not move
+    assert both.params["md"].conversion_weight == pytest.approx(
+        first.params["md"].conversion_weight, rel=1e-3
+    )
+    assert both.params["md"].conversion_spread == pytest.approx(
+        first.params["md"].conversion_spread, rel=1e-3
+    )
+    # the held parameters keep their uncertainty: named last, with the first stage's block
+    assert both.names[-len(HELD) :] == HELD
+    assert both.covariance.shape == (len(both.names),) * 2
+    index = [first.names.index(n) for n in HELD]
+    assert np.array_equal(
+        both.covariance[-len(HELD) :, -len(HELD) :], first.covariance[np.ix_(index, index)]
+    )
 
 
 def test_shrinkage_never_takes_a_published_zero_or_one_at_its_word() -> None:

@@ -30,7 +30,9 @@ def fit_record(fit: Fit, dataset_version: str, when: str, moments: Moments) -> d
         "matched and unmatched applicants (expanded to individuals, given at least one "
         "interview), jointly with the published figures on interviews: the U.S. MD share "
         "matched by programs ranked, the non-U.S. IMG contiguous-rank medians and Internal "
-        "Medicine's interviews per filled position (docs/model.md)",
+        "Medicine's interviews per filled position, in two stages: non-U.S. IMGs' score "
+        "weight then deviates by specialty, with the conversion weight and the U.S. seniors' "
+        "conversion spread held at the first stage's (docs/model.md)",
         "dataset_version": dataset_version,
         "code_hash": model_fingerprint(),
         "fitted_on": when,
@@ -54,6 +56,7 @@ def fit_record(fit: Fit, dataset_version: str, when: str, moments: Moments) -> d
             for g, p in fit.params.items()
         },
         "offsets": dict(fit.offsets),
+        "score_deviations": dict(fit.score_deviations),
         "names": list(fit.names),
         "covariance": [[float(v) for v in row] for row in fit.covariance],
         "sources": {
@@ -94,4 +97,5 @@ def fit_from_record(record: Mapping[str, Any]) -> Fit:
         bool(record["converged"]),
         dict(record.get("application_shares", {})),
         float(record.get("objective", float("nan"))),
+        dict(record.get("score_deviations", {})),
     )

@@ -20,7 +20,7 @@ def calibrate(
     dataset: Dataset, out: Path, when: str, progress: Callable[[str], None] = lambda _: None
 ) -> dict[str, Any]:
     """Refit the parameters on the dataset's targets and moments and write them to `out`."""
-    from smartpick.core.model.calibration import fit
+    from smartpick.core.model.calibration import fit_in_stages
 
     engine = EngineData(dataset)
     moments = engine.moments()
@@ -28,7 +28,7 @@ def calibrate(
     start = None
     with contextlib.suppress(DataError):  # no earlier fit: start from neutral values
         start = fit_from_record(load_parameters(out))
-    result = fit(targets, moments, start=start, progress=progress)
+    result = fit_in_stages(targets, moments, start=start, progress=progress)
     record = fit_record(result, dataset.version, when, moments)
     path = parameters_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -70,7 +70,8 @@ def render(
         "baselines see the same: the type's pooled share, or a logistic regression on the "
         "score, fitted on the other specialties. The conversion spread and the application "
         "shares (fitted with every target, the figures on interviews among them) are kept as "
-        "fitted on all specialties.",
+        "fitted on all specialties; so are non-U.S. IMGs' score weights of the other "
+        "specialties, the left-out specialty's at its prior mean (the type's own weight).",
         "",
         "## Scores",
         "",

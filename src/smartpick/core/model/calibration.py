@@ -19,6 +19,16 @@ weight lambda; per specialty, one conversion offset u shared by every type and, 
 contiguous ranks are published, a deviation of the application share, both shrunk toward 0
 by normal priors. A specialty left out of the fit gets u = 0: its prediction then rests on
 its programs' published interview rates alone.
+
+Two stages (`fit_in_stages`). Non-U.S. IMGs' Step 2 CK acts differently by specialty (Family
+Medicine's matched and unmatched have the same scores, Internal Medicine's do not), so their
+score weight gets a deviation per specialty with published unmatched scores (log, shrunk
+toward 0). The cells cannot tell a score acting on interviews from one acting on conversion,
+and with the deviations free the IMG cells move the conversion weight and with it how U.S.
+seniors convert, which the U.S. MD curve by interviews contradicts. So the first stage fits
+the model without the deviations, and the second adds them with the conversion weight and the
+U.S. seniors' conversion spread held at the first stage's (a cut: the IMG cells do not inform
+how U.S. seniors convert).
 """
 
 from __future__ import annotations
@@ -48,6 +58,9 @@ from smartpick.core.model.targets import (
 Array = NDArray[np.float64]
 PRIOR_SD = 1.0  # of the specialty conversion offsets, log-odds
 SHARE_PRIOR_SD = 1.0  # of a specialty's deviation from its type's application share, log
+SCORE_PRIOR_SD = 0.5  # of a specialty's deviation of a type's score weight, log
+DEVIATING = ("non-us-img",)  # the types whose score weight deviates by specialty (stage two)
+HELD = ("log_lambda", "log_tau:seniors")  # held at the first stage's in the second
 STEP = 1e-4  # central differences of the objective
 
 
@@ -64,6 +77,8 @@ class Fit:
     # preferred specialty, by share key; 1 where not fitted.
     shares: Mapping[str, float] = field(default_factory=dict)
     objective: float = float("nan")
+    # A type's score weight's log deviation in a specialty, by "type@specialty"; 0 where absent.
+    score_deviations: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def parameters(self) -> int:
@@ -74,9 +89,15 @@ class Fit:
         return self.shares.get(share_name(key, specialty), self.shares.get(key, 1.0))
 
     def for_cell(self, specialty: str, applicant_type: str) -> Params:
-        """The type's parameters with the specialty's offset (0 for a specialty not fitted)."""
+        """The type's parameters with the specialty's offset and score weight's deviation (0
+        for a specialty not fitted)."""
         base = self.params[applicant_type]
-        return replace(base, conversion=base.conversion + self.offsets.get(specialty, 0.0))
+        deviation = self.score_deviations.get(f"{applicant_type}@{specialty}", 0.0)
+        return replace(
+            base,
+            conversion=base.conversion + self.offsets.get(specialty, 0.0),
+            score_weight=base.score_weight * math.exp(deviation),
+        )
 
 
 # Where the optimizer may look: wide enough never to bind at a sensible fit, narrow enough
@@ -90,12 +111,13 @@ BOUNDS = {
     "targeting": (0.0, 2.0),
     "share": (-4.0, 1.1),  # log shares, and log deviations of a specialty's from its type's
     "offset": (-6.0, 6.0),
+    "score": (-3.0, 3.0),  # log deviations of a type's score weight in a specialty
 }
 
 
 def _kind(name: str) -> str:
     head, _, tail = name.partition(":")
-    kinds = ("share", "offset", "targeting", "log_tau")
+    kinds = ("share", "offset", "targeting", "log_tau", "score")
     return name if not tail else tail if head not in kinds else head
 
 
@@ -103,9 +125,18 @@ class _Layout:
     """The parameter vector: per type log b, log sigma, c; the conversion spread log tau and
     weight log lambda (shared by every type); the fitted application shares (log), with a
     deviation per specialty where the specialty's contiguous ranks are published; one
-    conversion offset per specialty."""
+    conversion offset per specialty; with `deviations`, the deviations of the DEVIATING
+    types' score weights by specialty. `held` parameters (by name, on the fit's scale) are
+    not fitted but taken at the value given."""
 
-    def __init__(self, targets: Sequence[Target], moments: Moments, fixed: Fit | None) -> None:
+    def __init__(
+        self,
+        targets: Sequence[Target],
+        moments: Moments,
+        fixed: Fit | None,
+        deviations: bool = False,
+        held: Mapping[str, float] | None = None,
+    ) -> None:
         self.types = tuple(sorted({t.applicant_type for t in targets}))
         self.specialties = tuple(sorted({t.specialty for t in targets}))
         self.share_keys = {t.applicant_type: t.share_key for t in targets}
@@ -119,7 +150,12 @@ class _Layout:
             if not t.own_count and (t.specialty, t.applicant_type) in ranked
         ))  # fmt: skip
         self.fit_conversion = fixed is None and bool(moments.curves or moments.ranks)
-        self.names = tuple(
+        self.held = dict(held or {})
+        self.score_deviations = () if fixed is not None or not deviations else tuple(sorted(
+            f"{t.applicant_type}@{t.specialty}" for t in targets
+            if t.applicant_type in DEVIATING and t.targets == 2
+        ))  # fmt: skip
+        names = tuple(
             [f"{g}:{p}" for g in self.types for p in ("log_b", "log_sigma", "c")]
             + ([f"log_tau:{k}" for k in self.groups] if self.fit_conversion else [])
             + (["log_lambda"] if self.fit_conversion else [])
@@ -127,12 +163,25 @@ class _Layout:
             + [f"share:{k}" for k in self.shares]
             + [f"share:{k}" for k in self.deviations]
             + [f"offset:{s}" for s in self.specialties]
+            + [f"score:{k}" for k in self.score_deviations]
         )
+        self.names = tuple(n for n in names if n not in self.held)
         self.index = {name: i for i, name in enumerate(self.names)}
+
+    def _value(self, theta: Array, name: str) -> float:
+        """A parameter on the fit's scale: fitted, else held."""
+        return float(theta[self.index[name]]) if name in self.index else self.held[name]
+
+    def _deviation(self, theta: Array, applicant_type: str, specialty: str) -> float:
+        key = f"{applicant_type}@{specialty}"
+        if f"score:{key}" in self.index:
+            return float(theta[self.index[f"score:{key}"]])
+        return self.fixed.score_deviations.get(key, 0.0) if self.fixed is not None else 0.0
 
     def uses(self, t: Target) -> list[int]:
         names = [f"{t.applicant_type}:{p}" for p in ("log_b", "log_sigma", "c")]
         names += [f"log_tau:{t.share_key}", "log_lambda"] if self.fit_conversion else []
+        names += [f"score:{t.applicant_type}@{t.specialty}"]
         if self.fixed is None and t.share_key in self.shares:
             names.append(f"targeting:{t.share_key}")
         if not t.own_count and self.fixed is None:
@@ -140,15 +189,14 @@ class _Layout:
             deviation = share_name(t.share_key, t.specialty)
             names += [f"share:{deviation}"] if deviation in self.deviations else []
         names.append(f"offset:{t.specialty}")
-        return [self.index[n] for n in names]
+        return [self.index[n] for n in names if n in self.index]
 
     def _conversion(self, theta: Array, applicant_type: str) -> tuple[float, float]:
         """(tau, lambda) of the type: tau per share group, lambda shared."""
         if self.fit_conversion:
-            i = self.index
             key = self.share_keys[applicant_type]
-            tau = float(np.exp(theta[i[f"log_tau:{key}"]]))
-            return tau, float(np.exp(theta[i["log_lambda"]]))
+            tau = math.exp(self._value(theta, f"log_tau:{key}"))
+            return tau, math.exp(self._value(theta, "log_lambda"))
         if self.fixed is not None and applicant_type in self.fixed.params:
             p = self.fixed.params[applicant_type]
             return p.conversion_spread, p.conversion_weight
@@ -159,7 +207,7 @@ class _Layout:
         g = t.applicant_type
         tau, weight = self._conversion(theta, g)
         params = Params(
-            float(np.exp(theta[i[f"{g}:log_b"]])),
+            float(np.exp(theta[i[f"{g}:log_b"]] + self._deviation(theta, g, t.specialty))),
             float(np.exp(theta[i[f"{g}:log_sigma"]])),
             float(theta[i[f"{g}:c"]] + theta[i[f"offset:{t.specialty}"]]),
             tau,
@@ -185,6 +233,18 @@ class _Layout:
             return self.fixed.params[applicant_type].targeting
         return 1.0
 
+    def unpack_deviations(self, theta: Array) -> dict[str, float]:
+        """The score weights' deviations: fitted, else the fixed fit's for the specialties
+        fitted (a specialty left out has none)."""
+        if self.score_deviations:
+            return {k: float(theta[self.index[f"score:{k}"]]) for k in self.score_deviations}
+        if self.fixed is None:
+            return {}
+        return {
+            k: v for k, v in self.fixed.score_deviations.items()
+            if k.partition("@")[2] in self.specialties
+        }  # fmt: skip
+
     def unpack(self, theta: Array) -> tuple[dict[str, Params], dict[str, float], dict[str, float]]:
         i = self.index
         params = {
@@ -207,12 +267,15 @@ class _Layout:
         return params, offsets, shares
 
     def priors(self, theta: Array) -> float:
-        """The normal priors: specialty conversion offsets (sd PRIOR_SD) and the specialty
-        deviations of the application shares (sd SHARE_PRIOR_SD), both centred on 0."""
+        """The normal priors: specialty conversion offsets (sd PRIOR_SD), the specialty
+        deviations of the application shares (sd SHARE_PRIOR_SD) and of the score weights
+        (sd SCORE_PRIOR_SD), all centred on 0."""
         offsets = theta[[self.index[f"offset:{s}"] for s in self.specialties]]
         value = float(offsets @ offsets) / (2 * PRIOR_SD**2)
         deviations = theta[[self.index[f"share:{k}"] for k in self.deviations]]
-        return value + float(deviations @ deviations) / (2 * SHARE_PRIOR_SD**2)
+        value += float(deviations @ deviations) / (2 * SHARE_PRIOR_SD**2)
+        scores = theta[[self.index[f"score:{k}"] for k in self.score_deviations]]
+        return value + float(scores @ scores) / (2 * SCORE_PRIOR_SD**2)
 
 
 def share_name(key: str, specialty: str) -> str:
@@ -259,16 +322,20 @@ def fit(
     covariance: bool = True,
     progress: Callable[[str], None] = lambda _: None,
     fixed: Fit | None = None,
+    deviations: bool = False,
+    held: Mapping[str, float] | None = None,
 ) -> Fit:
     """Maximum penalized likelihood over every target and moment at once (L-BFGS-B); with
     `covariance`, the Laplace covariance of the parameters as well. With `fixed`, the
-    conversion spread and the application shares are held at that fit's values.
+    conversion spread and the application shares are held at that fit's values (and its
+    score weights' deviations). With `deviations`, the DEVIATING types' score weights deviate
+    by specialty; `held` parameters are taken as given (`_Layout`).
 
     Each cell depends only on its type's three parameters, the conversion spread, its
     application share and its specialty's offset, and the moments are sums over cells, so
     the gradient by central differences re-evaluates each cell twice per parameter it uses
     and recombines the sums: an exact central difference of the whole objective."""
-    layout = _Layout(targets, moments, fixed)
+    layout = _Layout(targets, moments, fixed, deviations, held)
     uses = [layout.uses(t) for t in targets]
 
     def results_at(theta: Array) -> list[CellResult]:
@@ -338,7 +405,33 @@ def fit(
         bool(result.success),
         shares,
         float(result.fun),
+        layout.unpack_deviations(result.x),
     )
+
+
+def fit_in_stages(
+    targets: Sequence[Target],
+    moments: Moments,
+    start: Fit | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Fit:
+    """The engine's fit (module docstring, "Two stages"): without the score weights'
+    deviations, then with them and the HELD parameters at the first stage's values. The
+    covariance is the second stage's, with the held parameters' own block from the first
+    (their covariance with the rest taken as 0: an approximation, so the draws still carry
+    their uncertainty)."""
+    progress("stage 1: one score weight per type")
+    first = fit(targets, moments, start=start, progress=progress)
+    held = {n: _start_value(first, n) for n in HELD if n in first.names}
+    progress("stage 2: non-U.S. IMGs' score weight by specialty, " + ", ".join(held) + " held")
+    begin = replace(first, score_deviations=start.score_deviations if start else {})
+    second = fit(targets, moments, start=begin, progress=progress, deviations=True, held=held)
+    index = [first.names.index(n) for n in held]
+    k, m = len(second.names), len(index)
+    covariance = np.zeros((k + m, k + m))
+    covariance[:k, :k] = second.covariance
+    covariance[k:, k:] = first.covariance[np.ix_(index, index)]
+    return replace(second, names=(*second.names, *held), covariance=covariance)
 
 
 def _covariance(gradient: Callable[[Array], Array], theta: Array, step: float = 1e-3) -> Array:
@@ -362,6 +455,8 @@ def _start_value(start: Fit | None, name: str) -> float:
     """A parameter's starting value: the previous fit's, else a neutral guess."""
     kind, _, what = name.partition(":")
     first = next(iter(start.params.values())) if start else None
+    if kind == "score":
+        return start.score_deviations.get(what, 0.0) if start else 0.0
     if kind == "log_tau":
         typed = start.params.get(GROUP_TYPE.get(what, "")) if start else None
         tau = typed.conversion_spread if typed is not None else 0.0

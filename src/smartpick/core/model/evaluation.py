@@ -231,7 +231,7 @@ def make_draws(
     fit, g, share, specialty = inputs.fit, inputs.fitted_type, inputs.share_key, ctx.specialty
     wanted = [f"{g}:log_b", f"{g}:log_sigma", f"{g}:c", f"log_tau:{share}", "log_lambda",
               f"targeting:{share}", f"share:{share}", f"share:{share}@{specialty}",
-              f"offset:{specialty}"]  # fmt: skip
+              f"offset:{specialty}", f"score:{g}@{specialty}"]  # fmt: skip
     names = [n for n in wanted if n in fit.names]
     index = [fit.names.index(n) for n in names]
     cov = nearest_psd(fit.covariance[np.ix_(index, index)])
@@ -250,7 +250,8 @@ def make_draws(
     for _ in range(count):
         step = dict(zip(names, rng.multivariate_normal(np.zeros(len(names)), cov), strict=True))
         params = Params(
-            scaled(p.score_weight, f"{g}:log_b", step),
+            scaled(p.score_weight, f"{g}:log_b", step)
+            * math.exp(step.get(f"score:{g}@{specialty}", 0.0)),
             scaled(p.spread, f"{g}:log_sigma", step),
             p.conversion + step.get(f"{g}:c", 0.0) + step.get(f"offset:{specialty}", 0.0),
             scaled(p.conversion_spread, f"log_tau:{share}", step),
