@@ -70,8 +70,9 @@ def render(
         "baselines see the same: the type's pooled share, or a logistic regression on the "
         "score, fitted on the other specialties. The conversion spread and the application "
         "shares (fitted with every target, the figures on interviews among them) are kept as "
-        "fitted on all specialties; so are non-U.S. IMGs' score weights of the other "
-        "specialties, the left-out specialty's at its prior mean (the type's own weight).",
+        "fitted on all specialties; so are the deviations of non-U.S. IMGs' score weight in "
+        "the other specialties (the type's weight itself is refitted), the left-out "
+        "specialty's at its prior mean, 0.",
         "",
         "## Scores",
         "",

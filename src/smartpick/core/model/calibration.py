@@ -331,8 +331,10 @@ def fit(
     score weights' deviations). With `deviations`, the DEVIATING types' score weights deviate
     by specialty; `held` parameters are taken as given (`_Layout`).
 
-    Each cell depends only on its type's three parameters, the conversion spread, its
-    application share and its specialty's offset, and the moments are sums over cells, so
+    Each cell depends only on its type's three parameters, the conversion spread and weight,
+    its group's targeting, its application share, its specialty's offset and (with
+    `deviations`) its type's score deviation in the specialty, and the moments are sums over
+    cells, so
     the gradient by central differences re-evaluates each cell twice per parameter it uses
     and recombines the sums: an exact central difference of the whole objective."""
     layout = _Layout(targets, moments, fixed, deviations, held)
