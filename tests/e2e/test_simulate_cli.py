@@ -38,7 +38,8 @@ def test_simulate_prints_rates_beside_the_nrmp_figures(invoke: Invoke) -> None:
     assert published["non_us_img_contiguous_ranks_median"]["internal_medicine"] == {
         "matched": 5.0, "not_matched": 2.0,
     }  # fmt: skip
-    line = next(x for x in text.out.splitlines() if x.strip().startswith("internal medicine"))
+    line = next(x for x in text.out.splitlines() if x.strip().startswith("Internal Medicine"))
+    assert "internal_medicine" not in text.out and "internal medicine" not in text.out
     assert f"{im['matched']:.1f} / {im['not_matched']:.1f}" in line and "(published 5 / 2)" in line
     assert f"1: {curve['1']:.1%} (55.0%)" in text.out
 

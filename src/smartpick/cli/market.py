@@ -49,10 +49,10 @@ def simulate_command(
     if as_json:
         echo_json(report)
         return
-    _echo_simulation(report)
+    _echo_simulation(report, {s.key: s.name for s in services.specialties()})
 
 
-def _echo_simulation(r: dict[str, Any]) -> None:
+def _echo_simulation(r: dict[str, Any], name_of: dict[str, str]) -> None:
     nrmp = r["nrmp"]
     click.echo(
         f"Simulated Match: {r['runs']} runs, seed {r['seed']}, "
@@ -88,13 +88,15 @@ def _echo_simulation(r: dict[str, Any]) -> None:
             f"SOAP: {filled:,.0f} of the {offered:,.0f} unfilled positions filled a run "
             f"({filled / offered:.1%})"
         )
-    _echo_interviews(r.get("interviews") or {}, nrmp.get("interviews") or {})
+    _echo_interviews(r.get("interviews") or {}, nrmp.get("interviews") or {}, name_of)
     click.echo("")
     for note in r["notes"]:
         click.echo(f"- {note}")
 
 
-def _echo_interviews(sim: dict[str, Any], published: dict[str, Any]) -> None:
+def _echo_interviews(
+    sim: dict[str, Any], published: dict[str, Any], name_of: dict[str, str]
+) -> None:
     """What the Match made of interviews, beside Charting Outcomes' figures."""
     curve, shown = (
         sim.get("md_share_matched_by_ranks") or {},
@@ -116,7 +118,7 @@ def _echo_interviews(sim: dict[str, Any], published: dict[str, Any]) -> None:
                    "matched / not matched:")  # fmt: skip
         for spec, m, p in rows:
             click.echo(
-                f"  {spec.replace('_', ' '):<36}{_median(m['matched'])} / "
+                f"  {name_of.get(spec, spec):<36}{_median(m['matched'])} / "
                 f"{_median(m['not_matched'])}  (published {p['matched']:g} / "
                 f"{p['not_matched']:g})"
             )
