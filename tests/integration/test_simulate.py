@@ -21,6 +21,7 @@ from smartpick.services.market_inputs import (
     engine_interviews,
     filled_by_type,
     freida_interviews,
+    nrmp_totals,
     scaled_to_totals,
 )
 from smartpick.services.simulate import (
@@ -112,6 +113,42 @@ def test_the_market_covers_the_main_match_and_says_what_it_made_up(market: Marke
     peds = next(m for m in market.specialties if m.specialty == "pediatrics")
     assert peds.cohort("do") is not None and peds.cohort("do").count > 100
     assert any("Pediatrics (do)" in n and "drawn like the matched" in n for n in market.notes)
+
+
+def test_every_nrmp_position_is_in_the_market_those_without_rates_like_a_proxy(
+    services: Services, market: Market
+) -> None:
+    """Plastic Surgery, Occupational and Preventive Medicine publish no program interview
+    rates: their programs interview like another specialty's median program, at their own
+    NRMP 2026 positions, with their own applicants where published."""
+    totals = nrmp_totals(services)
+    nrmp = {s.key for s in services.specialties() if s.match == "NRMP" and totals.get(s.key)}
+    by_key = {m.specialty: m for m in market.specialties}
+    assert nrmp <= set(by_key)
+    proxied = ("plastic_surgery_integrated", "occupational_environmental_medicine",
+               "public_health_preventive_medicine")  # fmt: skip
+    assert [int(by_key[k].positions.sum()) for k in proxied] == [totals[k] for k in proxied]
+    plastics, derm = by_key["plastic_surgery_integrated"], by_key["dermatology"]
+    assert len(plastics.program_ids) == 89
+    md, derm_md = plastics.cohort("md"), derm.cohort("md")
+    assert md is not None and derm_md is not None
+    # its own U.S. MD seniors (Charting Outcomes 2026: 159 matched, 82 not, before the
+    # registration ratio) and score figures; Dermatology's programs and conversion
+    assert 241 <= md.count < 2 * 241 and md.matched == (259.0, md.matched[1])
+    assert np.allclose(md.level, np.median(derm_md.level[: len(derm.program_ids)]))
+    assert md.params == derm_md.params
+    # no applicant counts at all: Family Medicine's per position, by type
+    fm = by_key["family_medicine"]
+    for key in proxied[1:]:
+        mk = by_key[key]
+        assert mk.advanced is not None and mk.advanced.all()
+        per = mk.positions.sum() / fm.positions.sum()
+        for c in mk.cohorts:
+            theirs = fm.cohort(c.applicant_type)
+            assert theirs is not None and abs(c.count - theirs.count * per) <= 1
+    text = " ".join(market.notes)
+    assert "Plastic Surgery (Integrated), 230 positions: like Dermatology" in text
+    assert "not in the market" not in text
 
 
 def _cohorts(market: Market, applicant_type: str) -> dict[str, Cohort]:

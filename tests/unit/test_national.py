@@ -69,6 +69,8 @@ def test_widening_gives_the_programs_without_figures_the_median() -> None:
     wide = widen(values, 2)
     assert wide.tolist() == [1.0, 4.0, 2.0, 2.0, 2.0]
     assert widen(values, 0).tolist() == values.tolist()
+    # a specialty without figures of its own: only its programs, at another's median
+    assert widen(values, 3, keep=False).tolist() == [2.0, 2.0, 2.0]
 
 
 def test_programs_without_known_positions_take_the_median_of_the_others() -> None:
@@ -76,6 +78,7 @@ def test_programs_without_known_positions_take_the_median_of_the_others() -> Non
     assert positions.dtype == np.int32
     assert positions.tolist() == [4, 6, 10, 6, 6]
     assert program_positions([3, 5]).tolist() == [3, 5]
+    assert program_positions([0, -1]).tolist() == [1, 1]  # none known
 
 
 def test_one_seed_gives_the_same_streams_and_each_run_its_own() -> None:

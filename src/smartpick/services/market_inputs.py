@@ -42,6 +42,31 @@ ACTIVE = "main_residency_match:active_applicants"
 PGY1_YEARS_FILL = ("transitional_year", "medicine_preliminary", "surgery_preliminary")
 
 
+# A specialty without program interview rates or a U.S. MD cell borrows Family Medicine's
+# programs (assumed, said in the market's notes)
+FALLBACK_PROXY = "family_medicine"
+
+
+def proxies(services: Services, missing: Sequence[str], keys: Sequence[str]) -> dict[str, str]:
+    """The specialty whose programs each NRMP specialty without program interview rates
+    (`missing`) interviews like, and whose fitted parameters its applicants convert by: the
+    market's specialty (`keys`) whose U.S. MD seniors' published match share is nearest its
+    own, where it publishes one; else Family Medicine (assumed)."""
+    share = {}
+    for s in [*keys, *missing]:
+        f, _ = services.engine.figures_for(s, "md")
+        if f is not None:
+            share[s] = f.match_share
+    out = {}
+    for s in missing:
+        near = [k for k in keys if k in share]
+        if s in share and near:
+            out[s] = min(near, key=lambda k: (abs(share[k] - share[s]), k))
+        elif FALLBACK_PROXY in keys:
+            out[s] = FALLBACK_PROXY
+    return out
+
+
 def missing_keys(match_of: Mapping[str, str | None], markets: list[SpecialtyMarket]) -> list[str]:
     have = {mk.specialty for mk in markets}
     return [s for s, m in match_of.items() if m == "NRMP" and s not in have]
@@ -151,12 +176,15 @@ def pgy1_market(
     return prepare(market), basis
 
 
-def engine_interviews(services: Services, markets: Sequence[SpecialtyMarket]) -> dict[str, float]:
+def engine_interviews(
+    services: Services, markets: Sequence[SpecialtyMarket], proxy: Mapping[str, str] | None = None
+) -> dict[str, float]:
     """Each specialty's interviews per position as the engine has them: its cohorts (counts
     as active applicants) times the interviews of the engine's typical applicant of the cell
     who has at least one, over its positions. U.S.-citizen IMGs (and the others, drawn like
     them) apply at their own program rates with the non-U.S. IMGs' published cell and
-    parameters, as the market draws them; a specialty without cohorts is left out."""
+    parameters, as the market draws them; a specialty without program rates takes its
+    proxy's cells (`proxy`); a specialty without cohorts is left out."""
     targets = services.engine.targets()
     borrowed = [dataclasses.replace(t, applicant_type=g) for t in targets
                 for g, like in BORROWED.items() if t.applicant_type == like]  # fmt: skip
@@ -167,14 +195,18 @@ def engine_interviews(services: Services, markets: Sequence[SpecialtyMarket]) ->
     out = {}
     for mk in markets:
         cell = [(c.count, RATES_OF.get(c.applicant_type, c.applicant_type)) for c in mk.cohorts]
-        total = sum(n * per.get((mk.specialty, g), 0.0) for n, g in cell)
+        like = (proxy or {}).get(mk.specialty, mk.specialty)
+        total = sum(n * per.get((like, g), 0.0) for n, g in cell)
         if total > 0 and mk.positions.sum() > 0:
             out[mk.specialty] = total / float(mk.positions.sum())
     return out
 
 
 def with_interview_slots(
-    services: Services, markets: list[SpecialtyMarket], active: list[SpecialtyMarket]
+    services: Services,
+    markets: list[SpecialtyMarket],
+    active: list[SpecialtyMarket],
+    proxy: Mapping[str, str] | None = None,
 ) -> tuple[list[SpecialtyMarket], str]:
     """Each program's interview slots: an Internal Medicine program's FREIDA count of
     interviews conducted where it has one, else its positions times FREIDA's interviews per
@@ -184,7 +216,7 @@ def with_interview_slots(
     that the market's interviews follow the engine's where no program counts them; the PGY-1
     years, which no one prefers, FREIDA's Internal Medicine per position."""
     counted, per_position = freida_interviews(services)
-    engine = engine_interviews(services, active)
+    engine = engine_interviews(services, active, proxy)
     out = []
     own = 0
     for mk in markets:

@@ -28,7 +28,7 @@ from smartpick.core.match.positions import spread_positions
 from smartpick.core.model.cell_predictions import published_interviews
 from smartpick.core.model.parameters import Pool
 from smartpick.core.seasons import signal_rule
-from smartpick.data.engine import BORROWED
+from smartpick.data.engine import BORROWED, FITTED_TYPES
 from smartpick.errors import DataError, InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current
 from smartpick.services.market_inputs import (
@@ -44,6 +44,7 @@ from smartpick.services.market_inputs import (
     nrmp_totals,
     nrmp_year,
     pgy1_market,
+    proxies,
     registered_per_active,
     scaled_to_totals,
     soap_of,
@@ -88,29 +89,42 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             for g in ("md", "do", "non-us-img")
         )
     ]
+    # NRMP specialties without program rates: synthetic programs like another's (a proxy)
+    quota = nrmp_totals(services)
+    proxy = proxies(
+        services,
+        [s for s, m in match_of.items()
+         if m == "NRMP" and s not in keys and programs_of.get(s) and quota.get(s)],
+        keys,
+    )  # fmt: skip
+    # whose applicants are published for no type: the proxy's per position (assumed)
+    assumed = {s for s in proxy if not any((_count(engine, s, g) or 0) >= 1 for g in FITTED_TYPES)}
     # U.S.-citizen IMGs: the national count, spread where they fill positions; the others
     # (no published type), spread like non-U.S. IMGs
     totals, year = active_totals(services), latest_year(services, APPLICANTS)
     overall = registered_per_active(services)
     ratio = registration_of(simulator, overall)
-    img_counts = {s: _count(engine, s, "non-us-img") for s in keys}
+    img_counts = {s: _count(engine, s, "non-us-img") for s in [*keys, *proxy]}
     img_total = sum(c for c in img_counts.values() if c)
-    us_counts = us_img_spread(services, keys, img_counts)
+    us_counts = us_img_spread(services, [*keys, *proxy], img_counts)
     us_total = sum(us_counts.values())
-    quota = nrmp_totals(services)
     advanced_ids = {p.acgme_id for p in dataset.programs() if p.entry_level == "advanced"}
     backup_of = backup_shares(services)
     estimated = synthetic = 0
     borrowed_limits: list[str] = []
     markets = []
-    for s in keys:
-        inputs = engine.inputs(s)
+    for s in [*keys, *proxy]:
+        src = proxy.get(s, s)  # whose programs' cells and fitted parameters
+        cell = src if s in assumed else s  # whose published figures and applicants
+        scale = quota[s] / quota[src] if s in assumed else 1.0
+        inputs = engine.inputs(src)
         assert inputs is not None
         cells = inputs.cells
-        limits = _signal_limits(services, s, cells.mix.tiers)
-        if limits != engine.signals_then(s):
+        limits = _signal_limits(services, src, cells.mix.tiers)
+        if limits != engine.signals_then(src):
             borrowed_limits.append(name_of[s])
-        with_rates = list(inputs.rates.ids)
+        keep = src == s  # its own programs' cells, else only the proxy's median
+        with_rates = list(inputs.rates.ids) if keep else []
         extra = [a for a in programs_of.get(s, []) if a not in set(with_rates)]
         ids = tuple(with_rates + extra)
         fill = len(extra)
@@ -129,29 +143,30 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         for g in TYPES:
             like = RATES_OF.get(g, g)
             fitted = BORROWED.get(like, like)
-            f = _figures(engine, s, like)
+            f = _figures(engine, cell, like)
             if f is None:
                 continue
             if g == "us-img":  # where they filled positions (published), else like IMGs
-                count = totals.get(g, 0.0) * us_counts[s] / us_total if us_total else 0.0
+                count = totals.get(g, 0.0) * us_counts[cell] / us_total if us_total else 0.0
             elif like == "us-img":  # the others: spread like non-U.S. IMGs
-                share = img_counts.get(s) or 0.0
+                share = img_counts.get(cell) or 0.0
                 count = totals.get(g, 0.0) * share / img_total if img_total else 0.0
             else:
-                count = _count(engine, s, g) or 0.0
+                count = _count(engine, cell, g) or 0.0
+            count *= scale
             if count < 1:
                 continue
             cohorts.append(
                 Cohort(
                     applicant_type=g,
                     count=round(count),
-                    params=fit.for_cell(s, fitted),
+                    params=fit.for_cell(src, fitted),
                     pool=Pool.from_figures(f),
                     match_share=f.match_share,
                     matched=(f.matched_centre, f.matched_sd),
                     unmatched=(f.unmatched_centre, f.matched_sd),
-                    applications=engine.applications(s, like, fit),
-                    level=widen(cells.level[like], fill),
+                    applications=engine.applications(src, like, fit),
+                    level=widen(cells.level[like], fill, keep),
                     tau=float((simulator or {}).get("tau", DEFAULT_TAU)),
                     shift=float((simulator or {}).get("shift", {}).get(g, 0.0)),
                     in_state_share=cells.in_state_share(like),
@@ -168,8 +183,10 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                     specialty=s,
                     program_ids=ids,
                     positions=seat_array,
-                    location=widen(cells.location, fill),
-                    signal={t: widen(v, fill) for t, v in cells.signal.items() if t != "none"},
+                    location=widen(cells.location, fill, keep),
+                    signal={
+                        t: widen(v, fill, keep) for t, v in cells.signal.items() if t != "none"
+                    },
                     in_state_share=cells.mix.in_state,
                     signal_share=dict(cells.mix.tiers),
                     signal_limit=limits,
@@ -182,7 +199,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     markets = scaled_to_totals(markets, {g: v * ratio[g] for g, v in totals.items()})
     pgy1, pgy1_basis = pgy1_market(services, markets)
     markets.append(pgy1)
-    markets, slots_note = with_interview_slots(services, markets, active)
+    markets, slots_note = with_interview_slots(services, markets, active, proxy)
     where = {mk.specialty: k for k, mk in enumerate(markets)}
     plans = Plans(
         backup={where[b]: float(markets[where[b]].positions.sum()) for b in (*BACKUPS, PGY1)
@@ -193,6 +210,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         f"{synthetic} programs without published interview rates take their specialty's "
         "median cells (synthetic)"
     )
+    if proxy:
+        notes.append(proxy_note(services, proxy, assumed, quota))
     notes.append(
         f"{estimated} programs' positions are SmartPick's estimates, not NRMP quotas; each "
         "specialty's positions are spread to its NRMP 2026 total (all its tracks but the "
@@ -294,6 +313,37 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         tuple(markets), tuple(notes), tuple(left_out), plans, SOAP_APPLICATIONS,
         behaviour_of(simulator), consideration,
     )  # fmt: skip
+
+
+def proxy_note(
+    services: Services, proxy: Mapping[str, str], assumed: set[str], quota: Mapping[str, int]
+) -> str:
+    """What the market says of the specialties without program interview rates."""
+    name_of = {s.key: s.name for s in services.specialties()}
+    share = {s: services.engine.figures_for(s, "md")[0] for s in {*proxy, *proxy.values()}}
+    parts = []
+    for s, src in sorted(proxy.items(), key=lambda kv: name_of[kv[0]]):
+        mine, theirs = share[s], share[src]
+        why = (
+            f", whose U.S. MD seniors' published match share is the nearest "
+            f"({theirs.match_share:.0%}; its own {mine.match_share:.0%})"
+            if mine is not None and theirs is not None
+            else " (assumed: no U.S. MD cell is published)"
+        )
+        who = (
+            f"{name_of[src]}'s per position, by type (assumed: none is published)"
+            if s in assumed
+            else "its own counts, for the types with one"
+        )
+        parts.append(
+            f"{name_of[s]}, {quota.get(s, 0):,} positions: like {name_of[src]}{why}; "
+            f"applicants: {who}"
+        )
+    return (
+        "NRMP specialties without program interview rates: each program interviews like the "
+        "median program of another specialty, whose fitted conversion, applications and "
+        "signals its applicants take (synthetic). " + "; ".join(parts)
+    )
 
 
 def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:

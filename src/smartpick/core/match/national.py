@@ -97,18 +97,21 @@ class RunResult:
     specialties: tuple[str, ...] = ()  # the markets' names, in order
 
 
-def widen(values: Array, extra: int) -> Array:
+def widen(values: Array, extra: int, keep: bool = True) -> Array:
     """Program-by-program values of the programs with published figures, followed by `extra`
-    programs without them: each of those takes the median of the others (synthetic)."""
-    return np.concatenate([values, np.full(extra, float(np.median(values)))])
+    programs without them: each of those takes the median of the others (synthetic). With
+    `keep` False, only the `extra` programs: another specialty's median (a proxy)."""
+    median = np.full(extra, float(np.median(values)))
+    return np.concatenate([values, median]) if keep else median
 
 
 def program_positions(seats: Sequence[int]) -> IntArray:
     """Each program's positions; a program with none known (0 or less) takes the median of
-    the others', and at least 1."""
+    the others', and at least 1 (1 where none is known)."""
     seat_array = np.array(seats, dtype=np.int32)
+    known = seat_array[seat_array > 0]
     if (seat_array <= 0).any():
-        seat_array[seat_array <= 0] = max(int(np.median(seat_array[seat_array > 0])), 1)
+        seat_array[seat_array <= 0] = max(int(np.median(known)), 1) if known.size else 1
     return seat_array
 
 
