@@ -156,6 +156,14 @@ def test_a_theta_of_before_the_groups_starts_what_its_names_became() -> None:
     # the third pass: one temperature for U.S. graduates
     third = dict(zip(smm.NAMES, smm.start_from({"temperature_us": 2.5}), strict=True))
     assert third["temperature_md"] == third["temperature_do"] == 2.5
+    # the ninth: one shift for every IMG; a record with both keeps each, in either order
+    assert theta["shift_us_img"] == theta["shift_img"] == -1.5
+    for both in ({"shift_img": -0.8, "shift_us_img": -0.3},
+                 {"shift_us_img": -0.3, "shift_img": -0.8}):  # fmt: skip
+        fit = smm.SmmFit(smm.start_from(both), 0.0, 0.0, 0, 1, 0)
+        assert (fit.shift("non-us-img"), fit.shift("us-img"), fit.shift("other")) == (
+            -0.8, -0.3, -0.8,
+        )  # fmt: skip
 
 
 def _fit_one(

@@ -58,7 +58,8 @@ def calibrate_command(ctx: click.Context, out: Path | None, market: bool, runs: 
         chosen = fitted.behaviour
         click.echo(
             f"Fitted tau {fitted.tau:.2f}, shift DO {fitted.shift('do'):+.2f}, IMG "
-            f"{fitted.shift('non-us-img'):+.2f}, applications x{chosen.multiplier('md'):.2f} "
+            f"{fitted.shift('non-us-img'):+.2f}, U.S. IMG {fitted.shift('us-img'):+.2f}, "
+            f"applications x{chosen.multiplier('md'):.2f} "
             f"(MD) x{chosen.multiplier('do'):.2f} (DO) x{chosen.multiplier('non-us-img'):.2f} "
             f"(IMGs), temperature {chosen.heat('md'):.2f} (MD) {chosen.heat('do'):.2f} (DO) "
             f"{chosen.heat('non-us-img'):.2f} (IMGs), reach {chosen.reach:.2f}, dispersion "

@@ -52,6 +52,7 @@ MARKET_CODE = (
     "smartpick.core.match.engine_terms",
     "smartpick.services.simulate",
     "smartpick.services.market_inputs",
+    "smartpick.services.market_cells",
     "smartpick.services.market_fit",
 )
 # The validation report (smartpick validate), beside the two fits it reads.

@@ -233,6 +233,7 @@ def fit_market(
     record = {
         "description": "the Match simulator's own parameters (smartpick calibrate --market)",
         "method": "simulated method of moments: Nelder-Mead on (log tau, shift DO, shift IMG, "
+        "shift U.S.-citizen IMG, "
         "log applications of U.S. MD, of DO and of IMGs, temperature of U.S. MD, of DO and of "
         "IMGs, programs' reach below their bar to fill interview slots, how much applicants "
         "differ in how many applications they send and in how they come across at interviews, "

@@ -42,31 +42,6 @@ ACTIVE = "main_residency_match:active_applicants"
 PGY1_YEARS_FILL = ("transitional_year", "medicine_preliminary", "surgery_preliminary")
 
 
-# A specialty without program interview rates or a U.S. MD cell borrows Family Medicine's
-# programs (assumed, said in the market's notes)
-FALLBACK_PROXY = "family_medicine"
-
-
-def proxies(services: Services, missing: Sequence[str], keys: Sequence[str]) -> dict[str, str]:
-    """The specialty whose programs each NRMP specialty without program interview rates
-    (`missing`) interviews like, and whose fitted parameters its applicants convert by: the
-    market's specialty (`keys`) whose U.S. MD seniors' published match share is nearest its
-    own, where it publishes one; else Family Medicine (assumed)."""
-    share = {}
-    for s in [*keys, *missing]:
-        f, _ = services.engine.figures_for(s, "md")
-        if f is not None:
-            share[s] = f.match_share
-    out = {}
-    for s in missing:
-        near = [k for k in keys if k in share]
-        if s in share and near:
-            out[s] = min(near, key=lambda k: (abs(share[k] - share[s]), k))
-        elif FALLBACK_PROXY in keys:
-            out[s] = FALLBACK_PROXY
-    return out
-
-
 def missing_keys(match_of: Mapping[str, str | None], markets: list[SpecialtyMarket]) -> list[str]:
     have = {mk.specialty for mk in markets}
     return [s for s, m in match_of.items() if m == "NRMP" and s not in have]
@@ -135,11 +110,12 @@ def scaled_to_totals(
 
 
 def pgy1_market(
-    services: Services, markets: list[SpecialtyMarket]
+    services: Services, markets: list[SpecialtyMarket], counts: Mapping[str, float] | None = None
 ) -> tuple[SpecialtyMarket, list[str]]:
     """The transitional and preliminary years as one market: each track with its NRMP 2026
     quota, interviewing like its institution's Internal Medicine program (else the state's
-    median, else the nation's), nobody's preferred specialty."""
+    median, else the nation's); preferred by the applicants of `counts` (by type), by nobody
+    else."""
     im = next(mk for mk in markets if mk.specialty == "internal_medicine")
     quota = {r["program_code"]: int(r["quota_2026"] or 0)
              for r in services.dataset.rows("nrmp_tracks")}  # fmt: skip
@@ -153,7 +129,7 @@ def pgy1_market(
     cohorts = tuple(
         dataclasses.replace(
             c,
-            count=0,
+            count=round((counts or {}).get(c.applicant_type, 0.0)),
             backup_share=0.0,
             log_rate=None,
             intercepts=None,
@@ -214,7 +190,7 @@ def with_interview_slots(
     the specialty's interviews per position as the engine has them for the NRMP's active
     applicants (`active`: the markets with the cohorts counted so, `engine_interviews`), so
     that the market's interviews follow the engine's where no program counts them; the PGY-1
-    years, which no one prefers, FREIDA's Internal Medicine per position."""
+    years (which only the others prefer) FREIDA's Internal Medicine per position."""
     counted, per_position = freida_interviews(services)
     engine = engine_interviews(services, active, proxy)
     out = []
@@ -429,20 +405,33 @@ def fill_by_specialty(services: Services) -> dict[str, tuple[float, float]]:
     return out
 
 
-def us_img_spread(
-    services: Services, keys: Sequence[str], non_us: Mapping[str, float | None]
+def others_share(shares: Mapping[str, tuple[float, float]]) -> float:
+    """The share of a specialty's filled positions that the four published types leave
+    (`filled_by_type`'s shares): graduates of earlier years and others."""
+    return max(1.0 - sum(v for v, _ in shares.values()), 0.0)
+
+
+def spread_by_filled(
+    services: Services,
+    keys: Sequence[str],
+    non_us: Mapping[str, float | None],
+    applicant_type: str = "us-img",
 ) -> dict[str, float]:
-    """U.S.-citizen IMGs' weight by preferred specialty (their count is the national one,
-    spread in proportion): the positions they filled in each specialty where the NRMP
-    publishes their share of its filled positions (`filled_by_type`); elsewhere the
-    non-U.S. IMGs' count (`non_us`), scaled so that both measures give the same total over
-    the specialties with a published share."""
+    """A type's weight by preferred specialty (its count is the national one, spread in
+    proportion): the positions it filled in each specialty where the NRMP publishes who
+    filled them (`filled_by_type`: U.S.-citizen IMGs their share; the others, of no
+    published type, what the four published types leave); elsewhere the non-U.S. IMGs'
+    count (`non_us`), scaled so that both measures give the same total over the specialties
+    with a published share."""
     filled = filled_by_type(services)
-    published = {
-        s: filled[s]["us-img"][0] * filled[s]["us-img"][1]
-        for s in keys
-        if "us-img" in filled.get(s, {})
-    }
+
+    def took(shares: Mapping[str, tuple[float, float]]) -> float | None:
+        if applicant_type == OTHER:
+            return others_share(shares) * next(iter(shares.values()))[1]
+        share = shares.get(applicant_type)
+        return None if share is None else share[0] * share[1]
+
+    published = {s: v for s in keys if s in filled and (v := took(filled[s])) is not None}
     base = sum(non_us.get(s) or 0.0 for s in published)
     scale = sum(published.values()) / base if base else 1.0
     return {s: published.get(s, (non_us.get(s) or 0.0) * scale) for s in keys}

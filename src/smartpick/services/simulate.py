@@ -27,10 +27,17 @@ from smartpick.core.match.national import (
 from smartpick.core.match.positions import spread_positions
 from smartpick.core.model.cell_predictions import published_interviews
 from smartpick.core.model.parameters import Pool
-from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED, FITTED_TYPES
 from smartpick.errors import DataError, InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current
+from smartpick.services.market_cells import (
+    NEARLY_ALL,
+    cohort_count,
+    cohort_figures,
+    proxies,
+    proxy_note,
+    signal_limits,
+)
 from smartpick.services.market_inputs import (
     APPLICANTS,
     FILLED,
@@ -39,16 +46,17 @@ from smartpick.services.market_inputs import (
     RATES_OF,
     active_totals,
     backup_shares,
+    filled_by_type,
     latest_year,
     missing_keys,
     nrmp_totals,
     nrmp_year,
+    others_share,
     pgy1_market,
-    proxies,
     registered_per_active,
     scaled_to_totals,
     soap_of,
-    us_img_spread,
+    spread_by_filled,
     with_interview_slots,
     year_figures,
 )
@@ -59,7 +67,6 @@ if TYPE_CHECKING:
 DEFAULT_TAU = 1.0  # a program's own evaluation noise, before the simulated-moments fit
 # Assumptions where the dataset has no figure (said in the market's notes):
 BACKUPS = ("internal_medicine", "family_medicine", "pediatrics")  # and the PGY-1 years
-NEARLY_ALL = 0.95  # a cell's match share above which its unmatched are drawn like its matched
 SOAP_APPLICATIONS = 20.0  # mean SOAP applications per unmatched applicant (NRMP limit: 45)
 
 
@@ -85,7 +92,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         if match_of.get(s) == "NRMP"
         and engine.inputs(s) is not None
         and any(
-            _figures(engine, s, g) is not None and (_count(engine, s, g) or 0) >= 1
+            cohort_figures(engine, s, g) is not None and (cohort_count(engine, s, g) or 0) >= 1
             for g in ("md", "do", "non-us-img")
         )
     ]
@@ -98,20 +105,25 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         keys,
     )  # fmt: skip
     # whose applicants are published for no type: the proxy's per position (assumed)
-    assumed = {s for s in proxy if not any((_count(engine, s, g) or 0) >= 1 for g in FITTED_TYPES)}
-    # U.S.-citizen IMGs: the national count, spread where they fill positions; the others
-    # (no published type), spread like non-U.S. IMGs
+    assumed = {
+        s for s in proxy if not any((cohort_count(engine, s, g) or 0) >= 1 for g in FITTED_TYPES)
+    }
+    # U.S.-citizen IMGs and the others (no published type): the national count, spread where
+    # they fill positions
     totals, year = active_totals(services), latest_year(services, APPLICANTS)
     overall = registered_per_active(services)
     ratio = registration_of(simulator, overall)
-    img_counts = {s: _count(engine, s, "non-us-img") for s in [*keys, *proxy]}
-    img_total = sum(c for c in img_counts.values() if c)
-    us_counts = us_img_spread(services, [*keys, *proxy], img_counts)
+    img_counts = {s: cohort_count(engine, s, "non-us-img") for s in [*keys, *proxy]}
+    us_counts = spread_by_filled(services, [*keys, *proxy], img_counts)
     us_total = sum(us_counts.values())
+    # the others: where they fill positions too, the PGY-1 years included (a quarter of them)
+    other_counts = spread_by_filled(services, [*keys, *proxy, PGY1], img_counts, OTHER)
+    other_total = sum(other_counts.values())
     advanced_ids = {p.acgme_id for p in dataset.programs() if p.entry_level == "advanced"}
     backup_of = backup_shares(services)
     estimated = synthetic = 0
     borrowed_limits: list[str] = []
+    overshoot: list[str] = []
     markets = []
     for s in [*keys, *proxy]:
         src = proxy.get(s, s)  # whose programs' cells and fitted parameters
@@ -120,7 +132,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         inputs = engine.inputs(src)
         assert inputs is not None
         cells = inputs.cells
-        limits = _signal_limits(services, src, cells.mix.tiers)
+        limits = signal_limits(services, src, cells.mix.tiers)
         if limits != engine.signals_then(src):
             borrowed_limits.append(name_of[s])
         keep = src == s  # its own programs' cells, else only the proxy's median
@@ -135,6 +147,13 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             value = int(row["positions"]) if row and row["positions"] else 0
             known.append(not (row is None or row["basis"] == "estimate" or value <= 0))
             seats.append(value)
+        if s in quota and sum(v for v, k in zip(seats, known, strict=True) if k) > quota[s]:
+            # counts from another source than the NRMP's own tracks overshoot its total
+            # (FREIDA's count every first-year track, the preliminary ones too, which the
+            # PGY-1 years hold): they only weigh how the total is spread
+            nrmp = [k and "NRMP" in positions[a]["method"] for a, k in zip(ids, known, strict=True)]
+            overshoot.append(f"{name_of[s]}'s {known.count(True) - nrmp.count(True)} programs")
+            known = nrmp
         guessed = known.count(False)
         seat_array = program_positions(seats)
         if s in quota:
@@ -143,16 +162,16 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         for g in TYPES:
             like = RATES_OF.get(g, g)
             fitted = BORROWED.get(like, like)
-            f = _figures(engine, cell, like)
+            f = cohort_figures(engine, cell, like)
             if f is None:
                 continue
             if g == "us-img":  # where they filled positions (published), else like IMGs
                 count = totals.get(g, 0.0) * us_counts[cell] / us_total if us_total else 0.0
-            elif like == "us-img":  # the others: spread like non-U.S. IMGs
-                share = img_counts.get(cell) or 0.0
-                count = totals.get(g, 0.0) * share / img_total if img_total else 0.0
+            elif like == "us-img":  # the others: where they fill positions
+                share = other_counts[cell]
+                count = totals.get(g, 0.0) * share / other_total if other_total else 0.0
             else:
-                count = _count(engine, cell, g) or 0.0
+                count = cohort_count(engine, cell, g) or 0.0
             count *= scale
             if count < 1:
                 continue
@@ -195,10 +214,13 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
                 )
             )
         )
+    share = other_counts.get(PGY1, 0.0) / other_total if other_total else 0.0
+    years_filled = filled_by_type(services).get(PGY1)
+    pgy1_others = others_share(years_filled) if years_filled else 0.0
+    pgy1, pgy1_basis = pgy1_market(services, markets, {OTHER: totals.get(OTHER, 0.0) * share})
+    markets.append(pgy1)
     active = scaled_to_totals(markets, totals)
     markets = scaled_to_totals(markets, {g: v * ratio[g] for g, v in totals.items()})
-    pgy1, pgy1_basis = pgy1_market(services, markets)
-    markets.append(pgy1)
     markets, slots_note = with_interview_slots(services, markets, active, proxy)
     where = {mk.specialty: k for k, mk in enumerate(markets)}
     plans = Plans(
@@ -216,6 +238,13 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         f"{estimated} programs' positions are SmartPick's estimates, not NRMP quotas; each "
         "specialty's positions are spread to its NRMP 2026 total (all its tracks but the "
         "preliminary ones), estimated programs sharing what the known quotas leave"
+        + (
+            "; where the known counts exceed that total, those not from the NRMP's own tracks "
+            "are estimates too (FREIDA's count the preliminary tracks, which the PGY-1 years "
+            f"hold): {', '.join(overshoot)}"
+            if overshoot
+            else ""
+        )
     )
     by_type = ", ".join(f"{g} {ratio[g]:.2f}" for g in TYPES)
     notes.append(
@@ -239,7 +268,11 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         + (
             f"the {totals[OTHER]:,.0f} active applicants of no published type (the NRMP's "
             f"{year} active applicants less the four types': graduates of earlier years and "
-            "others) are drawn like U.S.-citizen IMGs and weighed like IMGs (assumed)"
+            "others) are drawn like U.S.-citizen IMGs and weighed like IMGs (assumed), and "
+            "spread by the positions the four published types leave in each specialty where "
+            "the NRMP says who filled them, elsewhere like non-U.S. IMGs: the PGY-1 years "
+            f"too, where they fill {pgy1_others:.0%} of the positions, the only applicants "
+            "who prefer them (assumed; the others rank them beside a specialty)"
             if totals[OTHER] >= 1
             else f"no active applicants of another type (the dataset's {year} active "
             "applicants are not more than the four types')"
@@ -315,37 +348,6 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     )  # fmt: skip
 
 
-def proxy_note(
-    services: Services, proxy: Mapping[str, str], assumed: set[str], quota: Mapping[str, int]
-) -> str:
-    """What the market says of the specialties without program interview rates."""
-    name_of = {s.key: s.name for s in services.specialties()}
-    share = {s: services.engine.figures_for(s, "md")[0] for s in {*proxy, *proxy.values()}}
-    parts = []
-    for s, src in sorted(proxy.items(), key=lambda kv: name_of[kv[0]]):
-        mine, theirs = share[s], share[src]
-        why = (
-            f", whose U.S. MD seniors' published match share is the nearest "
-            f"({theirs.match_share:.0%}; its own {mine.match_share:.0%})"
-            if mine is not None and theirs is not None
-            else " (assumed: no U.S. MD cell is published)"
-        )
-        who = (
-            f"{name_of[src]}'s per position, by type (assumed: none is published)"
-            if s in assumed
-            else "its own counts, for the types with one"
-        )
-        parts.append(
-            f"{name_of[s]}, {quota.get(s, 0):,} positions: like {name_of[src]}{why}; "
-            f"applicants: {who}"
-        )
-    return (
-        "NRMP specialties without program interview rates: each program interviews like the "
-        "median program of another specialty, whose fitted conversion, applications and "
-        "signals its applicants take (synthetic). " + "; ".join(parts)
-    )
-
-
 def behaviour_of(simulator: Mapping[str, Any] | None) -> Behaviour:
     """The fitted behaviour of a simulator record (market.json); the engine's typical lists
     where the record has none. A record of before the temperature was fitted per type (one
@@ -384,50 +386,6 @@ def registration_of(simulator: Mapping[str, Any] | None, overall: float) -> dict
             f"the simulator's record has unreadable registration ratios ({error!r})",
             hint="Refit with `smartpick calibrate --market`.",
         ) from error
-
-
-def _figures(engine: Any, specialty: str, g: str) -> Any:
-    """The published figures a cohort of type g is drawn from (borrowed for U.S.-citizen
-    IMGs), or None when the cell has none with both matched and unmatched scores. Where
-    nearly all matched (`NEARLY_ALL`) the NRMP suppresses the unmatched scores: the few
-    unmatched are drawn like the matched (said in the market's notes)."""
-    f, _ = engine.figures_for(specialty, BORROWED.get(g, g))
-    if f is not None and f.unmatched_centre is None and f.match_share >= NEARLY_ALL:
-        return dataclasses.replace(f, unmatched_centre=f.matched_centre)
-    return None if f is None or f.unmatched_centre is None else f
-
-
-def _signal_limits(
-    services: Services, specialty: str, tiers: Mapping[str, float]
-) -> dict[str, int]:
-    """How many signals of each tier an applicant may send in the market: the rates'
-    season's rule; where it lacks a tier the rates show signals of, the nearest season's."""
-    limits = dict(services.engine.signals_then(specialty))
-    wanted = [t for t, share in tiers.items() if share > 0 and t not in limits]
-    if not wanted:
-        return limits
-    rows = services.dataset.rows("signals")
-    then = services.engine.rates_season
-    years = sorted({int(r["season"]) for r in rows if r["season"]}, key=lambda y: abs(y - then))
-    for year in years:
-        rule = signal_rule(rows, specialty, year)
-        if rule is None:
-            continue
-        counts = {"gold": rule.gold, "silver": rule.silver, "signal": rule.single_tier}
-        for t in list(wanted):
-            if counts.get(t):
-                limits[t] = int(counts[t] or 0)
-                wanted.remove(t)
-        if not wanted:
-            break
-    return limits
-
-
-def _count(engine: Any, specialty: str, g: str) -> float | None:
-    f, _ = engine.figures_for(specialty, g)
-    if f is None or any("pooled" in n for n in f.notes):
-        return None
-    return float(f.share_n)
 
 
 def current_market_fit(services: Services) -> dict[str, Any] | None:

@@ -93,7 +93,7 @@ class SpecialtyMarket:
     signal_limit: Mapping[str, int]  # tier -> signals an applicant may send
     cohorts: Sequence[Cohort]
     advanced: NDArray[np.bool_] | Sequence[bool] | None = None  # (m,) programs at PGY-2
-    pgy1: bool = False  # the PGY-1 years: applied to beside a specialty, preferred by nobody
+    pgy1: bool = False  # the PGY-1 years: applied to beside a specialty (preferred by few)
     slots: IntArray | None = None  # (m,) interviews each program gives at most; None: no limit
 
     @property

@@ -5,8 +5,10 @@ applicants apply beyond the engine's typical list and how programs rank the appl
 interviewed. theta holds both:
 
 - log tau: how much the interview adds to what a program saw when it invited the applicant
-  (core.match.ranking.program_ranks); shift DO, shift IMG: how programs weigh the type beyond
-  that (U.S. MD seniors the reference; U.S.-citizen and non-U.S. IMGs share the IMG shift);
+  (core.match.ranking.program_ranks); shift DO, shift IMG, shift U.S. IMG: how programs weigh
+  the type beyond that (U.S. MD seniors the reference; non-U.S. IMGs, and the others of no
+  published type, the IMG shift; U.S.-citizen IMGs their own since the tenth pass: the NRMP
+  publishes their match rate apart, 70% against 56%, and they need no visa);
 - log applications of U.S. MD seniors, of DO seniors and of IMGs (U.S.-citizen and non-U.S.
   together): the multiplier of the engine's typical number of applications (0: the engine's);
 - temperature of U.S. MD seniors, of DO seniors and of IMGs: how strongly applications follow
@@ -62,21 +64,23 @@ Array = NDArray[np.float64]
 NAMES = (
     "log_tau", "shift_do", "shift_img", "log_applications_md", "log_applications_do",
     "log_applications_img", "temperature_md", "temperature_do", "temperature_img", "reach",
-    "dispersion", "impression",
+    "dispersion", "impression", "shift_us_img",
 )  # fmt: skip
 # tau 1, no shift, the engine's lists, programs never below their bar, every applicant alike
-REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0)
-STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5, 0.25, 0.5)  # the first simplex's
-SHIFT_OF = {"md": None, "do": 1, "us-img": 2, "non-us-img": 2, OTHER: 2}
+REFERENCE = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0)
+STEPS = (0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.5, 0.25, 0.5, 0.5)  # first simplex
+SHIFT_OF = {"md": None, "do": 1, "us-img": 12, "non-us-img": 2, OTHER: 2}
 APPLICATIONS_OF = {"md": 3, "do": 4, "us-img": 5, "non-us-img": 5, OTHER: 5}
 TEMPERATURE_OF = {"md": 6, "do": 7, "us-img": 8, "non-us-img": 8, OTHER: 8}
 REACH = 9
 DISPERSION = 10
 IMPRESSION = 11
 # Names of records fitted before (issue 19's second pass: one multiplier for U.S.
-# graduates, one temperature for all; its third: one temperature for U.S. graduates): each
-# starts the parameters it became
+# graduates, one temperature for all; its third: one temperature for U.S. graduates; its
+# ninth: one shift for every IMG): each starts the parameters it became, unless the record
+# names them itself
 FORMER = {
+    "shift_img": ("shift_img", "shift_us_img"),
     "log_applications_us": ("log_applications_md", "log_applications_do"),
     "temperature": ("temperature_md", "temperature_do", "temperature_img"),
     "temperature_us": ("temperature_md", "temperature_do"),
@@ -99,10 +103,12 @@ def start_from(named: Mapping[str, float]) -> tuple[float, ...]:
     """theta from a record's named entries (`FORMER` names read as the ones they became);
     the reference where the record has none."""
     values = dict(zip(NAMES, REFERENCE, strict=True))
+    for name, value in named.items():  # what former names became, then the record's own
+        for target in FORMER.get(name, ()):
+            values[target] = float(value)
     for name, value in named.items():
-        for target in FORMER.get(name, (name,)):
-            if target in values:
-                values[target] = float(value)
+        if name in values:
+            values[name] = float(value)
     return tuple(values[n] for n in NAMES)
 
 
