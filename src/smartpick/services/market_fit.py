@@ -49,7 +49,7 @@ FIT_SEED = 20261126
 HELD_OUT_RUNS = 10  # about 11 s for each round's end and for the start
 REGISTRATION_ROUNDS = 2  # before the fit, from its start; one more after each round
 FIT_ROUNDS = 2  # of Nelder-Mead, each on the market settled under the last round's theta
-FIT_EVALUATIONS = 150  # per round: 12 parameters; about 11 minutes for both rounds
+FIT_EVALUATIONS = 150  # per round: 13 parameters; about 11 minutes for both rounds
 # The ERAS means of applications per applicant are of everyone who applied through ERAS
 # (some never rank, some apply outside the market's specialties): held within a tenth
 APPLICATIONS_TOLERANCE = 0.1
