@@ -26,6 +26,7 @@ from smartpick.services.market_inputs import (
     nrmp_totals,
     others_share,
     scaled_to_totals,
+    spread_by_filled,
 )
 from smartpick.services.simulate import (
     Market,
@@ -150,7 +151,12 @@ def test_every_nrmp_position_is_in_the_market_those_without_rates_like_a_proxy(
             theirs = fm.cohort(c.applicant_type)
             assert theirs is not None and abs(c.count - theirs.count * per) <= 1
     text = " ".join(market.notes)
-    assert "Plastic Surgery (Integrated), 230 positions: like Dermatology" in text
+    assert "Plastic Surgery (Integrated), 89 programs and 230 positions: like Dermatology" in text
+    # the proxies' programs are said there, not among those taking their own median
+    synthetic = next(n for n in market.notes if "take their specialty's median" in n)
+    own = [(m, services.engine.inputs(m.specialty)) for m in market.specialties]
+    without = sum(m.size - len(i.rates.ids) for m, i in own if i is not None and not m.pgy1)
+    assert int(synthetic.split()[0]) == without
     assert "not in the market" not in text
 
 
@@ -244,6 +250,43 @@ def test_the_others_prefer_where_the_four_published_types_leave_positions(
     assert any("where they fill 26% of the positions" in n for n in market.notes)
 
 
+def test_where_no_share_is_published_the_others_scale_by_specialties_with_both(
+    services: Services, market: Market
+) -> None:
+    """Where the NRMP publishes no share of who filled a specialty, the non-U.S. IMGs' count
+    stands in, scaled over the specialties that have both measures: a market with no
+    non-U.S. IMGs (the PGY-1 years) does not change the scale."""
+    from smartpick.services.market_cells import cohort_count
+
+    keys = [m.specialty for m in market.specialties if not m.pgy1]
+    non_us = {s: cohort_count(services.engine, s, "non-us-img") for s in keys}
+    filled = filled_by_type(services)
+    unpublished = [s for s in keys if s not in filled and non_us[s]]
+    assert unpublished  # one at least, else the test says nothing
+    alone = spread_by_filled(filled, keys, non_us, "other")
+    beside = spread_by_filled(filled, [*keys, PGY1], non_us, "other")
+    assert PGY1 in filled and beside[PGY1] > 0
+    for s in unpublished:
+        assert beside[s] == pytest.approx(alone[s])
+
+
+def test_the_pgy1_years_never_drop_applicants_internal_medicine_lacks(
+    services: Services, market: Market
+) -> None:
+    """The PGY-1 years draw their applicants like Internal Medicine's of the type: without
+    such a cohort there, the build stops instead of losing them."""
+    from smartpick.services.market_inputs import pgy1_market
+
+    im = next(m for m in market.specialties if m.specialty == "internal_medicine")
+    years, _ = pgy1_market(services, [im], {"other": 500.0})
+    assert sum(c.count for c in years.cohorts) == 500
+    bare = dataclasses.replace(
+        im, cohorts=tuple(c for c in im.cohorts if c.applicant_type != "other")
+    )
+    with pytest.raises(ValueError, match="no other applicants"):
+        pgy1_market(services, [bare], {"other": 500.0})
+
+
 def test_a_year_without_others_draws_none_and_says_so(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -284,7 +327,11 @@ def test_programs_interview_as_many_as_freida_says_or_the_engine_has_them(
     own = [(s, counted[a], p) for a, s, p in zip(im.program_ids, im.slots, im.positions,
                                                   strict=True) if a in counted]  # fmt: skip
     assert len(own) > 500
-    assert all(s == max(round(c), p) for s, c, p in own)
+    # per position of its own: FREIDA's interviews and positions count its preliminary
+    # tracks too, which the PGY-1 years hold with their interviews
+    assert all(s == max(round(c * p), p) for s, c, p in own)
+    # so Internal Medicine holds about FREIDA's interviews a position, not a sixth more
+    assert float(im.slots.sum()) / float(im.positions.sum()) < 1.05 * per_position
     # Every other specialty's programs: their positions times the engine's interviews per
     # position of the specialty, for the NRMP's active applicants (counted again here from the
     # registered ones: a cohort may round one applicant apart, and a slot with it)

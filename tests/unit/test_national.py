@@ -159,6 +159,15 @@ def test_the_engine_check_accounts_for_every_simulated_applicant(market: Market)
     assert engine_by_bin == sorted(engine_by_bin)  # bins run from low chances to high
 
 
+def test_the_engine_check_leaves_out_the_markets_not_named(market: Market) -> None:
+    everyone = check_engine(market, seeds(3, 2), bins=4)
+    check = check_engine(market, seeds(3, 2), bins=4, specialties={"neurology"})
+    neurology = [c for c in everyone.cells if c.specialty == "neurology"]
+    assert check.cells == tuple(neurology)
+    assert check.applicants == 2 * sum(c.applicants for c in neurology)
+    assert check.applicants < everyone.applicants
+
+
 def test_the_engine_check_is_the_same_for_the_same_streams(market: Market) -> None:
     assert check_engine(market, seeds(8, 1)) == check_engine(market, seeds(8, 1))
 

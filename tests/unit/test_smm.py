@@ -97,7 +97,8 @@ def test_the_fit_recovers_the_shift_a_market_was_made_with() -> None:
     truth = smm.start_from({"log_tau": np.log(1.5), "shift_img": -1.0})
     cells, national = _targets(smm.outcomes(market, streams, truth))
     assert smm.distance(smm.outcomes(market, streams, truth), cells, national) == 0.0
-    fitted = smm.fit(market, streams, cells, national, max_evaluations=60, fixed=_held(*BEHAVIOUR))
+    held = _held(*BEHAVIOUR, "shift_us_img")  # no U.S.-citizen IMGs in this market
+    fitted = smm.fit(market, streams, cells, national, max_evaluations=60, fixed=held)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert abs(fitted.shift("non-us-img") - truth[2]) < 0.4
     assert fitted.shift("md") == 0.0 and fitted.behaviour.heat("md") == 1.0
@@ -109,8 +110,9 @@ def test_the_fit_recovers_the_applications_each_group_was_made_with() -> None:
         {"log_applications_md": np.log(1.4), "log_applications_img": np.log(0.7)}
     )
     cells, national = _targets(smm.outcomes(market, streams, truth))
-    held = _held("log_tau", "shift_do", "shift_img", "log_applications_do", "temperature_md",
-                 "temperature_do", "temperature_img", "reach", "dispersion")  # fmt: skip
+    held = _held("log_tau", "shift_do", "shift_img", "shift_us_img", "log_applications_do",
+                 "temperature_md", "temperature_do", "temperature_img", "reach", "dispersion",
+                 "impression")  # fmt: skip
     fitted = smm.fit(market, streams, cells, national, max_evaluations=50, fixed=held)
     assert fitted.distance < 0.1 * fitted.start_distance
     assert fitted.behaviour.multiplier("md") == pytest.approx(1.4, abs=0.15)
@@ -121,9 +123,9 @@ def test_the_fit_recovers_how_strongly_each_group_follows_the_rates() -> None:
     market, streams = _market(), seeds(3, 2)
     truth = smm.start_from({"temperature_md": 0.3, "temperature_img": 1.0})
     cells, national = _targets(smm.outcomes(market, streams, truth))
-    held = _held("log_tau", "shift_do", "shift_img", "log_applications_md",
+    held = _held("log_tau", "shift_do", "shift_img", "shift_us_img", "log_applications_md",
                  "log_applications_do", "log_applications_img", "temperature_do",
-                 "reach", "dispersion")  # fmt: skip
+                 "reach", "dispersion", "impression")  # fmt: skip
     fitted = smm.fit(market, streams, cells, national, max_evaluations=40, fixed=held)
     assert fitted.distance < 0.2 * fitted.start_distance
     assert fitted.behaviour.heat("md") == pytest.approx(0.3, abs=0.2)

@@ -49,7 +49,7 @@ def simulate_command(
     if as_json:
         echo_json(report)
         return
-    _echo_simulation(report, {s.key: s.name for s in services.specialties()})
+    _echo_simulation(report, services.specialty_names)
 
 
 def _echo_simulation(r: dict[str, Any], name_of: dict[str, str]) -> None:

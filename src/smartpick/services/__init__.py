@@ -149,6 +149,11 @@ class Services:
     def _specialties(self) -> tuple[Specialty, ...]:
         return tuple(self.dataset.specialties())
 
+    @functools.cached_property
+    def specialty_names(self) -> dict[str, str]:
+        """Each specialty's name by its key."""
+        return {s.key: s.name for s in self._specialties}
+
     def resolve_specialty(self, text: str, field: str = "specialty") -> Specialty:
         return _resolve(list(self._specialties), text, field)
 

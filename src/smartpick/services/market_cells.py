@@ -9,6 +9,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from smartpick.core.match.market import SpecialtyMarket
 from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED
 
@@ -43,10 +44,15 @@ def proxies(services: Services, missing: Sequence[str], keys: Sequence[str]) -> 
 
 
 def proxy_note(
-    services: Services, proxy: Mapping[str, str], assumed: set[str], quota: Mapping[str, int]
+    services: Services,
+    proxy: Mapping[str, str],
+    assumed: set[str],
+    quota: Mapping[str, int],
+    programs: Mapping[str, int],
 ) -> str:
-    """What the market says of the specialties without program interview rates."""
-    name_of = {s.key: s.name for s in services.specialties()}
+    """What the market says of the specialties without program interview rates (`programs`:
+    how many programs each has)."""
+    name_of = services.specialty_names
     share = {s: services.engine.figures_for(s, "md")[0] for s in {*proxy, *proxy.values()}}
     parts = []
     for s, src in sorted(proxy.items(), key=lambda kv: name_of[kv[0]]):
@@ -63,7 +69,8 @@ def proxy_note(
             else "its own counts, for the types with one"
         )
         parts.append(
-            f"{name_of[s]}, {quota.get(s, 0):,} positions: like {name_of[src]}{why}; "
+            f"{name_of[s]}, {programs.get(s, 0)} programs and {quota.get(s, 0):,} positions: "
+            f"like {name_of[src]}{why}; "
             f"applicants: {who}"
         )
     return (
@@ -113,3 +120,25 @@ def cohort_count(engine: Any, specialty: str, g: str) -> float | None:
     if f is None or any("pooled" in n for n in f.notes):
         return None
     return float(f.share_n)
+
+
+def drawn_alike_note(
+    services: Services, markets: Sequence[SpecialtyMarket], rates_of: Mapping[str, str]
+) -> list[str]:
+    """The market's note on the cohorts whose cell has no unmatched scores (`rates_of`: whose
+    cells a type is drawn with), if any."""
+    drawn_alike = []
+    for mk in markets:
+        for c in mk.cohorts:
+            like = rates_of.get(c.applicant_type, c.applicant_type)
+            f, _ = services.engine.figures_for(mk.specialty, BORROWED.get(like, like))
+            if f is not None and f.unmatched_centre is None:
+                name = services.specialty_names[mk.specialty]
+                drawn_alike.append(f"{name} ({c.applicant_type})")
+    if not drawn_alike:
+        return []
+    return [
+        "cells whose unmatched scores the NRMP suppresses because nearly all matched (at "
+        f"least {NEARLY_ALL:.0%}): the few unmatched are drawn like the matched: "
+        + ", ".join(sorted(drawn_alike))
+    ]

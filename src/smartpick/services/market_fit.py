@@ -45,8 +45,9 @@ FIT_RUNS = 2  # markets drawn behind each evaluation (drawn again at every evalu
 FIT_SEED = 20261126
 # Markets the fit never sees (drawn from the seed after the fit's): the distance on them (on
 # the settled market) chooses what is kept, since a fit on 2 markets also fits their noise
-# (one fit's 0.036 on its own markets measured 0.038-0.045 on three other pairs)
-HELD_OUT_RUNS = 10  # about 11 s for each round's end and for the start
+# (one fit's 0.036 on its own markets measured 0.038-0.045 on three other pairs); on 10 of them,
+# runs of one theta differ by about 0.001, as much as the candidates did: 30
+HELD_OUT_RUNS = 30  # about 30 s for each round's end and for the start
 REGISTRATION_ROUNDS = 2  # before the fit, from its start; one more after each round
 FIT_ROUNDS = 2  # of Nelder-Mead, each on the market settled under the last round's theta
 FIT_EVALUATIONS = 150  # per round: 13 parameters; about 11 minutes for both rounds

@@ -117,6 +117,11 @@ def pgy1_market(
     median, else the nation's); preferred by the applicants of `counts` (by type), by nobody
     else."""
     im = next(mk for mk in markets if mk.specialty == "internal_medicine")
+    lost = sorted(g for g, n in (counts or {}).items()
+                  if round(n) >= 1 and im.cohort(g) is None)  # fmt: skip
+    if lost:  # drawn like Internal Medicine's applicants of the type: there must be some
+        raise ValueError(f"Internal Medicine has no {', '.join(lost)} applicants to draw the "
+                         "PGY-1 years' like")  # fmt: skip
     quota = {r["program_code"]: int(r["quota_2026"] or 0)
              for r in services.dataset.rows("nrmp_tracks")}  # fmt: skip
     tracks = [t for t in services.dataset.pgy1_tracks() if quota.get(t.program_code, 0) > 0]
@@ -184,9 +189,11 @@ def with_interview_slots(
     active: list[SpecialtyMarket],
     proxy: Mapping[str, str] | None = None,
 ) -> tuple[list[SpecialtyMarket], str]:
-    """Each program's interview slots: an Internal Medicine program's FREIDA count of
-    interviews conducted where it has one, else its positions times FREIDA's interviews per
-    position (its programs pooled); every other specialty's programs their positions times
+    """Each program's interview slots: an Internal Medicine program's positions times its
+    FREIDA interviews conducted per first-year position where it has them (FREIDA's count
+    the preliminary tracks too, which the PGY-1 years hold: their interviews go with them,
+    as many a position), else times FREIDA's interviews per position (its programs pooled);
+    every other specialty's programs their positions times
     the specialty's interviews per position as the engine has them for the NRMP's active
     applicants (`active`: the markets with the cohorts counted so, `engine_interviews`), so
     that the market's interviews follow the engine's where no program counts them; the PGY-1
@@ -197,18 +204,22 @@ def with_interview_slots(
     own = 0
     for mk in markets:
         mine = mk.specialty == INTERVIEW_SPECIALTY
-        known = [counted[a] if mine and a in counted else None for a in mk.program_ids]
+        known = [
+            counted[a] * float(p) if mine and a in counted else None
+            for a, p in zip(mk.program_ids, mk.positions, strict=True)
+        ]
         own += sum(k is not None for k in known)
         rate = per_position if mine else engine.get(mk.specialty, per_position)
         out.append(dataclasses.replace(mk, slots=interview_slots(mk.positions, rate, known)))
     spread = sorted(engine.items(), key=lambda kv: kv[1])
     if spread:
         (low, least), (high, most) = spread[0], spread[-1]
+        name_of = services.specialty_names
         model = (
             "every other specialty's programs their positions times its interviews per "
             "position as SmartPick's model has them for the NRMP's active applicants (the "
             f"programs' published interview rates and the typical lists: from {least:.1f} in "
-            f"{_name(services, low)} to {most:.1f} in {_name(services, high)}; no program "
+            f"{name_of[low]} to {most:.1f} in {name_of[high]}; no program "
             "counts are published outside Internal Medicine, where the model has "
             f"{engine.get(INTERVIEW_SPECIALTY, 0.0):.1f} and FREIDA's programs "
             f"{per_position:.1f})"
@@ -218,15 +229,12 @@ def with_interview_slots(
     note = (
         f"interview slots: a program interviews at most as many applicants as it has slots, "
         f"keeping the invitations that cleared its bar by the most; {own} Internal Medicine "
-        "programs have their FREIDA count of interviews conducted, the others their positions "
-        f"times FREIDA's {per_position:.1f}; {model}; the PGY-1 years {per_position:.1f}, as "
-        "FREIDA's Internal Medicine (no one prefers them)"
+        "programs have their positions times their own FREIDA interviews conducted per "
+        "first-year position (FREIDA counts the preliminary tracks too: alike in every track, "
+        f"assumed), the others their positions times FREIDA's {per_position:.1f}; {model}; the "
+        f"PGY-1 years {per_position:.1f} a position, as FREIDA's Internal Medicine"
     )
     return out, note
-
-
-def _name(services: Services, specialty: str) -> str:
-    return str(services.resolve_specialty(specialty).name)
 
 
 def active_totals(services: Services) -> dict[str, float]:
@@ -242,14 +250,15 @@ def active_totals(services: Services) -> dict[str, float]:
 
 def freida_interviews(services: Services) -> tuple[dict[str, float], float]:
     """FREIDA's Internal Medicine programs with both counts: each one's interviews conducted
-    (by ACGME id), and their interviews per first-year position pooled."""
+    per first-year position (by ACGME id), and the same pooled. FREIDA counts the positions
+    and interviews of every first-year track, the preliminary ones too."""
     counted = {
         r["acgme_id"]: (float(r["interviews_conducted"]), float(r["first_year_positions"]))
         for r in services.dataset.rows("freida_im")
         if r["interviews_conducted"] and r["first_year_positions"]
     }
     per_position = sum(i for i, _ in counted.values()) / sum(p for _, p in counted.values())
-    return {a: i for a, (i, _) in counted.items()}, per_position
+    return {a: i / p for a, (i, p) in counted.items()}, per_position
 
 
 def nrmp_year(services: Services, year: int | None) -> int:
@@ -412,18 +421,17 @@ def others_share(shares: Mapping[str, tuple[float, float]]) -> float:
 
 
 def spread_by_filled(
-    services: Services,
+    filled: Mapping[str, Mapping[str, tuple[float, float]]],
     keys: Sequence[str],
     non_us: Mapping[str, float | None],
     applicant_type: str = "us-img",
 ) -> dict[str, float]:
     """A type's weight by preferred specialty (its count is the national one, spread in
     proportion): the positions it filled in each specialty where the NRMP publishes who
-    filled them (`filled_by_type`: U.S.-citizen IMGs their share; the others, of no
+    filled them (`filled`, of `filled_by_type`: U.S.-citizen IMGs their share; the others, of no
     published type, what the four published types leave); elsewhere the non-U.S. IMGs'
     count (`non_us`), scaled so that both measures give the same total over the specialties
-    with a published share."""
-    filled = filled_by_type(services)
+    that have both."""
 
     def took(shares: Mapping[str, tuple[float, float]]) -> float | None:
         if applicant_type == OTHER:
@@ -432,6 +440,7 @@ def spread_by_filled(
         return None if share is None else share[0] * share[1]
 
     published = {s: v for s in keys if s in filled and (v := took(filled[s])) is not None}
-    base = sum(non_us.get(s) or 0.0 for s in published)
-    scale = sum(published.values()) / base if base else 1.0
+    both = [s for s in published if non_us.get(s)]  # the two measures, where both are known
+    base = sum(non_us[s] or 0.0 for s in both)
+    scale = sum(published[s] for s in both) / base if base else 1.0
     return {s: published.get(s, (non_us.get(s) or 0.0) * scale) for s in keys}

@@ -31,9 +31,9 @@ from smartpick.data.engine import BORROWED, FITTED_TYPES
 from smartpick.errors import DataError, InputError
 from smartpick.fitted import load_market_fit, market_fingerprint, require_current
 from smartpick.services.market_cells import (
-    NEARLY_ALL,
     cohort_count,
     cohort_figures,
+    drawn_alike_note,
     proxies,
     proxy_note,
     signal_limits,
@@ -82,7 +82,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         if p.entry_level != "independent":
             programs_of.setdefault(p.specialty_key, []).append(p.acgme_id)
     notes: list[str] = []
-    name_of = {s.key: s.name for s in services.specialties()}
+    name_of = services.specialty_names
     # Specialties matched by another service (AUA, SF Match): outside the NRMP Main Match
     left_out = sorted(f"{name_of[s]} ({m})" for s, m in match_of.items() if m and m != "NRMP")
     # The specialties in the market: NRMP Main Match, program rates, a published cell
@@ -114,10 +114,11 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
     overall = registered_per_active(services)
     ratio = registration_of(simulator, overall)
     img_counts = {s: cohort_count(engine, s, "non-us-img") for s in [*keys, *proxy]}
-    us_counts = spread_by_filled(services, [*keys, *proxy], img_counts)
+    filled = filled_by_type(services)
+    us_counts = spread_by_filled(filled, [*keys, *proxy], img_counts)
     us_total = sum(us_counts.values())
     # the others: where they fill positions too, the PGY-1 years included (a quarter of them)
-    other_counts = spread_by_filled(services, [*keys, *proxy, PGY1], img_counts, OTHER)
+    other_counts = spread_by_filled(filled, [*keys, *proxy, PGY1], img_counts, OTHER)
     other_total = sum(other_counts.values())
     advanced_ids = {p.acgme_id for p in dataset.programs() if p.entry_level == "advanced"}
     backup_of = backup_shares(services)
@@ -194,7 +195,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             )
         if not cohorts:
             continue  # every cell rounded to nobody
-        synthetic += fill
+        synthetic += fill if keep else 0  # a proxy's programs: said in its own note
         estimated += guessed
         markets.append(
             prepare(
@@ -215,7 +216,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
             )
         )
     share = other_counts.get(PGY1, 0.0) / other_total if other_total else 0.0
-    years_filled = filled_by_type(services).get(PGY1)
+    years_filled = filled.get(PGY1)
     pgy1_others = others_share(years_filled) if years_filled else 0.0
     pgy1, pgy1_basis = pgy1_market(services, markets, {OTHER: totals.get(OTHER, 0.0) * share})
     markets.append(pgy1)
@@ -233,7 +234,8 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         "median cells (synthetic)"
     )
     if proxy:
-        notes.append(proxy_note(services, proxy, assumed, quota))
+        held = {mk.specialty: mk.size for mk in markets}
+        notes.append(proxy_note(services, proxy, assumed, quota, held))
     notes.append(
         f"{estimated} programs' positions are SmartPick's estimates, not NRMP quotas; each "
         "specialty's positions are spread to its NRMP 2026 total (all its tracks but the "
@@ -295,19 +297,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         "program that interviewed them, the preferred specialty's first"
     )
     notes.append(slots_note)
-    drawn_alike = []
-    for mk in markets:
-        for c in mk.cohorts:
-            like = RATES_OF.get(c.applicant_type, c.applicant_type)
-            f, _ = engine.figures_for(mk.specialty, BORROWED.get(like, like))
-            if f is not None and f.unmatched_centre is None:
-                drawn_alike.append(f"{name_of[mk.specialty]} ({c.applicant_type})")
-    if drawn_alike:
-        notes.append(
-            "cells whose unmatched scores the NRMP suppresses because nearly all matched (at "
-            f"least {NEARLY_ALL:.0%}): the few unmatched are drawn like the matched: "
-            + ", ".join(sorted(drawn_alike))
-        )
+    notes += drawn_alike_note(services, markets, RATES_OF)
     consideration, note = soap_of(simulator, SOAP_APPLICATIONS)
     notes.append(note)
     if borrowed_limits:
@@ -480,9 +470,14 @@ def engine_check(
     """The engine's closed-form chance for each simulated applicant's own list (knowing only
     the score) against whether the simulated Match matched them: overall, by cell, and
     binned by the engine's chance (core.match.engine_check). Sampled profiles are every
-    applicant of each run."""
+    applicant of each run who prefers a specialty the engine models from its own programs: not
+    the PGY-1 years, nor a specialty drawn like another's (a proxy)."""
     record = current_market_fit(services)
-    check = check_engine(build_market(services, record), seeds(seed, runs), bins)
+    market = build_market(services, record)
+    own = {
+        m.specialty for m in market.specialties if services.engine.inputs(m.specialty) is not None
+    }
+    check = check_engine(market, seeds(seed, runs), bins, own)
     return {
         "runs": runs,
         "seed": seed,

@@ -281,7 +281,9 @@ def _simulation_section(sim: dict[str, Any], cells: Sequence[Cell]) -> list[str]
         "",
         f"{sim['runs']} national markets were drawn and matched by deferred acceptance "
         f"(`smartpick simulate`, seed {sim['seed']}), {fitted}: "
-        f"{sim['applicants']:,} simulated applicants in all. For each, the engine's closed-form "
+        f"{sim['applicants']:,} simulated applicants in all who prefer a specialty the engine "
+        "models from its own programs' rates (not the PGY-1 years, nor the specialties drawn "
+        "like another's). For each, the engine's closed-form "
         "chance of matching for that applicant's own list, knowing only the Step 2 CK score "
         "(what `smartpick chances --apply` computes), is set against whether the simulated "
         "Match matched them. The simulation adds what the engine approximates: competition for "

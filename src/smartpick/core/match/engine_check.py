@@ -6,7 +6,7 @@ chance. The validation report (smartpick validate) shows it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,11 +46,16 @@ class EngineCheck:
 
 
 def check_engine(
-    market: Market, streams: Sequence[np.random.SeedSequence], bins: int = 10
+    market: Market,
+    streams: Sequence[np.random.SeedSequence],
+    bins: int = 10,
+    specialties: Collection[str] | None = None,
 ) -> EngineCheck:
-    """One drawn market and Match per stream; every applicant of each is a sampled profile."""
+    """One drawn market and Match per stream; every applicant of each is a sampled profile,
+    or (`specialties`) those who prefer one of these markets."""
     runs = len(streams)
     names = [m.specialty for m in market.specialties]
+    checked = np.array([specialties is None or n in specialties for n in names])
     predicted, outcome, cell = [], [], []
     for s in streams:
         draw = market.draw(np.random.default_rng(s), engine=True)
@@ -58,10 +63,11 @@ def check_engine(
         # The engine's chance is for the preferred specialty's list: matched there
         home = (at >= draw.offset[draw.specialty]) & (at < draw.offset[draw.specialty + 1])
         assert draw.engine_p is not None
-        predicted.append(draw.engine_p)
-        outcome.append(home.astype(np.float64))
-        types = np.array(draw.applicant_type)[draw.cohort]
-        cell += [f"{names[k]}/{g}" for k, g in zip(draw.specialty, types, strict=True)]
+        keep = checked[draw.specialty]
+        predicted.append(draw.engine_p[keep])
+        outcome.append(home[keep].astype(np.float64))
+        types = np.array(draw.applicant_type)[draw.cohort[keep]]
+        cell += [f"{names[k]}/{g}" for k, g in zip(draw.specialty[keep], types, strict=True)]
     p, y = np.concatenate(predicted), np.concatenate(outcome)
     labels = np.array(cell)
     by_cell = []
