@@ -14,7 +14,7 @@ import pytest
 from smartpick.core.match.acceptance import deferred_acceptance_lists
 from smartpick.core.match.market import Cohort, Plans, draw_market
 from smartpick.core.match.national import match, run_once
-from smartpick.errors import InputError
+from smartpick.errors import DataError, InputError
 from smartpick.services import Services
 from smartpick.services.market_inputs import (
     ACTIVE,
@@ -283,7 +283,7 @@ def test_the_pgy1_years_never_drop_applicants_internal_medicine_lacks(
     bare = dataclasses.replace(
         im, cohorts=tuple(c for c in im.cohorts if c.applicant_type != "other")
     )
-    with pytest.raises(ValueError, match="no other applicants"):
+    with pytest.raises(DataError, match="no other applicants"):
         pgy1_market(services, [bare], {"other": 500.0})
 
 

@@ -166,6 +166,9 @@ def test_the_engine_check_leaves_out_the_markets_not_named(market: Market) -> No
     assert check.cells == tuple(neurology)
     assert check.applicants == 2 * sum(c.applicants for c in neurology)
     assert check.applicants < everyone.applicants
+    for wrong in ({"no_such_specialty"}, set()):  # a name not in the market, or none at all
+        with pytest.raises(ValueError, match="no market to check"):
+            check_engine(market, seeds(3, 1), specialties=wrong)
 
 
 def test_the_engine_check_is_the_same_for_the_same_streams(market: Market) -> None:

@@ -9,11 +9,11 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from smartpick.core.match.market import SpecialtyMarket
 from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED
 
 if TYPE_CHECKING:
+    from smartpick.core.match.market import SpecialtyMarket
     from smartpick.services import Services
 
 NEARLY_ALL = 0.95  # a cell's match share above which its unmatched are drawn like its matched

@@ -120,8 +120,11 @@ def pgy1_market(
     lost = sorted(g for g, n in (counts or {}).items()
                   if round(n) >= 1 and im.cohort(g) is None)  # fmt: skip
     if lost:  # drawn like Internal Medicine's applicants of the type: there must be some
-        raise ValueError(f"Internal Medicine has no {', '.join(lost)} applicants to draw the "
-                         "PGY-1 years' like")  # fmt: skip
+        raise DataError(
+            f"the dataset gives Internal Medicine no {', '.join(lost)} applicants, and the "
+            "simulated PGY-1 years draw theirs like Internal Medicine's: check its applicant "
+            "counts, or rebuild it (smartpick data build)"
+        )
     quota = {r["program_code"]: int(r["quota_2026"] or 0)
              for r in services.dataset.rows("nrmp_tracks")}  # fmt: skip
     tracks = [t for t in services.dataset.pgy1_tracks() if quota.get(t.program_code, 0) > 0]

@@ -108,7 +108,8 @@ def _race_top(
         kth = np.maximum(kth, np.sort(times))
     top = np.zeros(_level(kmax) + 1, dtype=np.int64)
     for i in range(n):
-        top[_level(counts[i])] = max(top[_level(counts[i])], counts[i])
+        g = _level(counts[i])
+        top[g] = max(top[g], counts[i])
     bound = np.full(top.size, np.inf, dtype=np.float32)
     threshold = np.zeros((top.size, m))
     for g in range(top.size):

@@ -56,6 +56,9 @@ def check_engine(
     runs = len(streams)
     names = [m.specialty for m in market.specialties]
     checked = np.array([specialties is None or n in specialties for n in names])
+    unknown = set(specialties or ()) - set(names)
+    if unknown or not checked.any():
+        raise ValueError(f"no market to check among {sorted(specialties or ())}")
     predicted, outcome, cell = [], [], []
     for s in streams:
         draw = market.draw(np.random.default_rng(s), engine=True)
