@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from smartpick.core.seasons import signal_rule
 from smartpick.data.engine import BORROWED
+from smartpick.services.market_inputs import RATES_OF
 
 if TYPE_CHECKING:
     from smartpick.core.match.market import SpecialtyMarket
@@ -122,15 +123,13 @@ def cohort_count(engine: Any, specialty: str, g: str) -> float | None:
     return float(f.share_n)
 
 
-def drawn_alike_note(
-    services: Services, markets: Sequence[SpecialtyMarket], rates_of: Mapping[str, str]
-) -> list[str]:
-    """The market's note on the cohorts whose cell has no unmatched scores (`rates_of`: whose
-    cells a type is drawn with), if any."""
+def drawn_alike_note(services: Services, markets: Sequence[SpecialtyMarket]) -> list[str]:
+    """The market's note on the cohorts whose cell has no unmatched scores (each type drawn
+    with the cells of `RATES_OF`), if any."""
     drawn_alike = []
     for mk in markets:
         for c in mk.cohorts:
-            like = rates_of.get(c.applicant_type, c.applicant_type)
+            like = RATES_OF.get(c.applicant_type, c.applicant_type)
             f, _ = services.engine.figures_for(mk.specialty, BORROWED.get(like, like))
             if f is not None and f.unmatched_centre is None:
                 name = services.specialty_names[mk.specialty]

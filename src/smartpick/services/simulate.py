@@ -297,7 +297,7 @@ def build_market(services: Services, simulator: Mapping[str, Any] | None = None)
         "program that interviewed them, the preferred specialty's first"
     )
     notes.append(slots_note)
-    notes += drawn_alike_note(services, markets, RATES_OF)
+    notes += drawn_alike_note(services, markets)
     consideration, note = soap_of(simulator, SOAP_APPLICATIONS)
     notes.append(note)
     if borrowed_limits:
