@@ -167,12 +167,8 @@ def test_every_page_fits_the_screen(page: Any, base_url: str, width: int) -> Non
         assert scroll <= width + 1, f"{name} is {scroll} px wide at {width}"
 
 
-def test_sort_and_filter_the_list(page: Any, base_url: str) -> None:
-    page.goto(
-        base_url + "/plan?specialty=family_medicine&applicant_type=do&step2=236"
-        "&school_state=PA&applications=25"
-    )
-    page.wait_for_selector("#list-controls:not([hidden])")
+def _sorted_by_interview(page: Any) -> None:
+    """The desktop table sorts by a column's header (the phone's cards have none)."""
     page.click("th:nth-child(5) button")  # Interview, ascending
     values = [
         float(v)
@@ -189,12 +185,31 @@ def test_sort_and_filter_the_list(page: Any, base_url: str) -> None:
         )
     ]
     assert values == sorted(values, reverse=True)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_sort_and_filter_the_list(page: Any, base_url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})  # the phone shows rows as cards
+    page.goto(
+        base_url + "/plan?specialty=family_medicine&applicant_type=do&step2=236"
+        "&school_state=PA&applications=25"
+    )
+    page.wait_for_selector("#list-controls:not([hidden])")
+    if width > 640:
+        _sorted_by_interview(page)
     page.fill("#list-search", "PA")
-    visible = page.locator("table.list tbody tr:not([hidden])")
+    visible = page.locator("table.list tbody tr:visible")  # what the reader sees
     assert 0 < visible.count() < 25
     for i in range(visible.count()):
         assert "pa" in visible.nth(i).inner_text().lower()  # the search ignores case
-    assert "of 25 programs shown" in page.inner_text("#list-count")
+    assert f"{visible.count()} of 25 programs shown" in page.inner_text("#list-count")
+    page.fill("#list-search", "")
+    page.select_option("#list-tier", "reach")
+    shown = page.locator("table.list tbody tr:visible")
+    assert shown.count() < 25
+    for i in range(shown.count()):
+        assert shown.nth(i).get_attribute("data-tier") == "reach"
+    assert f"{shown.count()} of 25 programs shown" in page.inner_text("#list-count")
 
 
 def test_save_and_reopen_the_share_link(page: Any, base_url: str) -> None:
