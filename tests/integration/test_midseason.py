@@ -13,9 +13,11 @@ import pytest
 
 from smartpick.core.midseason_results import Midseason
 from smartpick.core.profile import Profile, parse_profile
+from smartpick.core.results import Plan
 from smartpick.errors import InputError
 from smartpick.services import Services
 from smartpick.services.midseason import Answer, midseason_report, read_applied
+from smartpick.services.plan import plan_report
 from smartpick.settings import load_config
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "midseason.csv"
@@ -99,3 +101,55 @@ def test_a_program_of_another_specialty_names_its_line() -> None:
     rows = [*answers(), Answer(32, psychiatry, "waiting", None)]
     with pytest.raises(InputError, match=r"line 32: .* is a Psychiatry program"):
         report(rows)
+
+
+def _orthopaedics_plan() -> tuple[Profile, Plan]:
+    """A plan that spends the specialty's signals (Orthopaedic Surgery MD 247, $2,000)."""
+    ortho = parse_profile(
+        {"specialty": "orthopaedic surgery", "applicant_type": "md", "step2": 247}
+    )
+    plan = plan_report(session(), ortho, budget=2000.0)
+    assert plan.p_match is not None and any(p.signal for p in plan.programs)
+    return ortho.model_copy(update={"season": plan.season}), plan
+
+
+def test_before_programs_review_the_season_gives_the_plans_chance_for_its_list() -> None:
+    """The day before review starts, nothing is known: the plan's list with its signals has
+    the plan's chance; read without its signals it would be far lower."""
+    ortho, plan = _orthopaedics_plan()
+    before = dt.date(2027, 9, 20)
+    rows = [Answer(k, p.program_id, "waiting", None, p.signal) for k, p in
+            enumerate(plan.programs, start=1)]  # fmt: skip
+    now = midseason_report(session(), ortho, rows, before)
+    assert now.p_match_now == pytest.approx(plan.p_match, abs=0.005)
+    assert [p.signal for p in now.programs] == [p.signal for p in plan.programs]
+    bare = [dataclasses.replace(a, signal=None) for a in rows]
+    unsignaled = midseason_report(session(), ortho, bare, before).p_match_now
+    assert unsignaled is not None and unsignaled < plan.p_match - 0.2
+
+
+def test_a_signal_the_specialty_does_not_have_or_one_too_many_is_named() -> None:
+    ortho, plan = _orthopaedics_plan()
+    rows = [Answer(k, p.program_id, "waiting", None, p.signal) for k, p in
+            enumerate(plan.programs, start=1)]  # fmt: skip
+    silver = [*rows[:-1], dataclasses.replace(rows[-1], signal="silver")]
+    with pytest.raises(InputError, match=f"line {len(rows)}: Orthopaedic Surgery has no silver"):
+        midseason_report(session(), ortho, silver, dt.date(2027, 9, 20))
+    every = [dataclasses.replace(a, signal="signal") for a in rows]
+    with pytest.raises(InputError, match=r"46 programs carry a signal signal; .* allows 30"):
+        midseason_report(session(), ortho, every, dt.date(2027, 9, 20))
+    # a gold signal in a specialty of one kind is its signal (the page's first signal list)
+    gold = [dataclasses.replace(a, signal="gold" if a.signal else None) for a in rows]
+    assert midseason_report(session(), ortho, gold, dt.date(2027, 9, 20)).p_match_now == (
+        pytest.approx(plan.p_match, abs=0.005)
+    )
+
+
+def test_the_list_reads_a_signal_column() -> None:
+    rows = read_applied(
+        "program_id,status,date,signal\n"
+        "1400500011,invited,2026-11-02,gold\n1403600333,waiting,,\n1403511304,waiting,,Silver\n"
+    )
+    assert [a.signal for a in rows] == ["gold", None, "silver"]
+    with pytest.raises(InputError, match="line 2: signal 'platinum' is not one of gold"):
+        read_applied("program_id,status,date,signal\n1400500011,waiting,,platinum\n")

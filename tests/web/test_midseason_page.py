@@ -57,6 +57,32 @@ def test_the_page_takes_the_list_as_csv(client: TestClient) -> None:
     assert bad.status_code == 400 and "line 3: status &#39;maybe&#39;" in bad.text
 
 
+def _still_invites(text: str, name: str) -> str:
+    table = text.split('id="answered-programs"', 1)[1]
+    row = next(r for r in table.split("<tr>") if name in r)
+    return re.findall(r"<td>([^<]*)</td>", row)[-1]
+
+
+def test_signals_are_read_with_the_answers(client: TestClient) -> None:
+    """A program signaled is marked so in the table and, still silent, more likely to invite
+    than the same program unsignaled; a signaled program not in the lists is named beside
+    its field, with everything typed kept."""
+    plain = client.get("/midseason", params=FORM)
+    marked = client.get(
+        "/midseason",
+        params={**FORM, "signaled_gold": "Thomas Hospital", "signaled_silver": "Zucker Staten"},
+    )
+    assert marked.status_code == 200, marked.text
+    assert "; gold signal" in marked.text and "; silver signal" in marked.text
+    before = _still_invites(plain.text, "Zucker")
+    after = _still_invites(marked.text, "Zucker")
+    assert float(after.rstrip("%<>")) > float(before.rstrip("%<>"))
+    stray = client.get("/midseason", params={**FORM, "signaled_gold": "1402311153"})
+    assert stray.status_code == 400
+    assert "is not in your lists above" in stray.text
+    assert ">1402311153</textarea>" in stray.text and "Thomas Hospital" in stray.text
+
+
 def test_the_empty_page_is_the_form(client: TestClient) -> None:
     page = client.get("/midseason")
     assert page.status_code == 200
@@ -79,6 +105,13 @@ def test_the_api_answers_with_the_declared_keys(client: TestClient) -> None:
             "add_programs"} <= set(got)  # fmt: skip
     schema = client.get("/openapi.json").json()
     assert "/api/v1/midseason" in schema["paths"] and "Midseason" in schema["components"]["schemas"]
+    body["applied"][1]["signal"] = "silver"  # a silent program signaled is likelier to invite
+    signaled = client.post("/api/v1/midseason", json=body).json()
+    assert signaled["programs"][1]["signal"] == "silver"
+    assert signaled["expected_more_invitations"] > got["expected_more_invitations"]
+    body["applied"][1]["signal"] = "platinum"
+    assert client.post("/api/v1/midseason", json=body).status_code in (400, 422)
+    body["applied"][1].pop("signal")
     body["applied"][0]["date"] = "2027-12-20"
     late = client.post("/api/v1/midseason", json=body)
     assert late.status_code == 400 and "line 1" in late.json()["error"]

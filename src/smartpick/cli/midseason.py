@@ -27,8 +27,9 @@ from smartpick.services.midseason import FIELD, midseason_report, read_applied
     "applied_file",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Your list: a CSV with the header program_id,status,date; status invited, rejected, "
-    "waiting or withdrawn; date the day the answer came (YYYY-MM-DD, empty when waiting).",
+    help="Your list: a CSV with the header program_id,status,date[,signal]; status invited, "
+    "rejected, waiting or withdrawn; date the day the answer came (YYYY-MM-DD, empty when "
+    "waiting); signal gold, silver or signal (empty: none).",
 )
 @click.option("--today", help="The date to read the answers at (YYYY-MM-DD; default: today).")
 @json_option

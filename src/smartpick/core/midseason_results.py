@@ -17,6 +17,9 @@ class AnsweredProgram(Result):
     state: str
     status: Literal["invited", "rejected", "waiting", "withdrawn"]
     date: str | None = Field(description="when the answer came (ISO date), null for waiting")
+    signal: str | None = Field(
+        default=None, description="the tier of the signal sent to the program, null for none"
+    )
     p_still_invites: Chance | None = Field(
         default=None, description="for a program still silent: its chance of inviting you later"
     )

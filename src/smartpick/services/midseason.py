@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from smartpick.services import Services
 
 STATUSES = ("invited", "rejected", "waiting", "withdrawn")
-HEADER = ("program_id", "status", "date")
+HEADER = ("program_id", "status", "date")  # and an optional fourth column, signal
+TIERS = ("gold", "silver", "signal")  # the signal tiers ERAS and ResidencyCAS name
 ADD_AT_MOST = 10  # programs shown to add now
 MOST_ROWS = 300
 EXAMPLE = "1403511304,invited,2026-11-02"
@@ -52,10 +53,12 @@ class Answer:
     program_id: str
     status: str
     date: dt.date | None
+    signal: str | None = None  # the tier of the signal sent with the application
 
 
 def read_applied(text: str) -> list[Answer]:
-    """The list from CSV text with the header program_id,status,date; a bad row is an
+    """The list from CSV text with the header program_id,status,date and, optionally, a fourth
+    column signal (gold, silver or signal; empty or none for no signal); a bad row is an
     InputError naming its line and how to fix it."""
     lines = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     rows = [(n, r) for n, r in enumerate(lines, start=1) if any(c.strip() for c in r)]
@@ -78,8 +81,8 @@ def read_applied(text: str) -> list[Answer]:
 
 
 def _answer(line: int, row: list[str]) -> Answer:
-    cells = [c.strip() for c in row] + ["", "", ""]
-    pid, status, date = cells[0], cells[1].lower(), cells[2]
+    cells = [c.strip() for c in row] + ["", "", "", ""]
+    pid, status, date, signal = cells[0], cells[1].lower(), cells[2], cells[3].lower()
     if not re.fullmatch(r"[0-9]{10}", pid):
         raise InputError(
             f"line {line}: '{pid}' is not an ACGME program id",
@@ -103,7 +106,14 @@ def _answer(line: int, row: list[str]) -> Answer:
                 hint="Write the day the answer came as YYYY-MM-DD, e.g. 2026-11-02, or leave "
                 "it empty for a program that has not answered.",
             ) from None
-    return Answer(line, pid, status, when)
+    if signal not in ("", "none", *TIERS):
+        raise InputError(
+            f"line {line}: signal '{cells[3]}' is not one of {', '.join(TIERS)}",
+            field=FIELD,
+            hint="Write the signal's tier in the fourth column (gold or silver where the "
+            "specialty has two kinds, else signal), or leave it empty.",
+        )
+    return Answer(line, pid, status, when, signal if signal in TIERS else None)
 
 
 def season_in_progress(services: Services, today: dt.date) -> int:
@@ -142,6 +152,7 @@ def midseason_report(
             "state": by_id[a.program_id].state,
             "status": a.status,
             "date": a.date.isoformat() if a.date else None,
+            "signal": a.signal,
         }
         for a in answers
     ]
@@ -169,6 +180,7 @@ def midseason_report(
         (groups[0], groups[1], groups[2]),
         sent,
         ADD_AT_MOST,
+        _signals(answers, ctx, index, spec.name),
     )
     still = iter(out.still)
     for row in report["programs"]:
@@ -192,12 +204,43 @@ def midseason_report(
     report["next_steps"].append(soap_step(report["soap"]))
     report["notes"] += [
         "your answers count as evidence of your strength: an invitation raises it, a rejection "
-        "and a long silence lower it; signals are not taken into account (the list has no "
-        "column for them)",
+        "and a long silence lower it; a program you signaled is read with your signal",
         "how each interview turns into a match is the model's weakest part (docs/model.md, "
         "known limits): the chance from a few interviews is on the optimistic side",
     ]
     return Midseason.model_validate(report)
+
+
+def _signals(
+    answers: Sequence[Answer], ctx: Any, index: dict[str, int], name: str
+) -> dict[int, str]:
+    """The signal sent to each program of the list (by its index in the context), checked
+    against the specialty's tiers and how many of each the season allows. A gold signal in a
+    specialty with one kind is its signal (the page's first signal list)."""
+    tiers = list(ctx.tiers)
+    out: dict[int, str] = {}
+    for a in answers:
+        if a.signal is None or a.status == "withdrawn":
+            continue
+        tier = "signal" if a.signal == "gold" and tiers == ["signal"] else a.signal
+        if tier not in tiers:
+            kinds = " or ".join(tiers) if tiers else "none"
+            raise InputError(
+                f"line {a.line}: {name} has no {a.signal} signal this season",
+                field=FIELD,
+                hint=f"Its signals: {kinds}.",
+            )
+        out[index[a.program_id]] = tier
+    for tier in tiers:
+        sent = sum(t == tier for t in out.values())
+        allowed = ctx.signal_counts.get(tier, 0)
+        if sent > allowed:
+            raise InputError(
+                f"{sent} programs carry a {tier} signal; {name} allows {allowed} this season",
+                field=FIELD,
+                hint="Mark only the programs you really signaled.",
+            )
+    return out
 
 
 def _check_answers(

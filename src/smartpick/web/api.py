@@ -120,6 +120,10 @@ class AppliedProgram(BaseModel):
     program_id: str = Field(pattern=r"^[0-9]{10}$", description="ACGME id")
     status: Literal["invited", "rejected", "waiting", "withdrawn"]
     date: dt.date | None = Field(default=None, description="when the answer came; null: waiting")
+    signal: Literal["gold", "silver", "signal"] | None = Field(
+        default=None,
+        description="the tier of the signal you sent it (signal: one-tier specialties)",
+    )
 
 
 class MidseasonRequest(BaseModel):
@@ -211,7 +215,8 @@ def midseason(request: Request, body: MidseasonRequest) -> Midseason:
     """In the season: the chance of matching now and the next steps (smartpick midseason).
     A bad entry is named by its place in `applied`, counted from 1 ("line 1")."""
     answers = [
-        Answer(k, a.program_id, a.status, a.date) for k, a in enumerate(body.applied, start=1)
+        Answer(k, a.program_id, a.status, a.date, a.signal)
+        for k, a in enumerate(body.applied, start=1)
     ]
     return midseason_report(_services(request), body.profile, answers, body.today)
 

@@ -3,6 +3,7 @@ options and the rank page's ratings, in the words the pages use."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from smartpick.core.numbers import finite_number, whole_number
 from smartpick.core.plan.decision import COST_OF_NOT_MATCHING
 from smartpick.core.profile import APPLICANT_TYPES, Profile
-from smartpick.core.results import Plan
+from smartpick.core.results import Plan, ProgramName
 from smartpick.core.seasons import user_date
 from smartpick.errors import InputError
 from smartpick.services import Services
@@ -344,7 +345,13 @@ ANSWER_FIELDS = {
     "waiting": "Programs you have not heard from",
     "withdrawn": "Programs you withdrew from",
 }
-MIDSEASON_FIELDS = (*ANSWER_FIELDS, "applied", "today")
+# Which programs of those lists carry a signal, one a line: the first tier (gold, or the one
+# kind where a specialty has only one) and silver.
+SIGNAL_FIELDS = {
+    "signaled_gold": "Programs you sent a gold signal (or your signal, where there is one kind)",
+    "signaled_silver": "Programs you sent a silver signal",
+}
+MIDSEASON_FIELDS = (*ANSWER_FIELDS, *SIGNAL_FIELDS, "applied", "today")
 
 
 def parse_answers(form: dict[str, str], services: Services, specialty: str) -> list[Answer]:
@@ -378,6 +385,42 @@ def parse_answers(form: dict[str, str], services: Services, specialty: str) -> l
             field="waiting",
             hint="One program a line: its name as listed, or its ACGME id.",
         )
+    return _with_signals(form, answers, programs)
+
+
+def _with_signals(
+    form: dict[str, str], answers: list[Answer], programs: list[ProgramName]
+) -> list[Answer]:
+    """The answers with the signals the page lists: each program there must be in a list
+    above. A gold signal in a specialty with one kind is read as its signal
+    (services.midseason)."""
+    at = {a.program_id: k for k, a in enumerate(answers)}
+    for name, label in SIGNAL_FIELDS.items():
+        tier = name.removeprefix("signaled_")
+        for line, text in enumerate(form.get(name, "").splitlines(), start=1):
+            if not text.strip():
+                continue
+            try:
+                program = find_program(programs, text)
+            except InputError as exc:
+                raise InputError(
+                    f"{label}, line {line}: {exc.message}", field=name, hint=exc.hint
+                ) from None
+            k = at.get(program.acgme_id)
+            if k is None:
+                raise InputError(
+                    f"{label}, line {line}: {program.name} is not in your lists above",
+                    field=name,
+                    hint="List it under the answer it has given, then mark its signal here.",
+                )
+            if answers[k].signal is not None and answers[k].signal != tier:
+                raise InputError(
+                    f"{label}, line {line}: {program.name} already carries a "
+                    f"{answers[k].signal} signal",
+                    field=name,
+                    hint="A program gets one signal: keep it in one list.",
+                )
+            answers[k] = dataclasses.replace(answers[k], signal=tier)
     return answers
 
 

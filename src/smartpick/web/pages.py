@@ -30,6 +30,7 @@ from smartpick.web.forms import (
     MIDSEASON_FIELDS,
     OPTION_FIELDS,
     PROFILE_FIELDS,
+    SIGNAL_FIELDS,
     FormErrors,
     field_words,
     parse_answers,
@@ -202,6 +203,7 @@ def midseason_page(request: Request) -> Response:
         "report": None,
         "query": profile_query,
         "answer_fields": ANSWER_FIELDS,
+        "signal_fields": SIGNAL_FIELDS,
     }
     if not any(form[k] for k in (*ANSWER_FIELDS, "applied")):
         return _page(request, "midseason.html", context)

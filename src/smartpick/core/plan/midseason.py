@@ -23,7 +23,7 @@ inviting is p_j(S) (1 - F), discounted by the same factor.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -117,15 +117,22 @@ def outlook(
     answers: tuple[Sequence[int], Sequence[int], Sequence[int]],
     sent: float,
     add_at_most: int,
+    signals: Mapping[int, str] | None = None,
 ) -> Outlook:
     """The season for the programs answered so far, `answers` = (invited, rejected, waiting)
-    indexing the context's programs (withdrawn ones left out). A program the applicant
+    indexing the context's programs (withdrawn ones left out), `signals` the tier of the
+    signal sent to each (by the same index; none where absent). A program the applicant
     applied to counts even where the model would exclude it (the visa): its answer is fact.
     The best `add_at_most` programs not applied to, among those that can take the applicant,
-    are added one at a time, best first by their late chance of inviting."""
+    are added one at a time, best first by their late chance of inviting (without a signal:
+    signals go with the applications, by the season's deadline)."""
     invited, rejected, waiting = (np.asarray(a, dtype=np.int64) for a in answers)
     applied = replace(ctx, allowed=np.ones_like(ctx.allowed))
-    w, p_all, q = evaluator.matrices(applied, Draw(ctx.params, ctx.cells), score, None)
+    point = Draw(ctx.params, ctx.cells)
+    w, p_all, q = evaluator.matrices(applied, point, score, None)
+    p_all = p_all.copy()
+    for tier, cols in _by_tier(signals or {}).items():
+        p_all[:, cols] = evaluator.matrices(applied, point, score, tier)[1][:, cols]
     post = posterior(w, p_all[:, invited], p_all[:, rejected], p_all[:, waiting], sent)
     miss = miss_now(q, invited.size, p_all[:, waiting], sent)
     still = still_invites(p_all[:, waiting], sent)
@@ -149,12 +156,22 @@ def outlook(
         sent,
         1.0 - float(post @ (1.0 - q) ** invited.size),
         1.0 - float(post @ miss_now(q, invited.size, p_all[:, waiting], sent)),
-        _interval(evaluator, applied, draws, score, (invited, rejected, waiting), sent),
+        _interval(
+            evaluator, applied, draws, score, (invited, rejected, waiting), sent, signals or {}
+        ),
         float(post @ still.sum(axis=1)),
         tuple(float(v) for v in post @ still),
         tuple(added),
         tuple(with_added),
     )
+
+
+def _by_tier(signals: Mapping[int, str]) -> dict[str, NDArray[np.int64]]:
+    """The programs signaled with each tier."""
+    tiers: dict[str, list[int]] = {}
+    for j, tier in signals.items():
+        tiers.setdefault(tier, []).append(j)
+    return {t: np.array(sorted(js), dtype=np.int64) for t, js in tiers.items()}
 
 
 def _interval(
@@ -164,15 +181,22 @@ def _interval(
     score: int | None,
     answers: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
     sent: float,
+    signals: Mapping[int, str],
 ) -> tuple[float, float]:
     """The 95% interval of the chance of matching now over the parameter draws (each draw
     reweighs its own strength nodes by the answers)."""
     invited, rejected, _ = answers
     programs = np.concatenate(answers)
+    tier_of = np.array([signals.get(int(j), "") for j in programs])
     values = []
     for k, draw in enumerate(draws):
         nodes = strength(draw.params, ctx.pool, score)
-        p = interview(evaluator.draw_intercepts(ctx, k, draw, None, programs), nodes.s)
+        intercepts = evaluator.draw_intercepts(ctx, k, draw, None, programs).copy()
+        for tier in set(signals.values()):
+            at = tier_of == tier
+            if at.any():
+                intercepts[at] = evaluator.draw_intercepts(ctx, k, draw, tier, programs[at])
+        p = interview(intercepts, nodes.s)
         a, b = invited.size, invited.size + rejected.size
         q = conversion(draw.params, nodes)
         post = posterior(nodes.w, p[:, :a], p[:, a:b], p[:, b:], sent)
