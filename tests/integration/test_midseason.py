@@ -16,7 +16,7 @@ from smartpick.core.profile import Profile, parse_profile
 from smartpick.core.results import Plan
 from smartpick.errors import InputError
 from smartpick.services import Services
-from smartpick.services.midseason import Answer, midseason_report, read_applied
+from smartpick.services.midseason import Answer, assumption, midseason_report, read_applied
 from smartpick.services.plan import plan_report
 from smartpick.settings import load_config
 
@@ -153,3 +153,10 @@ def test_the_list_reads_a_signal_column() -> None:
     assert [a.signal for a in rows] == ["gold", None, "silver"]
     with pytest.raises(InputError, match="line 2: signal 'platinum' is not one of gold"):
         read_applied("program_id,status,date,signal\n1400500011,waiting,,platinum\n")
+
+
+def test_how_silence_is_read_follows_the_share_of_invitations_sent() -> None:
+    dates = {"review": dt.date(2027, 9, 22), "rol_deadline": dt.date(2028, 3, 1)}
+    assert "silence says nothing yet" in assumption(dates, 0.0, 0.0)
+    assert "keeps most of its chance" in assumption(dates, 0.1, 0.34)
+    assert "only with a small chance" in assumption(dates, 0.5, 0.94)

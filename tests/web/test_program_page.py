@@ -29,6 +29,7 @@ from smartpick.settings import load_config
 from smartpick.web import create_app
 from smartpick.web.forms import PROFILE_FIELDS, parse_form_profile
 from smartpick.web.pdf import percent
+from smartpick.web.words import plain_words, span
 from tests.web.test_web import no_outside_requests
 
 PROFILE = {"specialty": "psychiatry", "applicant_type": "md", "step2": "240", "school_state": "OH"}
@@ -92,12 +93,11 @@ def test_from_a_plan_the_page_shows_the_chances_the_chances_service_gives(
     table = page.text.split('id="chance-table"', 1)[1].split("</table>", 1)[0]
     interview = (
         f'{percent(mine.p_interview)} <span class="cite">(95% interval '
-        f"{percent(mine.p_interview_interval[0])}-{percent(mine.p_interview_interval[1])})"
+        f"{span(mine.p_interview_interval)})"
     )
     match = (
         f'{percent(mine.p_match_standalone)} <span class="cite">(95% interval '
-        f"{percent(mine.p_match_standalone_interval[0])}-"
-        f"{percent(mine.p_match_standalone_interval[1])})"
+        f"{span(mine.p_match_standalone_interval)})"
     )
     assert interview in table and match in table
     for p in mine.p_interview_signal.values():
@@ -144,6 +144,20 @@ def test_citations_read_as_plain_words() -> None:
     assert plain_source(unstated) == "Origin not stated, probably AAMC"
     curated = "SmartPick curation (src/x.csv), from its notes"
     assert plain_source(curated) == "SmartPick curation, from its notes"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("the weakest part (docs/model.md, known limits): optimistic",
+         "the weakest part (see Known limits, under How it works): optimistic"),
+        ("read them so (docs/model.md)", "read them so (see How it works)"),
+        ("far from its figures (docs/validation.md): read",
+         "far from its figures (see the validation report, under How it works): read"),
+    ],
+)  # fmt: skip
+def test_file_names_become_words_with_their_brackets_whole(text: str, said: str) -> None:
+    assert plain_words(text) == said
 
 
 def test_the_search_finds_a_program_by_a_fragment_of_its_name_or_city(
@@ -246,3 +260,10 @@ def test_a_first_year_track_has_its_own_page(client: TestClient) -> None:
     assert "Morgantown, WV" in located and "1837999P1" in located
     missing = client.get("/programs/9999999P9")
     assert missing.status_code == 404 and "no PGY-1 track" in missing.text
+
+
+def test_an_interval_reads_as_words_and_one_figure_when_both_ends_read_alike() -> None:
+    assert span((0.84, 0.86)) == "84% to 86%"
+    assert span((0.991, 0.997)) == "99% to >99%"
+    assert span((0.996, 0.999)) == ">99%"
+    assert span(None) == ""

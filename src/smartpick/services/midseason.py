@@ -315,11 +315,22 @@ def assumption(dates: dict[str, dt.date], elapsed: float, sent: float) -> str:
         f"({dates['rol_deadline'].isoformat()}), and invitations are sent mostly early: after "
         f"a share e of that season, a share 1 - (1 - e)^{FRONT_LOADING:g} of them have gone out. "
         f"Today {elapsed:.0%} of the season has gone and about {sent:.0%} of the invitations "
-        "have been sent, so a program that has not answered invites you later only with a "
-        "small chance; an application sent today is discounted the same way. No published "
-        "count of invitations by date was found: the curve is chosen so as not to overstate "
-        "late invitations"
+        f"have been sent, so {_silence(sent)}; an application sent today is discounted the "
+        "same way. No published count of invitations by date was found: the curve is chosen "
+        "so as not to overstate late invitations"
     )
+
+
+def _silence(sent: float) -> str:
+    """What a program's silence means with a share `sent` of the invitations out."""
+    if sent < 0.005:
+        return "silence says nothing yet: a program that has not answered may still invite you"
+    if sent < 0.5:
+        return (
+            "a program that has not answered keeps most of its chance of inviting you, a little "
+            "less each week"
+        )
+    return "a program that has not answered invites you later only with a small chance"
 
 
 def _additions(

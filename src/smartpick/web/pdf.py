@@ -28,7 +28,7 @@ from smartpick.services.advice import SECTIONS
 from smartpick.web.pdf_figures import chart_drawing, standing_drawing
 from smartpick.web.pdf_list import WIDTH, program_list
 from smartpick.web.pdf_pgy1 import pgy1_story
-from smartpick.web.words import dollars, percent, plain_words, sentence
+from smartpick.web.words import dollars, percent, plain_words, sentence, span
 
 __all__ = ["dollars", "percent", "render_pdf", "sentence"]
 
@@ -134,7 +134,7 @@ def _retake(retake: Retake, styles: StyleSheet1) -> list[Any]:
 
 
 def _interval(interval: Sequence[float] | None) -> str:
-    return f" (95% interval {percent(interval[0])}-{percent(interval[1])})" if interval else ""
+    return f" (95% interval {span(interval)})" if interval else ""
 
 
 def _standing(standing: dict[str, Any], styles: StyleSheet1) -> list[Any]:
@@ -313,7 +313,7 @@ def _answer(plan: Plan, styles: StyleSheet1, backup: dict[str, str] | None) -> l
             styles["BodyText"],
         ),
         _p(
-            f"95% interval {percent(low)}-{percent(high)}; about "
+            f"95% interval {span((low, high))}; about "
             f"{plan.expected_interviews or 0:.0f} interviews expected; {dollars(plan.cost_usd)} "
             f"in {plan.service} fees{nrmp}.",
             styles,

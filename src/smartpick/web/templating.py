@@ -8,11 +8,12 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from smartpick.services.program import plain_source
-from smartpick.web.words import own_img_rate, percent, pgy1_summary, plain_words
+from smartpick.web.words import own_img_rate, percent, pgy1_summary, plain_words, span
 
 WEB = Path(str(resources.files("smartpick.web")))
 templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["percent"] = percent
+templates.env.filters["span"] = span
 templates.env.globals["own_img_rate"] = own_img_rate
 templates.env.filters["plain_source"] = plain_source
 templates.env.filters["plain_words"] = plain_words

@@ -4,6 +4,7 @@ same everywhere."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from smartpick.core.results import Pgy1Plan
 
@@ -18,6 +19,14 @@ def percent(value: float | None) -> str:
     if 0 < value < 0.005:
         return "<1%"
     return f"{value:.0%}"
+
+
+def span(interval: Sequence[float] | None) -> str:
+    """An interval of chances in words: "84% to 86%", one figure where both ends read alike."""
+    if not interval:
+        return ""
+    low, high = percent(interval[0]), percent(interval[1])
+    return low if low == high else f"{low} to {high}"
 
 
 # The plan's column of the applicant's own IMG group's interview rate, by applicant type.
@@ -56,8 +65,11 @@ def sentence(text: str, capital: bool = True) -> str:
 # The dataset's and the repository's file names, as a student reads them on a page or in print
 # (the command line keeps the names: its readers can open them).
 _FILES = (
-    (re.compile(r"\(?docs/validation\.md\)?"), "the validation report (How it works)"),
-    (re.compile(r"\(?docs/model\.md\)?"), "the model's documentation (How it works)"),
+    (re.compile(r"\(docs/validation\.md\)"), "(see the validation report, under How it works)"),
+    (re.compile(r"docs/validation\.md"), "the validation report (under How it works)"),
+    (re.compile(r"\(docs/model\.md, known limits\)"), "(see Known limits, under How it works)"),
+    (re.compile(r"\(docs/model\.md\)"), "(see How it works)"),
+    (re.compile(r"docs/model\.md"), "the model's documentation (How it works)"),
     (re.compile(r"\bexams\.csv\b"), "SmartPick's exam facts"),
     (re.compile(r"\bcalendar\.csv\b"), "SmartPick's season calendar"),
     (re.compile(r"\b[\w-]+\.csv\b"), "SmartPick's data"),
