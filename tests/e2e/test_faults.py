@@ -55,12 +55,16 @@ def test_a_server_killed_while_saving_keeps_each_plan_whole_or_not_at_all(tmp_pa
 
     def save_forever() -> None:
         with httpx.Client(base_url=url, timeout=10) as client:
-            try:  # the server may be killed before this thread's first page comes back
-                page = client.get(f"/plan?{PROFILE}").text
-            except httpx.TransportError:
-                return
-            csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-            fields = dict(p.split("=") for p in PROFILE.split("&")) | {"csrf": csrf}
+            token = None
+            while token is None:  # a busy machine may let other threads' saves go first,
+                try:  # and the rate limit answer this page: then it waits and asks again
+                    page = client.get(f"/plan?{PROFILE}").text
+                except httpx.TransportError:  # killed before this thread's page came back
+                    return
+                token = re.search(r'name="csrf" value="([^"]+)"', page)
+                if token is None:
+                    time.sleep(0.5)
+            fields = dict(p.split("=") for p in PROFILE.split("&")) | {"csrf": token.group(1)}
             while not stop.is_set():
                 try:
                     answer = client.post("/saved", data=fields)
