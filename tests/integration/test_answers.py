@@ -75,3 +75,16 @@ def test_a_rank_lists_chances_add_up_in_the_order_given() -> None:
     rated = rank_report(session(), profile(step2=240), ids, {ids[-1]: 10, ids[0]: 2})
     assert rated.programs[0].acgme_id == ids[-1]
     assert Ranking.model_validate(rated.dump()) == rated
+
+
+def test_an_h1b_applicant_is_given_the_planned_seasons_rank_deadline() -> None:
+    """The 2028 deadline is not published yet: the advice gives the projected one (as the
+    season's calendar does), never the 2027 date, which falls before the applications open."""
+    who = parse_profile(
+        {"specialty": "internal medicine", "applicant_type": "non-us-img", "step2": 250,
+         "visa": "h1b", "season": 2028}
+    )  # fmt: skip
+    text = " ".join(r.text for r in advise_report(session(), who).recommendations)
+    assert "Step 3 on your calendar before 2028-03-01 (projected)" in text
+    assert "rank order list deadline, 2028-03-01 (projected): without it" in text
+    assert "2027-03-03" not in text

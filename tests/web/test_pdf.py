@@ -169,3 +169,12 @@ def test_the_chart_marks_the_recommended_count_and_its_fees() -> None:
     assert "12 recommended" in words and "applications (and their fees)" in words
     assert "$300" in words and "chance of matching" in words
     assert chart_drawing(chart([]), 400) is None
+
+
+def test_the_pdf_says_which_programs_sponsor_the_visa_needed(client: TestClient) -> None:
+    query = "specialty=internal_medicine&applicant_type=non-us-img&step2=250&visa=h1b"
+    text, _ = pdf_of(client, query)
+    assert "Visa: whether the program sponsors the visa you need" in text
+    assert " yes " in text and " unknown " in text  # the column's rows, as on the page
+    plain, _ = pdf_of(client, "specialty=internal_medicine&applicant_type=md&step2=245")
+    assert "Visa:" not in plain and "not needed" not in plain

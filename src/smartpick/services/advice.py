@@ -117,7 +117,7 @@ def advise_report(
     planning = int(float(planning_row["value"])) if planning_row else 8
     t = timeline(when, review, review_event, typical, planning)
     listed = plan if plan is not None and plan.programs else None
-    rank_deadline = _calendar(services, season, "rank order list certification deadline")
+    rank_deadline = _event(services, season, "NRMP", "rol_deadline")
     step3 = _exam_fact(services, "USMLE Step 3", "h1b_steps_required")
     ecfmg = {k: _exam_fact(services, "ECFMG Certification", k) for k in ECFMG_FACTS}
     cited = _cited(services, spec.key, profile.applicant_type, figures)
@@ -210,17 +210,6 @@ def _service(services: Services, specialty: str, season: int) -> str:
 
     rule = signal_rule(services.dataset.rows("signals"), specialty, season)
     return rule.service if rule else "ERAS"
-
-
-def _calendar(services: Services, season: int, event: str) -> str | None:
-    """The event's date in the season, or the latest earlier one, said as such."""
-    found = calendar_row(services, season, lambda r: r["event"] == event)
-    if found is None:
-        return None
-    row, exact = found
-    if exact:
-        return str(row["date"])
-    return f"{row['date']} in {row['match_year']}; not yet published for {season}"
 
 
 SLOE_SPECIALTY = "emergency_medicine"  # the specialty whose letters are SLOEs (CORD)

@@ -15,7 +15,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 from smartpick.core.plan.report import LIKELY, TARGET
 from smartpick.core.results import Plan
 from smartpick.web.pdf_figures import map_drawing
-from smartpick.web.words import own_img_rate, percent
+from smartpick.web.words import own_img_rate, percent, span
 
 WIDTH = letter[0] - 1.2 * inch  # the page less its margins
 TIER_BACKGROUND = {"likely": "#dcefdc", "target": "#fdf1cc", "reach": "#f9dcdc"}
@@ -37,6 +37,9 @@ def _terms(plan: Plan, styles: StyleSheet1, img_column: str | None) -> list[Any]
          f"{percent(TARGET)}."),
         ("Signal", f"a preference signal placed by SmartPick ({season})."),
     ]  # fmt: skip
+    if any(p.visa != "not needed" for p in plan.programs):
+        terms.append(("Visa", "whether the program sponsors the visa you need, from its "
+                      "FREIDA listing; unknown where SmartPick has none: ask the program."))  # fmt: skip
     if img_column:
         terms.append((img_column, "the share of the program's applicants of your group (U.S. "
                       "or non-U.S. IMGs) it invited to interview that season: its own published "
@@ -53,9 +56,11 @@ def program_list(
     """The table of programs, each with its reason (and, for an IMG, the program's published
     interview rate of the applicant's group), and the map of them."""
     small, head = styles["small"], styles["small"].clone("head", fontName="Helvetica-Bold")
+    visa = any(p.visa != "not needed" for p in plan.programs)  # the page's Visa column
     rows: list[list[Any]] = [
         [Paragraph(h, head) for h in ("Program (and why)", "State", "Tier", "Signal",
-                                      "Interview", "Match here alone", img_column) if h],
+                                      "Interview", "Match here alone",
+                                      "Visa" if visa else None, img_column) if h],
     ]  # fmt: skip
     rows += [
         [
@@ -65,10 +70,10 @@ def program_list(
             p.state,
             p.tier,
             p.signal or "none",
-            f"{percent(p.p_interview)} ({percent(p.p_interview_interval[0])}-"
-            f"{percent(p.p_interview_interval[1])})",
+            f"{percent(p.p_interview)} ({span(p.p_interview_interval)})",
             percent(p.p_match_alone),
         ]
+        + ([Paragraph(escape(p.visa), small)] if visa else [])
         + (
             [
                 Paragraph(
@@ -84,8 +89,9 @@ def program_list(
         for p in plan.programs
     ]
     widths = [3.35 * inch, 0.5 * inch, 0.6 * inch, 0.65 * inch, 1.1 * inch, 0.8 * inch]
-    if img_column:  # the program column gives the room
-        widths = [2.55 * inch, *widths[1:], 0.8 * inch]
+    for extra, width in ((visa, 0.65 * inch), (bool(img_column), 0.8 * inch)):
+        if extra:  # the program column gives the room
+            widths = [widths[0] - width, *widths[1:], width]
     table = Table(rows, colWidths=widths, repeatRows=1)
     style: list[Any] = [
         ("FONTSIZE", (0, 0), (-1, -1), 8),
