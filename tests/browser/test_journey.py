@@ -203,6 +203,14 @@ def test_sort_and_filter_the_list(page: Any, base_url: str, width: int) -> None:
     for i in range(visible.count()):
         assert "pa" in visible.nth(i).inner_text().lower()  # the search ignores case
     assert f"{visible.count()} of 25 programs shown" in page.inner_text("#list-count")
+    page.fill("#list-search", "ne")  # a word's start, not any letters inside a word
+    texts = page.eval_on_selector_all(
+        "table.list tbody tr",
+        "rows => rows.map(r => [...r.cells].map(c => c.textContent).join(' '))",
+    )
+    starts = [t for t in texts if re.search(r"\bne", t, re.I)]
+    assert len(starts) < sum("ne" in t.lower() for t in texts)  # "Kennedy", "Medicine"...
+    assert page.locator("table.list tbody tr:visible").count() == len(starts)
     page.fill("#list-search", "")
     page.select_option("#list-tier", "reach")
     shown = page.locator("table.list tbody tr:visible")

@@ -36,13 +36,25 @@
     return isNaN(number) ? raw.toLowerCase() : number;
   }
 
+  // Lower-case words without accents, apostrophes or periods, as the program search reads
+  // them: each word typed starts a word of the row ("OH" finds Ohio's programs, not "John").
+  function words(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/['.\u2019]/g, "").replace(/[^a-z0-9]+/g, " ").trim();
+  }
+  rows.forEach(function (row) {
+    var cells = Array.prototype.map.call(row.cells, function (c) { return c.textContent; });
+    row.words = " " + words(cells.join(" "));
+  });
+
   function applyFilter() {
-    var text = search.value.trim().toLowerCase();
+    var typed = words(search.value).split(" ").filter(Boolean);
+    var text = typed.length > 0;
     var wanted = tier.value;
     var shown = 0;
     var fold = folded && !text && !wanted;
     rows.forEach(function (row, index) {
-      var ok = (!text || row.textContent.toLowerCase().indexOf(text) !== -1) &&
+      var ok = typed.every(function (w) { return row.words.indexOf(" " + w) !== -1; }) &&
         (!wanted || row.getAttribute("data-tier") === wanted);
       row.hidden = !ok || (fold && index >= FIRST);
       if (!row.hidden) { shown += 1; }
