@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from pathlib import Path
@@ -389,6 +390,7 @@ def test_a_failing_score_gets_the_retake_path_and_no_chance(client: TestClient) 
     assert not PERCENT.search(html)  # no chance anywhere
     assert "Apply to" not in html and 'class="list"' not in html and "<polyline" not in html
     assert "/plan.csv" not in html  # no list to download
+    assert "Save this plan" not in html and "/rank?" not in html  # nor to save or rank
     text = pdf_text(client.get(f"/plan.pdf?{FAILING}").content)
     assert "The retake path" in text and "Retake Step 2 CK" in text
     assert not PERCENT.search(text) and "Apply to" not in text
@@ -483,6 +485,22 @@ def test_a_form_with_five_wrong_fields_marks_all_five_in_plain_words(client: Tes
     assert set(said) == marked
     assert "Step 2 CK" in said["step2"] and "such as 245" in said["step2"]
     assert "Input should" not in page.text  # no validator's words
+
+
+def test_a_score_out_of_range_and_a_negative_budget_are_marked_with_the_rest(
+    client: TestClient,
+) -> None:
+    wrong = {"specialty": "", "applicant_type": "md", "step2": "400", "school_state": "Narnia",
+             "budget": "-500", "applications": "0"}  # fmt: skip
+    page = client.get("/plan", params=wrong)
+    assert page.status_code == 400
+    said = {k: html.unescape(v) for k, v in
+            re.findall(r'id="([a-z0-9_]+)-error"[^>]*>([^<]*)<', page.text)}  # fmt: skip
+    assert set(said) == {"specialty", "step2", "school_state", "budget", "applications"}
+    assert "400 is out of range; give a number from 1 to 300" in said["step2"]
+    assert "'-500' is not an amount you can spend" in said["budget"]
+    assert "give 1 or more" in said["applications"]
+    assert "less than or equal" not in page.text and "$-500" not in page.text
 
 
 def test_the_form_takes_dollars_with_commas_and_us_dates(client: TestClient) -> None:

@@ -117,10 +117,18 @@ def plan_limit(
     if budget is not None:
         limit = most_programs(schedule, budget, min(allowed, MAX_CURVE))
         if limit == 0:
+            if budget <= 0:
+                raise InputError(
+                    f"a budget of {budget:,.0f} dollars is not a budget",
+                    field="budget",
+                    hint=f"Give the amount you can spend on fees, at least ${cost(schedule, 1):g}"
+                    " for the first application, or leave it empty.",
+                )
             raise InputError(
-                f"a budget of ${budget:g} pays for no application "
+                f"a budget of ${budget:,.0f} pays for no application "
                 f"(the first costs ${cost(schedule, 1):g})",
                 field="budget",
+                hint="Give at least that, or leave the budget empty.",
             )
         return limit
     return min(allowed, MAX_CURVE)

@@ -188,8 +188,24 @@ def _message(name: str, error: Any) -> str:
     if error["type"].startswith("date"):
         reason = "not a date; write it as 07/28/2027 or 2027-07-28"
     elif error["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        reason = f"out of range ({reason.lower()})"
+        low, high = _bounds(name)
+        given = error.get("input")
+        reason = (
+            f"{given} is out of range; give a number from {low} to {high}"
+            if low is not None and high is not None
+            else f"out of range ({reason.lower()})"
+        )
     return f"{_first_up(field_words(name))}: {reason}."
+
+
+def _bounds(name: str) -> tuple[Any, Any]:
+    """The smallest and largest value the profile takes in a field (None where unbounded)."""
+    field = Profile.model_fields.get(name)
+    low = high = None
+    for rule in field.metadata if field is not None else ():
+        low = getattr(rule, "ge", low)
+        high = getattr(rule, "le", high)
+    return low, high
 
 
 def _first_up(words: str) -> str:
@@ -252,6 +268,17 @@ def parse_options(form: dict[str, str], services: Services) -> PlanOptions:
             amounts[name] = amount(form, name, example)
         except InputError as exc:
             errors[name] = exc.message
+    if applications is not None and applications < 1:
+        errors["applications"] = (
+            f"Applications: '{form['applications']}' is not a number of programs; give 1 or "
+            "more, or leave it empty for SmartPick's count."
+        )
+    spend = amounts.get("budget")
+    if spend is not None and spend <= 0:
+        errors["budget"] = (
+            f"Budget: '{form['budget']}' is not an amount you can spend; give a number of "
+            "dollars above $0, such as $900, or leave it empty."
+        )
     if errors:
         raise FormErrors(errors)
     budget, cost_of_not_matching = amounts["budget"], amounts["cost_of_not_matching"]

@@ -38,8 +38,11 @@ def _terms(plan: Plan, styles: StyleSheet1, img_column: str | None) -> list[Any]
         ("Signal", f"a preference signal placed by SmartPick ({season})."),
     ]  # fmt: skip
     if any(p.visa != "not needed" for p in plan.programs):
-        terms.append(("Visa", "whether the program sponsors the visa you need, from its "
-                      "FREIDA listing; unknown where SmartPick has none: ask the program."))  # fmt: skip
+        visa = (
+            "whether the program sponsors the visa you need, from its FREIDA listing; unknown "
+            "where SmartPick has none: ask the program."
+        )
+        terms.append(("Visa", visa))
     if img_column:
         terms.append((img_column, "the share of the program's applicants of your group (U.S. "
                       "or non-U.S. IMGs) it invited to interview that season: its own published "
