@@ -195,6 +195,11 @@ def test_the_validation_report_is_served_with_its_figures(client: TestClient) ->
     for figure in re.findall(r'src="(/validation/[a-z]+\.svg)"', page.text):
         assert client.get(figure).headers["content-type"].startswith("image/svg+xml")
     assert client.get("/validation/nothing.svg").status_code == 404
+    words = html.unescape(re.sub(r"<[^>]+>", " ", page.text))
+    # the report's commands, modules, files and keys said in words on the page
+    assert not re.search(r"smartpick \w|docs/|core\.|\b[a-z]+_[a-z_]+\b|issue \d", words)
+    assert "Made by SmartPick's validation run" in words
+    assert "Internal Medicine" in words and "non-U.S. IMG" in words
 
 
 def test_away_rotations_from_the_form_reach_the_plan(client: TestClient) -> None:

@@ -43,7 +43,7 @@ from smartpick.web.forms import (
 from smartpick.web.pdf import render_pdf
 from smartpick.web.security import csrf_ok, csrf_token, set_csrf_cookie
 from smartpick.web.templating import WEB, templates
-from smartpick.web.words import dollars, img_column, sentence
+from smartpick.web.words import dollars, img_column, report_words, sentence
 
 router = APIRouter(include_in_schema=False)
 
@@ -363,7 +363,9 @@ def validation_page(request: Request) -> Response:
             "the validation report is not beside this installation",
             hint="It is docs/validation.md in the SmartPick repository.",
         )
-    html = MarkdownIt("commonmark").enable("table").render(report.read_text(encoding="utf-8"))
+    names = _services(request).specialty_names
+    text = report_words(report.read_text(encoding="utf-8"), names)
+    html = MarkdownIt("commonmark").enable("table").render(text)
     html = html.replace('src="validation/', 'src="/validation/')
     return _page(request, "report.html", {"html": html})
 

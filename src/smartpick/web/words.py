@@ -4,7 +4,7 @@ same everywhere."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from smartpick.core.results import Pgy1Plan
 
@@ -94,3 +94,40 @@ def pgy1_summary(plan: Pgy1Plan) -> str:
         "advanced programs on your list, so both years can be in one city. Why "
         f"{plan.applications}: {plan.why}."
     )
+
+
+# The validation report is written for the repository; on its page, the commands that made
+# its figures and the code's own names are said in words (the page shows no command line).
+_COMMANDS = {
+    "validate": "SmartPick's validation run",
+    "simulate": "SmartPick's simulated Match",
+    "calibrate": "the simulator's own fit",
+    "chances": "SmartPick's chances",
+}
+TYPE_WORDS = {
+    "md": "U.S. MD",
+    "do": "DO",
+    "us-img": "U.S.-citizen IMG",
+    "non-us-img": "non-U.S. IMG",
+}
+
+
+def report_words(text: str, names: Mapping[str, str]) -> str:
+    """The validation report's Markdown in a student's words: commands by what they do,
+    specialties and applicant types by name, no module, file or issue numbers."""
+
+    def command(found: re.Match[str]) -> str:
+        return _COMMANDS.get(found.group(1), "SmartPick")
+
+    text = re.sub(r"`smartpick (\w+)[^`]*`", command, text)
+    text = re.sub(r"\bsmartpick (\w+)(?: --[\w-]+)*", command, text)
+    text = re.sub(r" \((?:core|services)\.[\w.]+\)", "", text)
+    text = re.sub(r" \(issue \d+\)", "", text)
+    text = re.sub(r"specialty_figures [\w*()]+", "SmartPick's published figures", text)
+    if names:
+        keys = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+        text = re.sub(rf"\b({keys})\b", lambda m: names[m.group(1)], text)
+    text = re.sub(
+        r"(?<=\| )(md|do|us-img|non-us-img)(?= \|)", lambda m: TYPE_WORDS[m.group(1)], text
+    )
+    return plain_words(text)
