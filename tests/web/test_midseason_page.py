@@ -4,6 +4,7 @@ web tests' app plans season 2028, so today is in its season."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -124,3 +125,19 @@ def test_the_page_names_the_season_it_reads_not_the_one_planned(client: TestClie
     season = re.search(r"season (\d{4}), on", page)
     assert season and f"Reading the {season.group(1)} Match as it happens." in page
     assert "Planning for the" in client.get("/").text
+
+
+def test_a_plan_opens_the_season_with_its_list_and_its_chance(client: TestClient) -> None:
+    """From the plan, the season page takes the list as it stands before any answer: every
+    program not heard from, the signals the plan placed, the plan's season; read before
+    programs start reviewing, it gives the plan's chance."""
+    query = "specialty=orthopaedic_surgery&applicant_type=md&step2=247&budget=2000"
+    plan = client.get(f"/plan?{query}").text
+    link = re.search(r'id="season-link" href="([^"]+)"', plan)
+    assert link is not None
+    headline = re.search(r"programs</strong>: <strong>(\d+%)</strong> chance", plan)
+    assert headline is not None
+    season = client.get(html.unescape(link.group(1)) + "&today=2027-09-20")
+    assert season.status_code == 200, season.text
+    assert f"Your chance of matching now: <strong>{headline.group(1)}</strong>" in season.text
+    assert "season 2028" in season.text and "; your signal" in season.text

@@ -172,6 +172,9 @@ def midseason_report(
         [index[a.program_id] for a in answers if a.status == status]
         for status in ("invited", "rejected", "waiting")
     )
+    signals = _signals(answers, ctx, index, spec.name)
+    for row in report["programs"]:  # each signal as the model reads it
+        row["signal"] = signals.get(index[row["program_id"]], row["signal"])
     out = outlook(
         services.evaluator,
         ctx,
@@ -180,7 +183,7 @@ def midseason_report(
         (groups[0], groups[1], groups[2]),
         sent,
         ADD_AT_MOST,
-        _signals(answers, ctx, index, spec.name),
+        signals,
     )
     still = iter(out.still)
     for row in report["programs"]:

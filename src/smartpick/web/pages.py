@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 
 from smartpick.core.plan.report import LIKELY, TARGET
 from smartpick.core.profile import APPLICANT_TYPES, Profile
+from smartpick.core.results import Plan
 from smartpick.errors import InputError, NotFoundError
 from smartpick.services import Services, saved
 from smartpick.services.advice import SECTIONS, advise_report
@@ -150,10 +151,24 @@ def _plan_context(request: Request, form: dict[str, str]) -> dict[str, Any]:
         "chart": chart(plan.curve, plan.applications),
         "map": plan_map(services, plan),
         "query": urlencode({k: v for k, v in form.items() if v}),
+        "season_query": _season_query(form, plan),
         "backup": _backup(services, profile, form),
         "img_season": img_season,
         "img_column": img_column(plan.applicant_type, img_season),
     }
+
+
+def _season_query(form: dict[str, str], plan: Plan) -> str:
+    """The 'In the season' page's address for the plan's list: the profile and the plan's
+    season, every program not heard from yet, and the signals the plan placed."""
+    tier = {"gold": "signaled_gold", "signal": "signaled_gold", "silver": "signaled_silver"}
+    lists: dict[str, list[str]] = {"waiting": [], "signaled_gold": [], "signaled_silver": []}
+    for p in plan.programs:
+        lists["waiting"].append(p.program_id)
+        if p.signal in tier:
+            lists[tier[p.signal]].append(p.program_id)
+    fields = {k: form[k] for k in PROFILE_FIELDS if form.get(k)} | {"season": str(plan.season)}
+    return urlencode(fields | {k: "\n".join(v) for k, v in lists.items() if v})
 
 
 def _backup(services: Services, profile: Profile, form: dict[str, str]) -> dict[str, str] | None:
