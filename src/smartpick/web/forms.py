@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -381,6 +382,22 @@ SIGNAL_FIELDS = {
 MIDSEASON_FIELDS = (*ANSWER_FIELDS, *SIGNAL_FIELDS, "applied", "today")
 
 
+def _listed(
+    form: dict[str, str], name: str, label: str, programs: list[ProgramName]
+) -> Iterator[tuple[int, ProgramName]]:
+    """The programs of one of the page's lists, one a line (empty lines skipped), each with
+    its line; a name SmartPick is not sure of names the list and the line."""
+    for line, text in enumerate(form.get(name, "").splitlines(), start=1):
+        if not text.strip():
+            continue
+        try:
+            yield line, find_program(programs, text)
+        except InputError as exc:
+            raise InputError(
+                f"{label}, line {line}: {exc.message}", field=name, hint=exc.hint
+            ) from None
+
+
 def parse_answers(form: dict[str, str], services: Services, specialty: str) -> list[Answer]:
     """The midseason page's answers: a pasted CSV (program_id,status,date) and the names or
     ids pasted under each answer, one a line, each matched to the specialty's programs. A name
@@ -389,15 +406,7 @@ def parse_answers(form: dict[str, str], services: Services, specialty: str) -> l
     where = {a.program_id: "the pasted list" for a in answers}
     programs = program_names(services, specialty)  # once, not once a line
     for status, label in ANSWER_FIELDS.items():
-        for line, text in enumerate(form.get(status, "").splitlines(), start=1):
-            if not text.strip():
-                continue
-            try:
-                program = find_program(programs, text)
-            except InputError as exc:
-                raise InputError(
-                    f"{label}, line {line}: {exc.message}", field=status, hint=exc.hint
-                ) from None
+        for line, program in _listed(form, status, label, programs):
             if program.acgme_id in where:
                 raise InputError(
                     f"{label}, line {line}: {program.name} is also in {where[program.acgme_id]}",
@@ -424,15 +433,7 @@ def _with_signals(
     at = {a.program_id: k for k, a in enumerate(answers)}
     for name, label in SIGNAL_FIELDS.items():
         tier = name.removeprefix("signaled_")
-        for line, text in enumerate(form.get(name, "").splitlines(), start=1):
-            if not text.strip():
-                continue
-            try:
-                program = find_program(programs, text)
-            except InputError as exc:
-                raise InputError(
-                    f"{label}, line {line}: {exc.message}", field=name, hint=exc.hint
-                ) from None
+        for line, program in _listed(form, name, label, programs):
             k = at.get(program.acgme_id)
             if k is None:
                 raise InputError(
