@@ -32,3 +32,15 @@ def test_a_season_asked_after_another_gets_its_own_numbers() -> None:
     shared = Services(load_config({}))
     for season in (2028, 2024, 2028):
         assert _answers(shared, season) == fresh[season]
+
+
+def test_a_silver_signal_counts_less_than_a_gold_one_where_no_rate_says() -> None:
+    """Internal Medicine's rates have no signal column: both tiers rest on the prior, silver
+    at the share of gold that the specialties publishing both tiers show (63% to 77%)."""
+    s = Services(load_config({}))
+    assert 0.6 < s.priors.silver_share < 0.8 and "5 specialties" in s.priors.silver_source
+    chances = chances_report(s, parse_profile({**PROFILE, "season": 2028}))
+    for program in chances.programs[:20]:
+        gold, silver = program.p_interview_signal["gold"], program.p_interview_signal["silver"]
+        assert program.p_interview < silver < gold
+    assert any("silver signal's effect is 72% of a gold" in n for n in chances.notes)

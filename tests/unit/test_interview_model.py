@@ -333,3 +333,19 @@ def test_more_signals_than_applications_are_all_the_applications() -> None:
     # tier at most the list, 3 and 4 of 4, in proportion).
     assert planned.mix.tiers == pytest.approx({"gold": 3 / 7, "silver": 4 / 7})
     np.testing.assert_allclose(_mixture(planned, "md"), clamp(r.by_type["md"]), atol=1e-9)
+
+
+def test_a_silvers_share_of_gold_is_the_median_over_specialties_of_their_median_effects() -> None:
+    from smartpick.services.context import silver_share
+
+    def row(key: str, gold: float, silver: float, none: float) -> dict[str, str]:
+        return {"specialty_key": key, "gold_signal": str(gold), "silver_signal": str(silver),
+                "no_signal": str(none)}  # fmt: skip
+
+    even = 1 / (1 + np.exp(-1.0))  # log odds 1 over a no-signal rate of one half
+    rates = [row("a", even, 1 / (1 + np.exp(-0.5)), 0.5)] * 3  # silver half of gold
+    rates += [row("b", even, 1 / (1 + np.exp(-0.8)), 0.5)]  # four fifths
+    rates += [{"specialty_key": "c", "gold_signal": "", "silver_signal": "", "no_signal": "0.2"}]
+    share, source = silver_share(rates)
+    assert share == pytest.approx(0.65, abs=1e-6) and "2 specialties" in source
+    assert silver_share([])[0] == 1.0

@@ -126,7 +126,7 @@ class Services:
     def priors(self) -> Priors:
         from smartpick.services.context import priors
 
-        return priors(self.dataset.rows("evidence"))
+        return priors(self.dataset.rows("evidence"), self.dataset.rows("interview_rates"))
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from smartpick.core.catalog import visa_fit
 from smartpick.core.model.evaluation import (
     Context,
@@ -18,7 +20,7 @@ from smartpick.core.model.evaluation import (
     program_vectors,
     tier_counts,
 )
-from smartpick.core.model.interview import TYPES, ProgramRates
+from smartpick.core.model.interview import TYPES, ProgramRates, clamp, logit
 from smartpick.core.model.parameters import Pool
 from smartpick.core.model.standing import Figures
 from smartpick.core.profile import APPLICANT_TYPES, Profile
@@ -41,13 +43,18 @@ class Priors:
     signal_source: str
     away_log_or: float
     away_source: str
+    # A silver signal's log odds ratio as a share of a gold one's, where the program rates
+    # have no silver column of their own (`silver_share`)
+    silver_share: float = 1.0
+    silver_source: str = ""
 
 
-def priors(rows: Sequence[Mapping[str, str]]) -> Priors:
+def priors(rows: Sequence[Mapping[str, str]], rates: Sequence[Mapping[str, str]] = ()) -> Priors:
     def find(quantity: str) -> Mapping[str, str]:
         return next(r for r in rows if r["quantity"] == quantity)
 
     sig, away = find(SIGNAL_PRIOR), find(AWAY_PRIOR)
+    share, source = silver_share(rates)
     return Priors(
         math.log(float(sig["value_low"])),
         f"odds ratio {sig['value_low']} ({sig['citation']}; the lowest of the published "
@@ -55,6 +62,34 @@ def priors(rows: Sequence[Mapping[str, str]]) -> Priors:
         math.log(float(away["value_low"])),
         f"odds ratio {away['value_low']} ({away['citation']}, {away['specialty']} only; "
         "confounded: applicants rotate where they are already strong)",
+        share,
+        source,
+    )
+
+
+def silver_share(rates: Sequence[Mapping[str, str]]) -> tuple[float, str]:
+    """A silver signal's effect as a share of a gold one's, on the log-odds scale over no
+    signal, from the program rates that publish both tiers: in each such specialty the
+    programs' median effects of silver and gold, and the median of their ratios over the
+    specialties. 1 (silver like gold, said) where no rates have both."""
+    effects: dict[str, list[tuple[float, float]]] = {}
+    for r in rates:
+        cells = [r.get(k, "") for k in ("gold_signal", "silver_signal", "no_signal")]
+        if all(c not in ("", None) for c in cells):
+            gold, silver, none = (float(logit(clamp(np.array(float(c))))) for c in cells)
+            effects.setdefault(r["specialty_key"], []).append((gold - none, silver - none))
+    ratios = [
+        float(np.median([s for _, s in pairs]) / np.median([g for g, _ in pairs]))
+        for pairs in effects.values()
+        if np.median([g for g, _ in pairs]) > 0
+    ]
+    if not ratios:
+        return 1.0, "a silver signal is taken to count like a gold one (no rates have both)"
+    share = float(np.median(ratios))
+    return share, (
+        f"a silver signal's effect is {share:.0%} of a gold one's on the log-odds scale, the "
+        f"median over the {len(ratios)} specialties whose program rates publish both tiers "
+        f"({min(ratios):.0%} to {max(ratios):.0%})"
     )
 
 
@@ -185,17 +220,22 @@ def _signals(
     rule = signal_rule(services.dataset.rows("signals"), specialty, season)
     now = tier_counts(rule.gold, rule.silver, rule.single_tier) if rule else {}
     then = engine.signals_then(specialty)
+    pri = services.priors
     tiers: dict[str, float | None] = {
-        t: None if t in rates.tiers else services.priors.signal_log_or for t in now
+        t: None
+        if t in rates.tiers
+        else pri.signal_log_or * (pri.silver_share if t == "silver" else 1.0)
+        for t in now
     }
     prior_only = [t for t, v in tiers.items() if v is not None]
     if prior_only:
         notes.append(
             f"signals: the {rates.season} program rates have no column for "
             + ", ".join(prior_only)
-            + f"; the effect is a prior only, the {services.priors.signal_source}. "
-            "The published rates count everyone who applied that season, signal or not: a "
-            "signal's gain is taken from the applications without one, so no program gives "
+            + f"; the effect is a prior only, the {pri.signal_source}"
+            + (f"; {pri.silver_source}" if "silver" in prior_only else "")
+            + ". The published rates count everyone who applied that season, signal or not: "
+            "a signal's gain is taken from the applications without one, so no program gives "
             "more interviews than it did"
         )
     own = [t for t in now if t in rates.tiers]
