@@ -206,11 +206,16 @@ def test_sort_and_filter_the_list(page: Any, base_url: str, width: int) -> None:
     page.fill("#list-search", "ne")  # a word's start, not any letters inside a word
     texts = page.eval_on_selector_all(
         "table.list tbody tr",
-        "rows => rows.map(r => [...r.cells].map(c => c.textContent).join(' '))",
+        "rows => rows.map(r => r.cells[0].textContent + ' ' + r.cells[1].textContent)",
     )
     starts = [t for t in texts if re.search(r"\bne", t, re.I)]
     assert len(starts) < sum("ne" in t.lower() for t in texts)  # "Kennedy", "Medicine"...
     assert page.locator("table.list tbody tr:visible").count() == len(starts)
+    page.fill("#list-search", "IN")  # a state: not the reasons' "in"
+    for i in range(visible.count()):
+        assert re.search(
+            r"\bin", " ".join(visible.nth(i).locator("td").all_inner_texts()[:2]), re.I
+        )
     page.fill("#list-search", "")
     page.select_option("#list-tier", "reach")
     shown = page.locator("table.list tbody tr:visible")

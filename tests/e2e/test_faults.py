@@ -56,14 +56,18 @@ def test_a_server_killed_while_saving_keeps_each_plan_whole_or_not_at_all(tmp_pa
     def save_forever() -> None:
         with httpx.Client(base_url=url, timeout=10) as client:
             token = None
-            while token is None:  # a busy machine may let other threads' saves go first,
-                try:  # and the rate limit answer this page: then it waits and asks again
+            # On a busy machine other threads' saves may go first and the rate limit answer
+            # this page: then the thread waits and asks again.
+            while token is None and not stop.is_set():
+                try:
                     page = client.get(f"/plan?{PROFILE}").text
                 except httpx.TransportError:  # killed before this thread's page came back
                     return
                 token = re.search(r'name="csrf" value="([^"]+)"', page)
                 if token is None:
                     time.sleep(0.5)
+            if token is None:
+                return
             fields = dict(p.split("=") for p in PROFILE.split("&")) | {"csrf": token.group(1)}
             while not stop.is_set():
                 try:

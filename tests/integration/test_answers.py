@@ -88,3 +88,8 @@ def test_an_h1b_applicant_is_given_the_planned_seasons_rank_deadline() -> None:
     assert "Step 3 on your calendar before 2028-03-01 (projected)" in text
     assert "rank order list deadline, 2028-03-01 (projected): without it" in text
     assert "2027-03-03" not in text
+    # a season the calendar has no deadline for, even projected: the deadline in words
+    later = advise_report(session(), who.model_copy(update={"season": 2029})).recommendations
+    words = " ".join(r.text for r in later)
+    assert "Step 3 on your calendar before the rank order list deadline." in words
+    assert "calendar:" not in words and "not in SmartPick's calendar" not in words

@@ -133,16 +133,45 @@ def test_a_signal_the_specialty_does_not_have_or_one_too_many_is_named() -> None
     rows = [Answer(k, p.program_id, "waiting", None, p.signal) for k, p in
             enumerate(plan.programs, start=1)]  # fmt: skip
     silver = [*rows[:-1], dataclasses.replace(rows[-1], signal="silver")]
-    with pytest.raises(InputError, match=f"line {len(rows)}: Orthopaedic Surgery has no silver"):
+    with pytest.raises(
+        InputError, match=f"line {len(rows)}: Orthopaedic Surgery has no silver signal"
+    ):
         midseason_report(session(), ortho, silver, dt.date(2027, 9, 20))
     every = [dataclasses.replace(a, signal="signal") for a in rows]
-    with pytest.raises(InputError, match=r"46 programs carry a signal signal; .* allows 30"):
+    with pytest.raises(InputError, match=r"46 programs are marked with a signal; .* allows 30"):
         midseason_report(session(), ortho, every, dt.date(2027, 9, 20))
+    # a withdrawn application's signal was sent all the same: it counts against the limit
+    # and is checked like the others, though the model leaves the program out
+    withdrawn = [dataclasses.replace(a, status="withdrawn", signal="signal") for a in rows[30:]]
+    with pytest.raises(InputError, match=r"\d+ programs are marked with a signal"):
+        midseason_report(session(), ortho, [*rows[:30], *withdrawn], dt.date(2027, 9, 20))
+    gone = [*rows[:-1], dataclasses.replace(rows[-1], status="withdrawn", signal="silver")]
+    with pytest.raises(InputError, match="has no silver signal"):
+        midseason_report(session(), ortho, gone, dt.date(2027, 9, 20))
     # a gold signal in a specialty of one kind is its signal (the page's first signal list)
     gold = [dataclasses.replace(a, signal="gold" if a.signal else None) for a in rows]
     assert midseason_report(session(), ortho, gold, dt.date(2027, 9, 20)).p_match_now == (
         pytest.approx(plan.p_match, abs=0.005)
     )
+
+
+def test_programs_without_published_rates_are_left_out_and_said() -> None:
+    """121 Internal Medicine programs publish no interview rates: the model cannot read their
+    answers, so they are left out of the chance with a note that says which way that errs,
+    whatever their answer."""
+    rated = {r["acgme_id"] for r in session().dataset.rows("interview_rates")}
+    bare = [
+        p.acgme_id for p in session().programs_by_id.values()
+        if p.specialty_key == "internal_medicine" and p.acgme_id not in rated
+    ][:3]  # fmt: skip
+    rows = [*answers(), *(Answer(40 + k, pid, status, None) for k, (pid, status) in
+            enumerate(zip(bare, ("withdrawn", "waiting", "invited"), strict=True)))]  # fmt: skip
+    answer = report(rows)
+    base = report()
+    assert answer.p_match_now == base.p_match_now  # left out of the chance
+    assert any("2 programs of your list publish no interview rates" in n and
+               "likely higher than shown" in n for n in answer.notes)  # fmt: skip
+    assert len(answer.programs) == len(rows)  # still listed with their answers
 
 
 def test_the_list_reads_a_signal_column() -> None:
@@ -153,6 +182,9 @@ def test_the_list_reads_a_signal_column() -> None:
     assert [a.signal for a in rows] == ["gold", None, "silver"]
     with pytest.raises(InputError, match="line 2: signal 'platinum' is not one of gold"):
         read_applied("program_id,status,date,signal\n1400500011,waiting,,platinum\n")
+    # a fourth column of another name is the applicant's own, left alone as before
+    notes = read_applied("program_id,status,date,notes\n1400500011,waiting,,emailed PD\n")
+    assert notes[0].signal is None
 
 
 def test_how_silence_is_read_follows_the_share_of_invitations_sent() -> None:

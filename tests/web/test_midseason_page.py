@@ -78,6 +78,13 @@ def test_signals_are_read_with_the_answers(client: TestClient) -> None:
     before = _still_invites(plain.text, "Zucker")
     after = _still_invites(marked.text, "Zucker")
     assert float(after.rstrip("%<>")) > float(before.rstrip("%<>"))
+    ortho = {**FORM, "specialty": "orthopaedic_surgery", "invited": "", "rejected": "",
+             "waiting": "2605100001\n2603831176", "signaled_silver": "2603831176"}  # fmt: skip
+    silver = client.get("/midseason", params=ortho)
+    assert silver.status_code == 400
+    said = html.unescape(silver.text)
+    assert "Programs you sent a silver signal, line 1: Orthopaedic Surgery has no silver" in said
+    assert 'id="signaled_silver" name="signaled_silver" rows="3" aria-invalid="true"' in said
     stray = client.get("/midseason", params={**FORM, "signaled_gold": "1402311153"})
     assert stray.status_code == 400
     assert "is not in your lists above" in stray.text

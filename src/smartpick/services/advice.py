@@ -117,7 +117,7 @@ def advise_report(
     planning = int(float(planning_row["value"])) if planning_row else 8
     t = timeline(when, review, review_event, typical, planning)
     listed = plan if plan is not None and plan.programs else None
-    rank_deadline = _event(services, season, "NRMP", "rol_deadline")
+    rank_deadline = _event(services, season, "NRMP", "rol_deadline", missing=None)
     step3 = _exam_fact(services, "USMLE Step 3", "h1b_steps_required")
     ecfmg = {k: _exam_fact(services, "ECFMG Certification", k) for k in ECFMG_FACTS}
     cited = _cited(services, spec.key, profile.applicant_type, figures)
@@ -131,7 +131,7 @@ def advise_report(
         "step2": profile.step2,
         "specialty_name": spec.name,
         "exam_source": f"{exam}, exams.csv",
-        "rank_deadline": rank_deadline or "the rank order list deadline",
+        "rank_deadline": rank_deadline,  # None where the calendar has no date for it
         "step3_fact": step3["fact"] if step3 else "the dataset has no Step 3 fact",
         # All of ECFMG's facts or none: a missing one is never filled in.
         "ecfmg": {k: r["value"] for k, r in ecfmg.items() if r} if all(ecfmg.values()) else None,
@@ -215,8 +215,15 @@ def _service(services: Services, specialty: str, season: int) -> str:
 SLOE_SPECIALTY = "emergency_medicine"  # the specialty whose letters are SLOEs (CORD)
 
 
-def _event(services: Services, season: int, service: str, key: str) -> str:
-    """A calendar event's date in the season (projected where the calendar projects it)."""
+def _event(
+    services: Services,
+    season: int,
+    service: str,
+    key: str,
+    missing: str | None = "not in SmartPick's calendar",
+) -> str | None:
+    """A calendar event's date in the season (projected where the calendar projects it);
+    `missing` where the calendar has none."""
     row = next(
         (
             r
@@ -226,8 +233,8 @@ def _event(services: Services, season: int, service: str, key: str) -> str:
         None,
     )
     if row is None:
-        return "not in SmartPick's calendar"
-    return row["date"] + (" (projected)" if row["projected"] == "true" else "")
+        return missing
+    return str(row["date"]) + (" (projected)" if row["projected"] == "true" else "")
 
 
 def _mspe(services: Services, season: int) -> str | None:

@@ -54,6 +54,12 @@ class Answer:
     status: str
     date: dt.date | None
     signal: str | None = None  # the tier of the signal sent with the application
+    # Where the signal was marked, when not on the row's own line: (field, place in words)
+    signal_at: tuple[str, str] | None = None
+
+    def signal_place(self) -> tuple[str, str]:
+        """(field, place) a problem with the row's signal is named by."""
+        return self.signal_at or (FIELD, f"line {self.line}")
 
 
 def read_applied(text: str) -> list[Answer]:
@@ -77,12 +83,16 @@ def read_applied(text: str) -> list[Answer]:
         )
     if len(rows) - 1 > MOST_ROWS:
         raise InputError(f"at most {MOST_ROWS} programs in the list", field=FIELD)
-    return [_answer(n, r) for n, r in rows[1:]]
+    named = [c.strip().lower() for c in header]
+    column = named.index("signal") if "signal" in named[3:] else None  # other columns: kept out
+    return [_answer(n, r, column) for n, r in rows[1:]]
 
 
-def _answer(line: int, row: list[str]) -> Answer:
-    cells = [c.strip() for c in row] + ["", "", "", ""]
-    pid, status, date, signal = cells[0], cells[1].lower(), cells[2], cells[3].lower()
+def _answer(line: int, row: list[str], column: int | None = None) -> Answer:
+    cells = [c.strip() for c in row] + [""] * (4 if column is None else column + 1)
+    pid, status, date = cells[0], cells[1].lower(), cells[2]
+    given = cells[column] if column is not None else ""
+    signal = given.lower()
     if not re.fullmatch(r"[0-9]{10}", pid):
         raise InputError(
             f"line {line}: '{pid}' is not an ACGME program id",
@@ -108,7 +118,7 @@ def _answer(line: int, row: list[str]) -> Answer:
             ) from None
     if signal not in ("", "none", *TIERS):
         raise InputError(
-            f"line {line}: signal '{cells[3]}' is not one of {', '.join(TIERS)}",
+            f"line {line}: signal '{given}' is not one of {', '.join(TIERS)}",
             field=FIELD,
             hint="Write the signal's tier in the fourth column (gold or silver where the "
             "specialty has two kinds, else signal), or leave it empty.",
@@ -168,13 +178,19 @@ def midseason_report(
     dates = _dates(services, season, ctx.service)
     elapsed, sent = season_progress(dates, today)
     index = {p.acgme_id: j for j, p in enumerate(ctx.programs)}
+    report["notes"] += _unrated(answers, index)
     groups = tuple(
-        [index[a.program_id] for a in answers if a.status == status]
+        [index[a.program_id] for a in answers if a.status == status and a.program_id in index]
         for status in ("invited", "rejected", "waiting")
     )
-    signals = _signals(answers, ctx, index, spec.name)
+    read = _signals(answers, ctx, spec.name)
     for row in report["programs"]:  # each signal as the model reads it
-        row["signal"] = signals.get(index[row["program_id"]], row["signal"])
+        row["signal"] = read.get(row["program_id"])
+    signals = {
+        index[a.program_id]: read[a.program_id]
+        for a in answers
+        if a.program_id in read and a.program_id in index and a.status != "withdrawn"
+    }
     out = outlook(
         services.evaluator,
         ctx,
@@ -187,7 +203,7 @@ def midseason_report(
     )
     still = iter(out.still)
     for row in report["programs"]:
-        if row["status"] == "waiting":
+        if row["status"] == "waiting" and row["program_id"] in index:
             row["p_still_invites"] = round(next(still), 4)
     report |= {
         "season_elapsed": round(elapsed, 4),
@@ -214,36 +230,66 @@ def midseason_report(
     return Midseason.model_validate(report)
 
 
-def _signals(
-    answers: Sequence[Answer], ctx: Any, index: dict[str, int], name: str
-) -> dict[int, str]:
-    """The signal sent to each program of the list (by its index in the context), checked
-    against the specialty's tiers and how many of each the season allows. A gold signal in a
-    specialty with one kind is its signal (the page's first signal list)."""
+def _signals(answers: Sequence[Answer], ctx: Any, name: str) -> dict[str, str]:
+    """The tier of the signal sent to each program of the list (by ACGME id), withdrawn ones
+    too, checked against the specialty's tiers and how many of each the season allows. A gold
+    signal in a specialty with one kind is its signal (the page's first signal list)."""
     tiers = list(ctx.tiers)
-    out: dict[int, str] = {}
+    out: dict[str, str] = {}
+    where: dict[str, tuple[str, str]] = {}
     for a in answers:
-        if a.signal is None or a.status == "withdrawn":
+        if a.signal is None:
             continue
         tier = "signal" if a.signal == "gold" and tiers == ["signal"] else a.signal
+        field, place = a.signal_place()
         if tier not in tiers:
-            kinds = " or ".join(tiers) if tiers else "none"
+            if tiers == ["signal"]:
+                hint = "It has signals of one kind: write signal, or use the first signal list."
+            elif tiers:
+                hint = f"Its signals this season: {' and '.join(_kind(t) for t in tiers)}."
+            else:
+                hint = "It has no signals this season: leave the signal out."
             raise InputError(
-                f"line {a.line}: {name} has no {a.signal} signal this season",
-                field=FIELD,
-                hint=f"Its signals: {kinds}.",
+                f"{place}: {name} has no {_kind(tier)} this season", field=field, hint=hint
             )
-        out[index[a.program_id]] = tier
+        out[a.program_id] = tier
+        where[tier] = (field, place)
     for tier in tiers:
         sent = sum(t == tier for t in out.values())
         allowed = ctx.signal_counts.get(tier, 0)
         if sent > allowed:
             raise InputError(
-                f"{sent} programs carry a {tier} signal; {name} allows {allowed} this season",
-                field=FIELD,
+                f"{sent} programs are marked with a {_kind(tier)}; {name} allows {allowed} "
+                "this season",
+                field=where[tier][0],
                 hint="Mark only the programs you really signaled.",
             )
     return out
+
+
+def _kind(tier: str) -> str:
+    """A tier in words: 'gold signal', 'silver signal', 'signal' for the one kind."""
+    return "signal" if tier == "signal" else f"{tier} signal"
+
+
+def _unrated(answers: Sequence[Answer], index: dict[str, int]) -> list[str]:
+    """The note on the programs of the list without published interview rates: the model
+    cannot read their answers, so they are left out of the chance, said with the direction."""
+    missing = [a for a in answers if a.program_id not in index and a.status != "withdrawn"]
+    if not missing:
+        return []
+    invited = sum(a.status == "invited" for a in missing)
+    return [
+        f"{len(missing)} program{'s' if len(missing) > 1 else ''} of your list publish no "
+        "interview rates, so SmartPick cannot read their answers and leaves them out of the "
+        "chance"
+        + (
+            f": {invited} of them invited you, an interview it does not count, so your chance "
+            "is likely higher than shown"
+            if invited
+            else ": if one of them still invites you, your chance will be higher than shown"
+        )
+    ]
 
 
 def _check_answers(

@@ -124,8 +124,9 @@ def plan_limit(
                     hint=f"Give the amount you can spend on fees, at least ${cost(schedule, 1):g}"
                     " for the first application, or leave it empty.",
                 )
+            said = f"${budget:,.0f}" if budget >= 1 else f"${budget:.2f}"
             raise InputError(
-                f"a budget of ${budget:,.0f} pays for no application "
+                f"a budget of {said} pays for no application "
                 f"(the first costs ${cost(schedule, 1):g})",
                 field="budget",
                 hint="Give at least that, or leave the budget empty.",

@@ -448,7 +448,9 @@ def _with_signals(
                     field=name,
                     hint="A program gets one signal: keep it in one list.",
                 )
-            answers[k] = dataclasses.replace(answers[k], signal=tier)
+            answers[k] = dataclasses.replace(
+                answers[k], signal=tier, signal_at=(name, f"{label}, line {line}")
+            )
     return answers
 
 

@@ -42,9 +42,9 @@
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/['.\u2019]/g, "").replace(/[^a-z0-9]+/g, " ").trim();
   }
+  // The search reads the program's name and its state, not the reasons ("IN" is Indiana).
   rows.forEach(function (row) {
-    var cells = Array.prototype.map.call(row.cells, function (c) { return c.textContent; });
-    row.words = " " + words(cells.join(" "));
+    row.words = " " + words(row.cells[0].textContent + " " + row.cells[1].textContent);
   });
 
   function applyFilter() {
