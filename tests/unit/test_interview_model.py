@@ -336,7 +336,7 @@ def test_more_signals_than_applications_are_all_the_applications() -> None:
 
 
 def test_a_silvers_share_of_gold_is_the_median_over_specialties_of_their_median_effects() -> None:
-    from smartpick.services.context import silver_share
+    from smartpick.core.model.signal_prior import silver_share
 
     def row(key: str, gold: float, silver: float, none: float) -> dict[str, str]:
         return {"specialty_key": key, "gold_signal": str(gold), "silver_signal": str(silver),

@@ -9,8 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from smartpick.core.catalog import visa_fit
 from smartpick.core.model.evaluation import (
     Context,
@@ -20,8 +18,9 @@ from smartpick.core.model.evaluation import (
     program_vectors,
     tier_counts,
 )
-from smartpick.core.model.interview import TYPES, ProgramRates, clamp, logit
+from smartpick.core.model.interview import TYPES, ProgramRates
 from smartpick.core.model.parameters import Pool
+from smartpick.core.model.signal_prior import silver_share
 from smartpick.core.model.standing import Figures
 from smartpick.core.profile import APPLICANT_TYPES, Profile
 from smartpick.core.seasons import signal_rule
@@ -64,32 +63,6 @@ def priors(rows: Sequence[Mapping[str, str]], rates: Sequence[Mapping[str, str]]
         "confounded: applicants rotate where they are already strong)",
         share,
         source,
-    )
-
-
-def silver_share(rates: Sequence[Mapping[str, str]]) -> tuple[float, str]:
-    """A silver signal's effect as a share of a gold one's, on the log-odds scale over no
-    signal, from the program rates that publish both tiers: in each such specialty the
-    programs' median effects of silver and gold, and the median of their ratios over the
-    specialties. 1 (silver like gold, said) where no rates have both."""
-    effects: dict[str, list[tuple[float, float]]] = {}
-    for r in rates:
-        cells = [r.get(k, "") for k in ("gold_signal", "silver_signal", "no_signal")]
-        if all(c not in ("", None) for c in cells):
-            gold, silver, none = (float(logit(clamp(np.array(float(c))))) for c in cells)
-            effects.setdefault(r["specialty_key"], []).append((gold - none, silver - none))
-    ratios = [
-        float(np.median([s for _, s in pairs]) / np.median([g for g, _ in pairs]))
-        for pairs in effects.values()
-        if np.median([g for g, _ in pairs]) > 0
-    ]
-    if not ratios:
-        return 1.0, "a silver signal is taken to count like a gold one (no rates have both)"
-    share = float(np.median(ratios))
-    return share, (
-        f"a silver signal's effect is {share:.0%} of a gold one's on the log-odds scale, the "
-        f"median over the {len(ratios)} specialties whose program rates publish both tiers "
-        f"({min(ratios):.0%} to {max(ratios):.0%})"
     )
 
 
