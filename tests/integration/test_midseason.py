@@ -170,7 +170,11 @@ def test_programs_without_published_rates_are_left_out_and_said() -> None:
     base = report()
     assert answer.p_match_now == base.p_match_now  # left out of the chance
     assert any("2 programs of your list publish no interview rates" in n and
-               "likely higher than shown" in n for n in answer.notes)  # fmt: skip
+               "1 invited you" in n and "likely higher than shown" in n
+               for n in answer.notes)  # fmt: skip
+    turned = [*answers(), Answer(40, bare[0], "rejected", None)]
+    assert any("1 program of your list publishes no" in n and "a little lower" in n
+               for n in report(turned).notes)  # fmt: skip
     assert len(answer.programs) == len(rows)  # still listed with their answers
 
 

@@ -120,7 +120,7 @@ def _answer(line: int, row: list[str], column: int | None = None) -> Answer:
         raise InputError(
             f"line {line}: signal '{given}' is not one of {', '.join(TIERS)}",
             field=FIELD,
-            hint="Write the signal's tier in the fourth column (gold or silver where the "
+            hint="Write the signal's tier in the signal column (gold or silver where the "
             "specialty has two kinds, else signal), or leave it empty.",
         )
     return Answer(line, pid, status, when, signal if signal in TIERS else None)
@@ -274,21 +274,32 @@ def _kind(tier: str) -> str:
 
 def _unrated(answers: Sequence[Answer], index: dict[str, int]) -> list[str]:
     """The note on the programs of the list without published interview rates: the model
-    cannot read their answers, so they are left out of the chance, said with the direction."""
+    cannot read their answers, so they are left out of the chance, said with the direction
+    each answer would move it."""
     missing = [a for a in answers if a.program_id not in index and a.status != "withdrawn"]
     if not missing:
         return []
-    invited = sum(a.status == "invited" for a in missing)
+    count = {s: sum(a.status == s for a in missing) for s in ("invited", "rejected", "waiting")}
+    moves = []
+    if count["invited"]:
+        moves.append(f"{count['invited']} invited you: an interview it does not count")
+    if count["waiting"]:
+        moves.append(f"{count['waiting']} may still invite you")
+    if count["rejected"]:
+        moves.append(f"{count['rejected']} turned you down: a sign it does not weigh")
+    direction = (
+        "your chance is likely higher than shown"
+        if not count["rejected"]
+        else "your chance is likely a little lower than shown"
+        if not (count["invited"] or count["waiting"])
+        else "your chance may be higher or lower than shown"
+    )
+    n = len(missing)
     return [
-        f"{len(missing)} program{'s' if len(missing) > 1 else ''} of your list publish no "
-        "interview rates, so SmartPick cannot read their answers and leaves them out of the "
-        "chance"
-        + (
-            f": {invited} of them invited you, an interview it does not count, so your chance "
-            "is likely higher than shown"
-            if invited
-            else ": if one of them still invites you, your chance will be higher than shown"
-        )
+        f"{n} program{'s' if n > 1 else ''} of your list publish{'' if n > 1 else 'es'} no "
+        "interview rates, so SmartPick cannot read the answer and leaves it out of the chance ("
+        + "; ".join(moves)
+        + f"): {direction}"
     ]
 
 
