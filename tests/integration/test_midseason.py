@@ -155,27 +155,27 @@ def test_a_signal_the_specialty_does_not_have_or_one_too_many_is_named() -> None
     )
 
 
-def test_programs_without_published_rates_are_left_out_and_said() -> None:
+def test_programs_without_published_rates_are_said_and_an_invitation_still_counts() -> None:
     """121 Internal Medicine programs publish no interview rates: the model cannot read their
-    answers, so they are left out of the chance with a note that says which way that errs,
-    whatever their answer."""
+    answers as signs of strength, but an invitation from one is an interview all the same."""
     rated = {r["acgme_id"] for r in session().dataset.rows("interview_rates")}
     bare = [
         p.acgme_id for p in session().programs_by_id.values()
         if p.specialty_key == "internal_medicine" and p.acgme_id not in rated
     ][:3]  # fmt: skip
-    rows = [*answers(), *(Answer(40 + k, pid, status, None) for k, (pid, status) in
-            enumerate(zip(bare, ("withdrawn", "waiting", "invited"), strict=True)))]  # fmt: skip
-    answer = report(rows)
     base = report()
-    assert answer.p_match_now == base.p_match_now  # left out of the chance
+    quiet = [*answers(), *(Answer(40 + k, pid, status, None) for k, (pid, status) in
+             enumerate(zip(bare, ("withdrawn", "waiting", "rejected"), strict=True)))]  # fmt: skip
+    answer = report(quiet)
+    assert answer.p_match_now == base.p_match_now  # neither read nor expected
+    assert len(answer.programs) == len(quiet)  # still listed with their answers
     assert any("2 programs of your list publish no interview rates" in n and
-               "1 invited you" in n and "likely higher than shown" in n
+               "likely higher than shown" in n and "1 turned you down: not weighed" in n
                for n in answer.notes)  # fmt: skip
-    turned = [*answers(), Answer(40, bare[0], "rejected", None)]
-    assert any("1 program of your list publishes no" in n and "a little lower" in n
-               for n in report(turned).notes)  # fmt: skip
-    assert len(answer.programs) == len(rows)  # still listed with their answers
+    invited = report([*answers(), Answer(40, bare[0], "invited", None)])
+    assert invited.p_match_from_interviews is not None and base.p_match_from_interviews
+    assert invited.p_match_from_interviews > base.p_match_from_interviews  # a third interview
+    assert any("1 invited you: counted as an interview" in n for n in invited.notes)
 
 
 def test_the_list_reads_a_signal_column() -> None:

@@ -200,6 +200,7 @@ def midseason_report(
         sent,
         ADD_AT_MOST,
         signals,
+        sum(a.status == "invited" and a.program_id not in index for a in answers),
     )
     still = iter(out.still)
     for row in report["programs"]:
@@ -273,33 +274,29 @@ def _kind(tier: str) -> str:
 
 
 def _unrated(answers: Sequence[Answer], index: dict[str, int]) -> list[str]:
-    """The note on the programs of the list without published interview rates: the model
-    cannot read their answers, so they are left out of the chance, said with the direction
-    each answer would move it."""
+    """The note on the programs of the list without published interview rates: an invitation
+    from one counts as an interview, but no answer of theirs is read as evidence of strength,
+    and a silent one is not expected to invite; said with the direction."""
     missing = [a for a in answers if a.program_id not in index and a.status != "withdrawn"]
     if not missing:
         return []
     count = {s: sum(a.status == s for a in missing) for s in ("invited", "rejected", "waiting")}
-    moves = []
+    said = []
     if count["invited"]:
-        moves.append(f"{count['invited']} invited you: an interview it does not count")
+        said.append(f"{count['invited']} invited you: counted as an interview")
     if count["waiting"]:
-        moves.append(f"{count['waiting']} may still invite you")
+        said.append(
+            f"{count['waiting']} may still invite you, which the chance does not expect, so it "
+            "is likely higher than shown"
+        )
     if count["rejected"]:
-        moves.append(f"{count['rejected']} turned you down: a sign it does not weigh")
-    direction = (
-        "your chance is likely higher than shown"
-        if not count["rejected"]
-        else "your chance is likely a little lower than shown"
-        if not (count["invited"] or count["waiting"])
-        else "your chance may be higher or lower than shown"
-    )
+        said.append(f"{count['rejected']} turned you down: not weighed")
     n = len(missing)
     return [
         f"{n} program{'s' if n > 1 else ''} of your list publish{'' if n > 1 else 'es'} no "
-        "interview rates, so SmartPick cannot read the answer and leaves it out of the chance ("
-        + "; ".join(moves)
-        + f"): {direction}"
+        "interview rates, so SmartPick cannot read their answers as signs of your strength ("
+        + "; ".join(said)
+        + ")"
     ]
 
 

@@ -118,6 +118,7 @@ def outlook(
     sent: float,
     add_at_most: int,
     signals: Mapping[int, str] | None = None,
+    unread_interviews: int = 0,
 ) -> Outlook:
     """The season for the programs answered so far, `answers` = (invited, rejected, waiting)
     indexing the context's programs (withdrawn ones left out), `signals` the tier of the
@@ -125,7 +126,9 @@ def outlook(
     applied to counts even where the model would exclude it (the visa): its answer is fact.
     The best `add_at_most` programs not applied to, among those that can take the applicant,
     are added one at a time, best first by their late chance of inviting (without a signal:
-    signals go with the applications, by the season's deadline)."""
+    signals go with the applications, by the season's deadline). `unread_interviews`:
+    invitations from programs the model has no rates for, counted as interviews that convert
+    like the others but not read as evidence of strength."""
     invited, rejected, waiting = (np.asarray(a, dtype=np.int64) for a in answers)
     applied = replace(ctx, allowed=np.ones_like(ctx.allowed))
     point = Draw(ctx.params, ctx.cells)
@@ -134,7 +137,8 @@ def outlook(
     for tier, cols in _by_tier(signals or {}).items():
         p_all[:, cols] = evaluator.matrices(applied, point, score, tier)[1][:, cols]
     post = posterior(w, p_all[:, invited], p_all[:, rejected], p_all[:, waiting], sent)
-    miss = miss_now(q, invited.size, p_all[:, waiting], sent)
+    held = invited.size + unread_interviews
+    miss = miss_now(q, held, p_all[:, waiting], sent)
     still = still_invites(p_all[:, waiting], sent)
     taken = set(invited.tolist()) | set(rejected.tolist()) | set(waiting.tolist())
     open_ = np.array(
@@ -154,10 +158,17 @@ def outlook(
             before = now
     return Outlook(
         sent,
-        1.0 - float(post @ (1.0 - q) ** invited.size),
-        1.0 - float(post @ miss_now(q, invited.size, p_all[:, waiting], sent)),
+        1.0 - float(post @ (1.0 - q) ** held),
+        1.0 - float(post @ miss_now(q, held, p_all[:, waiting], sent)),
         _interval(
-            evaluator, applied, draws, score, (invited, rejected, waiting), sent, signals or {}
+            evaluator,
+            applied,
+            draws,
+            score,
+            (invited, rejected, waiting),
+            sent,
+            signals or {},
+            unread_interviews,
         ),
         float(post @ still.sum(axis=1)),
         tuple(float(v) for v in post @ still),
@@ -182,6 +193,7 @@ def _interval(
     answers: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
     sent: float,
     signals: Mapping[int, str],
+    unread_interviews: int = 0,
 ) -> tuple[float, float]:
     """The 95% interval of the chance of matching now over the parameter draws (each draw
     reweighs its own strength nodes by the answers)."""
@@ -200,7 +212,7 @@ def _interval(
         a, b = invited.size, invited.size + rejected.size
         q = conversion(draw.params, nodes)
         post = posterior(nodes.w, p[:, :a], p[:, a:b], p[:, b:], sent)
-        values.append(1.0 - float(post @ miss_now(q, a, p[:, b:], sent)))
+        values.append(1.0 - float(post @ miss_now(q, a + unread_interviews, p[:, b:], sent)))
     if not values:
         return (0.0, 1.0)
     return interval95(values)
