@@ -3,11 +3,10 @@ options and the rank page's ratings, in the words the pages use."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -448,9 +447,7 @@ def _with_signals(
                     field=name,
                     hint="A program gets one signal: keep it in one list.",
                 )
-            answers[k] = dataclasses.replace(
-                answers[k], signal=tier, signal_at=(name, f"{label}, line {line}")
-            )
+            answers[k] = replace(answers[k], signal=tier, signal_at=(name, f"{label}, line {line}"))
     return answers
 
 

@@ -21,7 +21,7 @@ WIDTH = letter[0] - 1.2 * inch  # the page less its margins
 TIER_BACKGROUND = {"likely": "#dcefdc", "target": "#fdf1cc", "reach": "#f9dcdc"}
 
 
-def _terms(plan: Plan, styles: StyleSheet1, img_column: str | None) -> list[Any]:
+def _terms(plan: Plan, styles: StyleSheet1, img_column: str | None, visa: bool) -> list[Any]:
     """What the columns mean (the page's folded explanation)."""
     allowed = " and ".join(
         f"{u.allowed}{'' if t == 'signal' else ' ' + t}" for t, u in plan.signals.items()
@@ -37,12 +37,12 @@ def _terms(plan: Plan, styles: StyleSheet1, img_column: str | None) -> list[Any]
          f"{percent(TARGET)}."),
         ("Signal", f"a preference signal placed by SmartPick ({season})."),
     ]  # fmt: skip
-    if any(p.visa != "not needed" for p in plan.programs):
-        visa = (
+    if visa:
+        terms.append((
+            "Visa",
             "whether the program sponsors the visa you need, from its FREIDA listing; unknown "
-            "where SmartPick has none: ask the program."
-        )
-        terms.append(("Visa", visa))
+            "where SmartPick has none: ask the program.",
+        ))  # fmt: skip
     if img_column:
         terms.append((img_column, "the share of the program's applicants of your group (U.S. "
                       "or non-U.S. IMGs) it invited to interview that season: its own published "
@@ -110,7 +110,7 @@ def program_list(
     table.setStyle(TableStyle(style))
     story: list[Any] = [
         Spacer(1, 0.1 * inch),
-        *_terms(plan, styles, img_column),
+        *_terms(plan, styles, img_column, visa),
         Spacer(1, 0.08 * inch),
         Paragraph("The programs, in your order of preference", styles["Heading4"]),
         table,

@@ -199,13 +199,12 @@ def _interval(
     reweighs its own strength nodes by the answers)."""
     invited, rejected, _ = answers
     programs = np.concatenate(answers)
-    tier_of = np.array([signals.get(int(j), "") for j in programs])
+    signaled = {t: np.isin(programs, cols) for t, cols in _by_tier(signals).items()}
     values = []
     for k, draw in enumerate(draws):
         nodes = strength(draw.params, ctx.pool, score)
         intercepts = evaluator.draw_intercepts(ctx, k, draw, None, programs).copy()
-        for tier in set(signals.values()):
-            at = tier_of == tier
+        for tier, at in signaled.items():
             if at.any():
                 intercepts[at] = evaluator.draw_intercepts(ctx, k, draw, tier, programs[at])
         p = interview(intercepts, nodes.s)
